@@ -32,8 +32,8 @@ void lr_log_init_from_env(void)
     const char *format = getenv("AWS_LAMBDA_LOG_FORMAT");
     const char *level = getenv("AWS_LAMBDA_LOG_LEVEL");
 
-    g_format = (format && strcasecmp(format, "JSON") == 0) ? LR_LOG_FORMAT_JSON
-                                                            : LR_LOG_FORMAT_TEXT;
+    g_format =
+        (format && strcasecmp(format, "JSON") == 0) ? LR_LOG_FORMAT_JSON : LR_LOG_FORMAT_TEXT;
     g_min_level = LR_LOG_INFO;
     if (level) {
         for (int i = LR_LOG_TRACE; i <= LR_LOG_FATAL; i++) {
@@ -126,19 +126,30 @@ static void put_escaped(struct sink *s, const char *p, bool json)
 
 static void format_timestamp(char *buf, size_t cap, long long timestamp_ms)
 {
-    time_t secs = (time_t)(timestamp_ms / 1000);
+    long long ms = timestamp_ms % 1000;
+    long long secs_ll = timestamp_ms / 1000;
+    if (ms < 0) { /* before 1970: floor, so the milliseconds stay 0..999 */
+        ms += 1000;
+        secs_ll -= 1;
+    }
+    time_t secs = (time_t)secs_ll;
     struct tm tm;
-    gmtime_r(&secs, &tm);
-    snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(timestamp_ms % 1000));
+    if (!gmtime_r(&secs, &tm) || tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999) {
+        snprintf(buf, cap, "%s", "0000-00-00T00:00:00.000Z");
+        return;
+    }
+    snprintf(buf, cap, "%04u-%02u-%02uT%02u:%02u:%02u.%03uZ",
+             (unsigned)(tm.tm_year + 1900) % 10000u, (unsigned)(tm.tm_mon + 1) % 100u,
+             (unsigned)tm.tm_mday % 100u, (unsigned)tm.tm_hour % 100u, (unsigned)tm.tm_min % 100u,
+             (unsigned)tm.tm_sec % 100u, (unsigned)ms % 1000u);
 }
 
 size_t lr_log_format_record(char *out, size_t cap, enum lr_log_format format,
-                            enum lr_log_level level, long long timestamp_ms,
-                            const char *request_id, const char *message)
+                            enum lr_log_level level, long long timestamp_ms, const char *request_id,
+                            const char *message)
 {
     struct sink s = {out, cap, 0};
-    char ts[40];
+    char ts[64];
 
     if (cap == 0)
         return 0;
@@ -185,8 +196,8 @@ void lr_log_v(enum lr_log_level level, const char *fmt, va_list ap)
         memcpy(message + sizeof(message) - 4, "...", 4);
     clock_gettime(CLOCK_REALTIME, &now);
     long long ms = (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-    size_t len = lr_log_format_record(record, sizeof(record) - 1, g_format, level, ms,
-                                      g_request_id, message);
+    size_t len = lr_log_format_record(record, sizeof(record) - 1, g_format, level, ms, g_request_id,
+                                      message);
     record[len++] = '\n';
     FILE *out = g_out ? g_out : stderr;
     fwrite(record, 1, len, out);

@@ -52,8 +52,8 @@ void lr_log_v(enum lr_log_level level, const char *fmt, va_list ap)
 /* Formats one record into out (always NUL-terminated, at most cap bytes) without writing it.
  * timestamp_ms is Unix epoch milliseconds. Returns the length written. For unit tests. */
 size_t lr_log_format_record(char *out, size_t cap, enum lr_log_format format,
-                            enum lr_log_level level, long long timestamp_ms,
-                            const char *request_id, const char *message);
+                            enum lr_log_level level, long long timestamp_ms, const char *request_id,
+                            const char *message);
 
 /* "TRACE", "DEBUG", ... */
 const char *lr_log_level_name(enum lr_log_level level);
