@@ -246,32 +246,34 @@ int sw_sigv4_canonical_query(struct sw_str query, struct sw_buf *out)
         return SW_ELIMIT;
     sw_buf_init(&scratch, 3 * SW_SIGV4_MAX_QUERY + 16);
 
+    /* Every '&'-separated segment is a pair, empty ones included ("a&&b", "a&"): an empty
+     * segment is an empty key with an empty value, as botocore signs it. */
     size_t i = 0;
-    while (i < query.len) {
+    for (;;) {
         size_t j = i;
         while (j < query.len && query.ptr[j] != '&')
             j++;
-        if (j > i) {
-            if (n == SW_SIGV4_MAX_QUERY_PARAMS) {
-                rc = SW_ELIMIT;
-                goto out_free_scratch;
-            }
-            const char *eq = memchr(query.ptr + i, '=', j - i);
-            size_t klen = eq ? (size_t)(eq - (query.ptr + i)) : j - i;
-            struct query_pair *p = &pairs[n++];
-            p->key_off = scratch.len;
-            rc = append_reencoded(&scratch, query.ptr + i, klen);
+        if (n == SW_SIGV4_MAX_QUERY_PARAMS) {
+            rc = SW_ELIMIT;
+            goto out_free_scratch;
+        }
+        const char *eq = memchr(query.ptr + i, '=', j - i);
+        size_t klen = eq ? (size_t)(eq - (query.ptr + i)) : j - i;
+        struct query_pair *p = &pairs[n++];
+        p->key_off = scratch.len;
+        rc = append_reencoded(&scratch, query.ptr + i, klen);
+        if (rc)
+            goto out_free_scratch;
+        p->key_len = scratch.len - p->key_off;
+        p->val_off = scratch.len;
+        if (eq) {
+            rc = append_reencoded(&scratch, eq + 1, (size_t)(query.ptr + j - eq - 1));
             if (rc)
                 goto out_free_scratch;
-            p->key_len = scratch.len - p->key_off;
-            p->val_off = scratch.len;
-            if (eq) {
-                rc = append_reencoded(&scratch, eq + 1, (size_t)(query.ptr + j - eq - 1));
-                if (rc)
-                    goto out_free_scratch;
-            }
-            p->val_len = scratch.len - p->val_off;
         }
+        p->val_len = scratch.len - p->val_off;
+        if (j == query.len)
+            break;
         i = j + 1;
     }
 

@@ -35,8 +35,9 @@ int sw_sigv4_canonical_path(struct sw_str path, bool skip_normalization, bool sk
 
 /* Appends the canonical query string of query (as sent, without '?') to out: each key and
  * value percent-decoded, re-encoded per RFC 3986 (unreserved kept, %XX upper-case), pairs
- * sorted by encoded key then value, joined with '&'. Empty segments ("a=1&&b=2") are
- * skipped. Returns 0, SW_ELIMIT (more than SW_SIGV4_MAX_QUERY_PARAMS) or SW_ENOMEM. */
+ * sorted by encoded key then value, joined with '&'. An empty segment ("a=1&&b=2", "a&")
+ * is an empty key with an empty value ("="), as botocore signs it. Returns 0, SW_ELIMIT (more than
+ * SW_SIGV4_MAX_QUERY_PARAMS) or SW_ENOMEM. */
 int sw_sigv4_canonical_query(struct sw_str query, struct sw_buf *out);
 
 /* Appends value with leading/trailing whitespace removed and each inner run of whitespace
