@@ -63,6 +63,11 @@ bool lr_request_id_valid(const char *id, size_t len, size_t max_len)
 {
     if (len == 0 || len > max_len)
         return false;
+    /* An alphanumeric first byte rules out "." and ".." path segments. */
+    unsigned char first = (unsigned char)id[0];
+    if (!((first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z') ||
+          (first >= '0' && first <= '9')))
+        return false;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)id[i];
         bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||

@@ -31,7 +31,7 @@ enum lr_header {
 enum lr_header lr_header_parse(const char *line, size_t len, const char **value, size_t *value_len);
 
 /* True for a request id that is safe to put in a URL path: 1..max_len bytes of
- * [A-Za-z0-9._-]. */
+ * [A-Za-z0-9._-], starting with a letter or digit. */
 bool lr_request_id_valid(const char *id, size_t len, size_t max_len);
 
 /* Parses a deadline (decimal epoch milliseconds, 1..19 digits, nothing else) into *out.

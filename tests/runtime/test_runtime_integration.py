@@ -1,0 +1,307 @@
+"""Integration tests: the runtime library (examples/echo and lr_test_handler) against the
+local Runtime API server (tests/peers/runtime_api_server.py), started and stopped per test
+on a free 127.0.0.1 port. Run by ctest with SW_ECHO and SW_LR_TEST_HANDLER set to the
+binaries; `python3 -m unittest -v test_runtime_integration` from this folder."""
+
+import base64
+import json
+import os
+import subprocess
+import sys
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "peers"))
+from runtime_api_server import RuntimeApiServer  # noqa: E402
+
+BUILD = os.environ.get("SW_BUILD_DIR", os.path.join(HERE, "..", "..", "build"))
+ECHO = os.environ.get("SW_ECHO", os.path.join(BUILD, "examples", "echo"))
+HANDLER = os.environ.get("SW_LR_TEST_HANDLER",
+                         os.path.join(BUILD, "tests", "runtime", "lr_test_handler"))
+API = "/2018-06-01/runtime"
+RUN_TIMEOUT = 30
+
+
+def raw(text):
+    return {"payload": {"raw": text}}
+
+
+def run(binary, srv, extra_env=None):
+    """Runs the function against srv until it exits; returns (exit code, stderr text)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_LAMBDA_")}
+    env.pop("_X_AMZN_TRACE_ID", None)
+    env["AWS_LAMBDA_RUNTIME_API"] = srv.address
+    env.update(extra_env or {})
+    proc = subprocess.run([binary], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          timeout=RUN_TIMEOUT)
+    return proc.returncode, proc.stderr.decode("utf-8", "replace")
+
+
+def posts(srv):
+    return [r for r in srv.records if r["method"] == "POST"]
+
+
+def body_bytes(rec):
+    return base64.b64decode(rec["body_b64"])
+
+
+def header(rec, name):
+    for k, v in rec["headers"].items():
+        if k.lower() == name.lower():
+            return v
+    return None
+
+
+class RuntimeIntegration(unittest.TestCase):
+    def serve(self, events, on_empty="500"):
+        srv = RuntimeApiServer(events=events, on_empty=on_empty)
+        srv.start()
+        self.addCleanup(srv.stop)
+        return srv
+
+    def assert_error_post(self, rec, error_type, message=None):
+        self.assertTrue(rec["path"].endswith("/error"), rec["path"])
+        self.assertEqual(header(rec, "Lambda-Runtime-Function-Error-Type"), error_type)
+        self.assertEqual(header(rec, "Content-Type"), "application/json")
+        doc = json.loads(body_bytes(rec).decode("utf-8"))
+        self.assertEqual(sorted(doc), ["errorMessage", "errorType", "stackTrace"])
+        self.assertEqual(doc["errorType"], error_type)
+        self.assertEqual(doc["stackTrace"], [])
+        if message is not None:
+            self.assertEqual(doc["errorMessage"], message)
+        return doc
+
+    def test_many_invocations_reuse_one_connection(self):
+        n = 200
+        srv = self.serve([{"payload": {"n": i, "s": "x" * (i % 7)}} for i in range(n)])
+        code, err = run(ECHO, srv)
+        self.assertNotEqual(code, 0)  # the 500 on the empty queue ends it
+        answered = posts(srv)
+        self.assertEqual(len(answered), n)
+        for i, rec in enumerate(answered):
+            self.assertEqual(json.loads(rec["body"]), {"n": i, "s": "x" * (i % 7)})
+            self.assertEqual(rec["status"], 202)
+            self.assertEqual(header(rec, "Content-Type"), "application/json")
+            self.assertIsNone(header(rec, "Lambda-Runtime-Function-Error-Type"))
+        self.assertEqual(srv.connections, 1)
+        self.assertEqual({r["conn"] for r in srv.records}, {1})
+
+    def test_every_header_reaches_the_handler_and_trace_env_is_set(self):
+        trace = "Root=1-65f00000-0123456789abcdef01234567;Parent=1234567890abcdef;Sampled=1"
+        srv = self.serve([
+            {"payload": {"raw": "describe"}, "deadline_ms_from_now": 9000, "headers": {
+                "Lambda-Runtime-Trace-Id": trace,
+                "Lambda-Runtime-Client-Context": '{"client":{"app_title":"t"},"custom":{}}',
+                "Lambda-Runtime-Cognito-Identity": '{"cognitoIdentityId":"id","poolId":"p"}',
+                "Lambda-Runtime-Invoked-Function-Arn":
+                    "arn:aws:lambda:eu-west-1:111122223333:function:scan:prod",
+                "Lambda-Runtime-Aws-Tenant-Id": "tenant-42",
+                "Content-Type": "text/plain; charset=utf-8"}},
+            # No trace header: the variable from the previous invocation must not leak.
+            {"payload": {"raw": "describe"}, "headers": {"Lambda-Runtime-Trace-Id": None}},
+        ])
+        code, err = run(HANDLER, srv)
+        first_next = [r for r in srv.records if r["method"] == "GET"][0]
+        answered = posts(srv)
+        self.assertEqual(len(answered), 2)
+        d = json.loads(answered[0]["body"])
+        self.assertEqual(d["request_id"], srv.records[0]["request_id"])
+        self.assertTrue(answered[0]["path"].endswith("/%s/response" % d["request_id"]))
+        self.assertEqual(d["xray_trace_id"], trace)
+        self.assertEqual(d["env_trace_id"], trace)
+        self.assertEqual(d["client_context"], '{"client":{"app_title":"t"},"custom":{}}')
+        self.assertEqual(d["cognito_identity"], '{"cognitoIdentityId":"id","poolId":"p"}')
+        self.assertEqual(d["function_arn"],
+                         "arn:aws:lambda:eu-west-1:111122223333:function:scan:prod")
+        self.assertEqual(d["tenant_id"], "tenant-42")
+        self.assertEqual(d["content_type"], "text/plain; charset=utf-8")
+        self.assertGreater(int(d["deadline_ms"]), 0)
+        self.assertTrue(0 < int(d["remaining_ms"]) <= 9000, d["remaining_ms"])
+        d2 = json.loads(answered[1]["body"])
+        self.assertEqual(d2["xray_trace_id"], "")
+        self.assertEqual(d2["env_trace_id"], "<unset>")
+        self.assertEqual(d2["tenant_id"], "")
+        self.assertNotEqual(d2["request_id"], d["request_id"])
+        self.assertEqual(header(first_next, "Accept-Encoding"), None)
+
+    def test_success_body_and_headers(self):
+        srv = self.serve([{"payload": {"raw": "hello \u00e9"},
+                           "headers": {"Content-Type": "text/x-custom"}}])
+        run(HANDLER, srv)
+        rec = posts(srv)[0]
+        self.assertEqual(body_bytes(rec), "hello \u00e9".encode("utf-8"))
+        self.assertEqual(header(rec, "Content-Type"), "text/x-custom")
+        self.assertEqual(header(rec, "Content-Length"), str(len("hello \u00e9".encode())))
+        self.assertIsNone(header(rec, "Lambda-Runtime-Function-Error-Type"))
+        self.assertIsNone(header(rec, "Expect"))
+
+    def test_failure_body_and_headers(self):
+        msg = 'bad "input"\n\tcaf\u00e9 \u65e5\u672c \U0001F600 \\ end'
+        srv = self.serve([
+            raw("fail:Handler.BadInput:" + msg),
+            {"payload": {"raw_b64": base64.b64encode(b"fail:T.Bin:x\xff\xc0\xafy\x01").decode()}},
+            raw("fail::"),
+            raw("fail:Type\r\nX-Injected: 1:msg"),
+        ])
+        code, err = run(HANDLER, srv)
+        p = posts(srv)
+        self.assertEqual(len(p), 4)
+        self.assert_error_post(p[0], "Handler.BadInput", msg)
+        # Exact bytes: valid UTF-8 kept, controls escaped, no \uffff-style mangling.
+        self.assertEqual(body_bytes(p[0]).decode("utf-8"),
+                         '{"errorMessage":"bad \\"input\\"\\n\\tcaf\u00e9 \u65e5\u672c '
+                         '\U0001F600 \\\\ end","errorType":"Handler.BadInput","stackTrace":[]}')
+        self.assert_error_post(p[1], "T.Bin", "x\ufffd\ufffd\ufffdy\x01")
+        self.assertIn(b"\\u0001", body_bytes(p[1]))
+        self.assert_error_post(p[2], "Runtime.Unknown", "")
+        # An error type cannot inject a header; the body keeps it verbatim, escaped.
+        rec = p[3]
+        self.assertEqual(header(rec, "Lambda-Runtime-Function-Error-Type"), "Type__X-Injected")
+        self.assertIsNone(header(rec, "X-Injected"))
+        self.assertEqual(json.loads(rec["body"])["errorType"], "Type\r\nX-Injected")
+
+    def test_handler_misuse_gets_a_defined_error_and_the_loop_goes_on(self):
+        srv = self.serve([raw("none"), raw("none-nonzero"), raw("badct"), raw("nullbody"),
+                          raw("still alive")])
+        code, err = run(HANDLER, srv)
+        p = posts(srv)
+        self.assertEqual(len(p), 5)
+        self.assert_error_post(p[0], "Runtime.NoResponse")
+        self.assert_error_post(p[1], "Runtime.HandlerFailed")
+        self.assert_error_post(p[2], "Runtime.InvalidResponse")
+        self.assertIsNone(header(p[2], "X-Injected"))
+        self.assert_error_post(p[3], "Runtime.InvalidResponse")
+        self.assertEqual(p[4]["body"], "still alive")
+        self.assertIn("without setting a response", err)
+
+    def test_init_error(self):
+        srv = self.serve([])
+        code, err = run(HANDLER, srv, {"LR_TEST_INIT_ERROR": "config \"X\" invalid: caf\u00e9"})
+        self.assertEqual(code, 2)
+        self.assertEqual(len(srv.records), 1)
+        rec = srv.records[0]
+        self.assertEqual(rec["path"], API + "/init/error")
+        self.assertEqual(rec["status"], 202)
+        self.assertEqual(header(rec, "Lambda-Runtime-Function-Error-Type"), "Test.InitFailed")
+        self.assertEqual(body_bytes(rec).decode("utf-8"),
+                         '{"errorMessage":"config \\"X\\" invalid: caf\u00e9",'
+                         '"errorType":"Test.InitFailed","stackTrace":[]}')
+
+    def test_500_from_next_exits_non_zero_without_retrying(self):
+        srv = self.serve([raw("a"), {"next_status": 500}, raw("never served")])
+        code, err = run(ECHO, srv)
+        self.assertEqual(code, 1)
+        gets = [r for r in srv.records if r["method"] == "GET"]
+        self.assertEqual(len(gets), 2)
+        self.assertEqual(len(posts(srv)), 1)
+        self.assertIn("answered 500", err)
+        self.assertNotIn("retrying", err)
+
+    def test_connection_refused_retries_with_backoff_then_exits(self):
+        srv = self.serve([raw("a")], on_empty="exit")
+        code, err = run(ECHO, srv)
+        self.assertEqual(code, 1)
+        self.assertEqual(len(posts(srv)), 1)
+        delays = [int(line.split("retrying in ")[1].split()[0])
+                  for line in err.splitlines() if "retrying in" in line]
+        self.assertEqual(delays, [50, 100, 200, 400, 800])
+        self.assertIn("unreachable after 6 attempts", err)
+        self.assertIn("FATAL", err)
+
+    def test_413_is_logged_with_the_request_id_and_the_loop_goes_on(self):
+        srv = self.serve([{"payload": {"raw": "too big"}, "response_status": 413}, raw("next")])
+        code, err = run(ECHO, srv)
+        p = posts(srv)
+        self.assertEqual([r["status"] for r in p], [413, 202])
+        rid = p[0]["path"].split("/")[-2]
+        line = [ln for ln in err.splitlines() if "413" in ln]
+        self.assertEqual(len(line), 1, err)
+        self.assertIn(rid, line[0])
+        self.assertEqual(p[1]["body"], "next")
+
+    def test_5mb_and_empty_payloads_round_trip_byte_for_byte(self):
+        big = os.urandom(5 * 1024 * 1024)
+        srv = self.serve([
+            {"payload": {"raw_b64": base64.b64encode(big).decode()}},
+            {"payload": {"raw": ""}},
+            {"payload": {"raw_b64": base64.b64encode(b"\x00\x01nul\x00").decode()},
+             "headers": {"Content-Type": "application/x-binary"}},
+        ])
+        code, err = run(ECHO, srv)
+        p = posts(srv)
+        self.assertEqual(len(p), 3)
+        self.assertEqual(body_bytes(p[0]), big)
+        self.assertEqual(header(p[0], "Content-Type"), "application/octet-stream")
+        self.assertEqual(body_bytes(p[1]), b"")
+        self.assertEqual(header(p[1], "Content-Length"), "0")
+        self.assertEqual(body_bytes(p[2]), b"\x00\x01nul\x00")
+        self.assertEqual(header(p[2], "Content-Type"), "application/x-binary")
+        self.assertEqual(srv.connections, 1)
+
+    def test_payload_over_the_limit_is_answered_with_an_error(self):
+        huge = b"a" * (7 * 1024 * 1024 + 1)
+        srv = self.serve([{"payload": {"raw_b64": base64.b64encode(huge).decode()}},
+                          raw("small")])
+        code, err = run(ECHO, srv)
+        p = posts(srv)
+        self.assertEqual(len(p), 2)
+        self.assert_error_post(p[0], "Runtime.PayloadTooLarge")
+        self.assertEqual(p[1]["body"], "small")
+
+    def test_bad_deadline_is_answered_and_missing_request_id_exits(self):
+        srv = self.serve([
+            {"payload": {"raw": "x"}, "headers": {"Lambda-Runtime-Deadline-Ms": "soon"}},
+            {"payload": {"raw": "x"}, "headers": {"Lambda-Runtime-Deadline-Ms": None}},
+            raw("ok"),
+            {"payload": {"raw": "x"}, "headers": {"Lambda-Runtime-Aws-Request-Id": None}},
+            raw("never served"),
+        ])
+        code, err = run(ECHO, srv)
+        self.assertEqual(code, 1)
+        p = posts(srv)
+        self.assertEqual(len(p), 3)
+        self.assert_error_post(p[0], "Runtime.InvalidInvocation")
+        self.assert_error_post(p[1], "Runtime.InvalidInvocation")
+        self.assertEqual(p[2]["body"], "ok")
+        self.assertIn("missing Lambda-Runtime-Aws-Request-Id", err)
+
+    def test_unsafe_request_id_is_never_put_in_a_url(self):
+        srv = self.serve([{"payload": {"raw": "x"},
+                           "headers": {"Lambda-Runtime-Aws-Request-Id": "../init/error"}}])
+        code, err = run(ECHO, srv)
+        self.assertEqual(code, 1)
+        self.assertEqual(posts(srv), [])
+        self.assertIn("invalid Lambda-Runtime-Aws-Request-Id", err)
+
+    def test_connection_dropped_mid_answer_is_retried(self):
+        srv = self.serve([{"payload": {"raw": "lost"}, "drop": True}, raw("after")])
+        code, err = run(ECHO, srv)
+        p = posts(srv)
+        self.assertEqual([r["body"] for r in p], ["after"])
+        self.assertIn("retrying in 50 ms", err)
+
+    def test_json_logs_carry_the_request_id_and_never_the_payload(self):
+        secret = "s3cr3t-payload-marker"
+        srv = self.serve([raw(secret), raw("fail:E:boom")])
+        code, err = run(HANDLER, srv, {"AWS_LAMBDA_LOG_FORMAT": "JSON",
+                                       "AWS_LAMBDA_LOG_LEVEL": "DEBUG"})
+        lines = [json.loads(ln) for ln in err.splitlines() if ln.strip()]
+        self.assertTrue(lines)
+        for rec in lines:
+            self.assertEqual(sorted(set(rec) - {"requestId"}), ["level", "message", "timestamp"])
+        rid = posts(srv)[0]["path"].split("/")[-2]
+        handler_lines = [r for r in lines if r["message"].startswith("test handler")]
+        self.assertEqual(handler_lines[0]["requestId"], rid)
+        self.assertNotIn(secret, err)
+        self.assertEqual(lines[-1]["level"], "FATAL")
+        self.assertNotIn("requestId", lines[-1])  # outside an invocation
+
+    def test_level_filter_hides_info(self):
+        srv = self.serve([raw("x")])
+        code, err = run(HANDLER, srv, {"AWS_LAMBDA_LOG_LEVEL": "ERROR"})
+        self.assertNotIn("test handler", err)
+        self.assertIn("FATAL", err)
+
+
+if __name__ == "__main__":
+    unittest.main()

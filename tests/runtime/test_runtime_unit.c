@@ -1,0 +1,438 @@
+/* Unit tests for runtime/: header parsing and validation, JSON error escaping (UTF-8,
+ * control characters, invalid bytes), log record formatting (TEXT/JSON) and filtering,
+ * time remaining, and the runtime's argument checks. No network. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "lr_headers.h"
+#include "lr_json.h"
+#include "lr_log.h"
+#include "lr_runtime.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* ---- headers ---- */
+
+static void parse(const char *line, enum lr_header want, const char *want_value)
+{
+    const char *v = NULL;
+    size_t vlen = 0;
+    enum lr_header h = lr_header_parse(line, strlen(line), &v, &vlen);
+    assert_int_equal(h, want);
+    if (want_value) {
+        assert_int_equal(vlen, strlen(want_value));
+        assert_memory_equal(v, want_value, vlen);
+    }
+}
+
+static void header_lines_are_recognised_case_insensitively(void **state)
+{
+    parse("Lambda-Runtime-Aws-Request-Id: 8476a536-e9f4-11e8-9739-2dfe598c3fcd\r\n",
+          LR_HDR_REQUEST_ID, "8476a536-e9f4-11e8-9739-2dfe598c3fcd");
+    parse("lambda-runtime-deadline-ms:1542409706888\r\n", LR_HDR_DEADLINE, "1542409706888");
+    parse("LAMBDA-RUNTIME-INVOKED-FUNCTION-ARN: arn:aws:lambda:us-east-1:1:function:f\r\n",
+          LR_HDR_FUNCTION_ARN, "arn:aws:lambda:us-east-1:1:function:f");
+    parse("Lambda-Runtime-Trace-Id: \tRoot=1-a;Parent=b;Sampled=1 \r\n", LR_HDR_TRACE_ID,
+          "Root=1-a;Parent=b;Sampled=1");
+    parse("Lambda-Runtime-Client-Context: {\"a\": 1}\r\n", LR_HDR_CLIENT_CONTEXT, "{\"a\": 1}");
+    parse("Lambda-Runtime-Cognito-Identity: {}\r\n", LR_HDR_COGNITO, "{}");
+    parse("Lambda-Runtime-Aws-Tenant-Id: tenant-7\r\n", LR_HDR_TENANT_ID, "tenant-7");
+    parse("content-type: text/plain; charset=utf-8\r\n", LR_HDR_CONTENT_TYPE,
+          "text/plain; charset=utf-8");
+    parse("Content-Length: 12\r\n", LR_HDR_CONTENT_LENGTH, "12");
+    parse("Lambda-Runtime-Aws-Tenant-Id:\r\n", LR_HDR_TENANT_ID, "");
+}
+
+static void other_header_lines_are_unknown(void **state)
+{
+    parse("HTTP/1.1 200 OK\r\n", LR_HDR_UNKNOWN, NULL);
+    parse("\r\n", LR_HDR_UNKNOWN, NULL);
+    parse("Date: Mon, 01 Jan 2024 00:00:00 GMT\r\n", LR_HDR_UNKNOWN, NULL);
+    parse(": no name\r\n", LR_HDR_UNKNOWN, NULL);
+    parse("Lambda-Runtime-Aws-Request-Id no colon\r\n", LR_HDR_UNKNOWN, NULL);
+    parse("Lambda-Runtime-Aws-Request-Idx: 1\r\n", LR_HDR_UNKNOWN, NULL);
+    parse("X-Lambda-Runtime-Aws-Request-Id: 1\r\n", LR_HDR_UNKNOWN, NULL);
+}
+
+static bool id_ok(const char *s)
+{
+    return lr_request_id_valid(s, strlen(s), LR_REQUEST_ID_MAX);
+}
+
+static void request_ids_must_be_safe_in_a_url_path(void **state)
+{
+    char long_id[LR_REQUEST_ID_MAX + 2];
+
+    assert_true(id_ok("8476a536-e9f4-11e8-9739-2dfe598c3fcd"));
+    assert_true(id_ok("a.b_c-D9"));
+    assert_false(id_ok(""));
+    assert_false(id_ok(".."));
+    assert_false(id_ok("."));
+    assert_false(id_ok("-abc"));
+    assert_false(id_ok("a/../../init/error"));
+    assert_false(id_ok("a b"));
+    assert_false(id_ok("a\r\nX: y"));
+    assert_false(id_ok("a%2f"));
+    assert_false(id_ok("a?x=1"));
+    assert_false(id_ok("caf\xc3\xa9"));
+    memset(long_id, 'a', sizeof(long_id));
+    long_id[LR_REQUEST_ID_MAX] = '\0';
+    assert_true(id_ok(long_id));
+    long_id[LR_REQUEST_ID_MAX] = 'a';
+    long_id[LR_REQUEST_ID_MAX + 1] = '\0';
+    assert_false(id_ok(long_id));
+}
+
+static bool deadline(const char *s, long long *out)
+{
+    return lr_deadline_parse(s, strlen(s), out);
+}
+
+static void deadlines_are_plain_epoch_milliseconds(void **state)
+{
+    long long v = -7;
+
+    assert_true(deadline("1542409706888", &v));
+    assert_int_equal(v, 1542409706888LL);
+    assert_true(deadline("0", &v));
+    assert_int_equal(v, 0);
+    assert_true(deadline("9223372036854775807", &v));
+    assert_true(v == LLONG_MAX);
+    v = 42;
+    assert_false(deadline("9223372036854775808", &v)); /* overflow */
+    assert_false(deadline("99999999999999999999", &v));
+    assert_false(deadline("", &v));
+    assert_false(deadline("-1", &v));
+    assert_false(deadline("+1", &v));
+    assert_false(deadline("12ms", &v));
+    assert_false(deadline("1.5", &v));
+    assert_false(deadline(" 1", &v));
+    assert_false(deadline("0x10", &v));
+    assert_int_equal(v, 42); /* untouched on failure */
+}
+
+static void content_length_parses_digits_only(void **state)
+{
+    unsigned long long v = 0;
+    assert_true(lr_content_length_parse("7340032", 7, &v));
+    assert_true(v == 7340032ULL);
+    assert_true(lr_content_length_parse("18446744073709551615", 20, &v));
+    assert_false(lr_content_length_parse("18446744073709551616", 20, &v));
+    assert_false(lr_content_length_parse("-1", 2, &v));
+    assert_false(lr_content_length_parse("", 0, &v));
+}
+
+static void header_tokens_cannot_break_a_request(void **state)
+{
+    char out[16];
+
+    assert_int_equal(lr_header_token_copy(out, sizeof(out), "Handler.Error"), 13);
+    assert_string_equal(out, "Handler.Error");
+    lr_header_token_copy(out, sizeof(out), "a\r\nX: b");
+    assert_string_equal(out, "a__X:_b");
+    lr_header_token_copy(out, sizeof(out), "caf\xc3\xa9");
+    assert_string_equal(out, "caf__");
+    assert_int_equal(lr_header_token_copy(out, 4, "abcdef"), 3);
+    assert_string_equal(out, "abc");
+    assert_true(lr_header_value_safe("text/plain; charset=utf-8", 25));
+    assert_false(lr_header_value_safe("text/plain\r\n", 12));
+    assert_false(lr_header_value_safe("t\x7f", 2));
+}
+
+static void time_remaining_is_deadline_minus_now(void **state)
+{
+    assert_true(lr_remaining_ms(1000, 400) == 600);
+    assert_true(lr_remaining_ms(400, 1000) == -600);
+    assert_true(lr_remaining_ms(0, 0) == 0);
+    assert_true(lr_remaining_ms(LLONG_MAX, -10) == LLONG_MAX);
+    assert_true(lr_remaining_ms(LLONG_MIN, 10) == LLONG_MIN);
+
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    long long now = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    struct lr_invocation inv = {.deadline_ms = now + 5000};
+    long long left = lr_time_remaining_ms(&inv);
+    assert_true(left <= 5000 && left > 0); /* some of the 5 s may pass, never more */
+    inv.deadline_ms = now - 1000;
+    assert_true(lr_time_remaining_ms(&inv) <= -1000);
+    assert_true(lr_time_remaining_ms(NULL) == 0);
+}
+
+/* ---- JSON ---- */
+
+static void escapes_to(const char *in, size_t len, const char *want)
+{
+    char out[512];
+    size_t n = lr_json_escape(out, sizeof(out), in, len);
+    assert_string_equal(out, want);
+    assert_int_equal(n, strlen(want));
+}
+
+#define ESC(lit, want) escapes_to(lit, sizeof(lit) - 1, want)
+
+static void json_escapes_quotes_backslashes_and_controls(void **state)
+{
+    ESC("plain text", "plain text");
+    ESC("say \"hi\" \\o/", "say \\\"hi\\\" \\\\o/");
+    ESC("a\nb\rc\td\be\ff", "a\\nb\\rc\\td\\be\\ff");
+    ESC("\x01\x1f\x7f", "\\u0001\\u001f\\u007f");
+    ESC("nul\0inside", "nul\\u0000inside"); /* length-based: binary safe */
+    ESC("", "");
+}
+
+static void json_passes_valid_utf8_through(void **state)
+{
+    ESC("caf\xc3\xa9", "caf\xc3\xa9");                           /* é, 2 bytes */
+    ESC("\xe2\x82\xac 5", "\xe2\x82\xac 5");                     /* €, 3 bytes */
+    ESC("\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80");                 /* 😀, 4 bytes */
+    ESC("\xe6\x97\xa5\xe6\x9c\xac", "\xe6\x97\xa5\xe6\x9c\xac"); /* 日本 */
+    ESC("\xef\xbf\xbf", "\xef\xbf\xbf");                         /* U+FFFF is valid */
+    ESC("\xf4\x8f\xbf\xbf", "\xf4\x8f\xbf\xbf");                 /* U+10FFFF */
+    ESC("\xe2\x80\xa8", "\xe2\x80\xa8");                         /* U+2028 is valid JSON */
+}
+
+static void json_replaces_invalid_utf8_with_fffd(void **state)
+{
+    ESC("a\x80z", "a\\ufffdz");                              /* lone continuation byte */
+    ESC("\xc0\xaf", "\\ufffd\\ufffd");                       /* overlong '/': C0 never valid */
+    ESC("\xe0\x80\xaf", "\\ufffd\\ufffd\\ufffd");            /* overlong 3-byte */
+    ESC("\xed\xa0\x80", "\\ufffd\\ufffd\\ufffd");            /* UTF-16 surrogate D800 */
+    ESC("\xf4\x90\x80\x80", "\\ufffd\\ufffd\\ufffd\\ufffd"); /* > U+10FFFF */
+    ESC("\xf5\x80", "\\ufffd\\ufffd");
+    ESC("\xff", "\\ufffd");
+    ESC("ab\xe2\x82", "ab\\ufffd"); /* truncated at the end: one U+FFFD */
+    ESC("\xe2\x82z", "\\ufffdz");   /* bad continuation: maximal subpart */
+    ESC("\xc3\xa9\xc3", "\xc3\xa9\\ufffd");
+}
+
+static void json_escape_reports_full_length_like_snprintf(void **state)
+{
+    char small[5];
+    size_t n = lr_json_escape(small, sizeof(small), "ab\"cd", 5);
+    assert_int_equal(n, 6);
+    assert_int_equal(strlen(small), 4);
+    assert_int_equal(lr_json_escape(NULL, 0, "\n\n", 2), 4);
+}
+
+static void error_body_is_exactly_what_the_api_expects(void **state)
+{
+    char out[256];
+    const char *type = "Handler.Failed";
+    const char *msg = "bad \"input\"\n\xc3\xa9\xff";
+    size_t n = lr_json_error_body(out, sizeof(out), type, strlen(type), msg, strlen(msg));
+    const char *want = "{\"errorMessage\":\"bad \\\"input\\\"\\n\xc3\xa9\\ufffd\","
+                       "\"errorType\":\"Handler.Failed\",\"stackTrace\":[]}";
+    assert_string_equal(out, want);
+    assert_int_equal(n, strlen(want));
+    assert_int_equal(lr_json_error_body(NULL, 0, type, strlen(type), msg, strlen(msg)), n);
+}
+
+static void utf8_prefix_keeps_characters_whole(void **state)
+{
+    const char *s = "ab\xc3\xa9\xe2\x82\xac"; /* ab é € */
+    assert_int_equal(lr_utf8_prefix(s, 7, 100), 7);
+    assert_int_equal(lr_utf8_prefix(s, 7, 3), 2);
+    assert_int_equal(lr_utf8_prefix(s, 7, 4), 4);
+    assert_int_equal(lr_utf8_prefix(s, 7, 6), 4);
+    assert_int_equal(lr_utf8_prefix("\xff\xff\xff", 3, 2), 2); /* invalid bytes cut anywhere */
+}
+
+/* ---- logging ---- */
+
+/* 2024-03-05T06:07:08.009Z */
+#define TS 1709618828009LL
+
+static void log_text_record_has_the_same_facts(void **state)
+{
+    char out[256];
+    lr_log_format_record(out, sizeof(out), LR_LOG_FORMAT_TEXT, LR_LOG_WARN, TS, "req-1",
+                         "disk \"full\"");
+    assert_string_equal(out, "2024-03-05T06:07:08.009Z WARN req-1 disk \"full\"");
+    lr_log_format_record(out, sizeof(out), LR_LOG_FORMAT_TEXT, LR_LOG_INFO, TS, NULL, "up");
+    assert_string_equal(out, "2024-03-05T06:07:08.009Z INFO up");
+    lr_log_format_record(out, sizeof(out), LR_LOG_FORMAT_TEXT, LR_LOG_INFO, TS, "", "up");
+    assert_string_equal(out, "2024-03-05T06:07:08.009Z INFO up");
+}
+
+static void log_json_record_is_one_object(void **state)
+{
+    char out[256];
+    lr_log_format_record(out, sizeof(out), LR_LOG_FORMAT_JSON, LR_LOG_ERROR, TS, "req-1",
+                         "say \"hi\"\\ caf\xc3\xa9");
+    assert_string_equal(out, "{\"timestamp\":\"2024-03-05T06:07:08.009Z\",\"level\":\"ERROR\","
+                             "\"requestId\":\"req-1\",\"message\":\"say \\\"hi\\\"\\\\ "
+                             "caf\xc3\xa9\"}");
+    lr_log_format_record(out, sizeof(out), LR_LOG_FORMAT_JSON, LR_LOG_DEBUG, 0, NULL, "x");
+    assert_string_equal(out, "{\"timestamp\":\"1970-01-01T00:00:00.000Z\",\"level\":\"DEBUG\","
+                             "\"message\":\"x\"}");
+}
+
+static void log_message_cannot_forge_a_second_line(void **state)
+{
+    char out[256];
+    lr_log_format_record(out, sizeof(out), LR_LOG_FORMAT_TEXT, LR_LOG_INFO, TS, "r",
+                         "a\nFATAL fake\r\x01");
+    assert_null(strchr(out, '\n'));
+    assert_null(strchr(out, '\r'));
+    assert_string_equal(out, "2024-03-05T06:07:08.009Z INFO r a\\nFATAL fake\\r\\u0001");
+    lr_log_format_record(out, sizeof(out), LR_LOG_FORMAT_JSON, LR_LOG_INFO, TS, "r\n", "a\nb");
+    assert_null(strchr(out, '\n'));
+}
+
+static void log_record_is_cut_to_capacity(void **state)
+{
+    char out[16];
+    size_t n = lr_log_format_record(out, sizeof(out), LR_LOG_FORMAT_TEXT, LR_LOG_INFO, TS, NULL,
+                                    "long message");
+    assert_int_equal(n, strlen(out));
+    assert_true(n < sizeof(out));
+}
+
+static void log_timestamps_before_1970_stay_well_formed(void **state)
+{
+    char out[128];
+    lr_log_format_record(out, sizeof(out), LR_LOG_FORMAT_TEXT, LR_LOG_INFO, -1, NULL, "m");
+    assert_string_equal(out, "1969-12-31T23:59:59.999Z INFO m");
+}
+
+/* Reads what the logger wrote to f since the start. */
+static char *slurp(FILE *f)
+{
+    static char buf[65536];
+    fflush(f);
+    long end = ftell(f);
+    rewind(f);
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    buf[n] = '\0';
+    fseek(f, end, SEEK_SET);
+    return buf;
+}
+
+static void log_level_filters_and_request_id_is_stamped(void **state)
+{
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    lr_log_configure(LR_LOG_FORMAT_JSON, LR_LOG_WARN, f);
+    lr_log_set_request_id("abc-123");
+    lr_log(LR_LOG_INFO, "hidden %d", 1);
+    lr_log(LR_LOG_WARN, "shown %d", 2);
+    lr_log_set_request_id(NULL);
+    lr_log(LR_LOG_ERROR, "outside");
+    char *out = slurp(f);
+    assert_null(strstr(out, "hidden"));
+    assert_non_null(
+        strstr(out, "\"level\":\"WARN\",\"requestId\":\"abc-123\",\"message\":\"shown 2\"}\n"));
+    assert_non_null(strstr(out, "\"level\":\"ERROR\",\"message\":\"outside\"}\n"));
+    assert_false(lr_log_enabled(LR_LOG_DEBUG));
+    assert_true(lr_log_enabled(LR_LOG_FATAL));
+    lr_log_configure(LR_LOG_FORMAT_TEXT, LR_LOG_INFO, NULL);
+    fclose(f);
+}
+
+static void log_long_message_stays_one_line(void **state)
+{
+    FILE *f = tmpfile();
+    char *big = malloc(LR_LOG_MESSAGE_MAX * 2);
+    assert_non_null(big);
+    memset(big, 'x', LR_LOG_MESSAGE_MAX * 2 - 1);
+    big[LR_LOG_MESSAGE_MAX * 2 - 1] = '\0';
+    lr_log_configure(LR_LOG_FORMAT_TEXT, LR_LOG_INFO, f);
+    lr_log(LR_LOG_INFO, "%s", big);
+    char *out = slurp(f);
+    char *nl = strchr(out, '\n');
+    assert_non_null(nl);
+    assert_int_equal(nl[1], '\0');
+    assert_non_null(strstr(out, "x...\n"));
+    lr_log_configure(LR_LOG_FORMAT_TEXT, LR_LOG_INFO, NULL);
+    free(big);
+    fclose(f);
+}
+
+static void log_configuration_comes_from_the_environment(void **state)
+{
+    FILE *f = tmpfile();
+    setenv("AWS_LAMBDA_LOG_FORMAT", "json", 1);
+    setenv("AWS_LAMBDA_LOG_LEVEL", "debug", 1);
+    lr_log_init_from_env();
+    lr_log_configure(LR_LOG_FORMAT_JSON, LR_LOG_DEBUG, f); /* same values, into f */
+    assert_true(lr_log_enabled(LR_LOG_DEBUG));
+    lr_log_init_from_env();
+    assert_true(lr_log_enabled(LR_LOG_DEBUG));
+    assert_false(lr_log_enabled(LR_LOG_TRACE));
+    setenv("AWS_LAMBDA_LOG_LEVEL", "nonsense", 1);
+    lr_log_init_from_env();
+    assert_false(lr_log_enabled(LR_LOG_DEBUG)); /* unknown: INFO */
+    assert_true(lr_log_enabled(LR_LOG_INFO));
+    setenv("AWS_LAMBDA_LOG_LEVEL", "ERROR", 1);
+    lr_log_init_from_env();
+    assert_false(lr_log_enabled(LR_LOG_WARN));
+    unsetenv("AWS_LAMBDA_LOG_FORMAT");
+    unsetenv("AWS_LAMBDA_LOG_LEVEL");
+    lr_log_configure(LR_LOG_FORMAT_TEXT, LR_LOG_INFO, NULL);
+    fclose(f);
+}
+
+static void log_level_names(void **state)
+{
+    assert_string_equal(lr_log_level_name(LR_LOG_TRACE), "TRACE");
+    assert_string_equal(lr_log_level_name(LR_LOG_FATAL), "FATAL");
+    assert_string_equal(lr_log_level_name((enum lr_log_level)99), "INFO");
+}
+
+/* ---- runtime arguments ---- */
+
+static void runtime_needs_an_endpoint(void **state)
+{
+    struct lr_error err = {0};
+    unsetenv("AWS_LAMBDA_RUNTIME_API");
+    assert_null(lr_runtime_new(NULL, &err));
+    assert_int_equal(err.code, LR_EINVAL);
+    assert_non_null(strstr(err.msg, "AWS_LAMBDA_RUNTIME_API"));
+    assert_null(lr_runtime_new("http://127.0.0.1:9001/x", &err));
+    assert_int_equal(err.code, LR_EINVAL);
+    assert_null(lr_runtime_new("127.0.0.1:9001\r\nX: y", &err));
+    struct lr_runtime *rt = lr_runtime_new("127.0.0.1:9", &err);
+    assert_non_null(rt);
+    assert_int_equal(lr_runtime_run(rt, NULL, NULL, &err), LR_EINVAL);
+    lr_runtime_free(rt);
+    lr_runtime_free(NULL);
+    assert_string_equal(lr_strerror(LR_EIO), "Runtime API unreachable");
+    assert_string_equal(lr_strerror(12345), "unknown error");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(header_lines_are_recognised_case_insensitively),
+        cmocka_unit_test(other_header_lines_are_unknown),
+        cmocka_unit_test(request_ids_must_be_safe_in_a_url_path),
+        cmocka_unit_test(deadlines_are_plain_epoch_milliseconds),
+        cmocka_unit_test(content_length_parses_digits_only),
+        cmocka_unit_test(header_tokens_cannot_break_a_request),
+        cmocka_unit_test(time_remaining_is_deadline_minus_now),
+        cmocka_unit_test(json_escapes_quotes_backslashes_and_controls),
+        cmocka_unit_test(json_passes_valid_utf8_through),
+        cmocka_unit_test(json_replaces_invalid_utf8_with_fffd),
+        cmocka_unit_test(json_escape_reports_full_length_like_snprintf),
+        cmocka_unit_test(error_body_is_exactly_what_the_api_expects),
+        cmocka_unit_test(utf8_prefix_keeps_characters_whole),
+        cmocka_unit_test(log_text_record_has_the_same_facts),
+        cmocka_unit_test(log_json_record_is_one_object),
+        cmocka_unit_test(log_message_cannot_forge_a_second_line),
+        cmocka_unit_test(log_record_is_cut_to_capacity),
+        cmocka_unit_test(log_timestamps_before_1970_stay_well_formed),
+        cmocka_unit_test(log_level_filters_and_request_id_is_stamped),
+        cmocka_unit_test(log_long_message_stays_one_line),
+        cmocka_unit_test(log_configuration_comes_from_the_environment),
+        cmocka_unit_test(log_level_names),
+        cmocka_unit_test(runtime_needs_an_endpoint),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
