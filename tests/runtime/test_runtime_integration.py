@@ -34,7 +34,11 @@ def run(binary, srv, extra_env=None):
     env.update(extra_env or {})
     proc = subprocess.run([binary], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           timeout=RUN_TIMEOUT)
-    return proc.returncode, proc.stderr.decode("utf-8", "replace")
+    err = proc.stderr.decode("utf-8", "replace")
+    # A crash or a sanitizer report is never an acceptable way to end.
+    if proc.returncode < 0 or "Sanitizer" in err or "runtime error:" in err:
+        raise AssertionError("%s crashed (status %d):\n%s" % (binary, proc.returncode, err))
+    return proc.returncode, err
 
 
 def posts(srv):
