@@ -1,0 +1,99 @@
+/* sw_http: the one place scanwarden's AWS client talks HTTP(S), over libcurl.
+ *
+ * A struct sw_http lives as long as the process (a Lambda runtime-lifetime
+ * handle, owned by the AWS client) and keeps one keep-alive easy handle per
+ * endpoint origin, so warm invocations reuse their TLS connections. Every
+ * request is bounded by a per-request timeout and the invocation deadline, the
+ * response body by SW_HTTP_BODY_MAX. Signing and retrying are the caller's job. */
+#ifndef SW_HTTP_H
+#define SW_HTTP_H
+
+#include "handler/buf.h"
+#include "handler/error.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SW_HTTP_BODY_MAX ((size_t)8 * 1024 * 1024) /* largest response body accepted */
+#define SW_HTTP_REQUEST_BODY_MAX ((size_t)2 * 1024 * 1024)
+#define SW_HTTP_HEADER_VALUE_MAX 256 /* captured response header values are cut here */
+#define SW_HTTP_HEADERS_MAX 16       /* request headers per request */
+#define SW_HTTP_ORIGINS_MAX 8        /* endpoints with a kept-alive handle */
+#define SW_HTTP_URL_MAX 2048
+
+#define SW_HTTP_CONNECT_TIMEOUT_MS_DEFAULT 3000L
+#define SW_HTTP_REQUEST_TIMEOUT_MS_DEFAULT 10000L
+
+/* CA bundles tried, in order, when SSL_CERT_FILE is not set. */
+#define SW_HTTP_CA_BUNDLE_AMAZON_LINUX "/etc/pki/tls/certs/ca-bundle.crt"
+#define SW_HTTP_CA_BUNDLE_DEBIAN "/etc/ssl/certs/ca-certificates.crt"
+
+struct sw_http_options {
+    long connect_timeout_ms; /* 0: SW_HTTP_CONNECT_TIMEOUT_MS_DEFAULT */
+    long request_timeout_ms; /* whole request, 0: SW_HTTP_REQUEST_TIMEOUT_MS_DEFAULT */
+    bool no_connection_reuse; /* benchmarks only: a new connection for every request */
+};
+
+struct sw_http_header {
+    const char *name;
+    const char *value;
+};
+
+struct sw_http_request {
+    const char *method; /* "POST", "GET" */
+    const char *url;    /* absolute http:// or https:// URL */
+    const struct sw_http_header *headers; /* sent as given (Host included); never logged */
+    size_t header_count;
+    const char *body; /* may be NULL when body_len is 0 */
+    size_t body_len;
+    int64_t deadline_ms; /* Unix epoch ms after which nothing may run; 0: none */
+};
+
+struct sw_http_response {
+    long status;       /* 0 until a status line arrived */
+    struct sw_buf body; /* at most SW_HTTP_BODY_MAX */
+    char content_type[SW_HTTP_HEADER_VALUE_MAX];
+    char amzn_request_id[SW_HTTP_HEADER_VALUE_MAX]; /* x-amzn-RequestId */
+    char amz_request_id[SW_HTTP_HEADER_VALUE_MAX];  /* x-amz-request-id */
+    char amzn_error_type[SW_HTTP_HEADER_VALUE_MAX]; /* x-amzn-ErrorType */
+    char retry_after[SW_HTTP_HEADER_VALUE_MAX];     /* Retry-After */
+    char amz_retry_after[SW_HTTP_HEADER_VALUE_MAX]; /* x-amz-retry-after */
+    long new_connections; /* connections opened for this request: 0 means one was reused */
+    double seconds;       /* wall time of the transfer */
+};
+
+struct sw_http;
+
+/* Creates the handle set: picks the CA bundle (SSL_CERT_FILE, else the first existing of
+ * SW_HTTP_CA_BUNDLE_AMAZON_LINUX, SW_HTTP_CA_BUNDLE_DEBIAN, else libcurl's default), and the
+ * proxy (HTTPS_PROXY/https_proxy with NO_PROXY/no_proxy when set; otherwise no proxy at all,
+ * whatever other *_proxy variables say). Fails with SW_ECONFIG when SSL_CERT_FILE names a
+ * file that does not exist. Calls curl_global_init once. */
+struct sw_http *sw_http_new(const struct sw_http_options *opt, struct sw_error *err);
+void sw_http_free(struct sw_http *h);
+
+/* The CA bundle in use, or NULL for libcurl's built-in default. */
+const char *sw_http_ca_bundle(const struct sw_http *h);
+/* The proxy in use, or NULL. */
+const char *sw_http_proxy(const struct sw_http *h);
+
+/* Pure: the CA bundle to use given SSL_CERT_FILE (may be NULL) and a file-exists test. */
+const char *sw_http_choose_ca_bundle(const char *ssl_cert_file, bool (*exists)(const char *path));
+
+/* Sends one request and fills resp (which must be initialised; it is reset first).
+ * Returns 0 when an HTTP answer was received, whatever its status; otherwise
+ * SW_ETIMEOUT (deadline already passed, connect or request timeout), SW_EIO (DNS, connect,
+ * TLS, reset, truncated body), SW_ELIMIT (response body over SW_HTTP_BODY_MAX, too many
+ * headers, request body too big), SW_EINVAL, SW_ENOMEM; err says what happened. */
+int sw_http_send(struct sw_http *h, const struct sw_http_request *req, struct sw_http_response *resp,
+                 struct sw_error *err);
+
+void sw_http_response_init(struct sw_http_response *r);
+void sw_http_response_reset(struct sw_http_response *r);
+void sw_http_response_free(struct sw_http_response *r);
+
+/* Unix epoch milliseconds (CLOCK_REALTIME), the clock Lambda deadlines use. */
+int64_t sw_http_now_ms(void);
+
+#endif
