@@ -111,8 +111,7 @@ static void describe_body(const struct sw_http_response *resp, struct sw_aws_err
     }
     snippet[n] = '\0';
     if (resp->body.len == 0)
-        snprintf(out->message, sizeof(out->message), "HTTP %ld with an empty body",
-                 resp->status);
+        snprintf(out->message, sizeof(out->message), "HTTP %ld with an empty body", resp->status);
     else
         snprintf(out->message, sizeof(out->message), "HTTP %ld with an unrecognised %s body: %s%s",
                  resp->status, resp->content_type[0] ? resp->content_type : "untyped", snippet,

@@ -23,10 +23,10 @@ enum sw_aws_protocol {
 };
 
 struct sw_aws_error {
-    long http_status;                        /* 0 when no HTTP answer arrived */
-    char code[SW_AWS_ERROR_CODE_MAX];        /* sanitized: "AccessDeniedException", "NotFound" */
-    char message[SW_AWS_ERROR_MESSAGE_MAX];  /* verbatim (cut on a UTF-8 boundary), may be "" */
-    char request_id[SW_AWS_REQUEST_ID_MAX];  /* x-amzn-RequestId / x-amz-request-id / XML */
+    long http_status;                       /* 0 when no HTTP answer arrived */
+    char code[SW_AWS_ERROR_CODE_MAX];       /* sanitized: "AccessDeniedException", "NotFound" */
+    char message[SW_AWS_ERROR_MESSAGE_MAX]; /* verbatim (cut on a UTF-8 boundary), may be "" */
+    char request_id[SW_AWS_REQUEST_ID_MAX]; /* x-amzn-RequestId / x-amz-request-id / XML */
 };
 
 void sw_aws_error_clear(struct sw_aws_error *e);

@@ -274,7 +274,8 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *userdata)
     while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t'))
         end--;
     for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++) {
-        if (strlen(wanted[i].name) == name_len && strncasecmp(line, wanted[i].name, name_len) == 0) {
+        if (strlen(wanted[i].name) == name_len &&
+            strncasecmp(line, wanted[i].name, name_len) == 0) {
             capture((char *)t->resp + wanted[i].offset, v, (size_t)(end - v));
             break;
         }
@@ -354,11 +355,10 @@ static int map_curl_error(CURLcode cc, const struct transfer *t, const char *err
                                 req->method, req->url);
         return sw_error_set(err, SW_EIO, "%s %s: %s", req->method, req->url, detail);
     case CURLE_OPERATION_TIMEDOUT:
-        return sw_error_set(err, SW_ETIMEOUT, "%s %s: no complete answer within %ld ms (%s): %s",
-                            req->method, req->url, timeout_ms,
-                            by_deadline ? "the invocation's remaining time"
-                                        : "the per-request timeout",
-                            detail);
+        return sw_error_set(
+            err, SW_ETIMEOUT, "%s %s: no complete answer within %ld ms (%s): %s", req->method,
+            req->url, timeout_ms,
+            by_deadline ? "the invocation's remaining time" : "the per-request timeout", detail);
     case CURLE_OUT_OF_MEMORY:
         return sw_error_set(err, SW_ENOMEM, "%s %s: out of memory", req->method, req->url);
     case CURLE_URL_MALFORMAT:
@@ -369,8 +369,8 @@ static int map_curl_error(CURLcode cc, const struct transfer *t, const char *err
     }
 }
 
-int sw_http_send(struct sw_http *h, const struct sw_http_request *req, struct sw_http_response *resp,
-                 struct sw_error *err)
+int sw_http_send(struct sw_http *h, const struct sw_http_request *req,
+                 struct sw_http_response *resp, struct sw_error *err)
 {
     char origin[ORIGIN_MAX];
     char errbuf[CURL_ERROR_SIZE];
@@ -385,8 +385,7 @@ int sw_http_send(struct sw_http *h, const struct sw_http_request *req, struct sw
         return sw_error_set(err, SW_EINVAL, "not an http(s) URL: %.200s", req->url);
     if (req->body_len > SW_HTTP_REQUEST_BODY_MAX)
         return sw_error_set(err, SW_ELIMIT, "%s %s: request body of %zu bytes exceeds %zu",
-                            req->method, req->url, req->body_len,
-                            (size_t)SW_HTTP_REQUEST_BODY_MAX);
+                            req->method, req->url, req->body_len, (size_t)SW_HTTP_REQUEST_BODY_MAX);
 
     long timeout_ms = h->opt.request_timeout_ms;
     bool by_deadline = false;
@@ -401,7 +400,8 @@ int sw_http_send(struct sw_http *h, const struct sw_http_request *req, struct sw
             by_deadline = true;
         }
     }
-    long connect_ms = h->opt.connect_timeout_ms < timeout_ms ? h->opt.connect_timeout_ms : timeout_ms;
+    long connect_ms =
+        h->opt.connect_timeout_ms < timeout_ms ? h->opt.connect_timeout_ms : timeout_ms;
 
     rc = build_headers(req, &headers, err);
     if (rc)

@@ -30,8 +30,8 @@
 #define SW_HTTP_CA_BUNDLE_DEBIAN "/etc/ssl/certs/ca-certificates.crt"
 
 struct sw_http_options {
-    long connect_timeout_ms; /* 0: SW_HTTP_CONNECT_TIMEOUT_MS_DEFAULT */
-    long request_timeout_ms; /* whole request, 0: SW_HTTP_REQUEST_TIMEOUT_MS_DEFAULT */
+    long connect_timeout_ms;  /* 0: SW_HTTP_CONNECT_TIMEOUT_MS_DEFAULT */
+    long request_timeout_ms;  /* whole request, 0: SW_HTTP_REQUEST_TIMEOUT_MS_DEFAULT */
     bool no_connection_reuse; /* benchmarks only: a new connection for every request */
 };
 
@@ -41,8 +41,8 @@ struct sw_http_header {
 };
 
 struct sw_http_request {
-    const char *method; /* "POST", "GET" */
-    const char *url;    /* absolute http:// or https:// URL */
+    const char *method;                   /* "POST", "GET" */
+    const char *url;                      /* absolute http:// or https:// URL */
     const struct sw_http_header *headers; /* sent as given (Host included); never logged */
     size_t header_count;
     const char *body; /* may be NULL when body_len is 0 */
@@ -51,7 +51,7 @@ struct sw_http_request {
 };
 
 struct sw_http_response {
-    long status;       /* 0 until a status line arrived */
+    long status;        /* 0 until a status line arrived */
     struct sw_buf body; /* at most SW_HTTP_BODY_MAX */
     char content_type[SW_HTTP_HEADER_VALUE_MAX];
     char amzn_request_id[SW_HTTP_HEADER_VALUE_MAX]; /* x-amzn-RequestId */
@@ -86,8 +86,8 @@ const char *sw_http_choose_ca_bundle(const char *ssl_cert_file, bool (*exists)(c
  * SW_ETIMEOUT (deadline already passed, connect or request timeout), SW_EIO (DNS, connect,
  * TLS, reset, truncated body), SW_ELIMIT (response body over SW_HTTP_BODY_MAX, too many
  * headers, request body too big), SW_EINVAL, SW_ENOMEM; err says what happened. */
-int sw_http_send(struct sw_http *h, const struct sw_http_request *req, struct sw_http_response *resp,
-                 struct sw_error *err);
+int sw_http_send(struct sw_http *h, const struct sw_http_request *req,
+                 struct sw_http_response *resp, struct sw_error *err);
 
 void sw_http_response_init(struct sw_http_response *r);
 void sw_http_response_reset(struct sw_http_response *r);

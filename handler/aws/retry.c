@@ -111,8 +111,9 @@ struct sw_retry_decision sw_retry_decide(const struct sw_retry_input *in)
         r = 0.0;
     long delay = (long)(r * ceiling);
     if (in->hint_ms >= 0) {
-        long bounded = in->hint_ms < delay + SW_RETRY_HINT_EXTRA_MS ? in->hint_ms
-                                                                     : delay + SW_RETRY_HINT_EXTRA_MS;
+        long bounded = in->hint_ms < delay + SW_RETRY_HINT_EXTRA_MS
+                           ? in->hint_ms
+                           : delay + SW_RETRY_HINT_EXTRA_MS;
         if (bounded > delay)
             delay = bounded;
     }
@@ -164,8 +165,8 @@ static int64_t parse_http_date(const char *s)
     }
     if (tm.tm_mon < 0)
         return -1;
-    tm.tm_year = (s[12] - '0') * 1000 + (s[13] - '0') * 100 + (s[14] - '0') * 10 + (s[15] - '0') -
-                 1900;
+    tm.tm_year =
+        (s[12] - '0') * 1000 + (s[13] - '0') * 100 + (s[14] - '0') * 10 + (s[15] - '0') - 1900;
     tm.tm_hour = (s[17] - '0') * 10 + (s[18] - '0');
     tm.tm_min = (s[20] - '0') * 10 + (s[21] - '0');
     tm.tm_sec = (s[23] - '0') * 10 + (s[24] - '0');

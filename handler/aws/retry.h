@@ -18,13 +18,13 @@
 #define SW_RETRY_MAX_ATTEMPTS_LIMIT 10  /* AWS_MAX_ATTEMPTS above this is clamped */
 #define SW_RETRY_BASE_MS 50L            /* transient errors (2026 standard mode) */
 #define SW_RETRY_THROTTLING_BASE_MS 1000L
-#define SW_RETRY_MAX_BACKOFF_MS 20000L  /* cap, applied before jitter */
-#define SW_RETRY_HINT_EXTRA_MS 5000L    /* a server hint may add at most this much */
+#define SW_RETRY_MAX_BACKOFF_MS 20000L /* cap, applied before jitter */
+#define SW_RETRY_HINT_EXTRA_MS 5000L   /* a server hint may add at most this much */
 #define SW_RETRY_QUOTA_MAX 500
-#define SW_RETRY_COST 14                /* tokens per retry of a transient error */
-#define SW_RETRY_THROTTLING_COST 5      /* tokens per retry of a throttling error */
-#define SW_RETRY_NO_RETRY_INCREMENT 1   /* refund when a request succeeded first time */
-#define SW_RETRY_MIN_ATTEMPT_MS 100L    /* do not retry when less would remain after the wait */
+#define SW_RETRY_COST 14              /* tokens per retry of a transient error */
+#define SW_RETRY_THROTTLING_COST 5    /* tokens per retry of a throttling error */
+#define SW_RETRY_NO_RETRY_INCREMENT 1 /* refund when a request succeeded first time */
+#define SW_RETRY_MIN_ATTEMPT_MS 100L  /* do not retry when less would remain after the wait */
 
 enum sw_retry_class {
     SW_RETRY_CLASS_NONE = 0,   /* not retryable: 4xx other than the lists, parse errors, limits */
@@ -65,12 +65,12 @@ enum sw_retry_verdict {
 
 struct sw_retry_input {
     enum sw_retry_class cls;
-    int attempt;       /* 1-based number of the attempt that just failed */
-    int max_attempts;  /* 1..SW_RETRY_MAX_ATTEMPTS_LIMIT */
-    int quota_tokens;  /* tokens in the bucket now */
-    long hint_ms;      /* server retry hint in ms, < 0 when none */
-    double random;     /* uniform in [0, 1) */
-    int64_t now_ms;    /* epoch ms */
+    int attempt;         /* 1-based number of the attempt that just failed */
+    int max_attempts;    /* 1..SW_RETRY_MAX_ATTEMPTS_LIMIT */
+    int quota_tokens;    /* tokens in the bucket now */
+    long hint_ms;        /* server retry hint in ms, < 0 when none */
+    double random;       /* uniform in [0, 1) */
+    int64_t now_ms;      /* epoch ms */
     int64_t deadline_ms; /* epoch ms, 0 = none */
 };
 

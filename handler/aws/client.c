@@ -1,0 +1,406 @@
+/* sw_aws_client: the loop every AWS call goes through: resolve the endpoint,
+ * get credentials, sign with a fresh X-Amz-Date, send, and on failure ask
+ * sw_retry whether and how long to wait. Waiting uses an injectable sleep and
+ * random source (tests run fast and deterministic) and never runs past the
+ * invocation deadline. Operation files build bodies; this knows no operation. */
+#include "handler/aws/client.h"
+
+#include "handler/aws/retry.h"
+#include "handler/aws/sigv4.h"
+#include "lr_log.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#define ENDPOINT_URL_MAX 512
+#define CRED_MAX 2048
+#define USER_AGENT "scanwarden/0.1"
+
+struct endpoint {
+    char base[ENDPOINT_URL_MAX];        /* scheme://authority[/base/path] without a trailing '/' */
+    char host[ENDPOINT_URL_MAX];        /* authority: host[:port] as the Host header carries it */
+    char path_prefix[ENDPOINT_URL_MAX]; /* base path of a configured endpoint, "" otherwise */
+};
+
+struct sw_aws_client {
+    char region[SW_AWS_REGION_MAX];
+    int max_attempts;
+    struct sw_http *http;
+    struct sw_retry_quota quota;
+    int64_t deadline_ms;
+    struct endpoint endpoints[3];
+    struct sw_aws_client_options opt;
+    struct sw_aws_call_info last;
+};
+
+static const struct {
+    const char *signing_name;
+    const char *host_prefix;
+    const char *env_suffix;
+} services[] = {
+    [SW_AWS_SERVICE_INSPECTOR2] = {"inspector2", "inspector2", "INSPECTOR2"},
+    [SW_AWS_SERVICE_ECR] = {"ecr", "api.ecr", "ECR"},
+    [SW_AWS_SERVICE_SNS] = {"sns", "sns", "SNS"},
+};
+
+/* ------------------------------------------------------------ endpoints */
+
+static const char *env_nonempty(const char *name)
+{
+    const char *v = getenv(name);
+    return (v && *v) ? v : NULL;
+}
+
+static int parse_endpoint_url(const char *url, const char *var, struct endpoint *ep,
+                              struct sw_error *err)
+{
+    const char *sep = strstr(url, "://");
+    if (!sep || !((sep - url == 4 && strncmp(url, "http", 4) == 0) ||
+                  (sep - url == 5 && strncmp(url, "https", 5) == 0)))
+        return sw_error_set(err, SW_ECONFIG, "%s: \"%.200s\" is not an http(s):// URL", var, url);
+    const char *auth = sep + 3;
+    size_t auth_len = strcspn(auth, "/?#");
+    if (auth_len == 0 || auth_len >= sizeof(ep->host) || strchr(auth, '?') || strchr(auth, '#') ||
+        strlen(url) >= sizeof(ep->base))
+        return sw_error_set(err, SW_ECONFIG, "%s: \"%.200s\" is not a valid endpoint URL", var,
+                            url);
+    memcpy(ep->host, auth, auth_len);
+    ep->host[auth_len] = '\0';
+    snprintf(ep->path_prefix, sizeof(ep->path_prefix), "%s", auth + auth_len);
+    size_t pl = strlen(ep->path_prefix);
+    while (pl > 0 && ep->path_prefix[pl - 1] == '/')
+        ep->path_prefix[--pl] = '\0';
+    snprintf(ep->base, sizeof(ep->base), "%.*s%s", (int)(auth + auth_len - url), url,
+             ep->path_prefix);
+    return 0;
+}
+
+static int resolve_endpoints(struct sw_aws_client *c, struct sw_error *err)
+{
+    const char *ignore = env_nonempty("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+    bool use_configured = !(ignore && strcasecmp(ignore, "true") == 0);
+    for (size_t s = 0; s < sizeof(services) / sizeof(services[0]); s++) {
+        char var[64];
+        struct endpoint *ep = &c->endpoints[s];
+        snprintf(var, sizeof(var), "AWS_ENDPOINT_URL_%s", services[s].env_suffix);
+        const char *url = use_configured ? env_nonempty(var) : NULL;
+        const char *which = var;
+        if (!url && use_configured) {
+            url = env_nonempty("AWS_ENDPOINT_URL");
+            which = "AWS_ENDPOINT_URL";
+        }
+        if (url) {
+            int rc = parse_endpoint_url(url, which, ep, err);
+            if (rc)
+                return rc;
+            continue;
+        }
+        const char *suffix =
+            strncmp(c->region, "cn-", 3) == 0 ? "amazonaws.com.cn" : "amazonaws.com";
+        snprintf(ep->host, sizeof(ep->host), "%s.%s.%s", services[s].host_prefix, c->region,
+                 suffix);
+        snprintf(ep->base, sizeof(ep->base), "https://%s", ep->host);
+        ep->path_prefix[0] = '\0';
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ credentials */
+
+struct creds {
+    char access_key_id[256];
+    char secret[256];
+    char token[CRED_MAX * 4];
+};
+
+static void creds_wipe(struct creds *k)
+{
+    OPENSSL_cleanse(k, sizeof(*k));
+}
+
+static int get_credentials(struct sw_aws_client *c, struct creds *k, struct sw_error *err)
+{
+    const char *id = env_nonempty("AWS_ACCESS_KEY_ID");
+    const char *secret = env_nonempty("AWS_SECRET_ACCESS_KEY");
+    const char *token = env_nonempty("AWS_SESSION_TOKEN");
+    (void)c;
+    if (!id || !secret)
+        return sw_error_set(err, SW_ECREDS,
+                            "no AWS credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are "
+                            "not both set");
+    if (strlen(id) >= sizeof(k->access_key_id) || strlen(secret) >= sizeof(k->secret) ||
+        (token && strlen(token) >= sizeof(k->token)))
+        return sw_error_set(err, SW_ECREDS, "AWS credentials in the environment are too long");
+    snprintf(k->access_key_id, sizeof(k->access_key_id), "%s", id);
+    snprintf(k->secret, sizeof(k->secret), "%s", secret);
+    snprintf(k->token, sizeof(k->token), "%s", token ? token : "");
+    return 0;
+}
+
+/* ------------------------------------------------------------ client */
+
+static void default_sleep(void *ctx, long ms)
+{
+    (void)ctx;
+    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+static double default_random(void *ctx)
+{
+    uint64_t r = 0;
+    (void)ctx;
+    if (RAND_bytes((unsigned char *)&r, sizeof(r)) != 1)
+        return 0.5;
+    return (double)(r >> 11) / (double)(UINT64_C(1) << 53);
+}
+
+struct sw_aws_client *sw_aws_client_new(const struct sw_aws_client_options *opt,
+                                        struct sw_error *err)
+{
+    struct sw_aws_client *c = calloc(1, sizeof(*c));
+    if (!c) {
+        sw_error_set(err, SW_ENOMEM, "out of memory creating the AWS client");
+        return NULL;
+    }
+    if (opt)
+        c->opt = *opt;
+    const char *region = c->opt.region;
+    if (!region || !*region)
+        region = env_nonempty("AWS_REGION");
+    if (!region)
+        region = env_nonempty("AWS_DEFAULT_REGION");
+    if (!region) {
+        sw_error_set(err, SW_ECONFIG, "no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION)");
+        goto out_free;
+    }
+    if (strlen(region) >= sizeof(c->region)) {
+        sw_error_set(err, SW_ECONFIG, "AWS_REGION: \"%.80s\" is too long", region);
+        goto out_free;
+    }
+    for (const char *p = region; *p; p++) {
+        if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '-') {
+            sw_error_set(err, SW_ECONFIG, "AWS_REGION: \"%.80s\" is not a region name", region);
+            goto out_free;
+        }
+    }
+    snprintf(c->region, sizeof(c->region), "%s", region);
+    if (c->opt.max_attempts > 0) {
+        c->max_attempts = c->opt.max_attempts > SW_RETRY_MAX_ATTEMPTS_LIMIT
+                              ? SW_RETRY_MAX_ATTEMPTS_LIMIT
+                              : c->opt.max_attempts;
+    } else if (sw_retry_max_attempts_from_env(getenv("AWS_MAX_ATTEMPTS"), &c->max_attempts, err)) {
+        goto out_free;
+    }
+    if (!c->opt.sleep_ms)
+        c->opt.sleep_ms = default_sleep;
+    if (!c->opt.random)
+        c->opt.random = default_random;
+    if (resolve_endpoints(c, err))
+        goto out_free;
+    struct sw_http_options hopt = {
+        .connect_timeout_ms = c->opt.connect_timeout_ms,
+        .request_timeout_ms = c->opt.request_timeout_ms,
+        .no_connection_reuse = c->opt.no_connection_reuse,
+    };
+    c->http = sw_http_new(&hopt, err);
+    if (!c->http)
+        goto out_free;
+    sw_retry_quota_init(&c->quota);
+    return c;
+
+out_free:
+    free(c);
+    return NULL;
+}
+
+void sw_aws_client_free(struct sw_aws_client *c)
+{
+    if (!c)
+        return;
+    sw_http_free(c->http);
+    free(c);
+}
+
+void sw_aws_client_set_deadline(struct sw_aws_client *c, int64_t deadline_ms)
+{
+    c->deadline_ms = deadline_ms;
+}
+
+const char *sw_aws_client_region(const struct sw_aws_client *c)
+{
+    return c->region;
+}
+
+const struct sw_aws_call_info *sw_aws_client_last_call(const struct sw_aws_client *c)
+{
+    return &c->last;
+}
+
+/* Signs and sends one attempt. Returns sw_http_send's result, or a signing/credential error
+ * (*fatal set: not worth retrying). */
+static int attempt(struct sw_aws_client *c, const struct sw_aws_request *req,
+                   const struct endpoint *ep, struct sw_http_response *resp, bool *fatal,
+                   struct sw_error *err)
+{
+    char url[SW_HTTP_URL_MAX];
+    char path[ENDPOINT_URL_MAX * 2];
+    struct creds k;
+    struct sw_sigv4_signed sig = {0};
+    struct sw_http_header headers[SW_HTTP_HEADERS_MAX];
+    struct sw_sigv4_header to_sign[3];
+    size_t nh = 0, ns = 0;
+    int rc;
+
+    *fatal = true;
+    memset(&k, 0, sizeof(k));
+    snprintf(path, sizeof(path), "%s%s", ep->path_prefix, req->path);
+    if ((size_t)snprintf(url, sizeof(url), "%s%s", ep->base, req->path) >= sizeof(url))
+        return sw_error_set(err, SW_EINVAL, "%s: endpoint URL too long", req->operation);
+    rc = get_credentials(c, &k, err);
+    if (rc)
+        goto out_wipe;
+
+    to_sign[ns++] = (struct sw_sigv4_header){SW_STR_LIT("Host"), sw_str_from_cstr(ep->host)};
+    to_sign[ns++] =
+        (struct sw_sigv4_header){SW_STR_LIT("Content-Type"), sw_str_from_cstr(req->content_type)};
+    if (req->target)
+        to_sign[ns++] =
+            (struct sw_sigv4_header){SW_STR_LIT("X-Amz-Target"), sw_str_from_cstr(req->target)};
+    struct sw_sigv4_request sreq = {
+        .method = SW_STR_LIT("POST"),
+        .path = sw_str_from_cstr(path),
+        .query = {"", 0},
+        .headers = to_sign,
+        .header_count = ns,
+        .body = (const unsigned char *)req->body,
+        .body_len = req->body_len,
+    };
+    struct sw_sigv4_credentials screds = {k.access_key_id, k.secret, k.token};
+    struct sw_sigv4_config cfg = {
+        .region = c->region,
+        .service = services[req->service].signing_name,
+        .time = time(NULL), /* fresh for every attempt */
+    };
+    rc = sw_sigv4_sign(&sreq, &screds, &cfg, &sig, err);
+    if (rc) {
+        sw_error_wrap(err, "%s: signing failed", req->operation);
+        goto out_wipe;
+    }
+    headers[nh++] = (struct sw_http_header){"Host", ep->host};
+    headers[nh++] = (struct sw_http_header){"Content-Type", req->content_type};
+    if (req->target)
+        headers[nh++] = (struct sw_http_header){"X-Amz-Target", req->target};
+    headers[nh++] = (struct sw_http_header){"User-Agent", USER_AGENT};
+    for (size_t i = 0; i < sig.count; i++)
+        headers[nh++] =
+            (struct sw_http_header){sig.headers[i].name, sw_buf_cstr(&sig.headers[i].value)};
+    struct sw_http_request hreq = {
+        .method = "POST",
+        .url = url,
+        .headers = headers,
+        .header_count = nh,
+        .body = req->body,
+        .body_len = req->body_len,
+        .deadline_ms = c->deadline_ms,
+    };
+    *fatal = false;
+    rc = sw_http_send(c->http, &hreq, resp, err);
+
+out_wipe:
+    sw_sigv4_signed_clear(&sig);
+    creds_wipe(&k);
+    return rc;
+}
+
+int sw_aws_call(struct sw_aws_client *c, const struct sw_aws_request *req,
+                struct sw_http_response *resp, struct sw_aws_error *aerr, struct sw_error *err)
+{
+    struct sw_aws_error local;
+    struct sw_aws_error *ae = aerr ? aerr : &local;
+    int last_cost = 0;
+    int rc;
+
+    sw_aws_error_clear(ae);
+    memset(&c->last, 0, sizeof(c->last));
+    if ((size_t)req->service >= sizeof(services) / sizeof(services[0]) || !req->path ||
+        req->path[0] != '/' || !req->content_type || !req->operation)
+        return sw_error_set(err, SW_EINVAL, "sw_aws_call: incomplete request");
+    const struct endpoint *ep = &c->endpoints[req->service];
+
+    for (int n = 1;; n++) {
+        bool fatal = false;
+        c->last.attempts = n;
+        rc = attempt(c, req, ep, resp, &fatal, err);
+        c->last.new_connections += resp->new_connections;
+        if (fatal)
+            return rc;
+        if (rc == 0 && resp->status >= 200 && resp->status < 300) {
+            sw_retry_quota_on_success(&c->quota, last_cost);
+            return 0;
+        }
+        struct sw_retry_failure f = {.transport_rc = rc};
+        long hint = -1;
+        if (rc == 0) {
+            sw_aws_error_parse(req->protocol, resp, ae);
+            f.http_status = resp->status;
+            f.error_code = ae->code;
+            hint = sw_retry_parse_hint(resp->amz_retry_after, resp->retry_after, sw_http_now_ms());
+        }
+        struct sw_retry_input in = {
+            .cls = sw_retry_classify(&f),
+            .attempt = n,
+            .max_attempts = c->max_attempts,
+            .quota_tokens = c->quota.tokens,
+            .hint_ms = hint,
+            .random = c->opt.random(c->opt.hook_ctx),
+            .now_ms = sw_http_now_ms(),
+            .deadline_ms = c->deadline_ms,
+        };
+        struct sw_retry_decision d = sw_retry_decide(&in);
+        const char *what = rc == 0 ? ae->code : sw_strerror(rc);
+        if (d.verdict == SW_RETRY_AGAIN) {
+            c->quota.tokens -= d.cost;
+            last_cost = d.cost;
+            if ((size_t)n - 1 < sizeof(c->last.waits_ms) / sizeof(c->last.waits_ms[0]))
+                c->last.waits_ms[n - 1] = d.delay_ms;
+            lr_log(LR_LOG_WARN, "aws: %s attempt %d of %d failed (%s%s%ld); retrying in %ld ms",
+                   req->operation, n, c->max_attempts, what, rc == 0 ? ", HTTP " : "",
+                   rc == 0 ? resp->status : 0L, d.delay_ms);
+            c->opt.sleep_ms(c->opt.hook_ctx, d.delay_ms);
+            continue;
+        }
+        /* give up: say what happened, how often, and why we stopped */
+        char detail[SW_ERROR_MSG_MAX];
+        if (rc == 0) {
+            sw_aws_error_format(ae, detail, sizeof(detail));
+            rc = SW_EAWS;
+        } else {
+            snprintf(detail, sizeof(detail), "%s", err ? err->msg : sw_strerror(rc));
+        }
+        if (d.verdict == SW_RETRY_STOP_DEADLINE) {
+            sw_error_set(err, SW_ETIMEOUT,
+                         "%s: %s; gave up after %d attempt%s: the next attempt (in %ld ms) would "
+                         "not finish before the invocation deadline",
+                         req->operation, detail, n, n == 1 ? "" : "s", d.delay_ms);
+            rc = SW_ETIMEOUT;
+        } else if (d.verdict == SW_RETRY_STOP_NOT_RETRYABLE) {
+            sw_error_set(err, rc, "%s: %s", req->operation, detail);
+        } else {
+            sw_error_set(err, rc, "%s: %s; gave up after %d attempt%s (%s)", req->operation, detail,
+                         n, n == 1 ? "" : "s", sw_retry_verdict_name(d.verdict));
+        }
+        lr_log(LR_LOG_WARN, "aws: %s failed after %d attempt%s: %s", req->operation, n,
+               n == 1 ? "" : "s", what);
+        return rc;
+    }
+}

@@ -1,0 +1,89 @@
+/* sw_aws_client: one signed, retried AWS API call, and the long-lived state it needs.
+ *
+ * The client lives as long as the process (created at init, like the runtime's
+ * handle): credentials provider, endpoints, region, the keep-alive HTTP
+ * handles and the retry quota. sw_aws_call() serializes nothing itself: the
+ * operation files (inspector2.c, ecr.c, sns.c) build the body; this signs it
+ * (a fresh X-Amz-Date per attempt), sends it, and retries by sw_retry's rules
+ * without ever sleeping past the invocation deadline. */
+#ifndef SW_AWS_CLIENT_H
+#define SW_AWS_CLIENT_H
+
+#include "handler/aws/aws_error.h"
+#include "handler/aws/http.h"
+#include "handler/error.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SW_AWS_ENUM_MAX 64       /* enum values are kept as strings, cut here */
+#define SW_AWS_ACCOUNT_ID_MAX 32 /* 12 digits; room for surprises */
+#define SW_AWS_REGION_MAX 64
+
+enum sw_aws_service {
+    SW_AWS_SERVICE_INSPECTOR2 = 0,
+    SW_AWS_SERVICE_ECR,
+    SW_AWS_SERVICE_SNS,
+};
+
+struct sw_aws_client_options {
+    const char *region;       /* NULL: AWS_REGION, else AWS_DEFAULT_REGION */
+    int max_attempts;         /* 0: AWS_MAX_ATTEMPTS, else SW_RETRY_MAX_ATTEMPTS_DEFAULT */
+    long connect_timeout_ms;  /* 0: SW_HTTP_CONNECT_TIMEOUT_MS_DEFAULT */
+    long request_timeout_ms;  /* per attempt, 0: SW_HTTP_REQUEST_TIMEOUT_MS_DEFAULT */
+    bool no_connection_reuse; /* benchmarks only */
+    /* Test hooks. NULL: nanosleep / OpenSSL RAND_bytes. */
+    void (*sleep_ms)(void *ctx, long ms);
+    double (*random)(void *ctx); /* uniform in [0, 1) */
+    void *hook_ctx;
+};
+
+struct sw_aws_client;
+
+/* Creates the client: region, endpoints (AWS_ENDPOINT_URL[_<SERVICE>], AWS_USE_FIPS_ENDPOINT),
+ * credentials provider (environment, then container), HTTP handles, retry quota. Returns NULL
+ * with err set (SW_ECONFIG naming the variable, SW_ENOMEM). Credentials are fetched on the
+ * first call, not here. */
+struct sw_aws_client *sw_aws_client_new(const struct sw_aws_client_options *opt,
+                                        struct sw_error *err);
+void sw_aws_client_free(struct sw_aws_client *c);
+
+/* Sets the deadline (Unix epoch ms, 0 = none) for every request until the next call: set it
+ * from the invocation's deadline at the start of each invocation. */
+void sw_aws_client_set_deadline(struct sw_aws_client *c, int64_t deadline_ms);
+
+const char *sw_aws_client_region(const struct sw_aws_client *c);
+
+/* One AWS API request, borrowed for the duration of the call. */
+struct sw_aws_request {
+    enum sw_aws_service service;
+    enum sw_aws_protocol protocol;
+    const char *operation;    /* "Enable": for messages and logs */
+    const char *path;         /* "/enable"; "/" for awsJson1_1 and awsQuery */
+    const char *content_type; /* "application/json", ... */
+    const char *target;       /* X-Amz-Target (awsJson1_1) or NULL */
+    const char *body;         /* the exact bytes to send and sign */
+    size_t body_len;
+};
+
+/* What the last sw_aws_call did (tests, logs). */
+struct sw_aws_call_info {
+    int attempts;
+    long waits_ms[16];    /* backoff before attempt 2, 3, ... (SW_RETRY_MAX_ATTEMPTS_LIMIT fits) */
+    long new_connections; /* connections opened over all attempts */
+};
+
+/* Signs, sends and retries req. Returns 0 on a 2xx answer (resp holds it; resp must be
+ * initialised with sw_http_response_init and is owned by the caller). Otherwise:
+ * SW_EAWS when AWS answered with an error (aerr holds code, message, request id, HTTP
+ * status); SW_ETIMEOUT / SW_EIO for transport failures after the retries; SW_ECREDS when no
+ * credentials could be had; err always says which operation failed and how many attempts
+ * were made. aerr is cleared first and may be NULL. */
+int sw_aws_call(struct sw_aws_client *c, const struct sw_aws_request *req,
+                struct sw_http_response *resp, struct sw_aws_error *aerr, struct sw_error *err);
+
+/* The info of the last sw_aws_call. */
+const struct sw_aws_call_info *sw_aws_client_last_call(const struct sw_aws_client *c);
+
+#endif
