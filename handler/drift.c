@@ -1,0 +1,551 @@
+/* sw_drift: desired vs actual ECR scanning state -> drifts and the writes that restore it.
+ *
+ * Pure and bounded: the caller has read the state (Inspector2 BatchGetAccountStatus,
+ * ECR GetRegistryScanningConfiguration, Inspector2 GetConfiguration) into borrowed
+ * structs; this file only compares, merges the registry rules (README "Drift check")
+ * and prints the request bodies with cJSON. Performing the calls is left to the caller. */
+#include "handler/drift.h"
+
+#include "handler/buf.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ENHANCED "ENHANCED"
+#define WILDCARD "WILDCARD"
+#define ELLIPSIS "..."
+
+static const char *const RESCAN_VALUES[] = {"LIFETIME", "DAYS_3",  "DAYS_7",  "DAYS_14",
+                                            "DAYS_30",  "DAYS_60", "DAYS_90", "DAYS_180"};
+
+const char *sw_drift_name_str(enum sw_drift_name name)
+{
+    switch (name) {
+    case SW_DRIFT_INSPECTOR_ECR:
+        return "inspector_ecr";
+    case SW_DRIFT_REGISTRY_SCAN_TYPE:
+        return "registry_scan_type";
+    case SW_DRIFT_REGISTRY_RULE:
+        return "registry_rule";
+    case SW_DRIFT_RESCAN_DURATION:
+        return "rescan_duration";
+    }
+    return "unknown";
+}
+
+const char *sw_drift_api_name(enum sw_drift_api api)
+{
+    switch (api) {
+    case SW_DRIFT_API_INSPECTOR2_ENABLE:
+        return "inspector2:Enable";
+    case SW_DRIFT_API_ECR_PUT_REGISTRY_SCANNING:
+        return "ecr:PutRegistryScanningConfiguration";
+    case SW_DRIFT_API_INSPECTOR2_UPDATE_CONFIGURATION:
+        return "inspector2:UpdateConfiguration";
+    }
+    return "unknown";
+}
+
+const char *sw_drift_mode_str(enum sw_drift_mode mode)
+{
+    switch (mode) {
+    case SW_DRIFT_MODE_ENFORCE:
+        return "enforce";
+    case SW_DRIFT_MODE_DRY_RUN:
+        return "dry-run";
+    case SW_DRIFT_MODE_OFF:
+        return "off";
+    }
+    return "unknown";
+}
+
+const char *sw_drift_frequency_str(enum sw_drift_frequency freq)
+{
+    return freq == SW_DRIFT_SCAN_ON_PUSH ? "SCAN_ON_PUSH" : "CONTINUOUS_SCAN";
+}
+
+static bool filter_alnum(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '*';
+}
+
+static bool filter_separator(unsigned char c)
+{
+    return c == '.' || c == '_' || c == '-' || c == '/';
+}
+
+/* ^[a-z0-9*](?:[._\-/a-z0-9*]?[a-z0-9*]+)*$ is exactly: characters from [a-z0-9*._-/],
+ * first and last from [a-z0-9*], and no two separators in a row. */
+bool sw_drift_filter_valid(const char *filter)
+{
+    if (!filter)
+        return false;
+    size_t len = strnlen(filter, SW_DRIFT_FILTER_LEN_MAX + 1);
+    if (len == 0 || len > SW_DRIFT_FILTER_LEN_MAX)
+        return false;
+    if (!filter_alnum((unsigned char)filter[0]) || !filter_alnum((unsigned char)filter[len - 1]))
+        return false;
+    for (size_t i = 1; i < len; i++) {
+        unsigned char c = (unsigned char)filter[i];
+        if (filter_alnum(c))
+            continue;
+        if (!filter_separator(c) || filter_separator((unsigned char)filter[i - 1]))
+            return false;
+    }
+    return true;
+}
+
+bool sw_drift_rescan_valid(const char *value)
+{
+    if (!value)
+        return false;
+    for (size_t i = 0; i < sizeof(RESCAN_VALUES) / sizeof(RESCAN_VALUES[0]); i++) {
+        if (strcmp(value, RESCAN_VALUES[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+    return a && b && strcmp(a, b) == 0;
+}
+
+static bool is_wildcard(const struct sw_drift_filter *f)
+{
+    return f->filter_type == NULL || strcmp(f->filter_type, WILDCARD) == 0;
+}
+
+static bool account_valid(const char *s)
+{
+    if (!s || strnlen(s, 13) != 12)
+        return false;
+    for (size_t i = 0; i < 12; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    }
+    return true;
+}
+
+static bool region_valid(const char *s, size_t cap)
+{
+    size_t len = s ? strnlen(s, cap) : 0;
+    if (len == 0 || len >= cap)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+/* Copies s into out[cap], ending in "..." when it does not fit. */
+static void copy_text(char *out, size_t cap, const char *s, size_t len)
+{
+    if (len < cap) {
+        memcpy(out, s, len);
+        out[len] = '\0';
+        return;
+    }
+    size_t keep = cap - sizeof(ELLIPSIS);
+    memcpy(out, s, keep);
+    memcpy(out + keep, ELLIPSIS, sizeof(ELLIPSIS));
+}
+
+/* Appends "FREQ [f1, f2]; FREQ [f3]" for the rules, or "no rules", bounded: stops at
+ * SW_DRIFT_TEXT_MAX (the caller's copy_text adds the ellipsis). */
+static int describe_rules(struct sw_buf *b, const struct sw_drift_rule *rules, size_t n)
+{
+    int rc = 0;
+    if (n == 0)
+        return sw_buf_append_str(b, "no rules");
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const struct sw_drift_rule *r = &rules[i];
+        rc = sw_buf_appendf(b, "%s%.64s [", i ? "; " : "",
+                            r->scan_frequency ? r->scan_frequency : "(no frequency)");
+        for (size_t j = 0; j < r->filter_count && rc == 0; j++) {
+            const struct sw_drift_filter *f = &r->filters[j];
+            rc = sw_buf_appendf(b, "%s%.255s%s%.32s", j ? ", " : "", f->filter ? f->filter : "",
+                                is_wildcard(f) ? "" : " ", is_wildcard(f) ? "" : f->filter_type);
+        }
+        if (rc == 0)
+            rc = sw_buf_append_char(b, ']');
+    }
+    return rc;
+}
+
+static struct sw_drift_item *add_item(struct sw_drift_plan *p, enum sw_drift_name name,
+                                      const char *before, const char *after)
+{
+    struct sw_drift_item *it = &p->items[p->item_count++];
+    it->name = name;
+    copy_text(it->before, sizeof(it->before), before, strlen(before));
+    copy_text(it->after, sizeof(it->after), after, strlen(after));
+    return it;
+}
+
+/* Prints json (consumed) as the action's request body. */
+static int add_action(struct sw_drift_plan *p, enum sw_drift_api api, cJSON *json,
+                      const char *summary, struct sw_error *err)
+{
+    char *body = json ? cJSON_PrintUnformatted(json) : NULL;
+    cJSON_Delete(json);
+    if (!body)
+        return sw_error_set(err, SW_ENOMEM, "drift: out of memory printing %s",
+                            sw_drift_api_name(api));
+    struct sw_drift_action *a = &p->actions[p->action_count++];
+    a->api = api;
+    a->request_json = body;
+    copy_text(a->summary, sizeof(a->summary), summary, strlen(summary));
+    return 0;
+}
+
+void sw_drift_plan_clear(struct sw_drift_plan *plan)
+{
+    if (!plan)
+        return;
+    for (size_t i = 0; i < plan->action_count && i < SW_DRIFT_ACTIONS_MAX; i++)
+        cJSON_free(plan->actions[i].request_json);
+    for (size_t i = 0; i < SW_DRIFT_RULES_MAX; i++) {
+        struct sw_drift_filter *fs = plan->target_filters[i];
+        for (size_t j = 0; fs && j < plan->target_rules[i].filter_count; j++)
+            free((char *)fs[j].filter);
+        free(fs);
+    }
+    memset(plan, 0, sizeof(*plan));
+}
+
+/* --- registry rules -------------------------------------------------------------------- */
+
+/* True when a rule of frequency freq holds every desired filter as a WILDCARD filter. */
+static bool rules_cover(const struct sw_actual_state *a, const char *freq,
+                        const struct sw_desired_state *d)
+{
+    for (size_t i = 0; i < a->rule_count; i++) {
+        const struct sw_drift_rule *r = &a->rules[i];
+        if (!str_eq(r->scan_frequency, freq))
+            continue;
+        size_t found = 0;
+        for (size_t k = 0; k < d->filter_count; k++) {
+            for (size_t j = 0; j < r->filter_count; j++) {
+                if (is_wildcard(&r->filters[j]) && str_eq(r->filters[j].filter, d->filters[k])) {
+                    found++;
+                    break;
+                }
+            }
+        }
+        if (found == d->filter_count)
+            return true;
+    }
+    return false;
+}
+
+/* Adds filter to target rule slot (dedup, at most SW_DRIFT_FILTERS_MAX). Returns 0, 1 when
+ * it was left out (duplicate or full: *dropped counts the full case), or SW_ENOMEM. */
+static int target_add_filter(struct sw_drift_plan *p, size_t slot, const char *filter,
+                             size_t *dropped)
+{
+    struct sw_drift_rule *r = &p->target_rules[slot];
+    struct sw_drift_filter *fs = p->target_filters[slot];
+    for (size_t j = 0; j < r->filter_count; j++) {
+        if (strcmp(fs[j].filter, filter) == 0)
+            return 1;
+    }
+    if (r->filter_count >= SW_DRIFT_FILTERS_MAX) {
+        (*dropped)++;
+        return 1;
+    }
+    char *copy = strdup(filter);
+    if (!copy)
+        return SW_ENOMEM;
+    fs[r->filter_count].filter = copy;
+    fs[r->filter_count].filter_type = WILDCARD;
+    r->filter_count++;
+    return 0;
+}
+
+/* Adds the valid WILDCARD filters of every actual rule of frequency freq to slot. */
+static int target_merge_rules(struct sw_drift_plan *p, size_t slot, const char *freq,
+                              const struct sw_actual_state *a, size_t *dropped)
+{
+    for (size_t i = 0; i < a->rule_count; i++) {
+        const struct sw_drift_rule *r = &a->rules[i];
+        if (!str_eq(r->scan_frequency, freq))
+            continue;
+        for (size_t j = 0; j < r->filter_count; j++) {
+            const struct sw_drift_filter *f = &r->filters[j];
+            if (!is_wildcard(f) || !sw_drift_filter_valid(f->filter)) {
+                (*dropped)++;
+                continue;
+            }
+            if (target_add_filter(p, slot, f->filter, dropped) < 0)
+                return SW_ENOMEM;
+        }
+    }
+    return 0;
+}
+
+/* Builds p->target's registry part: ENHANCED, the desired rule first (desired filters, then
+ * the user's filters of the same frequency), then the user's rules of the other ENHANCED
+ * frequency merged into one. Rules of any other frequency (MANUAL, unknown) and invalid or
+ * surplus filters are dropped and counted. */
+static int build_target_rules(struct sw_drift_plan *p, const struct sw_desired_state *d,
+                              const struct sw_actual_state *a, size_t *dropped_rules,
+                              size_t *dropped_filters, struct sw_error *err)
+{
+    const char *want = sw_drift_frequency_str(d->scan_frequency);
+    const char *other = sw_drift_frequency_str(d->scan_frequency == SW_DRIFT_CONTINUOUS_SCAN
+                                                   ? SW_DRIFT_SCAN_ON_PUSH
+                                                   : SW_DRIFT_CONTINUOUS_SCAN);
+    for (size_t s = 0; s < SW_DRIFT_RULES_MAX; s++) {
+        p->target_filters[s] = calloc(SW_DRIFT_FILTERS_MAX, sizeof(*p->target_filters[s]));
+        if (!p->target_filters[s])
+            goto out_nomem;
+        p->target_rules[s].filters = p->target_filters[s];
+    }
+    p->target_rules[0].scan_frequency = want;
+    p->target_rules[1].scan_frequency = other;
+    for (size_t k = 0; k < d->filter_count; k++) {
+        if (target_add_filter(p, 0, d->filters[k], dropped_filters) < 0)
+            goto out_nomem;
+    }
+    if (target_merge_rules(p, 0, want, a, dropped_filters) < 0 ||
+        target_merge_rules(p, 1, other, a, dropped_filters) < 0)
+        goto out_nomem;
+    for (size_t i = 0; i < a->rule_count; i++) {
+        const char *f = a->rules[i].scan_frequency;
+        if (!str_eq(f, want) && !str_eq(f, other))
+            (*dropped_rules)++;
+    }
+    p->target.scan_type = ENHANCED;
+    p->target.rules = p->target_rules;
+    p->target.rule_count = p->target_rules[1].filter_count ? 2 : 1;
+    return 0;
+
+out_nomem:
+    return sw_error_set(err, SW_ENOMEM, "drift: out of memory building the registry rules");
+}
+
+static cJSON *registry_request(const struct sw_actual_state *t)
+{
+    cJSON *root = cJSON_CreateObject();
+    if (!root || !cJSON_AddStringToObject(root, "scanType", t->scan_type))
+        goto out_delete;
+    cJSON *rules = cJSON_AddArrayToObject(root, "rules");
+    if (!rules)
+        goto out_delete;
+    for (size_t i = 0; i < t->rule_count; i++) {
+        const struct sw_drift_rule *r = &t->rules[i];
+        cJSON *rule = cJSON_CreateObject();
+        if (!rule)
+            goto out_delete;
+        cJSON_AddItemToArray(rules, rule);
+        if (!cJSON_AddStringToObject(rule, "scanFrequency", r->scan_frequency))
+            goto out_delete;
+        cJSON *filters = cJSON_AddArrayToObject(rule, "repositoryFilters");
+        if (!filters)
+            goto out_delete;
+        for (size_t j = 0; j < r->filter_count; j++) {
+            cJSON *f = cJSON_CreateObject();
+            if (!f)
+                goto out_delete;
+            cJSON_AddItemToArray(filters, f);
+            if (!cJSON_AddStringToObject(f, "filter", r->filters[j].filter) ||
+                !cJSON_AddStringToObject(f, "filterType", WILDCARD))
+                goto out_delete;
+        }
+    }
+    return root;
+
+out_delete:
+    cJSON_Delete(root);
+    return NULL;
+}
+
+static int registry_part(struct sw_drift_plan *p, const struct sw_desired_state *d,
+                         const struct sw_actual_state *a, struct sw_error *err)
+{
+    const char *scan_type = a->scan_type ? a->scan_type : "BASIC";
+    bool enhanced = strcmp(scan_type, ENHANCED) == 0;
+    bool covered = rules_cover(a, sw_drift_frequency_str(d->scan_frequency), d);
+    struct sw_buf before = {0}, after = {0}, summary = {0};
+    size_t dropped_rules = 0, dropped_filters = 0;
+    int rc = 0;
+
+    /* Enabling Inspector for ECR switches the registry to ENHANCED on its own, but the
+     * rules must still be ours: the write is planned from the state as read. */
+    if (enhanced && covered)
+        return 0;
+    rc = build_target_rules(p, d, a, &dropped_rules, &dropped_filters, err);
+    if (rc)
+        return rc;
+    sw_buf_init(&before, SW_DRIFT_TEXT_MAX * 2);
+    sw_buf_init(&after, SW_DRIFT_TEXT_MAX * 2);
+    sw_buf_init(&summary, SW_DRIFT_TEXT_MAX * 2);
+    if (!enhanced) {
+        char shown[96];
+        snprintf(shown, sizeof(shown), "%.64s%s", scan_type,
+                 a->scan_type ? "" : " (no configuration)");
+        add_item(p, SW_DRIFT_REGISTRY_SCAN_TYPE, shown, ENHANCED);
+    }
+    if (!covered) {
+        /* Errors here are SW_ELIMIT from the bounded buffers: the text is cut, not lost. */
+        (void)describe_rules(&before, a->rules, a->rule_count);
+        (void)describe_rules(&after, p->target.rules, p->target.rule_count);
+        if (dropped_rules || dropped_filters)
+            (void)sw_buf_appendf(&after, " (dropped: %zu rule(s) not valid under ENHANCED, "
+                                         "%zu invalid or surplus filter(s))",
+                                 dropped_rules, dropped_filters);
+        add_item(p, SW_DRIFT_REGISTRY_RULE, sw_buf_cstr(&before), sw_buf_cstr(&after));
+    }
+    (void)sw_buf_append_str(&summary, "ecr:PutRegistryScanningConfiguration (scanType ENHANCED, "
+                                      "rules: ");
+    (void)describe_rules(&summary, p->target.rules, p->target.rule_count);
+    (void)sw_buf_append_char(&summary, ')');
+    rc = add_action(p, SW_DRIFT_API_ECR_PUT_REGISTRY_SCANNING, registry_request(&p->target),
+                    sw_buf_cstr(&summary), err);
+    sw_buf_free(&summary);
+    sw_buf_free(&after);
+    sw_buf_free(&before);
+    return rc;
+}
+
+/* --- the decision ---------------------------------------------------------------------- */
+
+static int check_inputs(const struct sw_desired_state *d, const struct sw_actual_state *a,
+                        struct sw_error *err)
+{
+    if (!account_valid(d->account_id))
+        return sw_error_set(err, SW_EINVAL, "drift: account id \"%.32s\" is not 12 digits",
+                            d->account_id ? d->account_id : "");
+    if (!region_valid(d->region, sizeof(((struct sw_drift_plan *)0)->region)))
+        return sw_error_set(err, SW_EINVAL, "drift: region \"%.40s\" is not a region name",
+                            d->region ? d->region : "");
+    if (d->filter_count == 0 || !d->filters)
+        return sw_error_set(err, SW_EINVAL, "REPOSITORY_FILTERS: no filter (use * for all)");
+    if (d->filter_count > SW_DRIFT_FILTERS_MAX)
+        return sw_error_set(err, SW_EINVAL, "REPOSITORY_FILTERS: %zu filters, ECR accepts at "
+                                            "most %d per rule",
+                            d->filter_count, SW_DRIFT_FILTERS_MAX);
+    for (size_t k = 0; k < d->filter_count; k++) {
+        if (!sw_drift_filter_valid(d->filters[k]))
+            return sw_error_set(err, SW_EINVAL,
+                                "REPOSITORY_FILTERS: \"%.64s\" is not a valid ECR filter "
+                                "(1-255 characters of a-z 0-9 * and single . _ - / between them)",
+                                d->filters[k] ? d->filters[k] : "");
+    }
+    if (d->rescan_duration && !sw_drift_rescan_valid(d->rescan_duration))
+        return sw_error_set(err, SW_EINVAL,
+                            "ECR_RESCAN_DURATION: \"%.32s\" is not LIFETIME, DAYS_3, DAYS_7, "
+                            "DAYS_14, DAYS_30, DAYS_60, DAYS_90 or DAYS_180",
+                            d->rescan_duration);
+    if (a->rule_count > SW_DRIFT_READ_RULES_MAX || (a->rule_count && !a->rules))
+        return sw_error_set(err, SW_ELIMIT, "drift: registry has %zu scanning rules, more than "
+                                            "the %d this function reads",
+                            a->rule_count, SW_DRIFT_READ_RULES_MAX);
+    for (size_t i = 0; i < a->rule_count; i++) {
+        if (a->rules[i].filter_count > SW_DRIFT_READ_FILTERS_MAX ||
+            (a->rules[i].filter_count && !a->rules[i].filters))
+            return sw_error_set(err, SW_ELIMIT, "drift: registry rule %zu has %zu filters, more "
+                                                "than the %d this function reads",
+                                i, a->rules[i].filter_count, SW_DRIFT_READ_FILTERS_MAX);
+    }
+    return 0;
+}
+
+static int inspector_part(struct sw_drift_plan *p, const struct sw_desired_state *d,
+                          const struct sw_actual_state *a, struct sw_error *err)
+{
+    const char *status = a->inspector_ecr_status;
+    char before[96], summary[128];
+
+    if (str_eq(status, "ENABLED") || str_eq(status, "ENABLING"))
+        return 0;
+    snprintf(before, sizeof(before), "%.64s", status ? status : "DISABLED (account not listed)");
+    add_item(p, SW_DRIFT_INSPECTOR_ECR, before, "ENABLED");
+    p->target.inspector_ecr_status = "ENABLED";
+
+    cJSON *body = cJSON_CreateObject();
+    cJSON *ids = body ? cJSON_AddArrayToObject(body, "accountIds") : NULL;
+    cJSON *types = body ? cJSON_AddArrayToObject(body, "resourceTypes") : NULL;
+    cJSON *id = cJSON_CreateString(d->account_id);
+    cJSON *ecr = cJSON_CreateString("ECR");
+    if (ids && id)
+        cJSON_AddItemToArray(ids, id);
+    else
+        cJSON_Delete(id);
+    if (types && ecr)
+        cJSON_AddItemToArray(types, ecr);
+    else
+        cJSON_Delete(ecr);
+    if (!ids || !types || !id || !ecr) {
+        cJSON_Delete(body);
+        body = NULL;
+    }
+    snprintf(summary, sizeof(summary), "inspector2:Enable (resourceTypes [ECR], accountIds [%s])",
+             d->account_id);
+    return add_action(p, SW_DRIFT_API_INSPECTOR2_ENABLE, body, summary, err);
+}
+
+static int rescan_part(struct sw_drift_plan *p, const struct sw_desired_state *d,
+                       const struct sw_actual_state *a, struct sw_error *err)
+{
+    char before[96], summary[128];
+
+    if (!d->rescan_duration || str_eq(a->rescan_duration, d->rescan_duration))
+        return 0;
+    snprintf(before, sizeof(before), "%.64s",
+             a->rescan_duration ? a->rescan_duration : "(not returned)");
+    add_item(p, SW_DRIFT_RESCAN_DURATION, before, d->rescan_duration);
+    for (size_t i = 0; i < sizeof(RESCAN_VALUES) / sizeof(RESCAN_VALUES[0]); i++) {
+        if (strcmp(RESCAN_VALUES[i], d->rescan_duration) == 0)
+            p->target.rescan_duration = RESCAN_VALUES[i]; /* static, outlives desired */
+    }
+
+    cJSON *body = cJSON_CreateObject();
+    cJSON *ecr = body ? cJSON_AddObjectToObject(body, "ecrConfiguration") : NULL;
+    if (!ecr || !cJSON_AddStringToObject(ecr, "rescanDuration", d->rescan_duration)) {
+        cJSON_Delete(body);
+        body = NULL;
+    }
+    snprintf(summary, sizeof(summary),
+             "inspector2:UpdateConfiguration (ecrConfiguration.rescanDuration %s)",
+             d->rescan_duration);
+    return add_action(p, SW_DRIFT_API_INSPECTOR2_UPDATE_CONFIGURATION, body, summary, err);
+}
+
+int sw_drift_decide(const struct sw_desired_state *desired, const struct sw_actual_state *actual,
+                    struct sw_drift_plan *out, struct sw_error *err)
+{
+    int rc;
+
+    sw_drift_plan_clear(out);
+    out->mode = desired->mode;
+    out->execute = desired->mode == SW_DRIFT_MODE_ENFORCE;
+    if (desired->mode == SW_DRIFT_MODE_OFF)
+        return 0;
+    rc = check_inputs(desired, actual, err);
+    if (rc)
+        goto out_clear;
+    snprintf(out->account_id, sizeof(out->account_id), "%s", desired->account_id);
+    snprintf(out->region, sizeof(out->region), "%s", desired->region);
+    out->checked = true;
+
+    /* The target starts as the actual state; each part replaces what it restores. */
+    out->target = *actual;
+    rc = inspector_part(out, desired, actual, err);
+    if (rc == 0)
+        rc = registry_part(out, desired, actual, err);
+    if (rc == 0)
+        rc = rescan_part(out, desired, actual, err);
+    if (rc)
+        goto out_clear;
+    return 0;
+
+out_clear:
+    sw_drift_plan_clear(out);
+    return rc;
+}
