@@ -155,26 +155,28 @@ static void copy_text(char *out, size_t cap, const char *s, size_t len)
     memcpy(out + keep, ELLIPSIS, sizeof(ELLIPSIS));
 }
 
-/* Appends "FREQ [f1, f2]; FREQ [f3]" for the rules, or "no rules", bounded: stops at
- * SW_DRIFT_TEXT_MAX (the caller's copy_text adds the ellipsis). */
-static int describe_rules(struct sw_buf *b, const struct sw_drift_rule *rules, size_t n)
+/* Appends "FREQ [f1, f2]; FREQ [f3]" for the rules, or "no rules". Stops once the text is
+ * longer than SW_DRIFT_TEXT_MAX (copy_text then ends it in "..."); each append is at most
+ * TEXT_PIECE_MAX bytes, so a buffer of SW_DRIFT_TEXT_MAX + TEXT_PIECE_MAX never overflows. */
+#define TEXT_PIECE_MAX 320
+#define TEXT_BUF_MAX (SW_DRIFT_TEXT_MAX + 2 * TEXT_PIECE_MAX)
+static void describe_rules(struct sw_buf *b, const struct sw_drift_rule *rules, size_t n)
 {
-    int rc = 0;
-    if (n == 0)
-        return sw_buf_append_str(b, "no rules");
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        const struct sw_drift_rule *r = &rules[i];
-        rc = sw_buf_appendf(b, "%s%.64s [", i ? "; " : "",
-                            r->scan_frequency ? r->scan_frequency : "(no frequency)");
-        for (size_t j = 0; j < r->filter_count && rc == 0; j++) {
-            const struct sw_drift_filter *f = &r->filters[j];
-            rc = sw_buf_appendf(b, "%s%.255s%s%.32s", j ? ", " : "", f->filter ? f->filter : "",
-                                is_wildcard(f) ? "" : " ", is_wildcard(f) ? "" : f->filter_type);
-        }
-        if (rc == 0)
-            rc = sw_buf_append_char(b, ']');
+    if (n == 0) {
+        (void)sw_buf_append_str(b, "no rules");
+        return;
     }
-    return rc;
+    for (size_t i = 0; i < n && b->len < SW_DRIFT_TEXT_MAX; i++) {
+        const struct sw_drift_rule *r = &rules[i];
+        (void)sw_buf_appendf(b, "%s%.64s [", i ? "; " : "",
+                             r->scan_frequency ? r->scan_frequency : "(no frequency)");
+        for (size_t j = 0; j < r->filter_count && b->len < SW_DRIFT_TEXT_MAX; j++) {
+            const struct sw_drift_filter *f = &r->filters[j];
+            (void)sw_buf_appendf(b, "%s%.255s%s%.32s", j ? ", " : "", f->filter ? f->filter : "",
+                                 is_wildcard(f) ? "" : " ", is_wildcard(f) ? "" : f->filter_type);
+        }
+        (void)sw_buf_append_char(b, ']');
+    }
 }
 
 static struct sw_drift_item *add_item(struct sw_drift_plan *p, enum sw_drift_name name,
@@ -382,9 +384,9 @@ static int registry_part(struct sw_drift_plan *p, const struct sw_desired_state 
     rc = build_target_rules(p, d, a, &dropped_rules, &dropped_filters, err);
     if (rc)
         return rc;
-    sw_buf_init(&before, SW_DRIFT_TEXT_MAX * 2);
-    sw_buf_init(&after, SW_DRIFT_TEXT_MAX * 2);
-    sw_buf_init(&summary, SW_DRIFT_TEXT_MAX * 2);
+    sw_buf_init(&before, TEXT_BUF_MAX);
+    sw_buf_init(&after, TEXT_BUF_MAX);
+    sw_buf_init(&summary, TEXT_BUF_MAX);
     if (!enhanced) {
         char shown[96];
         snprintf(shown, sizeof(shown), "%.64s%s", scan_type,
@@ -392,9 +394,8 @@ static int registry_part(struct sw_drift_plan *p, const struct sw_desired_state 
         add_item(p, SW_DRIFT_REGISTRY_SCAN_TYPE, shown, ENHANCED);
     }
     if (!covered) {
-        /* Errors here are SW_ELIMIT from the bounded buffers: the text is cut, not lost. */
-        (void)describe_rules(&before, a->rules, a->rule_count);
-        (void)describe_rules(&after, p->target.rules, p->target.rule_count);
+        describe_rules(&before, a->rules, a->rule_count);
+        describe_rules(&after, p->target.rules, p->target.rule_count);
         if (dropped_rules || dropped_filters)
             (void)sw_buf_appendf(&after, " (dropped: %zu rule(s) not valid under ENHANCED, "
                                          "%zu invalid or surplus filter(s))",
@@ -403,7 +404,7 @@ static int registry_part(struct sw_drift_plan *p, const struct sw_desired_state 
     }
     (void)sw_buf_append_str(&summary, "ecr:PutRegistryScanningConfiguration (scanType ENHANCED, "
                                       "rules: ");
-    (void)describe_rules(&summary, p->target.rules, p->target.rule_count);
+    describe_rules(&summary, p->target.rules, p->target.rule_count);
     (void)sw_buf_append_char(&summary, ')');
     rc = add_action(p, SW_DRIFT_API_ECR_PUT_REGISTRY_SCANNING, registry_request(&p->target),
                     sw_buf_cstr(&summary), err);
