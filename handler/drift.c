@@ -397,8 +397,9 @@ static int registry_part(struct sw_drift_plan *p, const struct sw_desired_state 
         describe_rules(&before, a->rules, a->rule_count);
         describe_rules(&after, p->target.rules, p->target.rule_count);
         if (dropped_rules || dropped_filters)
-            (void)sw_buf_appendf(&after, " (dropped: %zu rule(s) not valid under ENHANCED, "
-                                         "%zu invalid or surplus filter(s))",
+            (void)sw_buf_appendf(&after,
+                                 " (dropped: %zu rule(s) not valid under ENHANCED, "
+                                 "%zu invalid or surplus filter(s))",
                                  dropped_rules, dropped_filters);
         add_item(p, SW_DRIFT_REGISTRY_RULE, sw_buf_cstr(&before), sw_buf_cstr(&after));
     }
@@ -428,8 +429,9 @@ static int check_inputs(const struct sw_desired_state *d, const struct sw_actual
     if (d->filter_count == 0 || !d->filters)
         return sw_error_set(err, SW_EINVAL, "REPOSITORY_FILTERS: no filter (use * for all)");
     if (d->filter_count > SW_DRIFT_FILTERS_MAX)
-        return sw_error_set(err, SW_EINVAL, "REPOSITORY_FILTERS: %zu filters, ECR accepts at "
-                                            "most %d per rule",
+        return sw_error_set(err, SW_EINVAL,
+                            "REPOSITORY_FILTERS: %zu filters, ECR accepts at "
+                            "most %d per rule",
                             d->filter_count, SW_DRIFT_FILTERS_MAX);
     for (size_t k = 0; k < d->filter_count; k++) {
         if (!sw_drift_filter_valid(d->filters[k]))
@@ -444,14 +446,16 @@ static int check_inputs(const struct sw_desired_state *d, const struct sw_actual
                             "DAYS_14, DAYS_30, DAYS_60, DAYS_90 or DAYS_180",
                             d->rescan_duration);
     if (a->rule_count > SW_DRIFT_READ_RULES_MAX || (a->rule_count && !a->rules))
-        return sw_error_set(err, SW_ELIMIT, "drift: registry has %zu scanning rules, more than "
-                                            "the %d this function reads",
+        return sw_error_set(err, SW_ELIMIT,
+                            "drift: registry has %zu scanning rules, more than "
+                            "the %d this function reads",
                             a->rule_count, SW_DRIFT_READ_RULES_MAX);
     for (size_t i = 0; i < a->rule_count; i++) {
         if (a->rules[i].filter_count > SW_DRIFT_READ_FILTERS_MAX ||
             (a->rules[i].filter_count && !a->rules[i].filters))
-            return sw_error_set(err, SW_ELIMIT, "drift: registry rule %zu has %zu filters, more "
-                                                "than the %d this function reads",
+            return sw_error_set(err, SW_ELIMIT,
+                                "drift: registry rule %zu has %zu filters, more "
+                                "than the %d this function reads",
                                 i, a->rules[i].filter_count, SW_DRIFT_READ_FILTERS_MAX);
     }
     return 0;

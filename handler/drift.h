@@ -33,10 +33,7 @@ enum sw_drift_mode {
     SW_DRIFT_MODE_OFF          /* no check at all: the plan stays empty and unchecked */
 };
 
-enum sw_drift_frequency {
-    SW_DRIFT_CONTINUOUS_SCAN = 0,
-    SW_DRIFT_SCAN_ON_PUSH
-};
+enum sw_drift_frequency { SW_DRIFT_CONTINUOUS_SCAN = 0, SW_DRIFT_SCAN_ON_PUSH };
 
 /* The desired state, from the configuration. All strings are borrowed. */
 struct sw_desired_state {
@@ -81,15 +78,15 @@ struct sw_actual_state {
 enum sw_drift_name {
     SW_DRIFT_INSPECTOR_ECR = 0,  /* "inspector_ecr": Inspector2 ECR scanning not enabled */
     SW_DRIFT_REGISTRY_SCAN_TYPE, /* "registry_scan_type": registry scanType not ENHANCED */
-    SW_DRIFT_REGISTRY_RULE,      /* "registry_rule": no rule of SCAN_FREQUENCY covering the filters */
-    SW_DRIFT_RESCAN_DURATION     /* "rescan_duration": rescan duration differs (when managed) */
+    SW_DRIFT_REGISTRY_RULE,  /* "registry_rule": no rule of SCAN_FREQUENCY covering the filters */
+    SW_DRIFT_RESCAN_DURATION /* "rescan_duration": rescan duration differs (when managed) */
 };
 
 /* The AWS writes a plan may hold, in the order they must run. */
 enum sw_drift_api {
-    SW_DRIFT_API_INSPECTOR2_ENABLE = 0,           /* "inspector2:Enable" */
-    SW_DRIFT_API_ECR_PUT_REGISTRY_SCANNING,       /* "ecr:PutRegistryScanningConfiguration" */
-    SW_DRIFT_API_INSPECTOR2_UPDATE_CONFIGURATION  /* "inspector2:UpdateConfiguration" */
+    SW_DRIFT_API_INSPECTOR2_ENABLE = 0,          /* "inspector2:Enable" */
+    SW_DRIFT_API_ECR_PUT_REGISTRY_SCANNING,      /* "ecr:PutRegistryScanningConfiguration" */
+    SW_DRIFT_API_INSPECTOR2_UPDATE_CONFIGURATION /* "inspector2:UpdateConfiguration" */
 };
 
 struct sw_drift_item {
@@ -100,7 +97,8 @@ struct sw_drift_item {
 
 struct sw_drift_action {
     enum sw_drift_api api;
-    char summary[SW_DRIFT_TEXT_MAX]; /* "inspector2:Enable (resourceTypes [ECR], accountIds [...])" */
+    char summary[SW_DRIFT_TEXT_MAX]; /* "inspector2:Enable (resourceTypes [ECR], accountIds [...])"
+                                      */
     char *request_json;              /* owned: the complete request body, compact JSON */
 };
 
@@ -140,7 +138,8 @@ int sw_drift_decide(const struct sw_desired_state *desired, const struct sw_actu
 /* Frees what the plan owns; the plan is empty afterwards. Safe on a zeroed plan. */
 void sw_drift_plan_clear(struct sw_drift_plan *plan);
 
-/* True when ECR accepts the filter: 1..255 bytes matching ^[a-z0-9*](?:[._\-/a-z0-9*]?[a-z0-9*]+)*$ */
+/* True when ECR accepts the filter: 1..255 bytes matching ^[a-z0-9*](?:[._\-/a-z0-9*]?[a-z0-9*]+)*$
+ */
 bool sw_drift_filter_valid(const char *filter);
 
 /* True for LIFETIME, DAYS_3, DAYS_7, DAYS_14, DAYS_30, DAYS_60, DAYS_90, DAYS_180. */

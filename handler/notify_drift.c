@@ -83,8 +83,7 @@ static int append_line(struct sw_buf *b, const char *label, const char *value)
 }
 
 static const struct sw_action_result *find_result(const struct sw_drift_action *a,
-                                                  const struct sw_action_result *results,
-                                                  size_t n)
+                                                  const struct sw_action_result *results, size_t n)
 {
     const char *api = sw_drift_api_name(a->api);
     for (size_t i = 0; results && i < n; i++) {
@@ -241,8 +240,9 @@ int sw_notify_drift_build(const struct sw_drift_plan *plan, const struct sw_chan
     sw_notification_set_subject(n, subject);
 
     sw_buf_reset(b);
-    rc = sw_buf_appendf(b, "ECR image scanning in account %s, region %s, drifted from the desired "
-                           "state. %s\n\nWhat drifted (before \xe2\x86\x92 after)\n",
+    rc = sw_buf_appendf(b,
+                        "ECR image scanning in account %s, region %s, drifted from the desired "
+                        "state. %s\n\nWhat drifted (before \xe2\x86\x92 after)\n",
                         plan->account_id, plan->region,
                         !plan->execute ? "scanwarden runs in dry-run mode: nothing was changed."
                         : failed       ? "scanwarden could NOT fully restore it; the invocation "

@@ -15,10 +15,10 @@
 
 /* What made the function look. */
 enum sw_change_trigger {
-    SW_TRIGGER_SCHEDULE = 0,           /* Scheduled Event or {"trigger":"schedule"} */
-    SW_TRIGGER_CLOUDTRAIL,             /* AWS API Call via CloudTrail */
-    SW_TRIGGER_SECURITY_HUB,           /* Security Hub Findings - Imported */
-    SW_TRIGGER_CONFIG,                 /* Config Rules Compliance Change */
+    SW_TRIGGER_SCHEDULE = 0,            /* Scheduled Event or {"trigger":"schedule"} */
+    SW_TRIGGER_CLOUDTRAIL,              /* AWS API Call via CloudTrail */
+    SW_TRIGGER_SECURITY_HUB,            /* Security Hub Findings - Imported */
+    SW_TRIGGER_CONFIG,                  /* Config Rules Compliance Change */
     SW_TRIGGER_ECR_SCAN_RESOURCE_CHANGE /* ECR Scan Resource Change */
 };
 
@@ -26,14 +26,14 @@ enum sw_change_trigger {
  * and then left out of the message. */
 struct sw_change_context {
     enum sw_change_trigger trigger;
-    const char *event_source;   /* CloudTrail eventSource, e.g. "inspector2.amazonaws.com" */
-    const char *event_name;     /* CloudTrail eventName, e.g. "Disable" */
-    const char *actor_arn;      /* CloudTrail userIdentity.arn */
-    const char *source_ip;      /* CloudTrail sourceIPAddress */
-    const char *event_time;     /* CloudTrail eventTime, else the envelope's time */
-    const char *error_code;     /* CloudTrail errorCode: the call was denied or failed */
-    const char *error_message;  /* CloudTrail errorMessage */
-    const char *signal;         /* Security Hub control / Config rule / ECR change, free text */
+    const char *event_source;  /* CloudTrail eventSource, e.g. "inspector2.amazonaws.com" */
+    const char *event_name;    /* CloudTrail eventName, e.g. "Disable" */
+    const char *actor_arn;     /* CloudTrail userIdentity.arn */
+    const char *source_ip;     /* CloudTrail sourceIPAddress */
+    const char *event_time;    /* CloudTrail eventTime, else the envelope's time */
+    const char *error_code;    /* CloudTrail errorCode: the call was denied or failed */
+    const char *error_message; /* CloudTrail errorMessage */
+    const char *signal;        /* Security Hub control / Config rule / ECR change, free text */
 };
 
 /* Builds the notification for a non-empty, checked plan into n (initialised by the caller

@@ -15,15 +15,15 @@
 #include <stddef.h>
 
 #define SW_RESULT_ERROR_REMEDIATION_FAILED "RemediationFailed"
-#define SW_RESULT_JSON_MAX 8192        /* bytes of the success response */
-#define SW_RESULT_MESSAGE_MAX 1024     /* bytes of the RemediationFailed message */
-#define SW_RESULT_FIELD_MAX 256        /* bytes kept of event_kind, reason and error codes */
+#define SW_RESULT_JSON_MAX 8192    /* bytes of the success response */
+#define SW_RESULT_MESSAGE_MAX 1024 /* bytes of the RemediationFailed message */
+#define SW_RESULT_FIELD_MAX 256    /* bytes kept of event_kind, reason and error codes */
 
 /* What an invocation did. All pointers borrowed. */
 struct sw_result {
-    bool handled;                 /* false: the event matched nothing (SPEC §2.4) */
-    const char *event_kind;       /* "config-change", "schedule", "finding", ... or NULL */
-    const char *reason;           /* why not handled (or other remark), or NULL */
+    bool handled;                     /* false: the event matched nothing (SPEC §2.4) */
+    const char *event_kind;           /* "config-change", "schedule", "finding", ... or NULL */
+    const char *reason;               /* why not handled (or other remark), or NULL */
     const struct sw_drift_plan *plan; /* NULL when no drift check was due */
     const struct sw_action_result *results; /* results of the plan's actions (enforce) */
     size_t result_count;

@@ -105,8 +105,7 @@ static const struct sw_drift_action *find_action(const struct sw_drift_plan *p,
     return NULL;
 }
 
-static const struct sw_drift_item *find_item(const struct sw_drift_plan *p,
-                                             enum sw_drift_name name)
+static const struct sw_drift_item *find_item(const struct sw_drift_plan *p, enum sw_drift_name name)
 {
     for (size_t i = 0; i < p->item_count; i++) {
         if (p->items[i].name == name)
@@ -127,6 +126,8 @@ struct drift_case {
     const char *registry_json; /* expected PutRegistryScanningConfiguration body, or NULL */
 };
 
+/* One case per line or two: a table reads better unformatted. */
+/* clang-format off */
 #define GOOD_RULES 1, {{"CONTINUOUS_SCAN", {"*"}, {"WILDCARD"}}}
 #define CONT_ALL "{\"scanFrequency\":\"CONTINUOUS_SCAN\",\"repositoryFilters\":[{\"filter\":\"*\",\"filterType\":\"WILDCARD\"}]}"
 #define PUT(rules) "{\"scanType\":\"ENHANCED\",\"rules\":[" rules "]}"
@@ -212,6 +213,7 @@ static const struct drift_case CASES[] = {
      "inspector_ecr,registry_scan_type,registry_rule,rescan_duration|inspector2:Enable,ecr:PutRegistryScanningConfiguration,inspector2:UpdateConfiguration",
      PUT(CONT_ALL)},
 };
+/* clang-format on */
 
 static void table_of_decisions(void **state)
 {
@@ -275,7 +277,8 @@ static void enable_and_update_bodies(void **state)
 
 static void before_after_texts_describe_the_rules(void **state)
 {
-    struct actual_spec spec = {NULL, NULL, 2, {{"MANUAL", {"*"}, {0}}, {"SCAN_ON_PUSH", {"web/*", "api"}, {0}}}, NULL};
+    struct actual_spec spec = {
+        NULL, NULL, 2, {{"MANUAL", {"*"}, {0}}, {"SCAN_ON_PUSH", {"web/*", "api"}, {0}}}, NULL};
     const char *filters[] = {"*", NULL};
     struct actual_store s;
     struct sw_drift_plan p = {0};
@@ -320,8 +323,9 @@ static void long_texts_are_cut_with_an_ellipsis(void **state)
     cJSON *req = cJSON_Parse(find_action(&p, SW_DRIFT_API_ECR_PUT_REGISTRY_SCANNING)->request_json);
     cJSON *rules = cJSON_GetObjectItemCaseSensitive(req, "rules");
     cJSON *second = cJSON_GetArrayItem(rules, 1);
-    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(second, "repositoryFilters")),
-                     MAX_FILTERS - 1);
+    assert_int_equal(
+        cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(second, "repositoryFilters")),
+        MAX_FILTERS - 1);
     cJSON_Delete(req);
     sw_drift_plan_clear(&p);
 }
@@ -335,7 +339,8 @@ static void surplus_filters_capped_at_ecr_limit(void **state)
         snprintf(names[i], sizeof(names[i]), "r%d", i);
         list[i] = names[i];
     }
-    struct actual_spec spec = {"ENABLED", "ENHANCED", 1, {{"CONTINUOUS_SCAN", {"extra1", "extra2"}, {0}}}, NULL};
+    struct actual_spec spec = {
+        "ENABLED", "ENHANCED", 1, {{"CONTINUOUS_SCAN", {"extra1", "extra2"}, {0}}}, NULL};
     struct actual_store s;
     struct sw_drift_plan p = {0};
     build_actual(&spec, &s);
@@ -343,8 +348,8 @@ static void surplus_filters_capped_at_ecr_limit(void **state)
     assert_int_equal(sw_drift_decide(&d, &s.st, &p, NULL), 0);
     assert_int_equal(p.target.rule_count, 1);
     assert_int_equal(p.target.rules[0].filter_count, SW_DRIFT_FILTERS_MAX);
-    assert_non_null(strstr(find_item(&p, SW_DRIFT_REGISTRY_RULE)->after,
-                           "2 invalid or surplus filter(s)"));
+    assert_non_null(
+        strstr(find_item(&p, SW_DRIFT_REGISTRY_RULE)->after, "2 invalid or surplus filter(s)"));
     sw_drift_plan_clear(&p);
 }
 
@@ -529,7 +534,8 @@ static void filter_validation_matches_ecr_pattern(void **state)
 
 static void rescan_values(void **state)
 {
-    const char *ok[] = {"LIFETIME", "DAYS_3", "DAYS_7", "DAYS_14", "DAYS_30", "DAYS_60", "DAYS_90", "DAYS_180"};
+    const char *ok[] = {"LIFETIME", "DAYS_3",  "DAYS_7",  "DAYS_14",
+                        "DAYS_30",  "DAYS_60", "DAYS_90", "DAYS_180"};
     for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
         assert_true(sw_drift_rescan_valid(ok[i]));
     assert_false(sw_drift_rescan_valid("DAYS_1"));
@@ -610,8 +616,8 @@ static void apply_plan(const struct sw_drift_plan *p, const struct sw_actual_sta
         }
         case SW_DRIFT_API_INSPECTOR2_UPDATE_CONFIGURATION:
             rb->update = body;
-            rb->st.rescan_duration =
-                json_str(cJSON_GetObjectItemCaseSensitive(body, "ecrConfiguration"), "rescanDuration");
+            rb->st.rescan_duration = json_str(
+                cJSON_GetObjectItemCaseSensitive(body, "ecrConfiguration"), "rescanDuration");
             assert_non_null(rb->st.rescan_duration);
             break;
         }
@@ -681,12 +687,12 @@ static uint32_t next_rand(uint32_t *seed)
 
 static void generated_states_are_idempotent(void **state)
 {
-    static const char *statuses[] = {NULL, "ENABLED", "ENABLING", "DISABLED", "DISABLING",
-                                     "SUSPENDED", "SUSPENDING", "WHATEVER"};
+    static const char *statuses[] = {NULL,        "ENABLED",   "ENABLING",   "DISABLED",
+                                     "DISABLING", "SUSPENDED", "SUSPENDING", "WHATEVER"};
     static const char *scan_types[] = {NULL, "BASIC", "ENHANCED", "ENHANCED", "OTHER"};
     static const char *freqs[] = {"CONTINUOUS_SCAN", "SCAN_ON_PUSH", "MANUAL", NULL, "HOURLY"};
-    static const char *pool[] = {"*", "prod*", "web/*", "api", "a*b", "Bad", "a..b", "-x",
-                                 "team/app-1", "x"};
+    static const char *pool[] = {"*",   "prod*", "web/*", "api",        "a*b",
+                                 "Bad", "a..b",  "-x",    "team/app-1", "x"};
     static const char *valid_pool[] = {"*", "prod*", "web/*", "api", "a*b", "team/app-1", "x"};
     static const char *types[] = {NULL, "WILDCARD", "WILDCARD", "PREFIX"};
     static const char *rescans[] = {NULL, "LIFETIME", "DAYS_3", "DAYS_30", "DAYS_180", "NEVER"};
@@ -715,9 +721,9 @@ static void generated_states_are_idempotent(void **state)
         for (int f = 0; f < nwant; f++)
             want[f] = PICK(valid_pool, &seed);
         build_actual(&spec, &s);
-        struct sw_desired_state d = desired(next_rand(&seed) % 2 ? SW_DRIFT_SCAN_ON_PUSH
-                                                                 : SW_DRIFT_CONTINUOUS_SCAN,
-                                            want, next_rand(&seed) % 2 ? NULL : "DAYS_60");
+        struct sw_desired_state d =
+            desired(next_rand(&seed) % 2 ? SW_DRIFT_SCAN_ON_PUSH : SW_DRIFT_CONTINUOUS_SCAN, want,
+                    next_rand(&seed) % 2 ? NULL : "DAYS_60");
         snprintf(what, sizeof(what), "generated state %d", run);
         assert_no_drift_after(&d, &s.st, what);
     }

@@ -20,7 +20,8 @@
 static void decide_all_off(enum sw_drift_mode mode, const char *rescan, struct sw_drift_plan *p)
 {
     static const char *const filters[] = {"*"};
-    struct sw_desired_state d = {mode, SW_DRIFT_CONTINUOUS_SCAN, filters, 1, rescan, ACCOUNT, REGION};
+    struct sw_desired_state d = {mode,  SW_DRIFT_CONTINUOUS_SCAN, filters, 1, rescan, ACCOUNT,
+                                 REGION};
     struct sw_actual_state a = {"DISABLED", "BASIC", NULL, 0, "LIFETIME"};
     assert_int_equal(sw_drift_decide(&d, &a, p, NULL), 0);
 }
@@ -108,7 +109,8 @@ static void schedule_omits_absent_fields(void **state)
 {
     struct sw_drift_plan p = {0};
     struct sw_notification n;
-    const struct sw_change_context ctx = {SW_TRIGGER_SCHEDULE, NULL, "", NULL, "", NULL, NULL, NULL, NULL};
+    const struct sw_change_context ctx = {
+        SW_TRIGGER_SCHEDULE, NULL, "", NULL, "", NULL, NULL, NULL, NULL};
     decide_all_off(SW_DRIFT_MODE_ENFORCE, NULL, &p);
     const struct sw_action_result results[] = {
         {"inspector2:Enable", true, NULL, NULL},
@@ -125,7 +127,9 @@ static void schedule_omits_absent_fields(void **state)
     assert_lacks(&n, "API call");
     assert_lacks(&n, "Time:");
     assert_has(&n, "- Registry scan type (registry_scan_type): BASIC \xe2\x86\x92 ENHANCED\n");
-    assert_has(&n, "- Registry scanning rules (registry_rule): no rules \xe2\x86\x92 CONTINUOUS_SCAN [*]\n");
+    assert_has(
+        &n,
+        "- Registry scanning rules (registry_rule): no rules \xe2\x86\x92 CONTINUOUS_SCAN [*]\n");
     assert_has(&n, "- ecr:PutRegistryScanningConfiguration (scanType ENHANCED, rules: "
                    "CONTINUOUS_SCAN [*]): OK\n");
     sw_notification_free(&n);
@@ -169,6 +173,15 @@ static void failures_name_aws_error_code_and_message(void **state)
     assert_string_equal(sw_notification_attribute(&n, "outcome"), "failed");
     assert_string_equal(sw_notification_attribute(&n, "event_kind"), "remediation");
     assert_true(sw_notify_drift_failed(&p, results, 2));
+    sw_notification_free(&n);
+
+    /* Only the first action ran (and succeeded): the rest is not restored, still a failure. */
+    sw_notification_init(&n);
+    assert_int_equal(sw_notify_drift_build(&p, NULL, results, 1, &n, NULL), 0);
+    assert_true(sw_notify_drift_failed(&p, results, 1));
+    assert_string_equal(n.subject,
+                        "scanwarden: FAILED to restore ECR scanning in 123456789012/eu-west-1");
+    assert_has(&n, "CONTINUOUS_SCAN [*]): not attempted\n");
     sw_notification_free(&n);
 
     /* An error without a message, and one without even a code. */
@@ -219,10 +232,15 @@ static void denied_cloudtrail_call_and_signal(void **state)
 {
     struct sw_drift_plan p = {0};
     struct sw_notification n;
-    const struct sw_change_context denied = {
-        SW_TRIGGER_CLOUDTRAIL, "ecr.amazonaws.com", "PutRegistryScanningConfiguration",
-        "arn:aws:sts::123456789012:assumed-role/dev/alice", "198.51.100.1", "2024-05-01T12:00:00Z",
-        "AccessDenied", "User is not authorized", NULL};
+    const struct sw_change_context denied = {SW_TRIGGER_CLOUDTRAIL,
+                                             "ecr.amazonaws.com",
+                                             "PutRegistryScanningConfiguration",
+                                             "arn:aws:sts::123456789012:assumed-role/dev/alice",
+                                             "198.51.100.1",
+                                             "2024-05-01T12:00:00Z",
+                                             "AccessDenied",
+                                             "User is not authorized",
+                                             NULL};
     decide_inspector_only(SW_DRIFT_MODE_ENFORCE, &p);
     const struct sw_action_result ok = {"inspector2:Enable", true, NULL, NULL};
     sw_notification_init(&n);
@@ -233,9 +251,9 @@ static void denied_cloudtrail_call_and_signal(void **state)
                    "authorized)\n");
     sw_notification_free(&n);
 
-    const struct sw_change_context hub = {SW_TRIGGER_SECURITY_HUB, NULL, NULL, NULL, NULL,
-                                          "2024-05-01T12:03:00Z", NULL, NULL,
-                                          "control Inspector.2 FAILED"};
+    const struct sw_change_context hub = {
+        SW_TRIGGER_SECURITY_HUB,     NULL, NULL, NULL, NULL, "2024-05-01T12:03:00Z", NULL, NULL,
+        "control Inspector.2 FAILED"};
     sw_notification_init(&n);
     assert_int_equal(sw_notify_drift_build(&p, &hub, &ok, 1, &n, NULL), 0);
     assert_has(&n, "- Trigger: Security Hub finding\n- Time: 2024-05-01T12:03:00Z\n"
@@ -250,13 +268,17 @@ static void event_strings_cannot_forge_lines(void **state)
 {
     struct sw_drift_plan p = {0};
     struct sw_notification n;
-    const struct sw_change_context evil = {
-        SW_TRIGGER_CLOUDTRAIL, NULL, "Disable",
-        "arn:aws:iam::1:user/x\n- Changed by: someone-else\r\n", "203.0.113.7\x1b[31m", NULL,
-        NULL, NULL, NULL};
+    const struct sw_change_context evil = {SW_TRIGGER_CLOUDTRAIL,
+                                           NULL,
+                                           "Disable",
+                                           "arn:aws:iam::1:user/x\n- Changed by: someone-else\r\n",
+                                           "203.0.113.7\x1b[31m",
+                                           NULL,
+                                           NULL,
+                                           NULL,
+                                           NULL};
     decide_inspector_only(SW_DRIFT_MODE_ENFORCE, &p);
-    const struct sw_action_result bad = {"inspector2:Enable", false, "Boom",
-                                         "line one\nline two"};
+    const struct sw_action_result bad = {"inspector2:Enable", false, "Boom", "line one\nline two"};
     sw_notification_init(&n);
     assert_int_equal(sw_notify_drift_build(&p, &evil, &bad, 1, &n, NULL), 0);
     assert_lacks(&n, "\n- Changed by: someone-else");
@@ -273,8 +295,8 @@ static void long_fields_are_bounded(void **state)
     struct sw_drift_plan p = {0};
     struct sw_notification n;
     memset(arn, 'x', sizeof(arn) - 1);
-    const struct sw_change_context ctx = {SW_TRIGGER_CLOUDTRAIL, NULL, NULL, arn, NULL, NULL,
-                                          NULL, NULL, NULL};
+    const struct sw_change_context ctx = {
+        SW_TRIGGER_CLOUDTRAIL, NULL, NULL, arn, NULL, NULL, NULL, NULL, NULL};
     decide_inspector_only(SW_DRIFT_MODE_ENFORCE, &p);
     sw_notification_init(&n);
     assert_int_equal(sw_notify_drift_build(&p, &ctx, NULL, 0, &n, NULL), 0);
@@ -289,8 +311,8 @@ static void subjects_are_ascii_and_short(void **state)
     /* The longest region name the plan holds (31 characters) in each of the three subjects. */
     static const char *const filters[] = {"*"};
     const char *region = "aaaaaaaaaa-bbbbbbbbbb-cccccccc-9";
-    struct sw_desired_state d = {SW_DRIFT_MODE_ENFORCE, SW_DRIFT_CONTINUOUS_SCAN, filters, 1, NULL,
-                                 ACCOUNT, region};
+    struct sw_desired_state d = {
+        SW_DRIFT_MODE_ENFORCE, SW_DRIFT_CONTINUOUS_SCAN, filters, 1, NULL, ACCOUNT, region};
     struct sw_actual_state a = {"DISABLED", "ENHANCED", NULL, 0, NULL};
     const struct sw_action_result failed = {"inspector2:Enable", false, "X", NULL};
     for (int mode = 0; mode < 2; mode++) {
@@ -316,8 +338,8 @@ static void nothing_to_notify_without_drift(void **state)
     static const char *const filters[] = {"*"};
     static const struct sw_drift_filter all = {"*", "WILDCARD"};
     static const struct sw_drift_rule good = {"CONTINUOUS_SCAN", &all, 1};
-    struct sw_desired_state d = {SW_DRIFT_MODE_ENFORCE, SW_DRIFT_CONTINUOUS_SCAN, filters, 1, NULL,
-                                 ACCOUNT, REGION};
+    struct sw_desired_state d = {
+        SW_DRIFT_MODE_ENFORCE, SW_DRIFT_CONTINUOUS_SCAN, filters, 1, NULL, ACCOUNT, REGION};
     struct sw_actual_state a = {"ENABLED", "ENHANCED", &good, 1, NULL};
     struct sw_drift_plan p = {0};
     struct sw_notification n;

@@ -49,10 +49,11 @@ static void spec_example_config_change_restored(void **state)
         {"ecr:PutRegistryScanningConfiguration", true, NULL, NULL},
     };
     struct sw_result r = {true, "config-change", NULL, &p, results, 2, NULL, true};
-    assert_json(&r, "{\"handled\":true,\"event_kind\":\"config-change\",\"drift\":[\"inspector_ecr\","
-                    "\"registry_scan_type\",\"registry_rule\"],\"actions\":[{\"api\":\"inspector2:"
-                    "Enable\",\"ok\":true},{\"api\":\"ecr:PutRegistryScanningConfiguration\",\"ok\":"
-                    "true}],\"notified\":true}");
+    assert_json(&r,
+                "{\"handled\":true,\"event_kind\":\"config-change\",\"drift\":[\"inspector_ecr\","
+                "\"registry_scan_type\",\"registry_rule\"],\"actions\":[{\"api\":\"inspector2:"
+                "Enable\",\"ok\":true},{\"api\":\"ecr:PutRegistryScanningConfiguration\",\"ok\":"
+                "true}],\"notified\":true}");
     assert_false(sw_result_remediation_failed(&r, NULL));
     sw_drift_plan_clear(&p);
 }
@@ -60,9 +61,11 @@ static void spec_example_config_change_restored(void **state)
 static void unhandled_event(void **state)
 {
     struct sw_result r = {false, NULL, "no rule for source aws.s3 / detail-type Object Created",
-                          NULL, NULL, 0, NULL, false};
-    assert_json(&r, "{\"handled\":false,\"reason\":\"no rule for source aws.s3 / detail-type Object "
-                    "Created\",\"notified\":false}");
+                          NULL,  NULL, 0,
+                          NULL,  false};
+    assert_json(&r,
+                "{\"handled\":false,\"reason\":\"no rule for source aws.s3 / detail-type Object "
+                "Created\",\"notified\":false}");
     assert_false(sw_result_remediation_failed(&r, NULL));
 }
 
@@ -117,16 +120,18 @@ static void failed_action_is_remediation_failed(void **state)
          "User: arn:aws:sts::123456789012:assumed-role/fn/x is not authorized\nto perform it"},
     };
     struct sw_result r = {true, "schedule", NULL, &p, results, 2, NULL, true};
-    assert_json(&r, "{\"handled\":true,\"event_kind\":\"schedule\",\"drift\":[\"inspector_ecr\","
-                    "\"registry_scan_type\",\"registry_rule\"],\"actions\":[{\"api\":\"inspector2:"
-                    "Enable\",\"ok\":true},{\"api\":\"ecr:PutRegistryScanningConfiguration\",\"ok\":"
-                    "false,\"error\":\"AccessDeniedException\"}],\"notified\":true}");
+    assert_json(&r,
+                "{\"handled\":true,\"event_kind\":\"schedule\",\"drift\":[\"inspector_ecr\","
+                "\"registry_scan_type\",\"registry_rule\"],\"actions\":[{\"api\":\"inspector2:"
+                "Enable\",\"ok\":true},{\"api\":\"ecr:PutRegistryScanningConfiguration\",\"ok\":"
+                "false,\"error\":\"AccessDeniedException\"}],\"notified\":true}");
     sw_buf_init(&msg, 4096);
     assert_true(sw_result_remediation_failed(&r, &msg));
-    assert_string_equal(sw_buf_cstr(&msg),
-                        "ECR scanning not restored in 123456789012/eu-west-1; "
-                        "ecr:PutRegistryScanningConfiguration: AccessDeniedException: User: "
-                        "arn:aws:sts::123456789012:assumed-role/fn/x is not authorized to perform it");
+    assert_string_equal(
+        sw_buf_cstr(&msg),
+        "ECR scanning not restored in 123456789012/eu-west-1; "
+        "ecr:PutRegistryScanningConfiguration: AccessDeniedException: User: "
+        "arn:aws:sts::123456789012:assumed-role/fn/x is not authorized to perform it");
     sw_buf_free(&msg);
     sw_drift_plan_clear(&p);
 }
@@ -191,7 +196,8 @@ static void untrusted_strings_are_escaped_and_bounded(void **state)
     const char *s = sw_buf_cstr(&out);
     assert_memory_equal(s, "{\"handled\":false,\"reason\":\"\\\"\\n", 31);
     /* 256 bytes kept: 2 escaped + 84 * "aé" (252) + "a"; then the closing quote. */
-    assert_non_null(strstr(s, "a\xc3\xa9" "a\",\"notified\":false}"));
+    assert_non_null(strstr(s, "a\xc3\xa9"
+                              "a\",\"notified\":false}"));
     assert_true(out.len < 400);
     sw_buf_free(&out);
 }
