@@ -1,0 +1,354 @@
+/* sw_function: the per-invocation pipeline of scanwarden (SPEC §1-§5).
+ *
+ * It wires the parts together and holds no policy of its own: events.c parses and
+ * classifies, drift.c decides, notify_*.c write the text, result.c summarises, and
+ * the I/O callbacks (state.c against AWS) read, write and publish. What it does
+ * decide is the order: read before deciding, act before notifying, notify once. */
+#include "handler/function.h"
+
+#include "handler/events.h"
+#include "handler/notify_drift.h"
+#include "handler/result.h"
+#include "handler/text.h"
+#include "runtime/lr_log.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define SIGNAL_MAX 512
+
+static bool region_valid(const char *region)
+{
+    return region != NULL && sw_cfg_region_valid(region, strlen(region));
+}
+
+int sw_function_init(struct sw_function *fn, const struct sw_config *cfg, const char *region,
+                     const struct sw_function_io *io, struct sw_error *err)
+{
+    memset(fn, 0, sizeof(*fn));
+    if (!region_valid(region) || strlen(region) > SW_CFG_REGION_MAX) {
+        return sw_error_set(err, SW_EINVAL,
+                            "AWS_REGION: \"%s\" is not a region name (e.g. eu-west-1)",
+                            region ? region : "");
+    }
+    fn->cfg = cfg;
+    fn->io = *io;
+    memcpy(fn->region, region, strlen(region) + 1);
+    for (size_t i = 0; i < cfg->repository_filter_count && i < SW_CFG_FILTERS_MAX; i++) {
+        fn->filters[i] = cfg->repository_filters[i];
+    }
+    sw_finding_cache_init(&fn->seen);
+    return SW_OK;
+}
+
+void sw_outcome_init(struct sw_outcome *out)
+{
+    memset(out, 0, sizeof(*out));
+    sw_buf_init(&out->body, SW_RESULT_JSON_MAX > SW_FUNCTION_ERROR_MESSAGE_MAX
+                                ? SW_RESULT_JSON_MAX
+                                : SW_FUNCTION_ERROR_MESSAGE_MAX);
+}
+
+void sw_outcome_free(struct sw_outcome *out)
+{
+    sw_buf_free(&out->body);
+    out->failed = false;
+    out->error_type[0] = '\0';
+}
+
+static void fail(struct sw_outcome *out, const char *type, const char *msg)
+{
+    out->failed = true;
+    snprintf(out->error_type, sizeof(out->error_type), "%s", type);
+    sw_buf_reset(&out->body);
+    size_t len = sw_text_utf8_prefix(msg, strlen(msg), SW_FUNCTION_ERROR_MESSAGE_MAX);
+    if (sw_buf_append(&out->body, msg, len) != SW_OK) {
+        sw_buf_reset(&out->body);
+    }
+}
+
+static void succeed(struct sw_outcome *out, const struct sw_result *r)
+{
+    struct sw_error err = {0};
+    if (sw_result_json(r, &out->body, &err) != SW_OK) {
+        fail(out, SW_FUNCTION_ERROR_INTERNAL, err.msg);
+    }
+}
+
+bool sw_function_arn_account(const char *arn, char out[SW_FUNCTION_ACCOUNT_MAX + 1])
+{
+    /* arn:partition:lambda:region:account:function:name */
+    const char *p = arn;
+    out[0] = '\0';
+    if (p == NULL || strncmp(p, "arn:", 4) != 0) {
+        return false;
+    }
+    for (int colons = 0; colons < 4; colons++) {
+        p = strchr(p, ':');
+        if (p == NULL) {
+            return false;
+        }
+        p++;
+    }
+    size_t n = 0;
+    while (p[n] >= '0' && p[n] <= '9' && n <= SW_FUNCTION_ACCOUNT_MAX) {
+        n++;
+    }
+    if (n != SW_FUNCTION_ACCOUNT_MAX || p[n] != ':') {
+        return false;
+    }
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return true;
+}
+
+static bool account_valid(const char *s)
+{
+    if (s == NULL || strlen(s) != SW_FUNCTION_ACCOUNT_MAX) {
+        return false;
+    }
+    for (size_t i = 0; i < SW_FUNCTION_ACCOUNT_MAX; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* What made us look, for the notification (SPEC §1.2: who changed it, when). */
+static void change_context(const struct sw_event *ev, char *signal, struct sw_change_context *ctx)
+{
+    memset(ctx, 0, sizeof(*ctx));
+    signal[0] = '\0';
+    ctx->event_time = ev->env.time;
+    switch (ev->kind) {
+    case SW_EVENT_CLOUDTRAIL:
+        ctx->trigger = SW_TRIGGER_CLOUDTRAIL;
+        ctx->event_source = ev->cloudtrail.event_source;
+        ctx->event_name = ev->cloudtrail.event_name;
+        ctx->actor_arn = ev->cloudtrail.user_arn;
+        ctx->source_ip = ev->cloudtrail.source_ip;
+        if (ev->cloudtrail.event_time != NULL) {
+            ctx->event_time = ev->cloudtrail.event_time;
+        }
+        ctx->error_code = ev->cloudtrail.error_code;
+        ctx->error_message = ev->cloudtrail.error_message;
+        break;
+    case SW_EVENT_SECURITYHUB:
+        ctx->trigger = SW_TRIGGER_SECURITY_HUB;
+        snprintf(signal, SIGNAL_MAX, "Security Hub control %s FAILED%s%s",
+                 ev->securityhub.control_id ? ev->securityhub.control_id : "(unknown)",
+                 ev->securityhub.finding_id ? ": " : "",
+                 ev->securityhub.finding_id ? ev->securityhub.finding_id : "");
+        ctx->signal = signal;
+        break;
+    case SW_EVENT_CONFIG_COMPLIANCE:
+        ctx->trigger = SW_TRIGGER_CONFIG;
+        snprintf(signal, SIGNAL_MAX, "Config rule %s is %s",
+                 ev->config_compliance.rule_name ? ev->config_compliance.rule_name : "(unknown)",
+                 ev->config_compliance.compliance_type ? ev->config_compliance.compliance_type
+                                                       : "NON_COMPLIANT");
+        ctx->signal = signal;
+        break;
+    case SW_EVENT_ECR_SCAN_RESOURCE_CHANGE:
+        ctx->trigger = SW_TRIGGER_ECR_SCAN_RESOURCE_CHANGE;
+        snprintf(signal, SIGNAL_MAX, "ECR %s on %s (scan type %s)",
+                 ev->scan_change.action_type ? ev->scan_change.action_type : "scan change",
+                 ev->scan_change.resource_type ? ev->scan_change.resource_type : "registry",
+                 ev->scan_change.scan_type ? ev->scan_change.scan_type : "unknown");
+        ctx->signal = signal;
+        break;
+    default:
+        ctx->trigger = SW_TRIGGER_SCHEDULE;
+        break;
+    }
+}
+
+static void desired_state(const struct sw_function *fn, const char *account,
+                          struct sw_desired_state *d)
+{
+    const struct sw_config *cfg = fn->cfg;
+    memset(d, 0, sizeof(*d));
+    d->mode = cfg->mode == SW_MODE_DRY_RUN ? SW_DRIFT_MODE_DRY_RUN
+              : cfg->mode == SW_MODE_OFF   ? SW_DRIFT_MODE_OFF
+                                           : SW_DRIFT_MODE_ENFORCE;
+    d->scan_frequency = cfg->scan_frequency == SW_SCAN_FREQUENCY_SCAN_ON_PUSH
+                            ? SW_DRIFT_SCAN_ON_PUSH
+                            : SW_DRIFT_CONTINUOUS_SCAN;
+    d->filters = fn->filters;
+    d->filter_count = cfg->repository_filter_count;
+    d->rescan_duration = cfg->rescan_duration == SW_RESCAN_UNMANAGED
+                             ? NULL
+                             : sw_rescan_duration_name(cfg->rescan_duration);
+    d->account_id = account;
+    d->region = fn->region;
+}
+
+static void drift_check(struct sw_function *fn, const struct sw_event *ev, const char *function_arn,
+                        struct sw_outcome *out)
+{
+    struct sw_result r = {.handled = true, .event_kind = sw_event_kind_name(ev->kind)};
+    if (fn->cfg->mode == SW_MODE_OFF) {
+        r.reason = "REMEDIATION_MODE is off: no drift check";
+        lr_log(LR_LOG_INFO, "%s event: remediation mode off, drift check skipped", r.event_kind);
+        succeed(out, &r);
+        return;
+    }
+
+    char arn_account[SW_FUNCTION_ACCOUNT_MAX + 1];
+    const char *account = sw_event_account(ev);
+    if (!account_valid(account)) {
+        account = sw_function_arn_account(function_arn, arn_account) ? arn_account : NULL;
+    }
+    if (account == NULL) {
+        fail(out, SW_FUNCTION_ERROR_INVALID_EVENT,
+             "no account to check: the event has no 12-digit \"account\" and the invoked "
+             "function ARN has none either");
+        return;
+    }
+
+    struct sw_desired_state desired;
+    desired_state(fn, account, &desired);
+    struct sw_actual_state actual = {0};
+    struct sw_action_result read_failure = {0};
+    struct sw_drift_plan plan = {0};
+    struct sw_action_result results[SW_DRIFT_ACTIONS_MAX] = {{0}};
+    struct sw_notification n;
+    struct sw_error err = {0};
+    sw_notification_init(&n);
+
+    if (fn->io.read_state(fn->io.ctx, account, desired.rescan_duration != NULL, &actual,
+                          &read_failure) != SW_OK) {
+        lr_log(LR_LOG_ERROR, "drift check for %s/%s: %s failed: %s: %s", account, fn->region,
+               read_failure.api ? read_failure.api : "reading the state",
+               read_failure.error_code ? read_failure.error_code : "error",
+               read_failure.error_message ? read_failure.error_message : "");
+        r.read_failure = &read_failure;
+        goto out_result;
+    }
+    if (sw_drift_decide(&desired, &actual, &plan, &err) != SW_OK) {
+        lr_log(LR_LOG_ERROR, "drift check for %s/%s: %s", account, fn->region, err.msg);
+        fail(out, SW_FUNCTION_ERROR_INTERNAL, err.msg);
+        goto out_plan;
+    }
+    r.plan = &plan;
+    if (plan.item_count == 0) {
+        lr_log(LR_LOG_INFO, "drift check for %s/%s: nothing drifted", account, fn->region);
+        goto out_result;
+    }
+    if (plan.execute) {
+        fn->io.perform(fn->io.ctx, &plan, results);
+        r.results = results;
+        r.result_count = plan.action_count;
+    }
+
+    char signal[SIGNAL_MAX];
+    struct sw_change_context ctx;
+    change_context(ev, signal, &ctx);
+    if (sw_notify_drift_build(&plan, &ctx, r.results, r.result_count, &n, &err) != SW_OK) {
+        lr_log(LR_LOG_ERROR, "drift notification not built: %s", err.msg);
+    } else if (fn->io.publish(fn->io.ctx, &n, &err) != SW_OK) {
+        lr_log(LR_LOG_ERROR, "drift notification not published: %s", err.msg);
+    } else {
+        r.notified = true;
+    }
+    lr_log(LR_LOG_INFO, "drift check for %s/%s: %zu drift(s), %zu action(s), mode %s%s", account,
+           fn->region, plan.item_count, r.result_count, sw_drift_mode_str(plan.mode),
+           r.notified ? ", notified" : "");
+
+out_result : {
+    struct sw_buf msg;
+    sw_buf_init(&msg, SW_RESULT_MESSAGE_MAX);
+    if (sw_result_remediation_failed(&r, &msg)) {
+        lr_log(LR_LOG_ERROR, "%s", sw_buf_cstr(&msg));
+        fail(out, SW_RESULT_ERROR_REMEDIATION_FAILED, sw_buf_cstr(&msg));
+    } else {
+        succeed(out, &r);
+    }
+    sw_buf_free(&msg);
+}
+out_plan:
+    sw_drift_plan_clear(&plan);
+    sw_notification_free(&n);
+}
+
+static void notify_event(struct sw_function *fn, const struct sw_event *ev, long long now_ms,
+                         struct sw_outcome *out)
+{
+    struct sw_result r = {.handled = true, .event_kind = sw_event_kind_name(ev->kind)};
+    enum sw_notify_verdict v = sw_notify_event_verdict(ev, fn->cfg->min_severity);
+    bool finding = ev->kind == SW_EVENT_FINDING;
+    if (v == SW_NOTIFY_YES && finding && sw_finding_cache_contains(&fn->seen, &ev->finding)) {
+        v = SW_NOTIFY_DUPLICATE;
+    }
+    if (v != SW_NOTIFY_YES) {
+        r.reason = sw_notify_verdict_name(v);
+        lr_log(LR_LOG_INFO, "%s event: not notified (%s)", r.event_kind, r.reason);
+        succeed(out, &r);
+        return;
+    }
+
+    struct sw_notification n;
+    struct sw_error err = {0};
+    sw_notification_init(&n);
+    if (sw_notify_event_build(ev, fn->cfg->min_severity, now_ms, &n, &err) != SW_OK) {
+        fail(out, SW_FUNCTION_ERROR_INTERNAL, err.msg);
+        goto out_free;
+    }
+    if (fn->io.publish(fn->io.ctx, &n, &err) != SW_OK) {
+        lr_log(LR_LOG_ERROR, "%s notification not published: %s", r.event_kind, err.msg);
+        fail(out, SW_FUNCTION_ERROR_NOTIFICATION_FAILED, err.msg);
+        goto out_free;
+    }
+    if (finding) {
+        sw_finding_cache_add(&fn->seen, &ev->finding);
+    }
+    r.notified = true;
+    lr_log(LR_LOG_INFO, "%s event: notified: %s", r.event_kind, n.subject);
+    succeed(out, &r);
+out_free:
+    sw_notification_free(&n);
+}
+
+void sw_function_handle(struct sw_function *fn, const char *payload, size_t len,
+                        const char *function_arn, long long now_ms, struct sw_outcome *out)
+{
+    struct sw_event ev;
+    struct sw_error err = {0};
+    out->failed = false;
+    out->error_type[0] = '\0';
+    sw_buf_reset(&out->body);
+
+    int rc = sw_event_parse(payload, len, &ev, &err);
+    if (rc == SW_ENOMEM) {
+        fail(out, SW_FUNCTION_ERROR_INTERNAL, err.msg);
+        goto out_clear;
+    }
+    if (rc != SW_OK) {
+        lr_log(LR_LOG_WARN, "invalid event: %s", err.msg);
+        fail(out, SW_FUNCTION_ERROR_INVALID_EVENT, err.msg);
+        goto out_clear;
+    }
+
+    switch (ev.cls) {
+    case SW_CLASS_DRIFT_CHECK:
+        drift_check(fn, &ev, function_arn, out);
+        break;
+    case SW_CLASS_NOTIFY:
+        notify_event(fn, &ev, now_ms, out);
+        break;
+    default: {
+        struct sw_result r = {.handled = false,
+                              .event_kind = sw_event_kind_name(ev.kind),
+                              .reason = ev.unhandled_reason};
+        lr_log(LR_LOG_INFO, "unhandled event: source %s, detail-type %s: %s",
+               ev.env.source ? ev.env.source : "(none)",
+               ev.env.detail_type ? ev.env.detail_type : "(none)",
+               ev.unhandled_reason ? ev.unhandled_reason : "matches no rule");
+        succeed(out, &r);
+        break;
+    }
+    }
+out_clear:
+    sw_event_clear(&ev);
+}

@@ -1,0 +1,82 @@
+/* sw_function: one invocation of scanwarden, from payload to response (SPEC §1-§5).
+ *
+ * The pipeline: parse and classify the event, then either run the drift check
+ * (read state, decide, restore or describe, notify once when something drifted)
+ * or decide and publish a finding-side notification, and summarise what was done.
+ * All I/O goes through struct sw_function_io, so the pipeline runs the same against
+ * AWS (handler/state.c), a test double or the benchmark's sink. */
+#ifndef SW_FUNCTION_H
+#define SW_FUNCTION_H
+
+#include "handler/buf.h"
+#include "handler/config.h"
+#include "handler/drift.h"
+#include "handler/error.h"
+#include "handler/notification.h"
+#include "handler/notify_finding.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define SW_FUNCTION_ERROR_INVALID_EVENT "InvalidEvent"
+#define SW_FUNCTION_ERROR_NOTIFICATION_FAILED "NotificationFailed"
+#define SW_FUNCTION_ERROR_INTERNAL "InternalError"
+#define SW_FUNCTION_ERROR_TYPE_MAX 64
+/* Bytes of an error response message (the runtime cuts longer ones anyway). */
+#define SW_FUNCTION_ERROR_MESSAGE_MAX 2048
+#define SW_FUNCTION_ACCOUNT_MAX 12 /* AWS account ids are 12 digits */
+
+/* The I/O the pipeline needs; ctx is passed back to every call. */
+struct sw_function_io {
+    void *ctx;
+    /* Reads the actual state of account into *out (the rescan duration only when
+     * read_rescan). Strings in *out stay valid until the next read_state call. On failure
+     * returns a negative SW_E* and fills *failure (api, AWS error code and message; strings
+     * valid until the next call). */
+    int (*read_state)(void *ctx, const char *account, bool read_rescan, struct sw_actual_state *out,
+                      struct sw_action_result *failure);
+    /* Performs the plan's actions in order, one result each in results[0..action_count);
+     * result strings stay valid until the next perform call. */
+    void (*perform)(void *ctx, const struct sw_drift_plan *plan, struct sw_action_result *results);
+    /* Publishes a finished notification. Returns 0, or a negative SW_E* with err set (the
+     * AWS error code and message in err->msg). */
+    int (*publish)(void *ctx, const struct sw_notification *n, struct sw_error *err);
+};
+
+/* Everything that lives from one invocation to the next (owned by main). */
+struct sw_function {
+    const struct sw_config *cfg; /* borrowed, validated */
+    struct sw_function_io io;
+    char region[SW_CFG_REGION_MAX + 1];      /* AWS_REGION */
+    const char *filters[SW_CFG_FILTERS_MAX]; /* views into cfg->repository_filters */
+    struct sw_finding_cache seen;            /* duplicate findings (SPEC §1.3) */
+};
+
+/* What to answer: a success body, or an error of type error_type with body as message. */
+struct sw_outcome {
+    bool failed;
+    char error_type[SW_FUNCTION_ERROR_TYPE_MAX];
+    struct sw_buf body;
+};
+
+/* Sets up fn (zeroed first) over cfg (borrowed; must outlive fn), the function's region
+ * and the I/O. Returns 0 or SW_EINVAL (bad region) with err set. */
+int sw_function_init(struct sw_function *fn, const struct sw_config *cfg, const char *region,
+                     const struct sw_function_io *io, struct sw_error *err);
+
+void sw_outcome_init(struct sw_outcome *out);
+void sw_outcome_free(struct sw_outcome *out);
+
+/* Handles one invocation: payload[0..len) and the invoked function ARN (may be NULL or "").
+ * now_ms is the current time (Unix epoch ms) for response deadlines. Always fills *out
+ * (reset first): a success JSON (SPEC §5), or an error InvalidEvent (not a JSON object),
+ * RemediationFailed (state not restored; notified first), NotificationFailed (a finding
+ * could not be published) or InternalError (out of memory). */
+void sw_function_handle(struct sw_function *fn, const char *payload, size_t len,
+                        const char *function_arn, long long now_ms, struct sw_outcome *out);
+
+/* The account in a Lambda function ARN (arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME)
+ * copied into out; false when there is none. */
+bool sw_function_arn_account(const char *arn, char out[SW_FUNCTION_ACCOUNT_MAX + 1]);
+
+#endif

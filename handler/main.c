@@ -1,0 +1,105 @@
+/* build/bootstrap: scanwarden's entry point on the provided.al2023 custom runtime.
+ *
+ * Init: read and validate the configuration once (an invalid value is reported to
+ * Lambda as Runtime.InvalidConfiguration, then the process exits non-zero before any
+ * AWS call), create the AWS client, then hand every invocation to sw_function_handle.
+ * Everything that outlives an invocation lives in struct app, owned here and passed
+ * to the runtime loop as its user pointer. */
+#include "handler/aws/client.h"
+#include "handler/config.h"
+#include "handler/function.h"
+#include "handler/state.h"
+#include "runtime/lr_log.h"
+#include "runtime/lr_runtime.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define ERROR_INVALID_CONFIGURATION "Runtime.InvalidConfiguration"
+#define ERROR_INIT "Runtime.InitError"
+
+struct app {
+    struct sw_config cfg;
+    struct sw_aws_client *aws;
+    struct sw_state state;
+    struct sw_function fn;
+    struct sw_outcome outcome; /* reused: its buffer is the response body */
+};
+
+static int handle(const struct lr_invocation *inv, struct lr_response *out, void *user)
+{
+    struct app *app = user;
+    sw_aws_client_set_deadline(app->aws, inv->deadline_ms);
+    sw_function_handle(&app->fn, inv->payload, inv->payload_len, inv->function_arn,
+                       sw_http_now_ms(), &app->outcome);
+    if (app->outcome.failed) {
+        return lr_response_failure(out, app->outcome.error_type, sw_buf_cstr(&app->outcome.body));
+    }
+    return lr_response_success_borrowed(out, sw_buf_cstr(&app->outcome.body), app->outcome.body.len,
+                                        "application/json");
+}
+
+/* Tells Lambda why the function cannot start. */
+static int init_failed(struct lr_runtime *rt, const char *type, const struct sw_error *err)
+{
+    struct lr_error lerr = {0};
+    lr_log(LR_LOG_FATAL, "%s: %s", type, err->msg);
+    if (lr_runtime_init_error(rt, type, err->msg, &lerr) != LR_OK) {
+        lr_log(LR_LOG_ERROR, "could not report the init error: %s", lerr.msg);
+    }
+    return EXIT_FAILURE;
+}
+
+int main(void)
+{
+    int status = EXIT_FAILURE;
+    struct lr_error lerr = {0};
+    struct sw_error err = {0};
+    struct app *app = NULL;
+
+    struct lr_runtime *rt = lr_runtime_new(NULL, &lerr);
+    if (rt == NULL) {
+        lr_log(LR_LOG_FATAL, "cannot start the runtime: %s", lerr.msg);
+        return EXIT_FAILURE;
+    }
+    app = calloc(1, sizeof(*app));
+    if (app == NULL) {
+        sw_error_set(&err, SW_ENOMEM, "out of memory at start");
+        status = init_failed(rt, ERROR_INIT, &err);
+        goto out_runtime;
+    }
+    sw_outcome_init(&app->outcome);
+    if (sw_cfg_load_env(&app->cfg, &err) != SW_OK) {
+        status = init_failed(rt, ERROR_INVALID_CONFIGURATION, &err);
+        goto out_app;
+    }
+    app->aws = sw_aws_client_new(&(struct sw_aws_client_options){0}, &err);
+    if (app->aws == NULL) {
+        status = init_failed(rt, err.code == SW_ECONFIG ? ERROR_INVALID_CONFIGURATION : ERROR_INIT,
+                             &err);
+        goto out_app;
+    }
+    sw_state_init(&app->state, app->aws, &app->cfg);
+    struct sw_function_io io = sw_state_io(&app->state);
+    if (sw_function_init(&app->fn, &app->cfg, sw_aws_client_region(app->aws), &io, &err) != SW_OK) {
+        status = init_failed(rt, ERROR_INVALID_CONFIGURATION, &err);
+        goto out_state;
+    }
+    lr_log(LR_LOG_INFO, "scanwarden ready: mode %s, min severity %s, region %s",
+           sw_mode_name(app->cfg.mode), sw_severity_name(app->cfg.min_severity), app->fn.region);
+
+    if (lr_runtime_run(rt, handle, app, &lerr) != LR_OK) {
+        lr_log(LR_LOG_INFO, "runtime loop ended: %s", lerr.msg);
+    }
+    status = EXIT_FAILURE; /* the loop only returns when the function must end */
+
+out_state:
+    sw_state_clear(&app->state);
+    sw_aws_client_free(app->aws);
+out_app:
+    sw_outcome_free(&app->outcome);
+    free(app);
+out_runtime:
+    lr_runtime_free(rt);
+    return status;
+}

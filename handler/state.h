@@ -1,0 +1,55 @@
+/* sw_state: the thin I/O layer of the drift check and the notifications, against AWS.
+ *
+ * Reads the actual state (Inspector2 BatchGetAccountStatus, ECR
+ * GetRegistryScanningConfiguration, Inspector2 GetConfiguration when the rescan
+ * duration is managed) into struct sw_actual_state, performs a plan's actions in
+ * order, and publishes notifications to SNS. It decides nothing: drift.c does.
+ * Its callbacks are the struct sw_function_io of the real function. */
+#ifndef SW_STATE_H
+#define SW_STATE_H
+
+#include "handler/aws/client.h"
+#include "handler/aws/ecr.h"
+#include "handler/aws/inspector2.h"
+#include "handler/config.h"
+#include "handler/drift.h"
+#include "handler/function.h"
+
+/* One failed call, kept for the notification and the result until the next call. */
+struct sw_state_failure {
+    char code[SW_AWS_ERROR_CODE_MAX]; /* AWS error code verbatim, or a transport failure */
+    char message[SW_ERROR_MSG_MAX];   /* AWS error message verbatim, or what went wrong */
+};
+
+/* Everything a read or a perform leaves behind; owned by main, reused per invocation. */
+struct sw_state {
+    struct sw_aws_client *aws;   /* borrowed */
+    const struct sw_config *cfg; /* borrowed */
+    char account[SW_AWS_ACCOUNT_ID_MAX];
+    /* The last read, behind the struct sw_actual_state handed out. */
+    struct sw_account_status_list status;
+    struct sw_ecr_scanning_configuration registry;
+    struct sw_inspector2_configuration inspector;
+    struct sw_drift_rule rules[SW_ECR_RULES_READ_MAX];
+    struct sw_drift_filter filters[SW_ECR_RULES_READ_MAX][SW_ECR_FILTERS_MAX];
+    /* Failures of the last read ([0]) or of each action of the last perform. */
+    struct sw_state_failure failures[SW_DRIFT_ACTIONS_MAX];
+};
+
+/* Sets up s over a client and a configuration (both borrowed, must outlive s). */
+void sw_state_init(struct sw_state *s, struct sw_aws_client *aws, const struct sw_config *cfg);
+
+/* Frees what the last read kept. s can be used again. */
+void sw_state_clear(struct sw_state *s);
+
+/* The I/O callbacks over s, for sw_function_init. */
+struct sw_function_io sw_state_io(struct sw_state *s);
+
+/* The three callbacks themselves (see struct sw_function_io); ctx is a struct sw_state. */
+int sw_state_read(void *ctx, const char *account, bool read_rescan, struct sw_actual_state *out,
+                  struct sw_action_result *failure);
+void sw_state_perform(void *ctx, const struct sw_drift_plan *plan,
+                      struct sw_action_result *results);
+int sw_state_publish(void *ctx, const struct sw_notification *n, struct sw_error *err);
+
+#endif

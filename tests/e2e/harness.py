@@ -1,0 +1,373 @@
+"""End-to-end harness: run build/bootstrap as Lambda would, against real local peers.
+
+A World is one moto_server (IAM authentication on) holding an SNS topic with an
+SQS queue subscribed, and the function's IAM role with ONLY the policy of
+template.yaml (tests/peers/template_policy.py; tests/e2e/interim-policy.json
+until the template lands). The function gets temporary credentials (AssumeRole,
+with a session token) for that role. run_function() starts the local Runtime API
+server with a queue of events, runs the bootstrap against it until the queue is
+empty, and returns what the function answered, its logs and its exit status.
+The tests then read back the AWS state with boto3 and the notifications from the
+queue, so they check what a subscriber would really receive.
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import boto3
+
+SOURCE_DIR = os.environ.get(
+    "SW_SOURCE_DIR", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+)
+BUILD_DIR = os.environ.get("SW_BUILD_DIR", os.path.join(SOURCE_DIR, "build"))
+SHARED_DIR = os.environ.get("SW_SHARED_DIR", os.path.join(SOURCE_DIR, "..", "shared"))
+PEERS_DIR = os.path.join(SOURCE_DIR, "tests", "peers")
+BOOTSTRAP = os.path.join(BUILD_DIR, "bootstrap")
+EVENTS_DIR = os.path.join(SHARED_DIR, "events")
+REGION = "us-east-1"
+FUNCTION_NAME = "scanwarden"
+
+sys.path.insert(0, PEERS_DIR)
+from runtime_api_server import RuntimeApiServer  # noqa: E402  (tests/peers, the runtime's)
+
+try:  # tests/peers/template_policy.py, owned by the template
+    import template_policy  # noqa: E402
+except ImportError:  # pragma: no cover - until template.yaml lands
+    template_policy = None
+
+INTERIM_POLICY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "interim-policy.json")
+# A bootstrap run serves a handful of events; anything slower than this is a hang.
+RUN_TIMEOUT_S = 30
+
+
+def load_event(name):
+    """A sample event from ../shared/events (name relative to that folder)."""
+    with open(os.path.join(EVENTS_DIR, name), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def function_policy(topic_arn):
+    """The function's IAM policy as the tests grant it (see moto-notes 6 and 7)."""
+    if template_policy is not None:
+        return template_policy.function_policy(topic_arn=topic_arn)
+    with open(INTERIM_POLICY, encoding="utf-8") as f:
+        text = f.read().replace("${TopicArn}", topic_arn)
+    doc = json.loads(text)
+    # moto matches sns:Publish against "*" only: add a "*" copy of the topic statement.
+    extra = [dict(s, Resource="*", Sid=s.get("Sid", "") + "MotoStar")
+             for s in doc["Statement"] if s.get("Resource") == topic_arn]
+    doc["Statement"].extend(extra)
+    return doc
+
+
+def without_actions(policy, actions):
+    """A copy of policy where the given actions are no longer allowed."""
+    doc = json.loads(json.dumps(policy))
+    for s in doc["Statement"]:
+        acts = s["Action"] if isinstance(s["Action"], list) else [s["Action"]]
+        s["Action"] = [a for a in acts if a not in actions]
+    doc["Statement"] = [s for s in doc["Statement"] if s["Action"]]
+    return doc
+
+
+class Notification:
+    """One SNS message as the SQS subscriber received it."""
+
+    def __init__(self, envelope):
+        self.subject = envelope.get("Subject", "")
+        self.message = envelope.get("Message", "")
+        self.attributes = {k: v.get("Value") for k, v in envelope.get("MessageAttributes", {}).items()}
+
+    def __repr__(self):
+        return "Notification(%r, %r)" % (self.subject, self.attributes)
+
+
+class Invocation:
+    """What the function answered to one event."""
+
+    def __init__(self, record):
+        path = record.get("path", "")
+        self.request_id = path.split("/")[-2] if "/invocation/" in path else None
+        self.kind = record.get("kind")  # "response" or "error"
+        self.raw = record.get("body", "")
+        self.headers = {k.lower(): v for k, v in record.get("headers", {}).items()}
+        try:
+            self.body = json.loads(self.raw)
+        except (TypeError, ValueError):
+            self.body = None
+
+    @property
+    def ok(self):
+        return self.kind == "response"
+
+    @property
+    def error_type(self):
+        return (self.body or {}).get("errorType") if self.kind == "error" else None
+
+    def __repr__(self):
+        return "Invocation(%s, %s)" % (self.kind, self.raw)
+
+
+class Run:
+    def __init__(self, invocations, init_error, exit_code, log, latencies_ms):
+        self.invocations = invocations
+        self.init_error = init_error
+        self.exit_code = exit_code
+        self.log = log
+        # Per answered invocation: ms from the function's GET /next to its answer.
+        self.latencies_ms = latencies_ms
+
+
+class Moto:
+    """moto_server on a free loopback port with IAM authentication on, and an admin."""
+
+    ACCOUNT = "123456789012"  # moto's default account
+
+    def __init__(self, keep=False):
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        sock.close()
+        # The first requests are free: they create the admin user and its key.
+        env = dict(os.environ, INITIAL_NO_AUTH_ACTION_COUNT="3")
+        self.proc = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(self.port)],
+                                     env=env, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL, start_new_session=keep)
+        self.endpoint_url = "http://127.0.0.1:%d" % self.port
+        self.account_id = self.ACCOUNT
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
+                break
+            except OSError:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("moto_server did not start")
+                time.sleep(0.05)
+        iam = self._client("iam", {"AccessKeyId": "bootstrap", "SecretAccessKey": "bootstrap"})
+        iam.create_user(UserName="admin")
+        iam.put_user_policy(UserName="admin", PolicyName="admin", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17",
+             "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+        self.admin = iam.create_access_key(UserName="admin")["AccessKey"]
+
+    def _client(self, service, creds):
+        return boto3.client(service, endpoint_url=self.endpoint_url, region_name=REGION,
+                            aws_access_key_id=creds["AccessKeyId"],
+                            aws_secret_access_key=creds["SecretAccessKey"],
+                            aws_session_token=creds.get("SessionToken"))
+
+    def client(self, service):
+        return self._client(service, self.admin)
+
+    def role_credentials(self, name, policy):
+        """Temporary credentials (with a session token) of a new role holding only policy."""
+        iam = self.client("iam")
+        trust = {"Version": "2012-10-17", "Statement": [  # moto-notes 8: trust AWS "*"
+            {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}
+        role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))
+        iam.put_role_policy(RoleName=name, PolicyName=name, PolicyDocument=json.dumps(policy))
+        return self.client("sts").assume_role(RoleArn=role["Role"]["Arn"],
+                                              RoleSessionName=name)["Credentials"]
+
+    def user_credentials(self, name, policy):
+        iam = self.client("iam")
+        iam.create_user(UserName=name)
+        iam.put_user_policy(UserName=name, PolicyName=name, PolicyDocument=json.dumps(policy))
+        return iam.create_access_key(UserName=name)["AccessKey"]
+
+    def create_topic_with_queue(self, name):
+        sns, sqs = self.client("sns"), self.client("sqs")
+        topic = sns.create_topic(Name=name)["TopicArn"]
+        queue = sqs.create_queue(QueueName=name + "-subscriber")["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=queue,
+                                       AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
+        return topic, queue
+
+    def read_published(self, queue_url):
+        """The SNS envelopes delivered to the queue so far (and deletes them)."""
+        sqs, out = self.client("sqs"), []
+        for _ in range(100):  # bounded: 1,000 messages at most
+            msgs = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10,
+                                       WaitTimeSeconds=0).get("Messages", [])
+            if not msgs:
+                break
+            for m in msgs:
+                out.append(json.loads(m["Body"]))
+                sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=m["ReceiptHandle"])
+        out.sort(key=lambda e: e.get("Timestamp", ""))
+        return out
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+ADMIN_POLICY = {"Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+
+
+class World:
+    """One moto_server with the function's role, topic and subscribed queue."""
+
+    def __init__(self, keep=False):
+        self.moto = Moto(keep=keep)
+        try:
+            self.account = self.moto.account_id
+            self.endpoint = self.moto.endpoint_url
+            self.topic_arn, self.queue_url = self.moto.create_topic_with_queue(
+                "scanwarden-alerts")
+            self.policy = function_policy(self.topic_arn)
+            self.creds = self.moto.role_credentials("scanwarden-function", self.policy)
+            self.inspector2 = self.moto.client("inspector2")
+            self.ecr = self.moto.client("ecr")
+        except Exception:
+            self.moto.stop()
+            raise
+
+    def stop(self):
+        self.moto.stop()
+
+    def pids(self):
+        return str(self.moto.proc.pid)
+
+    def user_credentials(self, name, policy=ADMIN_POLICY):
+        return self.moto.user_credentials(name, policy)
+
+    # -- the function --------------------------------------------------------------------
+
+    def function_env(self, creds=None, **overrides):
+        creds = creds or self.creds
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "AWS_REGION": REGION,
+            "AWS_ACCESS_KEY_ID": creds["AccessKeyId"],
+            "AWS_SECRET_ACCESS_KEY": creds["SecretAccessKey"],
+            "AWS_SESSION_TOKEN": creds["SessionToken"],
+            "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_LAMBDA_FUNCTION_NAME": FUNCTION_NAME,
+            "AWS_LAMBDA_LOG_FORMAT": "TEXT",
+            "AWS_LAMBDA_LOG_LEVEL": "INFO",
+            "SNS_TOPIC_ARN": self.topic_arn,
+        }
+        for k, v in overrides.items():
+            if v is None:
+                env.pop(k, None)
+            else:
+                env[k] = v
+        return env
+
+    def function_arn(self):
+        return "arn:aws:lambda:%s:%s:function:%s" % (REGION, self.account, FUNCTION_NAME)
+
+    def role_credentials(self, name, policy):
+        return self.moto.role_credentials(name, policy)
+
+    # -- AWS state, read and set as an administrator would -------------------------------
+
+    def inspector_ecr_status(self):
+        accounts = self.inspector2.batch_get_account_status(accountIds=[self.account])["accounts"]
+        for a in accounts:
+            if a["accountId"] == self.account:
+                return a["resourceState"]["ecr"]["status"]
+        return "DISABLED"  # moto: an account never enabled is absent
+
+    def registry_config(self):
+        return self.ecr.get_registry_scanning_configuration()["scanningConfiguration"]
+
+    def break_state(self):
+        """ECR scanning off: Inspector ECR disabled, registry on BASIC scan-on-push."""
+        self.inspector2.disable(accountIds=[self.account], resourceTypes=["ECR"])
+        self.ecr.put_registry_scanning_configuration(
+            scanType="BASIC",
+            rules=[{"scanFrequency": "SCAN_ON_PUSH",
+                    "repositoryFilters": [{"filter": "*", "filterType": "WILDCARD"}]}])
+
+    def good_state(self):
+        self.inspector2.enable(accountIds=[self.account], resourceTypes=["ECR"])
+        self.ecr.put_registry_scanning_configuration(
+            scanType="ENHANCED",
+            rules=[{"scanFrequency": "CONTINUOUS_SCAN",
+                    "repositoryFilters": [{"filter": "*", "filterType": "WILDCARD"}]}])
+
+    def notifications(self):
+        """Every message published since the last call, oldest first."""
+        return [Notification(m) for m in self.moto.read_published(self.queue_url)]
+
+    # -- events ---------------------------------------------------------------------------
+
+    def cloudtrail_event(self, sample, actor_arn, source_ip="198.51.100.7", **request):
+        """A CloudTrail event from a synthesized sample, re-addressed to this account."""
+        ev = load_event("synthesized/" + sample)
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        ev.update(account=self.account, region=REGION, time=now)
+        d = ev["detail"]
+        d.update(eventTime=now, awsRegion=REGION, sourceIPAddress=source_ip,
+                 recipientAccountId=self.account)
+        d["userIdentity"]["arn"] = actor_arn
+        d["userIdentity"]["accountId"] = self.account
+        if request:
+            d["requestParameters"] = request
+        return ev
+
+    def scheduled_event(self):
+        ev = load_event("scheduled-event.eventbridge-docs.json")
+        ev.update(account=self.account, region=REGION)
+        ev["resources"] = ["arn:aws:events:%s:%s:rule/scanwarden-schedule" % (REGION, self.account)]
+        return ev
+
+    def finding_event(self, severity="CRITICAL", status="ACTIVE", finding_id="f-1",
+                      updated_at=None):
+        ev = load_event("inspector2-finding-ecr.inspector-docs-2024.json")
+        ev.update(account=self.account, region=REGION)
+        d = ev["detail"]
+        d["severity"] = severity
+        d["status"] = status
+        d["awsAccountId"] = self.account
+        d["findingArn"] = "arn:aws:inspector2:%s:%s:finding/%s" % (REGION, self.account, finding_id)
+        if updated_at:
+            d["updatedAt"] = updated_at
+        return ev
+
+
+def run_function(world, events, env=None, timeout=RUN_TIMEOUT_S):
+    """Runs build/bootstrap against a Runtime API server that serves `events` (JSON values,
+    or bytes sent verbatim) and then answers 500, which ends the function as Lambda's
+    shutdown would. Returns a Run."""
+    if env is None:
+        env = world.function_env()
+    queue = []
+    for ev in events:
+        payload = {"raw": ev.decode("utf-8")} if isinstance(ev, bytes) else ev
+        queue.append({"payload": payload,
+                      "headers": {"Lambda-Runtime-Invoked-Function-Arn": world.function_arn()}})
+    with RuntimeApiServer(events=queue, on_empty="500") as srv:
+        fenv = dict(env, AWS_LAMBDA_RUNTIME_API=srv.address)
+        fn = subprocess.run([BOOTSTRAP], env=fenv, capture_output=True, text=True,
+                            timeout=timeout)
+        records = list(srv.records)
+    invocations, init_error, latencies, next_t = [], None, [], None
+    for rec in records:
+        if rec.get("method") == "GET":
+            next_t = rec.get("t")
+            continue
+        path = rec["path"]
+        if next_t is not None and "/invocation/" in path:
+            latencies.append((rec["t"] - next_t) * 1000.0)
+        if path.endswith("/init/error"):
+            init_error = Invocation(dict(rec, kind="error"))
+        elif path.endswith("/response"):
+            invocations.append(Invocation(dict(rec, kind="response")))
+        elif path.endswith("/error"):
+            invocations.append(Invocation(dict(rec, kind="error")))
+    return Run(invocations, init_error, fn.returncode, fn.stdout + fn.stderr, latencies)

@@ -1,0 +1,289 @@
+"""End-to-end tests of the function (SPEC §1-§5): build/bootstrap, run as Lambda runs it,
+against the local Runtime API server and moto_server with IAM authentication, holding only
+the function's IAM policy. Each class has its own moto_server (see harness.World)."""
+
+import json
+import os
+import unittest
+
+import harness
+from harness import run_function
+
+ALICE = "arn:aws:iam::{account}:user/alice"
+MALLORY = "arn:aws:sts::{account}:assumed-role/Admin/mallory"
+
+
+def apis(result):
+    return [a["api"] for a in result.get("actions", [])]
+
+
+class WorldTestCase(unittest.TestCase):
+    world = None
+
+    @classmethod
+    def setUpClass(cls):
+        if not os.access(harness.BOOTSTRAP, os.X_OK):
+            raise unittest.SkipTest("build/bootstrap is not built")
+        cls.world = harness.World()
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.world is not None:
+            cls.world.stop()
+
+    def setUp(self):
+        self.world.notifications()  # start each test with an empty queue
+
+    def run_ok(self, events, env=None):
+        run = run_function(self.world, events, env)
+        self.assertEqual(len(run.invocations), len(events), run.log)
+        return run
+
+
+class DriftCheck(WorldTestCase):
+    """SPEC §1.1, §1.2, §2.1, §2.2: read, decide, restore, notify once."""
+
+    def test_scheduled_check_restores_inspector_and_registry_then_does_nothing(self):
+        w = self.world
+        w.break_state()
+        # Two deliveries of the same schedule event to one warm function.
+        run = self.run_ok([w.scheduled_event(), w.scheduled_event()])
+
+        first, second = run.invocations
+        self.assertTrue(first.ok, first)
+        self.assertTrue(first.body["handled"])
+        self.assertIn("inspector2:Enable", apis(first.body))
+        self.assertIn("ecr:PutRegistryScanningConfiguration", apis(first.body))
+        self.assertTrue(all(a["ok"] for a in first.body["actions"]), first.body)
+        self.assertTrue(first.body["notified"])
+
+        self.assertEqual(w.inspector_ecr_status(), "ENABLED")
+        cfg = w.registry_config()
+        self.assertEqual(cfg["scanType"], "ENHANCED")
+        self.assertIn({"scanFrequency": "CONTINUOUS_SCAN",
+                       "repositoryFilters": [{"filter": "*", "filterType": "WILDCARD"}]},
+                      cfg["rules"])
+
+        # Nothing drifted the second time: no write, no notification.
+        self.assertTrue(second.ok, second)
+        self.assertEqual(second.body.get("drift", []), [])
+        self.assertEqual(second.body.get("actions", []), [])
+        self.assertFalse(second.body["notified"])
+
+        notes = w.notifications()
+        self.assertEqual(len(notes), 1, notes)
+        n = notes[0]
+        self.assertEqual(n.attributes["event_kind"], "remediation")
+        self.assertEqual(n.attributes["mode"], "enforce")
+        self.assertEqual(n.attributes["account_id"], w.account)
+        self.assertEqual(n.attributes["region"], harness.REGION)
+        self.assertIn(w.account, n.subject)
+        self.assertIn("BASIC", n.message)       # before
+        self.assertIn("ENHANCED", n.message)    # after
+        self.assertIn("inspector2:Enable", n.message)
+
+    def test_cloudtrail_disable_is_undone_and_names_the_actor(self):
+        w = self.world
+        w.good_state()
+        w.inspector2.disable(accountIds=[w.account], resourceTypes=["ECR"])
+        actor = MALLORY.format(account=w.account)
+        ev = w.cloudtrail_event("cloudtrail-inspector2-Disable-ECR.json", actor,
+                                source_ip="203.0.113.99",
+                                accountIds=[w.account], resourceTypes=["ECR"])
+        run = self.run_ok([ev])
+        inv = run.invocations[0]
+        self.assertTrue(inv.ok, inv)
+        self.assertEqual(apis(inv.body), ["inspector2:Enable"])
+        self.assertEqual(w.inspector_ecr_status(), "ENABLED")
+        notes = w.notifications()
+        self.assertEqual(len(notes), 1, notes)
+        self.assertIn(actor, notes[0].message)
+        self.assertIn("203.0.113.99", notes[0].message)
+        self.assertIn("Disable", notes[0].message)
+
+    def test_cloudtrail_put_registry_scanning_is_undone_and_names_the_actor(self):
+        w = self.world
+        w.good_state()
+        basic = [{"scanFrequency": "SCAN_ON_PUSH",
+                  "repositoryFilters": [{"filter": "*", "filterType": "WILDCARD"}]}]
+        w.ecr.put_registry_scanning_configuration(scanType="BASIC", rules=basic)
+        actor = ALICE.format(account=w.account)
+        ev = w.cloudtrail_event("cloudtrail-ecr-PutRegistryScanningConfiguration-BASIC.json",
+                                actor, scanType="BASIC", rules=basic)
+        run = self.run_ok([ev])
+        inv = run.invocations[0]
+        self.assertTrue(inv.ok, inv)
+        self.assertEqual(apis(inv.body), ["ecr:PutRegistryScanningConfiguration"])
+        self.assertEqual(w.registry_config()["scanType"], "ENHANCED")
+        notes = w.notifications()
+        self.assertEqual(len(notes), 1, notes)
+        self.assertIn(actor, notes[0].message)
+        self.assertIn("PutRegistryScanningConfiguration", notes[0].message)
+
+    def test_own_cloudtrail_event_after_restoring_does_nothing(self):
+        # The function's own Enable call comes back as a CloudTrail event: nothing drifted.
+        w = self.world
+        w.good_state()
+        ev = w.cloudtrail_event("cloudtrail-inspector2-Enable-ECR.json",
+                                "arn:aws:sts::%s:assumed-role/scanwarden-function/x" % w.account)
+        # Enable is not a drift trigger; a Disable with the state already good is.
+        ev2 = w.cloudtrail_event("cloudtrail-inspector2-Disable-ECR.json",
+                                 MALLORY.format(account=w.account))
+        run = self.run_ok([ev, ev2])
+        for inv in run.invocations:
+            self.assertTrue(inv.ok, inv)
+            self.assertEqual(inv.body.get("actions", []), [])
+            self.assertFalse(inv.body.get("notified", False))
+        self.assertEqual(w.notifications(), [])
+
+    def test_dry_run_notifies_what_it_would_restore_and_writes_nothing(self):
+        w = self.world
+        w.break_state()
+        run = self.run_ok([w.scheduled_event()], w.function_env(REMEDIATION_MODE="dry-run"))
+        inv = run.invocations[0]
+        self.assertTrue(inv.ok, inv)
+        self.assertTrue(inv.body["notified"])
+        self.assertEqual(inv.body.get("actions", []), [])
+        self.assertEqual(w.inspector_ecr_status(), "DISABLED")
+        self.assertEqual(w.registry_config()["scanType"], "BASIC")
+        notes = w.notifications()
+        self.assertEqual(len(notes), 1, notes)
+        self.assertEqual(notes[0].attributes["mode"], "dry-run")
+        self.assertIn("would", notes[0].message.lower())
+
+    def test_off_mode_never_checks(self):
+        w = self.world
+        w.break_state()
+        run = self.run_ok([w.scheduled_event()], w.function_env(REMEDIATION_MODE="off"))
+        inv = run.invocations[0]
+        self.assertTrue(inv.ok, inv)
+        self.assertFalse(inv.body.get("notified", False))
+        self.assertEqual(w.inspector_ecr_status(), "DISABLED")
+        self.assertEqual(w.notifications(), [])
+
+    def test_remediation_failure_is_notified_and_reported_as_RemediationFailed(self):
+        w = self.world
+        w.break_state()
+        policy = harness.without_actions(w.policy, ["ecr:PutRegistryScanningConfiguration"])
+        creds = w.role_credentials("scanwarden-no-put", policy)
+        run = self.run_ok([w.scheduled_event(), w.scheduled_event()], w.function_env(creds=creds))
+        for inv in run.invocations:
+            self.assertEqual(inv.kind, "error", inv)
+            self.assertEqual(inv.error_type, "RemediationFailed")
+            self.assertEqual(inv.headers.get("lambda-runtime-function-error-type"),
+                             "RemediationFailed")
+        self.assertIn("AccessDenied", run.invocations[0].body["errorMessage"])
+        # The part it may write was restored; the other is still off.
+        self.assertEqual(w.inspector_ecr_status(), "ENABLED")
+        self.assertEqual(w.registry_config()["scanType"], "BASIC")
+        notes = w.notifications()
+        # First: Enable ok + Put denied; second: only the registry still drifted, Put denied.
+        self.assertEqual(len(notes), 2, notes)
+        for n in notes:
+            self.assertIn("AccessDenied", n.message)
+            self.assertIn("ecr:PutRegistryScanningConfiguration", n.message)
+
+
+class Findings(WorldTestCase):
+    """SPEC §1.3, §2.3, §2.4, §4: findings to notifications, bad payloads."""
+
+    def test_findings_at_or_above_min_severity_are_notified_once(self):
+        w = self.world
+        critical = w.finding_event("CRITICAL", finding_id="crit-1")
+        low = w.finding_event("LOW", finding_id="low-1")
+        closed = w.finding_event("CRITICAL", status="CLOSED", finding_id="closed-1")
+        run = self.run_ok([critical, low, critical, closed])
+        results = [inv.body for inv in run.invocations]
+        self.assertTrue(all(inv.ok for inv in run.invocations), run.invocations)
+        self.assertEqual([r["notified"] for r in results], [True, False, False, False])
+        notes = w.notifications()
+        self.assertEqual(len(notes), 1, notes)
+        n = notes[0]
+        self.assertTrue(n.subject.startswith("[CRITICAL]"), n.subject)
+        self.assertIn("CVE-2024-6119", n.subject)
+        self.assertEqual(n.attributes["event_kind"], "finding")
+        self.assertEqual(n.attributes["severity"], "CRITICAL")
+        self.assertEqual(n.attributes["account_id"], w.account)
+        for text in ("CVE-2024-6119", "openssl", "3.0.13", "0:3.0.13-0ubuntu3.4", "inspector2",
+                     "ubuntu_latest", critical["detail"]["findingArn"]):
+            self.assertIn(text, n.message)
+        self.assertNotIn("null", n.message)
+
+    def test_min_severity_is_configurable(self):
+        w = self.world
+        run = self.run_ok([w.finding_event("LOW", finding_id="low-2")],
+                          w.function_env(MIN_SEVERITY="low"))
+        self.assertTrue(run.invocations[0].body["notified"])
+        notes = w.notifications()
+        self.assertEqual(len(notes), 1)
+        self.assertEqual(notes[0].attributes["severity"], "LOW")
+
+    def test_bad_payloads_are_InvalidEvent_and_the_next_event_is_served(self):
+        w = self.world
+        run = self.run_ok([b"this is not json", b"[]", b'"text"',
+                           w.finding_event("HIGH", finding_id="high-1")])
+        for inv in run.invocations[:3]:
+            self.assertEqual(inv.kind, "error", inv)
+            self.assertEqual(inv.error_type, "InvalidEvent")
+        self.assertTrue(run.invocations[3].ok, run.invocations[3])
+        self.assertTrue(run.invocations[3].body["notified"])
+        self.assertEqual(len(w.notifications()), 1)
+
+    def test_unhandled_event_is_answered_without_any_aws_call(self):
+        w = self.world
+        auto = harness.load_event("inspector2-autoenable.inspector-docs.json")
+        # Credentials that cannot do anything: any AWS call would fail the invocation.
+        env = w.function_env(AWS_SECRET_ACCESS_KEY="wrong")
+        run = self.run_ok([auto, {"hello": "world"}], env)
+        for inv in run.invocations:
+            self.assertTrue(inv.ok, inv)
+            self.assertFalse(inv.body["handled"])
+        self.assertEqual(w.notifications(), [])
+
+
+class Configuration(WorldTestCase):
+    """SPEC §3: an invalid value is an init error and nothing is written."""
+
+    def test_invalid_configuration_is_an_init_error_and_writes_nothing(self):
+        w = self.world
+        w.break_state()
+        cases = [("REMEDIATION_MODE", "enfoce", "dry-run"),
+                 ("MIN_SEVERITY", "SEVERE", "CRITICAL"),
+                 ("SCAN_FREQUENCY", "DAILY", "CONTINUOUS_SCAN"),
+                 ("ECR_RESCAN_DURATION", "DAYS_1", "DAYS_30"),
+                 ("SNS_TOPIC_ARN", "not-an-arn", "arn")]
+        for var, bad, allowed in cases:
+            with self.subTest(var=var):
+                run = run_function(w, [w.scheduled_event()], w.function_env(**{var: bad}))
+                self.assertNotEqual(run.exit_code, 0, run.log)
+                self.assertEqual(run.invocations, [])
+                self.assertIsNotNone(run.init_error, run.log)
+                self.assertEqual(run.init_error.error_type, "Runtime.InvalidConfiguration")
+                self.assertEqual(run.init_error.headers.get("lambda-runtime-function-error-type"),
+                                 "Runtime.InvalidConfiguration")
+                msg = run.init_error.body["errorMessage"]
+                self.assertIn(var, msg)
+                self.assertIn(bad, msg)
+                self.assertIn(allowed, msg)
+        run = run_function(w, [w.scheduled_event()], w.function_env(SNS_TOPIC_ARN=None))
+        self.assertNotEqual(run.exit_code, 0)
+        self.assertIn("SNS_TOPIC_ARN", run.init_error.body["errorMessage"])
+        self.assertEqual(w.inspector_ecr_status(), "DISABLED")
+        self.assertEqual(w.registry_config()["scanType"], "BASIC")
+        self.assertEqual(w.notifications(), [])
+
+    def test_configuration_is_case_insensitive_and_trimmed(self):
+        w = self.world
+        w.break_state()
+        env = w.function_env(REMEDIATION_MODE="  Dry-Run ", SCAN_FREQUENCY="scan_on_push",
+                             MIN_SEVERITY=" critical")
+        run = self.run_ok([w.scheduled_event()], env)
+        self.assertTrue(run.invocations[0].ok, run.invocations[0])
+        notes = w.notifications()
+        self.assertEqual(len(notes), 1)
+        self.assertEqual(notes[0].attributes["mode"], "dry-run")
+        self.assertIn("SCAN_ON_PUSH", notes[0].message)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,394 @@
+/* Unit tests of the per-invocation pipeline (handler/function.c) over an in-memory
+ * account: read_state reads it, perform changes it, publish records what would reach
+ * SNS. They pin the pipeline's own decisions (read before deciding, no write and no
+ * notification when nothing drifted, one notification per drift check, the account
+ * from the function ARN, dedupe, error types); the e2e tests run the same against moto. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "handler/config.h"
+#include "handler/function.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FAKE_PUBLISHED_MAX 8
+#define FN_ARN "arn:aws:lambda:eu-west-1:210987654321:function:scanwarden"
+
+struct fake_account {
+    char ecr_status[32]; /* "" = account not listed */
+    char scan_type[16];
+    char frequency[32]; /* "" = no rule */
+    struct sw_drift_filter filter;
+    struct sw_drift_rule rule;
+    char last_account[16];
+    int reads;
+    int writes;
+    const char *deny_api; /* perform fails this api with AccessDeniedException */
+    bool read_fails;
+    bool publish_fails;
+    int published;
+    char subjects[FAKE_PUBLISHED_MAX][SW_SUBJECT_MAX_CHARS + 1];
+    char *messages[FAKE_PUBLISHED_MAX];
+    char modes[FAKE_PUBLISHED_MAX][32];
+};
+
+static int fake_read(void *ctx, const char *account, bool read_rescan, struct sw_actual_state *out,
+                     struct sw_action_result *failure)
+{
+    struct fake_account *a = ctx;
+    a->reads++;
+    snprintf(a->last_account, sizeof(a->last_account), "%s", account);
+    if (a->read_fails) {
+        failure->api = "inspector2:BatchGetAccountStatus";
+        failure->ok = false;
+        failure->error_code = "ThrottlingException";
+        failure->error_message = "Rate exceeded";
+        return SW_EAWS;
+    }
+    memset(out, 0, sizeof(*out));
+    out->inspector_ecr_status = a->ecr_status[0] ? a->ecr_status : NULL;
+    out->scan_type = a->scan_type;
+    if (a->frequency[0]) {
+        a->filter = (struct sw_drift_filter){"*", "WILDCARD"};
+        a->rule = (struct sw_drift_rule){a->frequency, &a->filter, 1};
+        out->rules = &a->rule;
+        out->rule_count = 1;
+    }
+    return SW_OK;
+}
+
+static void fake_perform(void *ctx, const struct sw_drift_plan *plan,
+                         struct sw_action_result *results)
+{
+    struct fake_account *a = ctx;
+    for (size_t i = 0; i < plan->action_count; i++) {
+        const char *api = sw_drift_api_name(plan->actions[i].api);
+        results[i] = (struct sw_action_result){.api = api, .ok = true};
+        if (a->deny_api != NULL && strcmp(a->deny_api, api) == 0) {
+            results[i].ok = false;
+            results[i].error_code = "AccessDeniedException";
+            results[i].error_message = "not authorized to perform this action";
+            continue;
+        }
+        a->writes++;
+        if (plan->actions[i].api == SW_DRIFT_API_INSPECTOR2_ENABLE) {
+            snprintf(a->ecr_status, sizeof(a->ecr_status), "ENABLED");
+        } else if (plan->actions[i].api == SW_DRIFT_API_ECR_PUT_REGISTRY_SCANNING) {
+            snprintf(a->scan_type, sizeof(a->scan_type), "ENHANCED");
+            snprintf(a->frequency, sizeof(a->frequency), "%s",
+                     plan->target.rules[0].scan_frequency);
+        }
+    }
+}
+
+static int fake_publish(void *ctx, const struct sw_notification *n, struct sw_error *err)
+{
+    struct fake_account *a = ctx;
+    if (a->publish_fails) {
+        return sw_error_set(err, SW_EAWS, "sns:Publish: NotFound: Topic does not exist");
+    }
+    assert_true(a->published < FAKE_PUBLISHED_MAX);
+    snprintf(a->subjects[a->published], sizeof(a->subjects[0]), "%s", n->subject);
+    a->messages[a->published] = strdup(sw_buf_cstr(&n->message));
+    const char *mode = sw_notification_attribute(n, "mode");
+    snprintf(a->modes[a->published], sizeof(a->modes[0]), "%s", mode ? mode : "");
+    a->published++;
+    return SW_OK;
+}
+
+struct env_var {
+    const char *name;
+    const char *value;
+};
+
+static const char *lookup(void *ctx, const char *name)
+{
+    for (const struct env_var *v = ctx; v->name != NULL; v++) {
+        if (strcmp(v->name, name) == 0) {
+            return v->value;
+        }
+    }
+    return NULL;
+}
+
+struct fixture {
+    struct fake_account account;
+    struct sw_config cfg;
+    struct sw_function fn;
+    struct sw_outcome out;
+};
+
+static struct fixture *fixture_new(const char *mode, const char *min_severity)
+{
+    struct env_var env[] = {
+        {"SNS_TOPIC_ARN", "arn:aws:sns:eu-west-1:123456789012:alerts"},
+        {"REMEDIATION_MODE", mode},
+        {"MIN_SEVERITY", min_severity},
+        {NULL, NULL},
+    };
+    struct fixture *f = calloc(1, sizeof(*f));
+    struct sw_error err = {0};
+    assert_non_null(f);
+    assert_int_equal(sw_cfg_load(&f->cfg, lookup, env, &err), SW_OK);
+    struct sw_function_io io = {&f->account, fake_read, fake_perform, fake_publish};
+    assert_int_equal(sw_function_init(&f->fn, &f->cfg, "eu-west-1", &io, &err), SW_OK);
+    sw_outcome_init(&f->out);
+    /* Scanning off: never enabled, registry on BASIC scan-on-push. */
+    snprintf(f->account.scan_type, sizeof(f->account.scan_type), "BASIC");
+    snprintf(f->account.frequency, sizeof(f->account.frequency), "SCAN_ON_PUSH");
+    return f;
+}
+
+static void fixture_free(struct fixture *f)
+{
+    for (int i = 0; i < f->account.published; i++) {
+        free(f->account.messages[i]);
+    }
+    sw_outcome_free(&f->out);
+    free(f);
+}
+
+static void invoke(struct fixture *f, const char *payload)
+{
+    sw_function_handle(&f->fn, payload, strlen(payload), FN_ARN, 1725468938000LL, &f->out);
+}
+
+static const char *body(const struct fixture *f)
+{
+    return sw_buf_cstr(&f->out.body);
+}
+
+static char *read_event(const char *name)
+{
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/events/%s", SW_SHARED_DIR, name);
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    char *buf = calloc(1, 1 << 20);
+    assert_non_null(buf);
+    size_t n = fread(buf, 1, (1 << 20) - 1, fp);
+    fclose(fp);
+    buf[n] = '\0';
+    return buf;
+}
+
+static char *replace(const char *text, const char *from, const char *to)
+{
+    const char *at = strstr(text, from);
+    assert_non_null(at);
+    size_t len = strlen(text) - strlen(from) + strlen(to);
+    char *out = malloc(len + 1);
+    assert_non_null(out);
+    size_t head = (size_t)(at - text);
+    memcpy(out, text, head);
+    memcpy(out + head, to, strlen(to));
+    strcpy(out + head + strlen(to), at + strlen(from));
+    return out;
+}
+
+static void scheduled_check_restores_once_then_does_nothing(void **state)
+{
+    struct fixture *f = fixture_new("enforce", "HIGH");
+    char *ev = read_event("scheduled-event.eventbridge-docs.json");
+
+    invoke(f, ev);
+    assert_false(f->out.failed);
+    assert_string_equal(f->account.last_account, "123456789012"); /* the event's account */
+    assert_int_equal(f->account.writes, 2);
+    assert_int_equal(f->account.published, 1);
+    assert_non_null(strstr(body(f), "\"handled\":true"));
+    assert_non_null(strstr(body(f), "inspector_ecr"));
+    assert_non_null(strstr(body(f), "\"notified\":true"));
+    assert_string_equal(f->account.modes[0], "enforce");
+    assert_string_equal(f->account.ecr_status, "ENABLED");
+    assert_string_equal(f->account.frequency, "CONTINUOUS_SCAN");
+
+    invoke(f, ev); /* the same event again: the state is read, nothing else happens */
+    assert_false(f->out.failed);
+    assert_int_equal(f->account.reads, 2);
+    assert_int_equal(f->account.writes, 2);
+    assert_int_equal(f->account.published, 1);
+    assert_non_null(strstr(body(f), "\"notified\":false"));
+    free(ev);
+    fixture_free(f);
+}
+
+static void cloudtrail_notification_names_the_actor(void **state)
+{
+    struct fixture *f = fixture_new("enforce", "HIGH");
+    snprintf(f->account.scan_type, sizeof(f->account.scan_type), "ENHANCED");
+    snprintf(f->account.frequency, sizeof(f->account.frequency), "CONTINUOUS_SCAN");
+    char *ev = read_event("synthesized/cloudtrail-inspector2-Disable-ECR.json");
+    invoke(f, ev);
+    assert_false(f->out.failed);
+    assert_int_equal(f->account.writes, 1);
+    assert_int_equal(f->account.published, 1);
+    assert_non_null(
+        strstr(f->account.messages[0], "arn:aws:sts::123456789012:assumed-role/Admin/alice"));
+    assert_non_null(strstr(f->account.messages[0], "203.0.113.12"));
+    free(ev);
+    fixture_free(f);
+}
+
+static void dry_run_describes_and_writes_nothing(void **state)
+{
+    struct fixture *f = fixture_new("dry-run", "HIGH");
+    invoke(f, "{\"trigger\":\"schedule\"}");
+    assert_false(f->out.failed);
+    assert_int_equal(f->account.writes, 0);
+    assert_int_equal(f->account.published, 1);
+    assert_string_equal(f->account.modes[0], "dry-run");
+    fixture_free(f);
+}
+
+static void off_mode_never_reads(void **state)
+{
+    struct fixture *f = fixture_new("off", "HIGH");
+    invoke(f, "{\"trigger\":\"schedule\"}");
+    assert_false(f->out.failed);
+    assert_int_equal(f->account.reads, 0);
+    assert_int_equal(f->account.published, 0);
+    fixture_free(f);
+}
+
+static void account_comes_from_the_function_arn_when_the_event_has_none(void **state)
+{
+    struct fixture *f = fixture_new("enforce", "HIGH");
+    invoke(f, "{\"trigger\":\"schedule\"}");
+    assert_false(f->out.failed);
+    assert_string_equal(f->account.last_account, "210987654321");
+    fixture_free(f);
+}
+
+static void failed_action_is_notified_then_RemediationFailed(void **state)
+{
+    struct fixture *f = fixture_new("enforce", "HIGH");
+    f->account.deny_api = "ecr:PutRegistryScanningConfiguration";
+    invoke(f, "{\"trigger\":\"schedule\"}");
+    assert_true(f->out.failed);
+    assert_string_equal(f->out.error_type, "RemediationFailed");
+    assert_non_null(strstr(body(f), "AccessDeniedException"));
+    assert_int_equal(f->account.published, 1);
+    assert_non_null(strstr(f->account.messages[0], "AccessDeniedException"));
+    assert_string_equal(f->account.ecr_status, "ENABLED"); /* the other action still ran */
+    fixture_free(f);
+}
+
+static void failed_read_is_RemediationFailed_without_writing(void **state)
+{
+    struct fixture *f = fixture_new("enforce", "HIGH");
+    f->account.read_fails = true;
+    invoke(f, "{\"trigger\":\"schedule\"}");
+    assert_true(f->out.failed);
+    assert_string_equal(f->out.error_type, "RemediationFailed");
+    assert_non_null(strstr(body(f), "ThrottlingException"));
+    assert_int_equal(f->account.writes, 0);
+    fixture_free(f);
+}
+
+static void findings_threshold_and_duplicates(void **state)
+{
+    struct fixture *f = fixture_new("enforce", "HIGH");
+    char *sample = read_event("inspector2-finding-ecr.inspector-docs-2024.json");
+    char *critical = replace(sample, "\"severity\": \"MEDIUM\"", "\"severity\": \"CRITICAL\"");
+    char *medium = replace(sample, "{{FINDING_ID}}", "other");
+
+    invoke(f, medium); /* the sample is MEDIUM: below HIGH */
+    assert_false(f->out.failed);
+    assert_non_null(strstr(body(f), "\"notified\":false"));
+    invoke(f, critical);
+    assert_non_null(strstr(body(f), "\"notified\":true"));
+    invoke(f, critical); /* same findingArn and updatedAt: once */
+    assert_non_null(strstr(body(f), "\"notified\":false"));
+    assert_int_equal(f->account.published, 1);
+    assert_non_null(strstr(f->account.subjects[0], "CRITICAL"));
+    assert_non_null(strstr(f->account.subjects[0], "CVE-2024-6119"));
+    assert_int_equal(f->account.reads, 0); /* findings never read the state */
+    free(sample);
+    free(critical);
+    free(medium);
+    fixture_free(f);
+}
+
+static void publish_failure_is_NotificationFailed_and_not_remembered(void **state)
+{
+    struct fixture *f = fixture_new("enforce", "HIGH");
+    char *sample = read_event("inspector2-finding-ecr.inspector-docs-2024.json");
+    char *critical = replace(sample, "\"severity\": \"MEDIUM\"", "\"severity\": \"CRITICAL\"");
+    f->account.publish_fails = true;
+    invoke(f, critical);
+    assert_true(f->out.failed);
+    assert_string_equal(f->out.error_type, "NotificationFailed");
+    f->account.publish_fails = false;
+    invoke(f, critical); /* the retry is published */
+    assert_false(f->out.failed);
+    assert_int_equal(f->account.published, 1);
+    free(sample);
+    free(critical);
+    fixture_free(f);
+}
+
+static void bad_payloads_are_InvalidEvent_and_unknown_events_unhandled(void **state)
+{
+    struct fixture *f = fixture_new("enforce", "HIGH");
+    const char *bad[] = {"not json", "[]", "\"text\"", "42", ""};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        invoke(f, bad[i]);
+        assert_true(f->out.failed);
+        assert_string_equal(f->out.error_type, "InvalidEvent");
+    }
+    char *autoenable = read_event("inspector2-autoenable.inspector-docs.json");
+    invoke(f, autoenable);
+    assert_false(f->out.failed);
+    assert_non_null(strstr(body(f), "\"handled\":false"));
+    invoke(f, "{\"hello\":\"world\"}");
+    assert_false(f->out.failed);
+    assert_non_null(strstr(body(f), "\"handled\":false"));
+    assert_int_equal(f->account.reads + f->account.writes + f->account.published, 0);
+    free(autoenable);
+    fixture_free(f);
+}
+
+static void function_arn_account(void **state)
+{
+    char acct[SW_FUNCTION_ACCOUNT_MAX + 1];
+    assert_true(sw_function_arn_account(FN_ARN, acct));
+    assert_string_equal(acct, "210987654321");
+    assert_true(
+        sw_function_arn_account("arn:aws-cn:lambda:cn-north-1:123456789012:function:f:prod", acct));
+    assert_string_equal(acct, "123456789012");
+    const char *bad[] = {NULL,
+                         "",
+                         "arn:aws:lambda:eu-west-1::function:f",
+                         "arn:aws:lambda:eu-west-1:12345678901:function:f",
+                         "arn:aws:lambda:eu-west-1:1234567890123:function:f",
+                         "arn:aws:lambda:eu-west-1:12345678901x:function:f",
+                         "nonsense"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_false(sw_function_arn_account(bad[i], acct));
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(scheduled_check_restores_once_then_does_nothing),
+        cmocka_unit_test(cloudtrail_notification_names_the_actor),
+        cmocka_unit_test(dry_run_describes_and_writes_nothing),
+        cmocka_unit_test(off_mode_never_reads),
+        cmocka_unit_test(account_comes_from_the_function_arn_when_the_event_has_none),
+        cmocka_unit_test(failed_action_is_notified_then_RemediationFailed),
+        cmocka_unit_test(failed_read_is_RemediationFailed_without_writing),
+        cmocka_unit_test(findings_threshold_and_duplicates),
+        cmocka_unit_test(publish_failure_is_NotificationFailed_and_not_remembered),
+        cmocka_unit_test(bad_payloads_are_InvalidEvent_and_unknown_events_unhandled),
+        cmocka_unit_test(function_arn_account),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
