@@ -1,0 +1,120 @@
+/* sw_cfg: the function's configuration, read and validated once at start (SPEC §3, §8).
+ *
+ * Values come from a getenv-like callback so tests need not touch the process
+ * environment. Enum values are case-insensitive and trimmed; an invalid value is
+ * SW_ECONFIG with a message naming the variable, the bad value and the allowed
+ * values. The enums and their name/parse functions are shared by the other parts. */
+#ifndef SW_CONFIG_H
+#define SW_CONFIG_H
+
+#include "handler/error.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Severity, ordered: a larger value is more severe. SW_SEVERITY_NONE marks "absent". */
+enum sw_severity {
+    SW_SEVERITY_NONE = -1,
+    SW_SEVERITY_UNTRIAGED = 0,
+    SW_SEVERITY_INFORMATIONAL = 1,
+    SW_SEVERITY_LOW = 2,
+    SW_SEVERITY_MEDIUM = 3,
+    SW_SEVERITY_HIGH = 4,
+    SW_SEVERITY_CRITICAL = 5
+};
+#define SW_SEVERITY_COUNT 6 /* UNTRIAGED..CRITICAL, usable as array index */
+
+enum sw_mode { SW_MODE_ENFORCE = 0, SW_MODE_DRY_RUN, SW_MODE_OFF };
+
+enum sw_scan_frequency { SW_SCAN_FREQUENCY_CONTINUOUS_SCAN = 0, SW_SCAN_FREQUENCY_SCAN_ON_PUSH };
+
+/* Inspector's ecrConfiguration.rescanDuration. UNMANAGED: ECR_RESCAN_DURATION unset. */
+enum sw_rescan_duration {
+    SW_RESCAN_UNMANAGED = 0,
+    SW_RESCAN_LIFETIME,
+    SW_RESCAN_DAYS_3,
+    SW_RESCAN_DAYS_7,
+    SW_RESCAN_DAYS_14,
+    SW_RESCAN_DAYS_30,
+    SW_RESCAN_DAYS_60,
+    SW_RESCAN_DAYS_90,
+    SW_RESCAN_DAYS_180
+};
+
+enum sw_scope { SW_SCOPE_ACCOUNT = 0, SW_SCOPE_ORGANIZATION };
+
+enum sw_chat_format { SW_CHAT_FORMAT_NONE = 0, SW_CHAT_FORMAT_CHATBOT };
+
+/* Limits on the configuration itself. */
+#define SW_CFG_ARN_MAX 1024                  /* SNS_TOPIC_ARN bytes */
+#define SW_CFG_TOPIC_NAME_MAX 256            /* SNS topic names are 1-256 characters */
+#define SW_CFG_REGION_MAX 32                 /* bytes of a region name */
+#define SW_CFG_FILTERS_MAX 100               /* ECR: at most 100 repository filters per rule */
+#define SW_CFG_FILTER_MAX 255                /* ECR: a filter is 1-255 characters */
+#define SW_CFG_REGIONS_MAX 32                /* REGIONS entries */
+#define SW_CFG_VALUE_MAX 32768               /* any variable's raw value */
+#define SW_CFG_MAX_NOTIFICATIONS_LIMIT 10000 /* MAX_NOTIFICATIONS_PER_INVOCATION ceiling */
+
+/* Defaults (SPEC §3, §8). */
+#define SW_CFG_DEFAULT_MIN_SEVERITY SW_SEVERITY_HIGH
+#define SW_CFG_DEFAULT_EPSS_ALERT 0.1
+#define SW_CFG_DEFAULT_MAX_NOTIFICATIONS 20
+
+struct sw_config {
+    char sns_topic_arn[SW_CFG_ARN_MAX + 1];
+    char sns_partition[16];                 /* aws, aws-cn, aws-us-gov (from the ARN) */
+    char sns_region[SW_CFG_REGION_MAX + 1]; /* the topic's region (from the ARN) */
+    char sns_account[13];                   /* the topic's account (from the ARN) */
+    enum sw_severity min_severity;
+    enum sw_mode mode;
+    enum sw_scan_frequency scan_frequency;
+    /* Lower-cased, validated against ECR's pattern, duplicates dropped, in given order. */
+    char repository_filters[SW_CFG_FILTERS_MAX][SW_CFG_FILTER_MAX + 1];
+    size_t repository_filter_count; /* >= 1 ("*" by default) */
+    enum sw_rescan_duration rescan_duration;
+    /* SPEC §8 (defined in full by later issues; parsed and validated here). */
+    enum sw_scope scope;
+    char regions[SW_CFG_REGIONS_MAX][SW_CFG_REGION_MAX + 1];
+    size_t region_count; /* 0: REGIONS unset, meaning the function's own region */
+    enum sw_chat_format chat_format;
+    double epss_alert;                         /* 0..1 */
+    unsigned max_notifications_per_invocation; /* 1..SW_CFG_MAX_NOTIFICATIONS_LIMIT */
+};
+
+/* Looks up a variable: returns its value, or NULL when unset. getenv-like, with a context. */
+typedef const char *(*sw_cfg_lookup_fn)(void *ctx, const char *name);
+
+/* Reads and validates every variable through lookup(ctx, name) into cfg (fully overwritten).
+ * Returns 0, or SW_ECONFIG with err->msg like
+ * `REMEDIATION_MODE: "enfoce" is not one of enforce, dry-run, off`.
+ * A variable set to an empty (or blank) value counts as unset. */
+int sw_cfg_load(struct sw_config *cfg, sw_cfg_lookup_fn lookup, void *ctx, struct sw_error *err);
+
+/* sw_cfg_load over the process environment (getenv). */
+int sw_cfg_load_env(struct sw_config *cfg, struct sw_error *err);
+
+/* Canonical names ("CRITICAL", "dry-run", "CONTINUOUS_SCAN", "DAYS_14", "account", "chatbot").
+ * Unknown values give "UNKNOWN"; SW_SEVERITY_NONE gives "NONE"; SW_RESCAN_UNMANAGED gives
+ * "UNMANAGED". Never NULL. */
+const char *sw_severity_name(enum sw_severity s);
+const char *sw_mode_name(enum sw_mode m);
+const char *sw_scan_frequency_name(enum sw_scan_frequency f);
+const char *sw_rescan_duration_name(enum sw_rescan_duration d);
+const char *sw_scope_name(enum sw_scope s);
+const char *sw_chat_format_name(enum sw_chat_format c);
+
+/* Parse s[0..len), trimmed and case-insensitive. Return true and set *out when it is one of
+ * the names above (never accepting NONE/UNMANAGED/UNKNOWN). */
+bool sw_severity_parse(const char *s, size_t len, enum sw_severity *out);
+bool sw_mode_parse(const char *s, size_t len, enum sw_mode *out);
+bool sw_scan_frequency_parse(const char *s, size_t len, enum sw_scan_frequency *out);
+bool sw_rescan_duration_parse(const char *s, size_t len, enum sw_rescan_duration *out);
+
+/* True when s (already lower-case) matches ECR's repository filter pattern
+ * ^[a-z0-9*](?:[._\-/a-z0-9*]?[a-z0-9*]+)*$ and is 1-255 characters. */
+bool sw_cfg_filter_valid(const char *s, size_t len);
+
+/* True when s looks like an AWS region name (us-east-1, us-gov-west-1, cn-north-1). */
+bool sw_cfg_region_valid(const char *s, size_t len);
+
+#endif
