@@ -46,6 +46,8 @@ function(sw_static_pkg var module)
   set(saved_path "$ENV{PKG_CONFIG_PATH}")
   set(ENV{PKG_CONFIG_LIBDIR} "${SW_DEPS_PREFIX}/lib/pkgconfig")
   set(ENV{PKG_CONFIG_PATH} "")
+  # Query again on every configure: the prefix may have moved or been rebuilt.
+  unset(__pkg_config_checked_${var} CACHE)
   pkg_check_modules(${var} QUIET ${module})
   # An empty PKG_CONFIG_LIBDIR would hide the system's .pc files: unset it.
   foreach(v LIBDIR PATH)

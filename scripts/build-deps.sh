@@ -32,8 +32,10 @@ die() {
 # The libcurl we want: HTTP/1.1 and HTTPS through OpenSSL, keep-alive,
 # TCP_NODELAY, the threaded resolver (glibc getaddrinfo, linked dynamically).
 # Everything else is off: other protocols, proxies, auth schemes, cookies,
-# HSTS, alt-svc, HTTP/2, IDN, PSL, compression, and any baked-in CA path
-# (the caller names its CA bundle; see README "Packaging and deployment").
+# HSTS, alt-svc, HTTP/2, IDN, PSL, compression. The only compiled-in CA path
+# is Amazon Linux 2023's bundle (the image the artifact runs on), never a
+# Debian one; callers that set CURLOPT_CAINFO (the AWS client does: SSL_CERT_FILE
+# first) override it. No CA directory, no OpenSSL default-path fallback.
 CURL_CONFIGURE_FLAGS=(
     --disable-shared --enable-static --disable-dependency-tracking --disable-silent-rules
     --enable-http --disable-ftp --disable-file --disable-ldap --disable-ldaps --disable-rtsp
@@ -45,7 +47,7 @@ CURL_CONFIGURE_FLAGS=(
     --disable-dnsshuffle --disable-get-easy-options --disable-libcurl-option --disable-manual
     --disable-versioned-symbols --disable-openssl-auto-load-config --disable-ares
     --enable-threaded-resolver --enable-ipv6 --enable-symbol-hiding
-    --without-ca-bundle --without-ca-path --without-ca-fallback
+    --with-ca-bundle=/etc/pki/tls/certs/ca-bundle.crt --without-ca-path --without-ca-fallback
     --without-zlib --without-brotli --without-zstd --without-libpsl --without-libidn2
     --without-librtmp --without-libssh2 --without-libssh --without-nghttp2 --without-nghttp3
     --without-ngtcp2 --without-quiche --without-msh3 --without-hyper --without-gssapi

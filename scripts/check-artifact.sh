@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Checks that a deployment artifact can run on provided.al2023: DIR/bootstrap is
+# an executable ELF whose versioned glibc symbols are all at most GLIBC_2.34
+# (Amazon Linux 2023's glibc), that needs no shared library beyond glibc's own,
+# has no RPATH/RUNPATH into the build machine and no baked-in Debian CA path.
+# Used by scripts/build-artifact.sh (so `sam build` fails before a deploy would)
+# and by tests/deploy. Prints what it found; exits 1 on the first violation.
+#
+#   scripts/check-artifact.sh DIR [MAX_GLIBC]       MAX_GLIBC default 2.34
+set -euo pipefail
+dir=${1:?usage: check-artifact.sh DIR [MAX_GLIBC]}
+max=${2:-2.34}
+bin=$dir/bootstrap
+fail() {
+    echo "check-artifact: FAIL: $*" >&2
+    exit 1
+}
+
+[ -f "$bin" ] || fail "$bin does not exist"
+[ -x "$bin" ] || fail "$bin is not executable"
+head -c4 "$bin" | grep -q 'ELF' || fail "$bin is not an ELF file"
+command -v readelf >/dev/null || fail "readelf (binutils) is needed"
+
+# Versioned glibc symbols: the newest must not be newer than MAX_GLIBC.
+# readelf -V lists every version the binary requires (from .gnu.version_r).
+versions=$(readelf -V -W "$bin" | grep -oE 'GLIBC_[0-9]+(\.[0-9]+)+' | sort -u -V || true)
+newest=$(printf '%s\n' "$versions" | sed 's/^GLIBC_//' | sort -V | tail -n1)
+[ -n "$newest" ] || fail "$bin requires no versioned glibc symbol (not dynamically linked to glibc?)"
+if [ "$(printf '%s\n%s\n' "$newest" "$max" | sort -V | tail -n1)" != "$max" ]; then
+    too_new=$(readelf --dyn-syms -W "$bin" | grep -oE '[^ ]+@+GLIBC_[0-9.]+' |
+        while IFS= read -r s; do
+            v=${s##*GLIBC_}
+            [ "$(printf '%s\n%s\n' "$v" "$max" | sort -V | tail -n1)" = "$max" ] || echo "$s"
+        done | sort -u | tr '\n' ' ')
+    fail "needs GLIBC_$newest > GLIBC_$max (Amazon Linux 2023): $too_new"
+fi
+
+# NEEDED: glibc's own libraries only.
+allowed='^(libc\.so\.6|libm\.so\.6|libpthread\.so\.0|libdl\.so\.2|librt\.so\.1|ld-linux-x86-64\.so\.2|ld-linux-aarch64\.so\.1)$'
+needed=$(readelf -d -W "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+for lib in $needed; do
+    [[ $lib =~ $allowed ]] || fail "needs $lib, which provided.al2023 does not guarantee (only glibc's libraries are allowed)"
+done
+
+# The program interpreter must be glibc's standard loader at its standard path.
+interp=$(readelf -l -W "$bin" | sed -n 's/.*Requesting program interpreter: \(.*\)\]/\1/p')
+case $interp in
+/lib64/ld-linux-x86-64.so.2 | /lib/ld-linux-aarch64.so.1) ;;
+*) fail "unexpected program interpreter '$interp'" ;;
+esac
+
+# No search path into the build machine (a lib/ beside bootstrap is the only
+# acceptable one: $ORIGIN/lib).
+runpath=$(readelf -d -W "$bin" | sed -n 's/.*(\(RPATH\|RUNPATH\)).*\[\(.*\)\]/\2/p')
+if [ -n "$runpath" ] && [ "$runpath" != '$ORIGIN/lib' ]; then
+    fail "RPATH/RUNPATH '$runpath' points outside the artifact"
+fi
+
+# libcurl's compiled-in CA bundle must not be Debian's path.
+if grep -q -a '/etc/ssl/certs/ca-certificates.crt' "$bin"; then
+    fail "the Debian CA bundle path /etc/ssl/certs/ca-certificates.crt is compiled in (system libcurl?)"
+fi
+
+echo "check-artifact: OK: $bin ($(stat -c %s "$bin") bytes), newest glibc symbol version GLIBC_$newest <= GLIBC_$max, NEEDED: $(echo $needed)"

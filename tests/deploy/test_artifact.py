@@ -1,0 +1,398 @@
+#!/usr/bin/env python3
+"""Tests of the deployable artifact (scripts/build-artifact.sh, scripts/package.sh).
+
+The artifact must run on provided.al2023 with nothing from the image but glibc:
+  glibc      its versioned glibc symbols are <= GLIBC_2.34 and it needs no shared
+             library beyond glibc's; scripts/check-artifact.sh rejects the
+             system-linked build of the same program.
+  chroot     in a chroot holding only the artifact (at /var/task), the glibc loader
+             and libraries and a CA file, it serves invocations from the local
+             Runtime API server (outside the chroot, on loopback); the system-linked
+             build cannot even start there. A probe linked like the artifact shows
+             the lean libcurl's protocols/features and verifies an HTTPS peer against
+             the CA file at curl's compiled-in default path (Amazon Linux's).
+  package    scripts/package.sh gives the same zip bytes twice, <= 3 MB, holding
+             only an executable bootstrap.
+
+Needs the lean prefix from scripts/build-deps.sh (.ci/run builds it before the
+suite; set SW_DEPS_PREFIX to use another): without it each test exits 77 (ctest
+reports it skipped) and says so. The chroot test needs root.
+
+    test_artifact.py --target echo --system-binary build/examples/echo glibc|chroot|package
+"""
+
+import argparse
+import base64
+import hashlib
+import http.server
+import json
+import os
+import re
+import shutil
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zipfile
+
+SKIP = 77
+MAX_GLIBC = (2, 34)
+MAX_ZIP_BYTES = 3 * 1024 * 1024
+ALLOWED_NEEDED = {"libc.so.6", "libm.so.6", "libpthread.so.0", "libdl.so.2", "librt.so.1",
+                  "ld-linux-x86-64.so.2", "ld-linux-aarch64.so.1"}
+AL2023_CA_BUNDLE = "/etc/pki/tls/certs/ca-bundle.crt"
+WAIT_SECONDS = 20
+
+SOURCE = os.environ.get("SW_SOURCE_DIR") or os.path.abspath(
+    os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.environ.get("SW_BUILD_DIR") or os.path.join(SOURCE, "build")
+PREFIX = os.environ.get("SW_DEPS_PREFIX") or os.path.join(SOURCE, ".deps", "prefix")
+
+
+class Skip(Exception):
+    pass
+
+
+class Fail(Exception):
+    pass
+
+
+def check(cond, message):
+    if not cond:
+        raise Fail(message)
+
+
+def run(cmd, **kw):
+    kw.setdefault("stdout", subprocess.PIPE)
+    kw.setdefault("stderr", subprocess.PIPE)
+    kw.setdefault("text", True)
+    return subprocess.run(cmd, **kw)
+
+
+def require_prefix():
+    if not os.path.isfile(os.path.join(PREFIX, ".sw-deps-stamp")):
+        raise Skip("no lean dependency prefix at %s: run `scripts/build-deps.sh` first "
+                   "(.ci/run does; it needs apt-get source, so tests never run it)" % PREFIX)
+
+
+def build_artifact(target, out_dir):
+    """scripts/build-artifact.sh into out_dir, on the existing prefix, in its own build dir."""
+    require_prefix()
+    env = dict(os.environ, SW_ARTIFACT_TARGET=target, SW_DEPS_PREFIX=PREFIX, SW_DEPS_NO_BUILD="1",
+               SW_ARTIFACT_BUILD_DIR=os.path.join(BUILD, "deploy-artifact-build"))
+    r = run(["bash", os.path.join(SOURCE, "scripts", "build-artifact.sh"), out_dir], env=env)
+    check(r.returncode == 0, "build-artifact.sh failed:\n%s%s" % (r.stdout[-3000:], r.stderr[-3000:]))
+    return os.path.join(out_dir, "bootstrap")
+
+
+def glibc_versions(binary):
+    out = run(["readelf", "-V", "-W", binary]).stdout
+    return sorted({tuple(int(x) for x in v.split(".")) for v in re.findall(r"GLIBC_(\d+(?:\.\d+)+)", out)})
+
+
+def needed(binary):
+    out = run(["readelf", "-d", "-W", binary]).stdout
+    return re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", out)
+
+
+def check_artifact(directory, max_glibc=None):
+    cmd = ["bash", os.path.join(SOURCE, "scripts", "check-artifact.sh"), directory]
+    if max_glibc:
+        cmd.append(max_glibc)
+    return run(cmd)
+
+
+# ---------------------------------------------------------------- glibc
+def test_glibc(args, work):
+    binary = build_artifact(args.target, os.path.join(work, "artifact"))
+    versions = glibc_versions(binary)
+    check(versions, "no versioned glibc symbol found in %s" % binary)
+    newest = versions[-1]
+    check(newest <= MAX_GLIBC, "the artifact needs GLIBC_%s > GLIBC_2.34 (Amazon Linux 2023)"
+          % ".".join(map(str, newest)))
+    libs = needed(binary)
+    check(libs, "no NEEDED entry: %s is not dynamically linked to glibc" % binary)
+    unexpected = [lib for lib in libs if lib not in ALLOWED_NEEDED]
+    check(not unexpected, "the artifact needs libraries beyond glibc: %s" % unexpected)
+    r = check_artifact(os.path.dirname(binary))
+    check(r.returncode == 0, "check-artifact.sh rejected the artifact: %s" % r.stderr)
+
+    # The checker must catch what it claims to: a binary linked to the system's
+    # shared libcurl, and a glibc limit the artifact does exceed.
+    sysdir = os.path.join(work, "system")
+    os.makedirs(sysdir)
+    shutil.copy(args.system_binary, os.path.join(sysdir, "bootstrap"))
+    r = check_artifact(sysdir)
+    check(r.returncode != 0 and "needs lib" in r.stderr,
+          "check-artifact.sh accepted the system-linked %s: %s%s" % (args.system_binary, r.stdout, r.stderr))
+    below = "%d.%d" % (newest[0], newest[1] - 1)
+    r = check_artifact(os.path.dirname(binary), below)
+    check(r.returncode != 0 and "GLIBC_" in r.stderr,
+          "check-artifact.sh did not reject GLIBC_%s with a limit of %s" % (".".join(map(str, newest)), below))
+    print("glibc: newest GLIBC_%s, NEEDED %s; the checker rejects the system-linked build"
+          % (".".join(map(str, newest)), libs))
+
+
+# ---------------------------------------------------------------- chroot
+def loader_files(binary):
+    """Absolute paths of the glibc loader and libraries the binary loads (from ldd)."""
+    out = run(["ldd", binary]).stdout
+    files = set(re.findall(r"=>\s+(/\S+)", out))
+    files |= set(re.findall(r"^\s*(/\S+)\s+\(0x", out, re.M))
+    check(files, "ldd found no glibc loader for %s:\n%s" % (binary, out))
+    return sorted(files)
+
+
+def make_root(work, artifact_dir, ca_pem):
+    root = os.path.join(work, "root")
+    shutil.copytree(artifact_dir, os.path.join(root, "var", "task"))
+    for path in loader_files(os.path.join(artifact_dir, "bootstrap")):
+        dest = os.path.join(root, path.lstrip("/"))
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        shutil.copy(os.path.realpath(path), dest)
+    ca = os.path.join(root, AL2023_CA_BUNDLE.lstrip("/"))
+    os.makedirs(os.path.dirname(ca))
+    shutil.copy(ca_pem, ca)
+    return root
+
+
+def listing(root):
+    return sorted(os.path.relpath(os.path.join(d, f), root) for d, _, fs in os.walk(root) for f in fs)
+
+
+def make_cert(work):
+    key, cert = os.path.join(work, "key.pem"), os.path.join(work, "cert.pem")
+    r = run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+             "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+             "-keyout", key, "-out", cert])
+    check(r.returncode == 0, "openssl req failed: %s" % r.stderr)
+    return key, cert
+
+
+class TlsServer:
+    """HTTPS on 127.0.0.1 (free port) answering GET / with {"message": "..."}."""
+
+    def __init__(self, key, cert, message):
+        body = json.dumps({"message": message}).encode()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *a):
+                pass
+
+        self.body = body
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(cert, key)
+        self.httpd.socket = ctx.wrap_socket(self.httpd.socket, server_side=True)
+        self.port = self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def build_probe(work):
+    """tests/deploy/tls_probe.c linked with `pkg-config --static` from the lean prefix."""
+    pc = os.path.join(PREFIX, "lib", "pkgconfig")
+    flags = run(["pkg-config", "--static", "--cflags", "--libs", "libcurl", "libcjson", "libcrypto"],
+                env=dict(os.environ, PKG_CONFIG_LIBDIR=pc, PKG_CONFIG_PATH=""))
+    check(flags.returncode == 0, "pkg-config on the prefix failed: %s" % flags.stderr)
+    out = os.path.join(work, "tls_probe")
+    cc = os.environ.get("CC", "cc")
+    r = run([cc, "-std=c11", "-D_POSIX_C_SOURCE=200809L", "-O2", "-Wall", "-Wextra", "-Werror",
+             "-Wl,--gc-sections", "-o", out, os.path.join(SOURCE, "tests", "deploy", "tls_probe.c")]
+            + flags.stdout.split())
+    check(r.returncode == 0, "building tls_probe failed: %s" % r.stderr)
+    libs = [lib for lib in needed(out) if lib not in ALLOWED_NEEDED]
+    check(not libs, "tls_probe, linked from the prefix's pkg-config files, needs %s: not static" % libs)
+    return out
+
+
+def chroot_cmd(root, program, *argv):
+    return [shutil.which("chroot"), root, program] + list(argv)
+
+
+def invocations(target):
+    """(events for the server, a check of the recorded responses) for the packaged program."""
+    if target == "echo":
+        payloads = [{"payload": {"hello": "world", "n": [1, 2, 3]}},
+                    {"payload": {"raw": "h\u00e9llo \u2603"}},
+                    {"payload": {"raw_b64": base64.b64encode(bytes(range(256))).decode()}},
+                    {"payload": {"raw": ""}}]
+        expected = [json.dumps(payloads[0]["payload"], separators=(",", ":")).encode(),
+                    "h\u00e9llo \u2603".encode(), bytes(range(256)), b""]
+
+        def verify(responses):
+            got = [base64.b64decode(r["body_b64"]) if r.get("body_b64") is not None
+                   else (r.get("body") or "").encode() for r in responses]
+            check(got == expected, "echo answered %r, expected %r" % (got, expected))
+        return payloads, len(payloads), verify
+
+    # bootstrap: SPEC §2.4: valid JSON matching no rule -> {"handled":false}, no AWS call;
+    # a payload that is not a JSON object -> error InvalidEvent, and the next one is served.
+    events = [{"payload": {"source": "scanwarden.test", "detail-type": "Nothing to do", "detail": {}}},
+              {"payload": [1, 2, 3]},
+              {"payload": {"source": "scanwarden.test", "detail-type": "Still nothing", "detail": {}}}]
+
+    def verify(responses):
+        kinds = [r["path"].rsplit("/", 1)[1] for r in responses]
+        check(kinds == ["response", "error", "response"], "bootstrap answered %s" % kinds)
+        first = json.loads(responses[0]["body"])
+        check(first.get("handled") is False, "bootstrap's answer to an unrelated event: %s" % first)
+        err = json.loads(responses[1]["body"])
+        check(err.get("errorType") == "InvalidEvent", "bootstrap's error for [1,2,3]: %s" % err)
+    return events, len(events), verify
+
+
+def answered(records):
+    return [r for r in records if r["method"] == "POST" and r["path"].startswith(
+        "/2018-06-01/runtime/invocation/") and r["path"].endswith(("/response", "/error"))]
+
+
+def serve_in_chroot(root, target):
+    sys.path.insert(0, os.path.join(SOURCE, "tests", "peers"))
+    try:
+        from runtime_api_server import RuntimeApiServer
+    except ImportError as e:
+        raise Skip("tests/peers/runtime_api_server.py is not available: %s" % e)
+    events, count, verify = invocations(target)
+    env = {"AWS_LAMBDA_FUNCTION_NAME": "scanwarden", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "128",
+           "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST", "AWS_REGION": "us-east-1",
+           "AWS_DEFAULT_REGION": "us-east-1", "LAMBDA_TASK_ROOT": "/var/task", "_HANDLER": "bootstrap",
+           "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "test-secret-not-real",
+           "SNS_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:scanwarden-test",
+           "AWS_LAMBDA_LOG_FORMAT": "JSON"}
+    with RuntimeApiServer(events=events, on_empty="hang") as srv:
+        env["AWS_LAMBDA_RUNTIME_API"] = srv.address
+        proc = subprocess.Popen(chroot_cmd(root, "/var/task/bootstrap"), env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline and len(answered(srv.records)) < count and proc.poll() is None:
+            time.sleep(0.05)
+        alive = proc.poll() is None
+        proc.kill()
+        output = proc.communicate()[0].decode("utf-8", "replace")
+        responses = answered(srv.records)
+    check(alive, "the artifact exited (status %s) in the chroot:\n%s" % (proc.returncode, output))
+    check(len(responses) == count, "the artifact answered %d of %d invocations in %d s:\n%s"
+          % (len(responses), count, WAIT_SECONDS, output))
+    verify(responses)
+
+
+def test_chroot(args, work):
+    if os.geteuid() != 0:
+        raise Skip("the chroot test needs root (CI runs as root)")
+    if not shutil.which("chroot"):
+        raise Skip("chroot (coreutils) is not installed")
+    if not shutil.which("openssl"):
+        raise Skip("the openssl command (Debian package openssl) is needed for the test CA")
+    artifact_dir = os.path.join(work, "artifact")
+    build_artifact(args.target, artifact_dir)
+    key, cert = make_cert(work)
+    root = make_root(work, artifact_dir, cert)
+    files = listing(root)
+    print("chroot holds: %s" % files)
+    check(all(f.startswith(("var/task/", "lib", "usr/lib", "etc/pki/")) for f in files),
+          "unexpected files in the chroot: %s" % files)
+
+    serve_in_chroot(root, args.target)
+
+    # The same program linked to the system's shared libraries cannot start there:
+    # the chroot really holds nothing else.
+    shutil.copy(args.system_binary, os.path.join(root, "system-bootstrap"))
+    r = run(chroot_cmd(root, "/system-bootstrap"), env={"AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9"}, timeout=30)
+    check(r.returncode != 0 and "error while loading shared libraries" in r.stderr,
+          "the system-linked build ran in the chroot (status %d): %s" % (r.returncode, r.stderr))
+    os.remove(os.path.join(root, "system-bootstrap"))
+
+    # The lean libcurl: HTTP and HTTPS only, no HTTP/2, IDN, compression, PSL...; the
+    # compiled-in CA bundle is Amazon Linux's, and an HTTPS peer verifies against it
+    # with no CA option set (static OpenSSL, no openssl.cnf, inside the chroot).
+    probe = build_probe(work)
+    shutil.copy(probe, os.path.join(root, "tls_probe"))
+    r = run(chroot_cmd(root, "/tls_probe", "info"), env={}, timeout=30)
+    check(r.returncode == 0, "tls_probe info failed in the chroot: %s" % r.stderr)
+    info = json.loads(r.stdout)
+    check(info["protocols"] == ["http", "https"], "lean libcurl protocols: %s" % info["protocols"])
+    extra = set(info["features"]) - {"IPv6", "SSL", "AsynchDNS", "threadsafe", "Largefile"}
+    check(not extra, "lean libcurl has features it should not: %s" % sorted(extra))
+    check(info.get("cainfo") == AL2023_CA_BUNDLE and info.get("capath") is None,
+          "lean libcurl's compiled-in CA: %s / %s" % (info.get("cainfo"), info.get("capath")))
+    check(info["ssl"].startswith("OpenSSL/"), "TLS backend: %s" % info["ssl"])
+    with TlsServer(key, cert, "pong") as tls:
+        url = "https://127.0.0.1:%d/" % tls.port
+        r = run(chroot_cmd(root, "/tls_probe", "get", url), env={}, timeout=30)
+        check(r.returncode == 0, "HTTPS with the chroot's CA file failed: %s" % r.stderr)
+        check(r.stdout.split() == ["ok", "pong", hashlib.sha256(tls.body).hexdigest()],
+              "tls_probe get answered %r" % r.stdout)
+        # Without the CA file the same request must fail verification.
+        os.remove(os.path.join(root, AL2023_CA_BUNDLE.lstrip("/")))
+        r = run(chroot_cmd(root, "/tls_probe", "get", url), env={}, timeout=30)
+        check(r.returncode != 0, "HTTPS succeeded with no CA file: verification is off")
+    print("chroot: %s served %d invocations; lean curl %s (%s) %s, CA %s"
+          % (args.target, len(invocations(args.target)[0]), info["version"], info["ssl"],
+             info["protocols"], info["cainfo"]))
+
+
+# ---------------------------------------------------------------- package
+def test_package(args, work):
+    require_prefix()
+    env = dict(os.environ, SW_ARTIFACT_TARGET=args.target, SW_DEPS_PREFIX=PREFIX, SW_DEPS_NO_BUILD="1",
+               SW_ARTIFACT_BUILD_DIR=os.path.join(BUILD, "deploy-artifact-build"))
+    digests = []
+    for name in ("a.zip", "b.zip"):
+        out = os.path.join(work, name)
+        r = run(["bash", os.path.join(SOURCE, "scripts", "package.sh"), out], env=env)
+        check(r.returncode == 0, "package.sh failed:\n%s%s" % (r.stdout[-3000:], r.stderr[-3000:]))
+        check("bytes" in r.stdout, "package.sh did not print the size: %s" % r.stdout)
+        with open(out, "rb") as f:
+            digests.append(hashlib.sha256(f.read()).hexdigest())
+    check(digests[0] == digests[1], "two packagings differ: %s" % digests)
+    size = os.path.getsize(out)
+    check(size <= MAX_ZIP_BYTES, "the zip is %d bytes, over the 3 MB target" % size)
+    with zipfile.ZipFile(out) as z:
+        infos = z.infolist()
+        check([i.filename for i in infos] == ["bootstrap"], "zip entries: %s" % [i.filename for i in infos])
+        mode = infos[0].external_attr >> 16
+        check(mode & 0o111 == 0o111, "bootstrap is not executable in the zip (mode %o)" % mode)
+        check(infos[0].date_time == (1980, 1, 1, 0, 0, 0), "timestamp not fixed: %s" % (infos[0].date_time,))
+    print("package: %d bytes zipped (%.2f MiB), deterministic" % (size, size / 1048576))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--target", required=True, help="CMake target packaged as bootstrap")
+    ap.add_argument("--system-binary", required=True, help="the same target from the normal build")
+    ap.add_argument("test", choices=("glibc", "chroot", "package"))
+    args = ap.parse_args()
+    work = tempfile.mkdtemp(prefix="sw-deploy-")
+    try:
+        {"glibc": test_glibc, "chroot": test_chroot, "package": test_package}[args.test](args, work)
+    except Skip as e:
+        print("SKIPPED: %s" % e)
+        return SKIP
+    except Fail as e:
+        print("FAILED: %s" % e)
+        return 1
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print("PASSED: %s" % args.test)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
