@@ -74,6 +74,7 @@ struct lr_runtime {
     char hdr_content_type[sizeof("Content-Type: ") + LR_CONTENT_TYPE_MAX];
     char hdr_error_type[sizeof("Lambda-Runtime-Function-Error-Type: ") + LR_ERROR_TYPE_MAX];
     struct curl_slist hdr_nodes[4];
+    struct curl_slist get_header;
 };
 
 static int fail(struct lr_error *err, int code, const char *fmt, ...)
@@ -371,22 +372,21 @@ static int perform(struct lr_runtime *rt, const char *what, long *status, struct
     }
 }
 
-/* Points the request-header list at the given lines (NULL-terminated). */
-static struct curl_slist *header_list(struct lr_runtime *rt, const char *a, const char *b,
-                                      const char *c)
+/* Points the POST header list at the given lines (b may be NULL). "Accept:" and "Expect:"
+ * remove curl's defaults: nothing here reads Accept, and Expect: 100-continue would cost a
+ * round trip on large bodies. */
+static struct curl_slist *post_headers(struct lr_runtime *rt, const char *a, const char *b)
 {
-    const char *lines[] = {"Expect:", a, b, c};
-    size_t n = 0;
-    for (size_t i = 0; i < 4; i++) {
-        if (!lines[i])
-            continue;
-        rt->hdr_nodes[n].data = (char *)lines[i];
-        rt->hdr_nodes[n].next = NULL;
-        if (n > 0)
-            rt->hdr_nodes[n - 1].next = &rt->hdr_nodes[n];
-        n++;
-    }
-    return &rt->hdr_nodes[0];
+    struct curl_slist *n = rt->hdr_nodes;
+    n[0].data = (char *)"Accept:";
+    n[0].next = &n[1];
+    n[1].data = (char *)"Expect:";
+    n[1].next = &n[2];
+    n[2].data = (char *)a;
+    n[2].next = b ? &n[3] : NULL;
+    n[3].data = (char *)b;
+    n[3].next = NULL;
+    return n;
 }
 
 /* POSTs body to url. Returns 0 with *status, or a negative code. */
@@ -407,8 +407,7 @@ static int post(struct lr_runtime *rt, const char *what, const char *body, size_
     curl_easy_setopt(rt->curl, CURLOPT_POST, 1L);
     curl_easy_setopt(rt->curl, CURLOPT_POSTFIELDS, body ? body : "");
     curl_easy_setopt(rt->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-    curl_easy_setopt(rt->curl, CURLOPT_HTTPHEADER,
-                     header_list(rt, rt->hdr_content_type, et_line, NULL));
+    curl_easy_setopt(rt->curl, CURLOPT_HTTPHEADER, post_headers(rt, rt->hdr_content_type, et_line));
     rt->discard_body = true;
     int rc = perform(rt, what, status, err);
     rt->discard_body = false;
@@ -473,7 +472,6 @@ struct lr_runtime *lr_runtime_new(const char *endpoint, struct lr_error *err)
     curl_easy_setopt(c, CURLOPT_PROXY, "");
     curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
     curl_easy_setopt(c, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "lr-runtime/1");
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, rt->curl_err);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, rt);
@@ -537,7 +535,9 @@ static int next_invocation(struct lr_runtime *rt, struct lr_error *err)
     snprintf(rt->url, sizeof(rt->url), "%s/invocation/next", rt->base);
     curl_easy_setopt(rt->curl, CURLOPT_URL, rt->url);
     curl_easy_setopt(rt->curl, CURLOPT_HTTPGET, 1L);
-    curl_easy_setopt(rt->curl, CURLOPT_HTTPHEADER, NULL);
+    rt->get_header.data = (char *)"Accept:";
+    rt->get_header.next = NULL;
+    curl_easy_setopt(rt->curl, CURLOPT_HTTPHEADER, &rt->get_header);
     int rc = perform(rt, "GET /invocation/next", &status, err);
     if (rc != 0)
         return rc;

@@ -1,0 +1,259 @@
+/* rt_bench: a minimal Runtime API server and launcher for scripts/bench-runtime.sh.
+ *
+ * Python's http.server would be the bottleneck at 40,000 requests, and timing a
+ * cold start from a shell adds the shell's own noise, so this one C process does
+ * both: it spawns the function, times exec -> first GET /next on CLOCK_MONOTONIC,
+ * serves a fixed payload N times over HTTP/1.1 keep-alive, ends the function with
+ * a 500, and reads the function's user+sys CPU and peak RSS from wait4().
+ *
+ *   rt_bench startup RUNS PROGRAM     median/min/p90 exec -> first /next, in ms
+ *   rt_bench loop N BYTES PROGRAM     CPU per invocation (us), peak RSS (KiB) */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define REQ_MAX (8u * 1024u * 1024u)
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int listen_loopback(int *port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof(a);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(fd, 16) != 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
+        perror("listen");
+        exit(2);
+    }
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+static pid_t spawn(const char *prog, int port)
+{
+    char env_api[64];
+    snprintf(env_api, sizeof(env_api), "AWS_LAMBDA_RUNTIME_API=127.0.0.1:%d", port);
+    char *envp[] = {env_api, "AWS_LAMBDA_LOG_LEVEL=WARN", NULL};
+    char *argv[] = {(char *)prog, NULL};
+    pid_t pid;
+    int rc = posix_spawn(&pid, prog, NULL, NULL, argv, envp);
+    if (rc != 0) {
+        fprintf(stderr, "spawn %s: %s\n", prog, strerror(rc));
+        exit(2);
+    }
+    return pid;
+}
+
+struct conn {
+    int fd;
+    char *buf;
+    size_t len; /* bytes buffered */
+};
+
+/* Reads one request; returns its total length (headers + body) in c->buf, 0 on EOF.
+ * *is_get tells GET from POST; *body_len is the Content-Length. */
+static size_t read_request(struct conn *c, int *is_get, size_t *body_len)
+{
+    for (;;) {
+        char *end = c->len ? memmem(c->buf, c->len, "\r\n\r\n", 4) : NULL;
+        if (end) {
+            size_t head = (size_t)(end - c->buf) + 4;
+            size_t cl = 0;
+            char *p = memmem(c->buf, head, "Content-Length:", 15);
+            if (!p)
+                p = memmem(c->buf, head, "content-length:", 15);
+            if (p)
+                cl = strtoul(p + 15, NULL, 10);
+            if (c->len >= head + cl) {
+                *is_get = c->buf[0] == 'G';
+                *body_len = cl;
+                return head + cl;
+            }
+        }
+        if (c->len == REQ_MAX) {
+            fprintf(stderr, "request too large\n");
+            exit(2);
+        }
+        ssize_t n = read(c->fd, c->buf + c->len, REQ_MAX - c->len);
+        if (n <= 0)
+            return 0;
+        c->len += (size_t)n;
+    }
+}
+
+static void consume(struct conn *c, size_t n)
+{
+    memmove(c->buf, c->buf + n, c->len - n);
+    c->len -= n;
+}
+
+static void write_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w <= 0) {
+            if (w < 0 && errno == EINTR)
+                continue;
+            return;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+static const char R500[] = "HTTP/1.1 500 Internal Server Error\r\nContent-Type: "
+                           "application/json\r\nContent-Length: 2\r\n\r\n{}";
+static const char R202[] = "HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\n"
+                           "Content-Length: 16\r\n\r\n{\"status\":\"OK\"}\n";
+
+static int accept_conn(int lfd)
+{
+    int fd = accept(lfd, NULL, NULL);
+    int one = 1;
+    if (fd < 0) {
+        perror("accept");
+        exit(2);
+    }
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    return fd;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static int startup(int runs, const char *prog)
+{
+    double *t = calloc((size_t)runs, sizeof(double));
+    struct conn c = {.buf = malloc(REQ_MAX)};
+    for (int i = 0; i < runs; i++) {
+        int port, is_get, status;
+        size_t body;
+        int lfd = listen_loopback(&port);
+        double t0 = now_ms();
+        pid_t pid = spawn(prog, port);
+        c.fd = accept_conn(lfd);
+        c.len = 0;
+        if (read_request(&c, &is_get, &body) == 0 || !is_get) {
+            fprintf(stderr, "no GET /next from %s\n", prog);
+            return 2;
+        }
+        t[i] = now_ms() - t0;
+        write_all(c.fd, R500, sizeof(R500) - 1);
+        waitpid(pid, &status, 0);
+        close(c.fd);
+        close(lfd);
+    }
+    qsort(t, (size_t)runs, sizeof(double), cmp_double);
+    printf("startup_ms median=%.3f min=%.3f p90=%.3f runs=%d\n", t[runs / 2], t[0],
+           t[(runs * 9) / 10], runs);
+    free(t);
+    free(c.buf);
+    return 0;
+}
+
+static int loop(long n, size_t bytes, const char *prog)
+{
+    struct conn c = {.buf = malloc(REQ_MAX)};
+    char *payload = malloc(bytes + 1);
+    char *resp = malloc(bytes + 512);
+    int port, is_get, status, connections = 0;
+    long served = 0, answered = 0, mismatched = 0;
+    size_t body;
+    struct rusage ru;
+
+    for (size_t i = 0; i < bytes; i++)
+        payload[i] = (char)('a' + i % 26);
+    int lfd = listen_loopback(&port);
+    double t0 = now_ms();
+    pid_t pid = spawn(prog, port);
+    c.fd = accept_conn(lfd);
+    connections++;
+    for (;;) {
+        size_t total = read_request(&c, &is_get, &body);
+        if (total == 0) { /* the client reconnected (should not happen) */
+            close(c.fd);
+            c.fd = accept_conn(lfd);
+            c.len = 0;
+            connections++;
+            continue;
+        }
+        if (is_get) {
+            if (served == n) {
+                write_all(c.fd, R500, sizeof(R500) - 1);
+                consume(&c, total);
+                break;
+            }
+            served++;
+            int h = snprintf(resp, 512,
+                             "HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: "
+                             "bench-%08ld-0000-0000-000000000000\r\n"
+                             "Lambda-Runtime-Deadline-Ms: 4102444800000\r\n"
+                             "Lambda-Runtime-Invoked-Function-Arn: "
+                             "arn:aws:lambda:us-east-1:123456789012:function:bench\r\n"
+                             "Lambda-Runtime-Trace-Id: Root=1-5759e988-bd862e3fe1be46a994272793;"
+                             "Parent=53995c3f42cd8ad8;Sampled=1\r\n"
+                             "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
+                             served, bytes);
+            memcpy(resp + h, payload, bytes);
+            write_all(c.fd, resp, (size_t)h + bytes);
+        } else {
+            answered++;
+            if (body != bytes || memcmp(c.buf + total - body, payload, bytes) != 0)
+                mismatched++;
+            write_all(c.fd, R202, sizeof(R202) - 1);
+        }
+        consume(&c, total);
+    }
+    if (wait4(pid, &status, 0, &ru) != pid) {
+        perror("wait4");
+        return 2;
+    }
+    double wall = now_ms() - t0;
+    double cpu_us =
+        (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+    printf("loop invocations=%ld answered=%ld mismatched=%ld connections=%d payload=%zu "
+           "cpu_us_total=%.0f user_us=%.0f sys_us=%.0f cpu_us_per_invocation=%.2f "
+           "max_rss_kib=%ld wall_ms=%.0f exit=%d\n",
+           n, answered, mismatched, connections, bytes, cpu_us,
+           ru.ru_utime.tv_sec * 1e6 + ru.ru_utime.tv_usec,
+           ru.ru_stime.tv_sec * 1e6 + ru.ru_stime.tv_usec, cpu_us / (double)n, ru.ru_maxrss, wall,
+           WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    free(payload);
+    free(resp);
+    free(c.buf);
+    return (answered == n && mismatched == 0) ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    signal(SIGPIPE, SIG_IGN);
+    if (argc == 4 && strcmp(argv[1], "startup") == 0)
+        return startup(atoi(argv[2]), argv[3]);
+    if (argc == 5 && strcmp(argv[1], "loop") == 0)
+        return loop(atol(argv[2]), (size_t)atol(argv[3]), argv[4]);
+    fprintf(stderr, "usage: rt_bench startup RUNS PROGRAM | loop N BYTES PROGRAM\n");
+    return 2;
+}
