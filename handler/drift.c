@@ -473,19 +473,21 @@ static int inspector_part(struct sw_drift_plan *p, const struct sw_desired_state
     add_item(p, SW_DRIFT_INSPECTOR_ECR, before, "ENABLED");
     p->target.inspector_ecr_status = "ENABLED";
 
+    /* Member order as the AWS client writes it (sw_inspector2_enable_body, without the
+     * clientToken the client adds per call). */
     cJSON *body = cJSON_CreateObject();
-    cJSON *ids = body ? cJSON_AddArrayToObject(body, "accountIds") : NULL;
     cJSON *types = body ? cJSON_AddArrayToObject(body, "resourceTypes") : NULL;
-    cJSON *id = cJSON_CreateString(d->account_id);
+    cJSON *ids = body ? cJSON_AddArrayToObject(body, "accountIds") : NULL;
     cJSON *ecr = cJSON_CreateString("ECR");
-    if (ids && id)
-        cJSON_AddItemToArray(ids, id);
-    else
-        cJSON_Delete(id);
+    cJSON *id = cJSON_CreateString(d->account_id);
     if (types && ecr)
         cJSON_AddItemToArray(types, ecr);
     else
         cJSON_Delete(ecr);
+    if (ids && id)
+        cJSON_AddItemToArray(ids, id);
+    else
+        cJSON_Delete(id);
     if (!ids || !types || !id || !ecr) {
         cJSON_Delete(body);
         body = NULL;

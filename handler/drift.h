@@ -95,6 +95,12 @@ struct sw_drift_item {
     char after[SW_DRIFT_TEXT_MAX];  /* e.g. "ENABLED" */
 };
 
+/* To perform an action with the AWS client (handler/aws/), take its typed parameters from
+ * the plan: inspector2:Enable -> plan->account_id and resource type "ECR";
+ * ecr:PutRegistryScanningConfiguration -> plan->target.scan_type and plan->target.rules;
+ * inspector2:UpdateConfiguration -> plan->target.rescan_duration. request_json is the same
+ * request as the client prints it (without Enable's per-call clientToken): for dry-run
+ * logs and tests (tests/handler/test_drift_wire.c checks they agree). */
 struct sw_drift_action {
     enum sw_drift_api api;
     char summary[SW_DRIFT_TEXT_MAX]; /* "inspector2:Enable (resourceTypes [ECR], accountIds [...])"

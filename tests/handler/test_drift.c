@@ -9,77 +9,13 @@
 #include <cmocka.h>
 
 #include "handler/drift.h"
+#include "drift_fixtures.h"
 
 #include <cjson/cJSON.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define ACCOUNT "123456789012"
-#define REGION "eu-west-1"
-#define MAX_RULES 20
-#define MAX_FILTERS 8
-
-/* ---- building actual states from compact specs -------------------------------------- */
-
-struct rule_spec {
-    const char *freq;
-    const char *filters[MAX_FILTERS]; /* NULL-terminated */
-    const char *types[MAX_FILTERS];   /* NULL = no filterType (counts as WILDCARD) */
-};
-
-struct actual_spec {
-    const char *status;
-    const char *scan_type;
-    int rule_count;
-    struct rule_spec rules[4];
-    const char *rescan;
-};
-
-struct actual_store {
-    struct sw_drift_rule rules[MAX_RULES];
-    struct sw_drift_filter filters[MAX_RULES][MAX_FILTERS];
-    struct sw_actual_state st;
-};
-
-static void build_actual(const struct actual_spec *spec, struct actual_store *s)
-{
-    memset(s, 0, sizeof(*s));
-    for (int i = 0; i < spec->rule_count; i++) {
-        size_t n = 0;
-        while (n < MAX_FILTERS && spec->rules[i].filters[n]) {
-            s->filters[i][n].filter = spec->rules[i].filters[n];
-            s->filters[i][n].filter_type = spec->rules[i].types[n];
-            n++;
-        }
-        s->rules[i].scan_frequency = spec->rules[i].freq;
-        s->rules[i].filters = s->filters[i];
-        s->rules[i].filter_count = n;
-    }
-    s->st.inspector_ecr_status = spec->status;
-    s->st.scan_type = spec->scan_type;
-    s->st.rules = s->rules;
-    s->st.rule_count = (size_t)spec->rule_count;
-    s->st.rescan_duration = spec->rescan;
-}
-
-static struct sw_desired_state desired(enum sw_drift_frequency freq, const char *const *filters,
-                                       const char *rescan)
-{
-    struct sw_desired_state d = {0};
-    size_t n = 0;
-    while (filters[n])
-        n++;
-    d.mode = SW_DRIFT_MODE_ENFORCE;
-    d.scan_frequency = freq;
-    d.filters = filters;
-    d.filter_count = n;
-    d.rescan_duration = rescan;
-    d.account_id = ACCOUNT;
-    d.region = REGION;
-    return d;
-}
 
 /* "drift1,drift2|api1,api2" */
 static void describe(const struct sw_drift_plan *p, char *out, size_t cap)
@@ -259,7 +195,7 @@ static void enable_and_update_bodies(void **state)
     struct sw_desired_state d = desired(SW_DRIFT_CONTINUOUS_SCAN, filters, "DAYS_90");
     assert_int_equal(sw_drift_decide(&d, &s.st, &p, NULL), 0);
     assert_string_equal(find_action(&p, SW_DRIFT_API_INSPECTOR2_ENABLE)->request_json,
-                        "{\"accountIds\":[\"123456789012\"],\"resourceTypes\":[\"ECR\"]}");
+                        "{\"resourceTypes\":[\"ECR\"],\"accountIds\":[\"123456789012\"]}");
     assert_string_equal(find_action(&p, SW_DRIFT_API_INSPECTOR2_UPDATE_CONFIGURATION)->request_json,
                         "{\"ecrConfiguration\":{\"rescanDuration\":\"DAYS_90\"}}");
     const struct sw_drift_item *it = find_item(&p, SW_DRIFT_INSPECTOR_ECR);
@@ -677,55 +613,19 @@ static void state_after_remediation_has_no_drift(void **state)
     }
 }
 
-static uint32_t next_rand(uint32_t *seed)
-{
-    *seed = *seed * 1103515245u + 12345u;
-    return (*seed >> 16) & 0x7fff;
-}
-
-#define PICK(arr, seed) (arr)[next_rand(seed) % (sizeof(arr) / sizeof((arr)[0]))]
-
 static void generated_states_are_idempotent(void **state)
 {
-    static const char *statuses[] = {NULL,        "ENABLED",   "ENABLING",   "DISABLED",
-                                     "DISABLING", "SUSPENDED", "SUSPENDING", "WHATEVER"};
-    static const char *scan_types[] = {NULL, "BASIC", "ENHANCED", "ENHANCED", "OTHER"};
-    static const char *freqs[] = {"CONTINUOUS_SCAN", "SCAN_ON_PUSH", "MANUAL", NULL, "HOURLY"};
-    static const char *pool[] = {"*",   "prod*", "web/*", "api",        "a*b",
-                                 "Bad", "a..b",  "-x",    "team/app-1", "x"};
-    static const char *valid_pool[] = {"*", "prod*", "web/*", "api", "a*b", "team/app-1", "x"};
-    static const char *types[] = {NULL, "WILDCARD", "WILDCARD", "PREFIX"};
-    static const char *rescans[] = {NULL, "LIFETIME", "DAYS_3", "DAYS_30", "DAYS_180", "NEVER"};
     uint32_t seed = 20261126;
     const int runs = 3000;
 
     for (int run = 0; run < runs; run++) {
-        struct actual_store s;
-        struct actual_spec spec = {0};
-        const char *want[5] = {0};
+        struct drift_generated g;
         char what[64];
 
-        spec.status = PICK(statuses, &seed);
-        spec.scan_type = PICK(scan_types, &seed);
-        spec.rule_count = (int)(next_rand(&seed) % 5);
-        for (int r = 0; r < spec.rule_count; r++) {
-            int nf = (int)(next_rand(&seed) % 5);
-            spec.rules[r].freq = PICK(freqs, &seed);
-            for (int f = 0; f < nf; f++) {
-                spec.rules[r].filters[f] = PICK(pool, &seed);
-                spec.rules[r].types[f] = PICK(types, &seed);
-            }
-        }
-        spec.rescan = PICK(rescans, &seed);
-        int nwant = 1 + (int)(next_rand(&seed) % 4);
-        for (int f = 0; f < nwant; f++)
-            want[f] = PICK(valid_pool, &seed);
-        build_actual(&spec, &s);
-        struct sw_desired_state d =
-            desired(next_rand(&seed) % 2 ? SW_DRIFT_SCAN_ON_PUSH : SW_DRIFT_CONTINUOUS_SCAN, want,
-                    next_rand(&seed) % 2 ? NULL : "DAYS_60");
+        drift_fixture_generate(&seed, &g);
+        struct sw_desired_state d = desired(g.freq, g.want, g.rescan);
         snprintf(what, sizeof(what), "generated state %d", run);
-        assert_no_drift_after(&d, &s.st, what);
+        assert_no_drift_after(&d, &g.store.st, what);
     }
 }
 
