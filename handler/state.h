@@ -17,8 +17,8 @@
 
 /* One failed call, kept for the notification and the result until the next call. */
 struct sw_state_failure {
-    char code[SW_AWS_ERROR_CODE_MAX]; /* AWS error code verbatim, or a transport failure */
-    char message[SW_ERROR_MSG_MAX];   /* AWS error message verbatim, or what went wrong */
+    char code[SW_AWS_ERROR_CODE_MAX];       /* AWS error code verbatim, or a transport failure */
+    char message[SW_AWS_ERROR_MESSAGE_MAX]; /* AWS error message verbatim, or what went wrong */
 };
 
 /* Everything a read or a perform leaves behind; owned by main, reused per invocation. */

@@ -50,10 +50,18 @@ def load_event(name):
         return json.load(f)
 
 
-def function_policy(topic_arn):
-    """The function's IAM policy as the tests grant it (see moto-notes 6 and 7)."""
+SPEC_VARIABLES = ("MIN_SEVERITY", "REMEDIATION_MODE", "SCAN_FREQUENCY", "REPOSITORY_FILTERS",
+                  "ECR_RESCAN_DURATION")
+
+
+def function_policy(topic_arn, account, env=None):
+    """The function's IAM policy as the tests grant it in moto: template.yaml's policy for
+    the deployment that env (SPEC §3 variables) describes, adjusted for moto (moto-notes 6
+    and 7) by tests/peers/template_policy.py; interim-policy.json until the template lands."""
     if template_policy is not None:
-        return template_policy.function_policy(topic_arn=topic_arn)
+        spec_env = {k: v for k, v in (env or {}).items() if k in SPEC_VARIABLES and v}
+        return template_policy.function_policy(topic_arn, account=account, region=REGION,
+                                               env=spec_env)
     with open(INTERIM_POLICY, encoding="utf-8") as f:
         text = f.read().replace("${TopicArn}", topic_arn)
     doc = json.loads(text)
@@ -227,8 +235,9 @@ class World:
             self.endpoint = self.moto.endpoint_url
             self.topic_arn, self.queue_url = self.moto.create_topic_with_queue(
                 "scanwarden-alerts")
-            self.policy = function_policy(self.topic_arn)
-            self.creds = self.moto.role_credentials("scanwarden-function", self.policy)
+            self.policy = function_policy(self.topic_arn, self.account)
+            self._roles = {}
+            self.creds = self.creds_for_policy(self.policy)
             self.inspector2 = self.moto.client("inspector2")
             self.ecr = self.moto.client("ecr")
         except Exception:
@@ -246,8 +255,23 @@ class World:
 
     # -- the function --------------------------------------------------------------------
 
+    def creds_for_policy(self, policy):
+        """Credentials of a role holding exactly policy (one role per distinct policy)."""
+        key = json.dumps(policy, sort_keys=True)
+        if key not in self._roles:
+            name = "scanwarden-function-%d" % len(self._roles)
+            self._roles[key] = self.moto.role_credentials(name, policy)
+        return self._roles[key]
+
     def function_env(self, creds=None, **overrides):
-        creds = creds or self.creds
+        """The function's environment. Unless creds are given, its credentials are those of
+        a role with the template's policy for this configuration (e.g. dry-run: no write)."""
+        if creds is None:
+            try:
+                policy = function_policy(self.topic_arn, self.account, overrides)
+            except Exception:  # an invalid value (init-error tests): the default deployment
+                policy = self.policy
+            creds = self.creds_for_policy(policy)
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "AWS_REGION": REGION,
@@ -269,9 +293,6 @@ class World:
 
     def function_arn(self):
         return "arn:aws:lambda:%s:%s:function:%s" % (REGION, self.account, FUNCTION_NAME)
-
-    def role_credentials(self, name, policy):
-        return self.moto.role_credentials(name, policy)
 
     # -- AWS state, read and set as an administrator would -------------------------------
 

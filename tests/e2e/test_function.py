@@ -165,7 +165,7 @@ class DriftCheck(WorldTestCase):
         w = self.world
         w.break_state()
         policy = harness.without_actions(w.policy, ["ecr:PutRegistryScanningConfiguration"])
-        creds = w.role_credentials("scanwarden-no-put", policy)
+        creds = w.creds_for_policy(policy)
         run = self.run_ok([w.scheduled_event(), w.scheduled_event()], w.function_env(creds=creds))
         for inv in run.invocations:
             self.assertEqual(inv.kind, "error", inv)
