@@ -3,7 +3,8 @@
  * plan's target registry configuration goes through the client's own builders, passes
  * sw_ecr_validate (AWS's rules: ENHANCED frequencies only, at most 2 rules, 1-100 valid
  * WILDCARD filters) and prints byte-for-byte as the plan's request body; the same for the
- * Enable and UpdateConfiguration bodies. Both filter validators agree on every short string. */
+ * Enable and UpdateConfiguration bodies. The filter validators of the decision, the client
+ * and the configuration (handler/config.c) agree on every short string. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include "drift_fixtures.h"
 #include "handler/aws/ecr.h"
 #include "handler/aws/inspector2.h"
+#include "handler/config.h"
 #include "handler/drift.h"
 
 #include <stdio.h>
@@ -105,15 +107,21 @@ static void filter_validators_agree(void **state)
             if (sw_drift_filter_valid(s) != sw_ecr_filter_valid(s))
                 fail_msg("\"%s\": drift says %d, ecr says %d", s, sw_drift_filter_valid(s),
                          sw_ecr_filter_valid(s));
+            /* What the configuration accepts, the decision accepts (and the reverse). */
+            if (sw_drift_filter_valid(s) != sw_cfg_filter_valid(s, len))
+                fail_msg("\"%s\": drift says %d, config says %d", s, sw_drift_filter_valid(s),
+                         sw_cfg_filter_valid(s, len));
         }
     }
     char max[SW_DRIFT_FILTER_LEN_MAX + 2];
     memset(max, 'x', sizeof(max));
     max[SW_DRIFT_FILTER_LEN_MAX] = '\0';
-    assert_true(sw_drift_filter_valid(max) && sw_ecr_filter_valid(max));
+    assert_true(sw_drift_filter_valid(max) && sw_ecr_filter_valid(max) &&
+                sw_cfg_filter_valid(max, SW_DRIFT_FILTER_LEN_MAX));
     max[SW_DRIFT_FILTER_LEN_MAX] = 'x';
     max[SW_DRIFT_FILTER_LEN_MAX + 1] = '\0';
-    assert_true(!sw_drift_filter_valid(max) && !sw_ecr_filter_valid(max));
+    assert_true(!sw_drift_filter_valid(max) && !sw_ecr_filter_valid(max) &&
+                !sw_cfg_filter_valid(max, SW_DRIFT_FILTER_LEN_MAX + 1));
 }
 
 int main(void)
