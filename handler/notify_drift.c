@@ -165,13 +165,13 @@ static int append_trigger(struct sw_buf *b, const struct sw_change_context *ctx)
 static int append_actions(struct sw_buf *b, const struct sw_drift_plan *p,
                           const struct sw_action_result *results, size_t n)
 {
-    char which[256];
     int rc = 0;
 
     if (!p->execute) {
         rc = sw_buf_append_str(b, "\nWhat scanwarden would do (mode: dry-run, nothing was "
                                   "changed)\n");
         for (size_t i = 0; i < p->action_count && rc == 0; i++) {
+            char which[256];
             restores(p, &p->actions[i], which, sizeof(which));
             rc = sw_buf_appendf(b, "- would restore %s: ", which);
             if (rc == 0)
