@@ -213,10 +213,10 @@ static int loop(long n, size_t bytes, const char *prog)
                              "Lambda-Runtime-Deadline-Ms: 4102444800000\r\n"
                              "Lambda-Runtime-Invoked-Function-Arn: "
                              "arn:aws:lambda:us-east-1:123456789012:function:bench\r\n"
-                             "Lambda-Runtime-Trace-Id: Root=1-5759e988-bd862e3fe1be46a994272793;"
+                             "Lambda-Runtime-Trace-Id: Root=1-5759e988-%024ld;"
                              "Parent=53995c3f42cd8ad8;Sampled=1\r\n"
                              "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
-                             served, bytes);
+                             served, served, bytes);
             memcpy(resp + h, payload, bytes);
             write_all(c.fd, resp, (size_t)h + bytes);
         } else {

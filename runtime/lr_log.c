@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#define REQUEST_ID_MAX 128
+#define REQUEST_ID_MAX 160 /* above lr_runtime.h's LR_REQUEST_ID_MAX (128) + NUL */
 
 static enum lr_log_format g_format = LR_LOG_FORMAT_TEXT;
 static enum lr_log_level g_min_level = LR_LOG_INFO;

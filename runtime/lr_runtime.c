@@ -32,6 +32,7 @@
 #define KEEP_BUFFER_MAX (1024u * 1024u)
 #define DEFAULT_CONTENT_TYPE "application/json"
 #define TRACE_ENV "_X_AMZN_TRACE_ID"
+#define TRACE_ENV_PREFIX TRACE_ENV "="
 
 /* A growable byte buffer with a ceiling, always NUL-terminated once allocated. */
 struct bytes {
@@ -75,6 +76,10 @@ struct lr_runtime {
     char hdr_error_type[sizeof("Lambda-Runtime-Function-Error-Type: ") + LR_ERROR_TYPE_MAX];
     struct curl_slist hdr_nodes[4];
     struct curl_slist get_header;
+
+    /* "_X_AMZN_TRACE_ID=<id>", handed to putenv and rewritten in place per invocation:
+     * setenv would keep every past value (glibc never frees them), a leak per invocation. */
+    char trace_env[sizeof(TRACE_ENV_PREFIX) + LR_HEADER_VALUE_MAX];
 };
 
 static int fail(struct lr_error *err, int code, const char *fmt, ...)
@@ -276,6 +281,8 @@ static size_t on_header(char *line, size_t size, size_t n, void *ctx)
     const char *value;
     size_t vlen;
 
+    if (rt->discard_body)
+        return len; /* a post's answer: the invocation's headers must stay as they are */
     if (len >= 5 && memcmp(line, "HTTP/", 5) == 0) {
         /* A new answer (also after an interim 1xx): forget earlier headers. */
         memset(rt->value_len, 0, sizeof(rt->value_len));
@@ -284,8 +291,6 @@ static size_t on_header(char *line, size_t size, size_t n, void *ctx)
         rt->payload_too_large = false;
         return len;
     }
-    if (rt->discard_body)
-        return len;
     enum lr_header h = lr_header_parse(line, len, &value, &vlen);
     if (h == LR_HDR_UNKNOWN)
         return len;
@@ -494,6 +499,8 @@ void lr_runtime_free(struct lr_runtime *rt)
 {
     if (!rt)
         return;
+    if (getenv(TRACE_ENV) == rt->trace_env + sizeof(TRACE_ENV_PREFIX) - 1)
+        unsetenv(TRACE_ENV); /* environ must not point into freed memory */
     curl_easy_cleanup(rt->curl);
     curl_global_cleanup();
     bytes_free(&rt->payload);
@@ -555,6 +562,16 @@ static const char *value(struct lr_runtime *rt, enum lr_header h)
     return rt->value_len[h] ? rt->values[h] : "";
 }
 
+static void set_trace_env(struct lr_runtime *rt, const char *trace_id)
+{
+    size_t n = strlen(trace_id); /* <= LR_HEADER_VALUE_MAX */
+    memcpy(rt->trace_env, TRACE_ENV_PREFIX, sizeof(TRACE_ENV_PREFIX) - 1);
+    memcpy(rt->trace_env + sizeof(TRACE_ENV_PREFIX) - 1, trace_id, n + 1);
+    const char *cur = getenv(TRACE_ENV);
+    if (cur != rt->trace_env + sizeof(TRACE_ENV_PREFIX) - 1)
+        putenv(rt->trace_env); /* not ours yet (first time, or unset since) */
+}
+
 /* Fills rt->inv from what /next delivered and decides whether the handler may run: returns
  * 0 (run it), 1 (rt->resp already holds the error answer), or LR_EPROTO (no request id). */
 static int prepare_invocation(struct lr_runtime *rt, struct lr_error *err)
@@ -581,7 +598,7 @@ static int prepare_invocation(struct lr_runtime *rt, struct lr_error *err)
 
     lr_log_set_request_id(inv->request_id);
     if (*inv->xray_trace_id)
-        setenv(TRACE_ENV, inv->xray_trace_id, 1);
+        set_trace_env(rt, inv->xray_trace_id);
     else
         unsetenv(TRACE_ENV);
 

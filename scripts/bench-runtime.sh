@@ -72,13 +72,15 @@ callgrind_ir() { # callgrind_ir BINARY -> instructions per invocation
     echo $(((total[3000] - total[1000]) / 2000))
 }
 
-declare -A start cpu rss ir
+declare -A start start_min start_p90 cpu rss ir
 for entry in "${binaries[@]}"; do
     name=${entry%%:*}
     bin=${entry#*:}
     say "$name: $RUNS cold starts"
     line=$("$out/rt_bench" startup "$RUNS" "$bin" 2>/dev/null)
     start[$name]=$(field median "$line")
+    start_min[$name]=$(field min "$line")
+    start_p90[$name]=$(field p90 "$line")
     cpus=()
     rsss=()
     for ((i = 1; i <= REPEAT; i++)); do
@@ -102,10 +104,11 @@ done
 
 echo
 echo "Runtime benchmark ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg))"
-printf '%-14s %16s %18s %14s %18s\n' build "exec->/next ms" "CPU us/invocation" "peak RSS MiB" "user instr/invoc."
+printf '%-14s %26s %18s %14s %18s\n' build "exec->/next ms med (min-p90)" "CPU us/invocation" "peak RSS MiB" \
+    "user instr/invoc."
 for entry in "${binaries[@]}"; do
     name=${entry%%:*}
-    printf '%-14s %16s %18s %14s %18s\n' "$name" "${start[$name]}" "${cpu[$name]}" \
+    printf '%-14s %26s %18s %14s %18s\n' "$name" "${start[$name]} (${start_min[$name]}-${start_p90[$name]})" "${cpu[$name]}" \
         "$(awk -v k="${rss[$name]}" 'BEGIN {printf "%.1f", k / 1024}')" "${ir[$name]}"
 done
 echo

@@ -103,11 +103,13 @@ class RuntimeIntegration(unittest.TestCase):
                 "Content-Type": "text/plain; charset=utf-8"}},
             # No trace header: the variable from the previous invocation must not leak.
             {"payload": {"raw": "describe"}, "headers": {"Lambda-Runtime-Trace-Id": None}},
+            {"payload": {"raw": "describe"}, "headers": {"Lambda-Runtime-Trace-Id": "Root=2"}},
+            {"payload": {"raw": "describe"}, "headers": {"Lambda-Runtime-Trace-Id": "Root=3"}},
         ])
         code, err = run(HANDLER, srv)
         first_next = [r for r in srv.records if r["method"] == "GET"][0]
         answered = posts(srv)
-        self.assertEqual(len(answered), 2)
+        self.assertEqual(len(answered), 4)
         d = json.loads(answered[0]["body"])
         self.assertEqual(d["request_id"], srv.records[0]["request_id"])
         self.assertTrue(answered[0]["path"].endswith("/%s/response" % d["request_id"]))
@@ -126,6 +128,9 @@ class RuntimeIntegration(unittest.TestCase):
         self.assertEqual(d2["env_trace_id"], "<unset>")
         self.assertEqual(d2["tenant_id"], "")
         self.assertNotEqual(d2["request_id"], d["request_id"])
+        for rec, want in zip(answered[2:], ["Root=2", "Root=3"]):
+            d3 = json.loads(rec["body"])
+            self.assertEqual((d3["xray_trace_id"], d3["env_trace_id"]), (want, want))
         self.assertEqual(header(first_next, "Accept-Encoding"), None)
 
     def test_success_body_and_headers(self):
@@ -284,6 +289,15 @@ class RuntimeIntegration(unittest.TestCase):
         self.assertEqual([r["body"] for r in p], ["after"])
         self.assertIn("retrying in 50 ms", err)
 
+    def test_next_has_no_read_timeout(self):
+        # /next may block for as long as the sandbox is frozen: longer than the 1 s connect
+        # timeout must not count as a failure.
+        srv = self.serve([{"payload": {"raw": "late"}, "delay_ms": 1300}])
+        code, err = run(ECHO, srv)
+        self.assertEqual([r["body"] for r in posts(srv)], ["late"])
+        self.assertNotIn("retrying", err)
+        self.assertEqual(srv.connections, 1)
+
     def test_json_logs_carry_the_request_id_and_never_the_payload(self):
         secret = "s3cr3t-payload-marker"
         srv = self.serve([raw(secret), raw("fail:E:boom")])
@@ -305,6 +319,61 @@ class RuntimeIntegration(unittest.TestCase):
         code, err = run(HANDLER, srv, {"AWS_LAMBDA_LOG_LEVEL": "ERROR"})
         self.assertNotIn("test handler", err)
         self.assertIn("FATAL", err)
+
+
+class RuntimeApiServerCli(unittest.TestCase):
+    """The server's documented command line, as other tests and scripts use it."""
+
+    def test_cli_control_endpoints_and_connection_count(self):
+        import http.client
+        import tempfile
+        server = os.path.join(HERE, "..", "peers", "runtime_api_server.py")
+        with tempfile.TemporaryDirectory() as tmp:
+            record = os.path.join(tmp, "record.jsonl")
+            proc = subprocess.Popen([sys.executable, server, "--keep-open", "--record", record,
+                                     "--on-empty", "exit"], stdout=subprocess.PIPE)
+            try:
+                line = proc.stdout.readline().decode()
+                self.assertRegex(line, r"^PORT [0-9]+\n$")
+                conn = http.client.HTTPConnection("127.0.0.1", int(line.split()[1]), timeout=10)
+                conn.request("POST", "/_control/enqueue",
+                             body=b'{"payload": {"k": "v"}, "headers": {"X-Extra": "1"}}\n')
+                self.assertEqual(conn.getresponse().read(), b'{"status":"OK"}')
+                conn.request("GET", API + "/invocation/next")
+                resp = conn.getresponse()
+                self.assertEqual(resp.read(), b'{"k":"v"}')
+                self.assertEqual(resp.getheader("X-Extra"), "1")
+                rid = resp.getheader("Lambda-Runtime-Aws-Request-Id")
+                def status_of(method, path, body):
+                    conn.request(method, path, body=body)
+                    r = conn.getresponse()
+                    r.read()
+                    return r.status
+
+                self.assertEqual(status_of("POST", API + "/invocation/%s/response" % rid, b"ok"),
+                                 202)
+                self.assertEqual(status_of("POST", API + "/invocation/%s/response" % rid,
+                                           b"again"), 400)  # already answered
+                conn.request("GET", "/_control/stats")
+                stats = json.loads(conn.getresponse().read())
+                self.assertEqual(stats["connections"], 1)
+                self.assertEqual(stats["served"], 1)
+                conn.request("POST", "/_control/close", body=b"")
+                conn.getresponse().read()
+                conn.request("GET", API + "/invocation/next")  # empty and closed: exit
+                with self.assertRaises((http.client.HTTPException, OSError)):
+                    conn.getresponse()
+                self.assertEqual(proc.wait(timeout=10), 0)
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+                proc.stdout.close()
+            recs = [json.loads(ln) for ln in open(record)]
+            self.assertEqual([(r["method"], r["status"]) for r in recs],
+                             [("GET", 200), ("POST", 202), ("POST", 400), ("GET", 0)])
+            self.assertEqual(recs[1]["body"], "ok")
+            self.assertEqual({r["conn"] for r in recs}, {1})
 
 
 if __name__ == "__main__":
