@@ -3,14 +3,17 @@
 The module must hand over the function role's policy with the test's ARNs in
 place, change it only in the two ways moto needs (moto-notes items 6 and 7),
 pick the deployment from the function's environment the way the function
-reads it, and work as a command line tool.
+reads it, and work as a command line tool. InMoto grants it to a role in a
+real moto_server with IAM authentication and makes the function's calls.
 """
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -112,6 +115,122 @@ class CommandLine(unittest.TestCase):
                            capture_output=True, text=True, timeout=60)
         self.assertEqual(r.returncode, 2)
         self.assertIn("NAME=VALUE", r.stderr)
+
+
+ACCOUNT = "123456789012"  # moto's account
+MOTO_START_TIMEOUT_S = 20
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class InMoto(unittest.TestCase):
+    """The policy as moto's IAM sees it: the function's calls pass, others do not."""
+
+    @classmethod
+    def setUpClass(cls):
+        try:
+            import boto3  # noqa: F401
+            import moto  # noqa: F401
+        except ImportError as e:
+            raise AssertionError(f"moto/boto3 missing ({e}): pip install 'moto[server]' boto3") from None
+        cls.port = free_port()
+        env = dict(os.environ, INITIAL_NO_AUTH_ACTION_COUNT="3")
+        cls.proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(cls.port)],
+                                    env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + MOTO_START_TIMEOUT_S
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", cls.port), 0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or cls.proc.poll() is not None:
+                    cls.tearDownClass()
+                    raise AssertionError("moto_server did not start") from None
+                time.sleep(0.05)
+        iam = cls.client("iam", None)
+        iam.create_user(UserName="admin")
+        iam.put_user_policy(UserName="admin", PolicyName="admin", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+        key = iam.create_access_key(UserName="admin")["AccessKey"]
+        cls.admin = {"aws_access_key_id": key["AccessKeyId"], "aws_secret_access_key": key["SecretAccessKey"]}
+        cls.topic = cls.client("sns", cls.admin).create_topic(Name="scanwarden-test")["TopicArn"]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.proc.terminate()
+        try:
+            cls.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            cls.proc.kill()
+            cls.proc.wait()
+
+    @classmethod
+    def client(cls, service, creds):
+        import boto3
+        creds = creds or {"aws_access_key_id": "bootstrap", "aws_secret_access_key": "bootstrap"}
+        return boto3.client(service, endpoint_url=f"http://127.0.0.1:{cls.port}", region_name="us-east-1", **creds)
+
+    def role_with(self, name, policy):
+        iam = self.client("iam", self.admin)
+        trust = {"Version": "2012-10-17",
+                 "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))
+        iam.put_role_policy(RoleName=name, PolicyName="scanwarden", PolicyDocument=json.dumps(policy))
+        c = self.client("sts", self.admin).assume_role(
+            RoleArn=f"arn:aws:iam::{ACCOUNT}:role/{name}", RoleSessionName="scanwarden")["Credentials"]
+        return {"aws_access_key_id": c["AccessKeyId"], "aws_secret_access_key": c["SecretAccessKey"],
+                "aws_session_token": c["SessionToken"]}
+
+    def allowed(self, call):
+        from botocore.exceptions import ClientError
+        try:
+            call()
+            return True
+        except ClientError as e:
+            status = e.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+            if status == 403 or e.response["Error"]["Code"] in ("AccessDenied", "AccessDeniedException"):
+                return False
+            raise
+
+    def calls(self, creds):
+        insp, ecr, sns = (self.client(s, creds) for s in ("inspector2", "ecr", "sns"))
+        rule = [{"scanFrequency": "CONTINUOUS_SCAN", "repositoryFilters": [{"filter": "*", "filterType": "WILDCARD"}]}]
+        return {
+            "inspector2:BatchGetAccountStatus": lambda: insp.batch_get_account_status(accountIds=[ACCOUNT]),
+            "inspector2:Enable": lambda: insp.enable(resourceTypes=["ECR"], accountIds=[ACCOUNT]),
+            "ecr:GetRegistryScanningConfiguration": ecr.get_registry_scanning_configuration,
+            "ecr:PutRegistryScanningConfiguration":
+                lambda: ecr.put_registry_scanning_configuration(scanType="ENHANCED", rules=rule),
+            "sns:Publish": lambda: sns.publish(TopicArn=self.topic, Message="scanwarden policy test"),
+            "inspector2:Disable": lambda: insp.disable(resourceTypes=["ECR"], accountIds=[ACCOUNT]),
+            "sns:ListTopics": sns.list_topics,
+        }
+
+    def test_enforce_policy_allows_the_functions_calls_only(self):
+        creds = self.role_with("fn-enforce", template_policy.function_policy(self.topic))
+        got = {name: self.allowed(call) for name, call in self.calls(creds).items()}
+        self.assertEqual(got, {"inspector2:BatchGetAccountStatus": True, "inspector2:Enable": True,
+                               "ecr:GetRegistryScanningConfiguration": True,
+                               "ecr:PutRegistryScanningConfiguration": True, "sns:Publish": True,
+                               "inspector2:Disable": False, "sns:ListTopics": False})
+
+    def test_dry_run_policy_cannot_write(self):
+        policy = template_policy.function_policy(self.topic, env={"REMEDIATION_MODE": "dry-run"})
+        calls = self.calls(self.role_with("fn-dry-run", policy))
+        self.assertTrue(self.allowed(calls["inspector2:BatchGetAccountStatus"]))
+        self.assertFalse(self.allowed(calls["inspector2:Enable"]))
+        self.assertFalse(self.allowed(calls["ecr:PutRegistryScanningConfiguration"]))
+
+    def test_without_the_star_copy_moto_denies_publish(self):
+        """Why item 6 is applied: moto matches sns:Publish against Resource "*"."""
+        exact = template_policy.function_policy(self.topic, moto=False)
+        calls = self.calls(self.role_with("fn-exact", exact))
+        self.assertFalse(self.allowed(calls["sns:Publish"]))
+        self.assertTrue(self.allowed(calls["inspector2:BatchGetAccountStatus"]))
 
 
 if __name__ == "__main__":
