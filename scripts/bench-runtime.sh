@@ -9,9 +9,9 @@
 #   - user-space instructions per invocation (callgrind, (Ir(3000)-Ir(1000))/2000), which
 #     unlike times does not depend on how busy the machine is (skipped without valgrind).
 #
-# Builds: the default build (Debian's shared libcurl) and, when a lean prefix exists
-# (scripts/build-deps.sh -> .deps/prefix, or SW_DEPS_PREFIX=...), the lean static one.
-# Env: RUNS (30), N (20000), REPEAT (3), CALLGRIND (1), SW_DEPS_PREFIX.
+# Builds: the default build (Debian's shared libcurl) and the lean static one
+# (scripts/build-deps.sh into SW_DEPS_PREFIX, default .deps/prefix; cached).
+# Env: RUNS (30), N (20000), REPEAT (3), CALLGRIND (1), BENCH_LEAN (1), SW_DEPS_PREFIX.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -40,12 +40,14 @@ build_echo "$out/default"
 binaries=("floor:$out/floor_client" "echo-default:$out/default/examples/echo")
 
 prefix=${SW_DEPS_PREFIX:-$root/.deps/prefix}
-if [ -f "$prefix/lib/libcurl.a" ]; then
-    say "building examples/echo (lean: static libcurl from $prefix)"
+if [ "${BENCH_LEAN:-1}" = 1 ]; then
+    say "lean static dependencies (scripts/build-deps.sh $prefix; cached after the first run)"
+    bash scripts/build-deps.sh "$prefix"
+    say "building examples/echo (lean: static libcurl + OpenSSL from $prefix)"
     build_echo "$out/lean" -DSW_DEPS_PREFIX="$prefix"
     binaries+=("echo-lean:$out/lean/examples/echo")
 else
-    say "no lean prefix at $prefix: run scripts/build-deps.sh first to measure the lean build"
+    say "BENCH_LEAN=0: the lean build is not measured"
 fi
 
 say "building the benchmark server and the raw-socket floor client"
