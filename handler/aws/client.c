@@ -5,11 +5,11 @@
  * invocation deadline. Operation files build bodies; this knows no operation. */
 #include "handler/aws/client.h"
 
+#include "handler/aws/endpoints.h"
 #include "handler/aws/retry.h"
 #include "handler/aws/sigv4.h"
 #include "lr_log.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
@@ -20,97 +20,30 @@
 #include <strings.h>
 #include <time.h>
 
-#define ENDPOINT_URL_MAX 512
 #define CRED_MAX 2048
 #define USER_AGENT "scanwarden/0.1"
 
-struct endpoint {
-    char base[ENDPOINT_URL_MAX];        /* scheme://authority[/base/path] without a trailing '/' */
-    char host[ENDPOINT_URL_MAX];        /* authority: host[:port] as the Host header carries it */
-    char path_prefix[ENDPOINT_URL_MAX]; /* base path of a configured endpoint, "" otherwise */
-};
-
 struct sw_aws_client {
-    char region[SW_AWS_REGION_MAX];
+    char region[SW_ENDPOINT_MAX_REGION + 1];
     int max_attempts;
     struct sw_http *http;
     struct sw_retry_quota quota;
     int64_t deadline_ms;
-    struct endpoint endpoints[3];
+    struct sw_endpoint endpoints[3];
     struct sw_aws_client_options opt;
     struct sw_aws_call_info last;
 };
 
-static const struct {
-    const char *signing_name;
-    const char *host_prefix;
-    const char *env_suffix;
-} services[] = {
-    [SW_AWS_SERVICE_INSPECTOR2] = {"inspector2", "inspector2", "INSPECTOR2"},
-    [SW_AWS_SERVICE_ECR] = {"ecr", "api.ecr", "ECR"},
-    [SW_AWS_SERVICE_SNS] = {"sns", "sns", "SNS"},
+static const char *const service_names[] = {
+    [SW_AWS_SERVICE_INSPECTOR2] = "inspector2",
+    [SW_AWS_SERVICE_ECR] = "ecr",
+    [SW_AWS_SERVICE_SNS] = "sns",
 };
-
-/* ------------------------------------------------------------ endpoints */
 
 static const char *env_nonempty(const char *name)
 {
     const char *v = getenv(name);
     return (v && *v) ? v : NULL;
-}
-
-static int parse_endpoint_url(const char *url, const char *var, struct endpoint *ep,
-                              struct sw_error *err)
-{
-    const char *sep = strstr(url, "://");
-    if (!sep || !((sep - url == 4 && strncmp(url, "http", 4) == 0) ||
-                  (sep - url == 5 && strncmp(url, "https", 5) == 0)))
-        return sw_error_set(err, SW_ECONFIG, "%s: \"%.200s\" is not an http(s):// URL", var, url);
-    const char *auth = sep + 3;
-    size_t auth_len = strcspn(auth, "/?#");
-    if (auth_len == 0 || auth_len >= sizeof(ep->host) || strchr(auth, '?') || strchr(auth, '#') ||
-        strlen(url) >= sizeof(ep->base))
-        return sw_error_set(err, SW_ECONFIG, "%s: \"%.200s\" is not a valid endpoint URL", var,
-                            url);
-    memcpy(ep->host, auth, auth_len);
-    ep->host[auth_len] = '\0';
-    snprintf(ep->path_prefix, sizeof(ep->path_prefix), "%s", auth + auth_len);
-    size_t pl = strlen(ep->path_prefix);
-    while (pl > 0 && ep->path_prefix[pl - 1] == '/')
-        ep->path_prefix[--pl] = '\0';
-    snprintf(ep->base, sizeof(ep->base), "%.*s%s", (int)(auth + auth_len - url), url,
-             ep->path_prefix);
-    return 0;
-}
-
-static int resolve_endpoints(struct sw_aws_client *c, struct sw_error *err)
-{
-    const char *ignore = env_nonempty("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
-    bool use_configured = !(ignore && strcasecmp(ignore, "true") == 0);
-    for (size_t s = 0; s < sizeof(services) / sizeof(services[0]); s++) {
-        char var[64];
-        struct endpoint *ep = &c->endpoints[s];
-        snprintf(var, sizeof(var), "AWS_ENDPOINT_URL_%s", services[s].env_suffix);
-        const char *url = use_configured ? env_nonempty(var) : NULL;
-        const char *which = var;
-        if (!url && use_configured) {
-            url = env_nonempty("AWS_ENDPOINT_URL");
-            which = "AWS_ENDPOINT_URL";
-        }
-        if (url) {
-            int rc = parse_endpoint_url(url, which, ep, err);
-            if (rc)
-                return rc;
-            continue;
-        }
-        const char *suffix =
-            strncmp(c->region, "cn-", 3) == 0 ? "amazonaws.com.cn" : "amazonaws.com";
-        snprintf(ep->host, sizeof(ep->host), "%s.%s.%s", services[s].host_prefix, c->region,
-                 suffix);
-        snprintf(ep->base, sizeof(ep->base), "https://%s", ep->host);
-        ep->path_prefix[0] = '\0';
-    }
-    return 0;
 }
 
 /* ------------------------------------------------------------ credentials */
@@ -174,26 +107,15 @@ struct sw_aws_client *sw_aws_client_new(const struct sw_aws_client_options *opt,
     }
     if (opt)
         c->opt = *opt;
-    const char *region = c->opt.region;
-    if (!region || !*region)
-        region = env_nonempty("AWS_REGION");
-    if (!region)
-        region = env_nonempty("AWS_DEFAULT_REGION");
-    if (!region) {
-        sw_error_set(err, SW_ECONFIG, "no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION)");
-        goto out_free;
-    }
-    if (strlen(region) >= sizeof(c->region)) {
-        sw_error_set(err, SW_ECONFIG, "AWS_REGION: \"%.80s\" is too long", region);
-        goto out_free;
-    }
-    for (const char *p = region; *p; p++) {
-        if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '-') {
-            sw_error_set(err, SW_ECONFIG, "AWS_REGION: \"%.80s\" is not a region name", region);
+    if (c->opt.region && *c->opt.region) {
+        if (strlen(c->opt.region) >= sizeof(c->region)) {
+            sw_error_set(err, SW_ECONFIG, "region \"%.80s\" is too long", c->opt.region);
             goto out_free;
         }
+        snprintf(c->region, sizeof(c->region), "%s", c->opt.region);
+    } else if (sw_endpoint_region(NULL, c->region, err)) {
+        goto out_free;
     }
-    snprintf(c->region, sizeof(c->region), "%s", region);
     if (c->opt.max_attempts > 0) {
         c->max_attempts = c->opt.max_attempts > SW_RETRY_MAX_ATTEMPTS_LIMIT
                               ? SW_RETRY_MAX_ATTEMPTS_LIMIT
@@ -205,8 +127,10 @@ struct sw_aws_client *sw_aws_client_new(const struct sw_aws_client_options *opt,
         c->opt.sleep_ms = default_sleep;
     if (!c->opt.random)
         c->opt.random = default_random;
-    if (resolve_endpoints(c, err))
-        goto out_free;
+    for (size_t i = 0; i < sizeof(service_names) / sizeof(service_names[0]); i++) {
+        if (sw_endpoint_resolve(service_names[i], c->region, NULL, &c->endpoints[i], err))
+            goto out_free;
+    }
     struct sw_http_options hopt = {
         .connect_timeout_ms = c->opt.connect_timeout_ms,
         .request_timeout_ms = c->opt.request_timeout_ms,
@@ -249,11 +173,11 @@ const struct sw_aws_call_info *sw_aws_client_last_call(const struct sw_aws_clien
 /* Signs and sends one attempt. Returns sw_http_send's result, or a signing/credential error
  * (*fatal set: not worth retrying). */
 static int attempt(struct sw_aws_client *c, const struct sw_aws_request *req,
-                   const struct endpoint *ep, struct sw_http_response *resp, bool *fatal,
+                   const struct sw_endpoint *ep, struct sw_http_response *resp, bool *fatal,
                    struct sw_error *err)
 {
     char url[SW_HTTP_URL_MAX];
-    char path[ENDPOINT_URL_MAX * 2];
+    char path[SW_ENDPOINT_MAX_BASE_PATH + 256];
     struct creds k;
     struct sw_sigv4_signed sig = {0};
     struct sw_http_header headers[SW_HTTP_HEADERS_MAX];
@@ -263,14 +187,14 @@ static int attempt(struct sw_aws_client *c, const struct sw_aws_request *req,
 
     *fatal = true;
     memset(&k, 0, sizeof(k));
-    snprintf(path, sizeof(path), "%s%s", ep->path_prefix, req->path);
-    if ((size_t)snprintf(url, sizeof(url), "%s%s", ep->base, req->path) >= sizeof(url))
+    if ((size_t)snprintf(path, sizeof(path), "%s%s", ep->base_path, req->path) >= sizeof(path) ||
+        (size_t)snprintf(url, sizeof(url), "%s%s", ep->url_base, req->path) >= sizeof(url))
         return sw_error_set(err, SW_EINVAL, "%s: endpoint URL too long", req->operation);
     rc = get_credentials(c, &k, err);
     if (rc)
         goto out_wipe;
 
-    to_sign[ns++] = (struct sw_sigv4_header){SW_STR_LIT("Host"), sw_str_from_cstr(ep->host)};
+    to_sign[ns++] = (struct sw_sigv4_header){SW_STR_LIT("Host"), sw_str_from_cstr(ep->host_header)};
     to_sign[ns++] =
         (struct sw_sigv4_header){SW_STR_LIT("Content-Type"), sw_str_from_cstr(req->content_type)};
     if (req->target)
@@ -287,16 +211,17 @@ static int attempt(struct sw_aws_client *c, const struct sw_aws_request *req,
     };
     struct sw_sigv4_credentials screds = {k.access_key_id, k.secret, k.token};
     struct sw_sigv4_config cfg = {
-        .region = c->region,
-        .service = services[req->service].signing_name,
-        .time = time(NULL), /* fresh for every attempt */
+        .region = ep->signing_region,
+        .service = ep->signing_name,
+        .time = c->opt.signing_time ? c->opt.signing_time(c->opt.hook_ctx)
+                                    : time(NULL), /* fresh for every attempt */
     };
     rc = sw_sigv4_sign(&sreq, &screds, &cfg, &sig, err);
     if (rc) {
         sw_error_wrap(err, "%s: signing failed", req->operation);
         goto out_wipe;
     }
-    headers[nh++] = (struct sw_http_header){"Host", ep->host};
+    headers[nh++] = (struct sw_http_header){"Host", ep->host_header};
     headers[nh++] = (struct sw_http_header){"Content-Type", req->content_type};
     if (req->target)
         headers[nh++] = (struct sw_http_header){"X-Amz-Target", req->target};
@@ -332,14 +257,15 @@ int sw_aws_call(struct sw_aws_client *c, const struct sw_aws_request *req,
 
     sw_aws_error_clear(ae);
     memset(&c->last, 0, sizeof(c->last));
-    if ((size_t)req->service >= sizeof(services) / sizeof(services[0]) || !req->path ||
+    if ((size_t)req->service >= sizeof(service_names) / sizeof(service_names[0]) || !req->path ||
         req->path[0] != '/' || !req->content_type || !req->operation)
         return sw_error_set(err, SW_EINVAL, "sw_aws_call: incomplete request");
-    const struct endpoint *ep = &c->endpoints[req->service];
+    const struct sw_endpoint *ep = &c->endpoints[req->service];
 
     for (int n = 1;; n++) {
         bool fatal = false;
         c->last.attempts = n;
+        sw_aws_error_clear(ae); /* describes the last attempt only */
         rc = attempt(c, req, ep, resp, &fatal, err);
         c->last.new_connections += resp->new_connections;
         if (fatal)
@@ -367,15 +293,20 @@ int sw_aws_call(struct sw_aws_client *c, const struct sw_aws_request *req,
             .deadline_ms = c->deadline_ms,
         };
         struct sw_retry_decision d = sw_retry_decide(&in);
-        const char *what = rc == 0 ? ae->code : sw_strerror(rc);
+        char what[SW_AWS_ERROR_CODE_MAX + 32];
+        if (rc != 0)
+            snprintf(what, sizeof(what), "%s", sw_strerror(rc));
+        else if (strncmp(ae->code, "HTTP ", 5) == 0)
+            snprintf(what, sizeof(what), "%s", ae->code);
+        else
+            snprintf(what, sizeof(what), "%s, HTTP %ld", ae->code, resp->status);
         if (d.verdict == SW_RETRY_AGAIN) {
             c->quota.tokens -= d.cost;
             last_cost = d.cost;
             if ((size_t)n - 1 < sizeof(c->last.waits_ms) / sizeof(c->last.waits_ms[0]))
                 c->last.waits_ms[n - 1] = d.delay_ms;
-            lr_log(LR_LOG_WARN, "aws: %s attempt %d of %d failed (%s%s%ld); retrying in %ld ms",
-                   req->operation, n, c->max_attempts, what, rc == 0 ? ", HTTP " : "",
-                   rc == 0 ? resp->status : 0L, d.delay_ms);
+            lr_log(LR_LOG_WARN, "aws: %s attempt %d of %d failed (%s); retrying in %ld ms",
+                   req->operation, n, c->max_attempts, what, d.delay_ms);
             c->opt.sleep_ms(c->opt.hook_ctx, d.delay_ms);
             continue;
         }

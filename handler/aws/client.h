@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #define SW_AWS_ENUM_MAX 64       /* enum values are kept as strings, cut here */
 #define SW_AWS_ACCOUNT_ID_MAX 32 /* 12 digits; room for surprises */
@@ -35,7 +36,8 @@ struct sw_aws_client_options {
     bool no_connection_reuse; /* benchmarks only */
     /* Test hooks. NULL: nanosleep / OpenSSL RAND_bytes. */
     void (*sleep_ms)(void *ctx, long ms);
-    double (*random)(void *ctx); /* uniform in [0, 1) */
+    double (*random)(void *ctx);       /* uniform in [0, 1) */
+    time_t (*signing_time)(void *ctx); /* NULL: time(NULL), read for every attempt */
     void *hook_ctx;
 };
 

@@ -251,9 +251,9 @@ static void sns_body_is_byte_exact(void **state)
     sw_buf_append_str(&n.message, "Caf\xc3\xa9 \"quoted\" & more\nline two ~*+");
     sw_notification_add_attribute(&n, "event_kind", "finding");
     sw_notification_add_attribute(&n, "severity", "CRITICAL");
-    assert_int_equal(sw_sns_publish_body("arn:aws:sns:eu-west-1:123456789012:scanwarden", &n,
-                                         false, &b, &err),
-                     0);
+    assert_int_equal(
+        sw_sns_publish_body("arn:aws:sns:eu-west-1:123456789012:scanwarden", &n, false, &b, &err),
+        0);
     assert_body_equals_file(&b, "requests/sns-publish.body");
 
     n.subject[0] = '\0';
@@ -300,11 +300,15 @@ static void xml_reader_decodes_and_checks_structure(void **state)
     assert_int_equal(sw_xml_find_text(doc, strlen(doc), "Code", out, 4), SW_ELIMIT);
 
     const char *bad[] = {
-        "<a><b></a></b>", "<a>", "<a></a><b></b>", "text<a/>", "<a>&bogus;</a>",
-        "<!DOCTYPE x [<!ENTITY e \"boom\">]><a>&e;</a>", "<a x=1></a>", "", "<a>&#0;</a>",
+        "<a><b></a></b>", "<a>",
+        "<a></a><b></b>", "text<a/>",
+        "<a>&bogus;</a>", "<!DOCTYPE x [<!ENTITY e \"boom\">]><a>&e;</a>",
+        "<a x=1></a>",    "",
+        "<a>&#0;</a>",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-        assert_int_equal(sw_xml_find_text(bad[i], strlen(bad[i]), "a", out, sizeof(out)), SW_EPARSE);
+        assert_int_equal(sw_xml_find_text(bad[i], strlen(bad[i]), "a", out, sizeof(out)),
+                         SW_EPARSE);
 
     char deep[SW_XML_MAX_DEPTH * 3 + 10];
     size_t n = 0;

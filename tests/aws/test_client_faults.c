@@ -1,0 +1,501 @@
+/* Fault injection: the AWS client against tests/peers/fault_server.py (127.0.0.1, port 0).
+ *
+ * Each test scripts the server's answers (429, ThrottlingException, 500, 503, reset,
+ * slow, truncated, garbage) and checks what a caller sees: the number of attempts, the
+ * waits the injected sleep recorded, re-signing, the final error's wording. Sleep is
+ * injected (never really sleeps) and random is fixed at 0.5, so waits are exact. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "aws/peer.h"
+#include "handler/aws/client.h"
+#include "handler/aws/ecr.h"
+#include "handler/aws/inspector2.h"
+#include "handler/aws/sns.h"
+#include "lr_log.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SECRET "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+#define TOKEN "FQoGZXIvYXdzEXAMPLESESSIONTOKEN"
+
+struct hooks {
+    long waits[32];
+    int sleeps;
+    time_t clock;
+};
+
+static struct test_peer server;
+static char endpoint[64];
+
+static void record_sleep(void *ctx, long ms)
+{
+    struct hooks *h = ctx;
+    if (h->sleeps < 32)
+        h->waits[h->sleeps] = ms;
+    h->sleeps++;
+}
+
+static double half(void *ctx)
+{
+    (void)ctx;
+    return 0.5;
+}
+
+static time_t ticking_clock(void *ctx)
+{
+    struct hooks *h = ctx;
+    return h->clock += 7; /* every attempt is signed at a new time */
+}
+
+static int start_server(void **state)
+{
+    signal(SIGPIPE, SIG_IGN);
+    cJSON *ready = test_peer_start(&server, "fault_server.py", NULL, 10000);
+    if (!ready)
+        return -1;
+    const cJSON *port = cJSON_GetObjectItemCaseSensitive(ready, "port");
+    snprintf(endpoint, sizeof(endpoint), "http://127.0.0.1:%d", (int)port->valuedouble);
+    cJSON_Delete(ready);
+    setenv("AWS_REGION", "eu-west-1", 1);
+    setenv("AWS_ENDPOINT_URL", endpoint, 1);
+    setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", 1);
+    setenv("AWS_SECRET_ACCESS_KEY", SECRET, 1);
+    setenv("AWS_SESSION_TOKEN", TOKEN, 1);
+    unsetenv("AWS_MAX_ATTEMPTS");
+    unsetenv("HTTPS_PROXY");
+    unsetenv("https_proxy");
+    return 0;
+}
+
+static int stop_server(void **state)
+{
+    test_peer_stop(&server);
+    return 0;
+}
+
+static struct sw_aws_client *new_client(struct hooks *h, long request_timeout_ms)
+{
+    struct sw_error err = {0};
+    memset(h, 0, sizeof(*h));
+    h->clock = 1440938160; /* 2015-08-30T12:36:00Z */
+    struct sw_aws_client_options opt = {
+        .request_timeout_ms = request_timeout_ms,
+        .sleep_ms = record_sleep,
+        .random = half,
+        .signing_time = ticking_clock,
+        .hook_ctx = h,
+    };
+    struct sw_aws_client *c = sw_aws_client_new(&opt, &err);
+    if (!c)
+        fail_msg("client: %s", err.msg);
+    return c;
+}
+
+/* Scripts answers: a JSON array text of response objects. */
+static void script(const char *responses)
+{
+    char cmd[16384];
+    snprintf(cmd, sizeof(cmd), "{\"cmd\":\"script\",\"responses\":%s}", responses);
+    cJSON *ok = test_peer_command(&server, cmd, 5000);
+    assert_non_null(ok);
+    cJSON_Delete(ok);
+}
+
+/* The requests received since the last call (caller cJSON_Delete). */
+static cJSON *requests(void)
+{
+    cJSON *r = test_peer_command(&server, "{\"cmd\":\"requests\"}", 5000);
+    assert_non_null(r);
+    return r;
+}
+
+static const char *req_header(const cJSON *req, const char *name)
+{
+    const cJSON *h = cJSON_GetObjectItemCaseSensitive(req, "headers");
+    for (const cJSON *it = h ? h->child : NULL; it; it = it->next) {
+        if (strcasecmp(it->string, name) == 0)
+            return it->valuestring;
+    }
+    return NULL;
+}
+
+#define STATUS_OK_BODY                                                                             \
+    "{\"status\":200,\"headers\":{\"Content-Type\":\"application/json\"},\"body\":"                \
+    "\"{\\\"accounts\\\":[{\\\"accountId\\\":\\\"123456789012\\\",\\\"resourceState\\\":{"         \
+    "\\\"ecr\\\":{\\\"status\\\":\\\"ENABLED\\\"}}}]}\"}"
+#define THROTTLE_RESTJSON                                                                          \
+    "{\"status\":429,\"headers\":{\"x-amzn-ErrorType\":\"ThrottlingException:http://internal/\","  \
+    "\"x-amzn-RequestId\":\"req-429\"},\"body\":\"{\\\"message\\\":\\\"Rate exceeded\\\"}\"}"
+
+static const char *const ACCOUNT[] = {"123456789012"};
+
+static void throttled_then_ok_retries_once_resigned(void **state)
+{
+    struct hooks h;
+    struct sw_aws_client *c = new_client(&h, 2000);
+    struct sw_account_status_list out;
+    struct sw_aws_error aerr;
+    struct sw_error err = {0};
+    script("[" THROTTLE_RESTJSON "," STATUS_OK_BODY "]");
+    assert_int_equal(sw_inspector2_batch_get_account_status(c, ACCOUNT, 1, &out, &aerr, &err), 0);
+    assert_string_equal(sw_account_status_find(&out, "123456789012")->ecr.status, "ENABLED");
+    assert_int_equal(sw_aws_client_last_call(c)->attempts, 2);
+    assert_int_equal(h.sleeps, 1);
+    assert_int_equal(h.waits[0], 500); /* 0.5 * 1 s throttling base */
+    cJSON *r = requests();
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(r, "requests");
+    assert_int_equal(cJSON_GetArraySize(list), 2);
+    const cJSON *a = cJSON_GetArrayItem(list, 0), *b = cJSON_GetArrayItem(list, 1);
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(a, "path")->valuestring,
+                        "/status/batch/get");
+    assert_string_equal(req_header(a, "X-Amz-Security-Token"), TOKEN);
+    assert_string_equal(req_header(a, "Content-Type"), "application/json");
+    assert_string_not_equal(req_header(a, "X-Amz-Date"), req_header(b, "X-Amz-Date"));
+    assert_string_not_equal(req_header(a, "Authorization"), req_header(b, "Authorization"));
+    assert_non_null(strstr(req_header(a, "Authorization"),
+                           "Credential=AKIDEXAMPLE/20150830/eu-west-1/inspector2/aws4_request"));
+    assert_null(req_header(a, "Expect"));
+    cJSON_Delete(r);
+    sw_account_status_list_free(&out);
+    sw_aws_client_free(c);
+}
+
+static void throttling_exhausts_three_attempts_with_growing_waits(void **state)
+{
+    struct hooks h;
+    struct sw_aws_client *c = new_client(&h, 2000);
+    struct sw_ecr_scanning_configuration cfg;
+    struct sw_aws_error aerr;
+    struct sw_error err = {0};
+    const char *t = "{\"status\":400,\"headers\":{\"x-amzn-RequestId\":\"r-1\"},\"body\":"
+                    "\"{\\\"__type\\\":\\\"com.amazonaws.ecr#ThrottlingException\\\","
+                    "\\\"message\\\":\\\"slow down\\\"}\"}";
+    char s[4096];
+    snprintf(s, sizeof(s), "[%s,%s,%s]", t, t, t);
+    script(s);
+    assert_int_equal(sw_ecr_get_registry_scanning_configuration(c, &cfg, &aerr, &err), SW_EAWS);
+    assert_int_equal(sw_aws_client_last_call(c)->attempts, 3);
+    assert_int_equal(h.sleeps, 2);
+    assert_int_equal(h.waits[0], 500);
+    assert_int_equal(h.waits[1], 1000);
+    assert_string_equal(aerr.code, "ThrottlingException");
+    assert_string_equal(aerr.message, "slow down");
+    assert_string_equal(aerr.request_id, "r-1");
+    assert_int_equal(aerr.http_status, 400);
+    assert_non_null(strstr(err.msg, "ecr:GetRegistryScanningConfiguration"));
+    assert_non_null(strstr(err.msg, "gave up after 3 attempts"));
+    cJSON *r = requests();
+    const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r, "requests"), 0);
+    assert_string_equal(req_header(first, "X-Amz-Target"),
+                        "AmazonEC2ContainerRegistry_V20150921.GetRegistryScanningConfiguration");
+    assert_string_equal(req_header(first, "Content-Type"), "application/x-amz-json-1.1");
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(first, "body")->valuestring, "{}");
+    cJSON_Delete(r);
+    sw_aws_client_free(c);
+}
+
+static void server_errors_500_503_then_publish_succeeds(void **state)
+{
+    struct hooks h;
+    struct sw_aws_client *c = new_client(&h, 2000);
+    struct sw_notification n;
+    struct sw_aws_error aerr;
+    struct sw_error err = {0};
+    char id[SW_SNS_MESSAGE_ID_MAX];
+    sw_notification_init(&n);
+    sw_notification_set_subject(&n, "scanwarden: test");
+    sw_buf_append_str(&n.message, "hello");
+    script("[{\"status\":500,\"body\":\"<ErrorResponse><Error><Type>Receiver</Type><Code>"
+           "InternalError</Code><Message>boom</Message></Error><RequestId>x</RequestId>"
+           "</ErrorResponse>\"},"
+           "{\"status\":503,\"body\":\"\"},"
+           "{\"status\":200,\"body\":\"<PublishResponse><PublishResult><MessageId>m-1</MessageId>"
+           "</PublishResult></PublishResponse>\"}]");
+    assert_int_equal(
+        sw_sns_publish(c, "arn:aws:sns:eu-west-1:123456789012:t", &n, false, id, &aerr, &err), 0);
+    assert_string_equal(id, "m-1");
+    assert_int_equal(h.sleeps, 2);
+    assert_int_equal(h.waits[0], 25); /* 0.5 * 50 ms */
+    assert_int_equal(h.waits[1], 50); /* 0.5 * 100 ms */
+    cJSON_Delete(requests());
+    sw_notification_free(&n);
+    sw_aws_client_free(c);
+}
+
+static void reset_connection_and_truncated_body_are_retried(void **state)
+{
+    struct hooks h;
+    struct sw_aws_client *c = new_client(&h, 2000);
+    struct sw_account_status_list out;
+    struct sw_error err = {0};
+    script("[{\"action\":\"reset\"},{\"action\":\"truncate\",\"status\":200,\"body\":\"{}\"}"
+           "," STATUS_OK_BODY "]");
+    assert_int_equal(sw_inspector2_batch_get_account_status(c, ACCOUNT, 1, &out, NULL, &err), 0);
+    assert_int_equal(sw_aws_client_last_call(c)->attempts, 3);
+    assert_int_equal(h.sleeps, 2);
+    assert_int_equal(h.waits[0], 25);
+    assert_true(sw_aws_client_last_call(c)->new_connections >= 2);
+    cJSON_Delete(requests());
+    sw_account_status_list_free(&out);
+    sw_aws_client_free(c);
+}
+
+static void slow_server_times_out_each_attempt_then_fails_clearly(void **state)
+{
+    struct hooks h;
+    struct sw_aws_client *c = new_client(&h, 300);
+    struct sw_account_status_list out;
+    struct sw_aws_error aerr;
+    struct sw_error err = {0};
+    script("[{\"action\":\"slow\",\"delay\":1.5,\"status\":200,\"body\":\"{}\"},"
+           "{\"action\":\"slow\",\"delay\":1.5,\"status\":200,\"body\":\"{}\"},"
+           "{\"action\":\"slow\",\"delay\":1.5,\"status\":200,\"body\":\"{}\"}]");
+    assert_int_equal(sw_inspector2_batch_get_account_status(c, ACCOUNT, 1, &out, &aerr, &err),
+                     SW_ETIMEOUT);
+    assert_int_equal(sw_aws_client_last_call(c)->attempts, 3);
+    assert_int_equal(h.sleeps, 2);
+    assert_non_null(strstr(err.msg, "per-request timeout"));
+    assert_non_null(strstr(err.msg, "gave up after 3 attempts"));
+    assert_string_equal(aerr.code, ""); /* no AWS answer */
+    cJSON_Delete(requests());
+    sw_aws_client_free(c);
+}
+
+static void garbage_answers_fail_without_retry(void **state)
+{
+    struct hooks h;
+    struct sw_aws_client *c = new_client(&h, 2000);
+    struct sw_inspector2_configuration cfg;
+    struct sw_notification n;
+    struct sw_aws_error aerr;
+    struct sw_error err = {0};
+    char id[SW_SNS_MESSAGE_ID_MAX];
+
+    script("[{\"status\":200,\"body\":\"{\\\"ecrConfiguration\\\":[oops\"}]");
+    assert_int_equal(sw_inspector2_get_configuration(c, &cfg, &aerr, &err), SW_EPARSE);
+    assert_int_equal(sw_aws_client_last_call(c)->attempts, 1);
+    assert_non_null(strstr(err.msg, "not valid JSON"));
+
+    sw_notification_init(&n);
+    sw_buf_append_str(&n.message, "m");
+    script("[{\"status\":200,\"body\":\"<PublishResponse><PublishResult><MessageId>x"
+           "</PublishResult>\"}]");
+    assert_int_equal(sw_sns_publish(c, "arn:t", &n, false, id, &aerr, &err), SW_EPARSE);
+    assert_non_null(strstr(err.msg, "not well-formed XML"));
+    assert_string_equal(id, "");
+
+    /* an HTML 500 three times: the error names the status and shows the body */
+    const char *html = "{\"status\":500,\"headers\":{\"Content-Type\":\"text/html\"},\"body\":"
+                       "\"<!doctype html><title>500 Internal Server Error</title>\"}";
+    char s[2048];
+    snprintf(s, sizeof(s), "[%s,%s,%s]", html, html, html);
+    script(s);
+    assert_int_equal(sw_sns_publish(c, "arn:t", &n, false, id, &aerr, &err), SW_EAWS);
+    assert_string_equal(aerr.code, "HTTP 500");
+    assert_non_null(strstr(aerr.message, "text/html"));
+    assert_non_null(strstr(aerr.message, "Internal Server Error"));
+    assert_int_equal(sw_aws_client_last_call(c)->attempts, 3);
+    cJSON_Delete(requests());
+    sw_notification_free(&n);
+    sw_aws_client_free(c);
+}
+
+static void client_errors_are_not_retried(void **state)
+{
+    struct hooks h;
+    struct sw_aws_client *c = new_client(&h, 2000);
+    struct sw_aws_error aerr;
+    struct sw_error err = {0};
+    script("[{\"status\":403,\"headers\":{\"x-amzn-ErrorType\":\"AccessDeniedException\","
+           "\"x-amzn-RequestId\":\"rid-7\"},\"body\":\"{\\\"message\\\":\\\"User is not "
+           "authorized to perform: inspector2:UpdateConfiguration\\\"}\"}]");
+    assert_int_equal(sw_inspector2_update_configuration(c, "DAYS_30", &aerr, &err), SW_EAWS);
+    assert_int_equal(sw_aws_client_last_call(c)->attempts, 1);
+    assert_int_equal(h.sleeps, 0);
+    assert_string_equal(aerr.code, "AccessDeniedException");
+    assert_string_equal(err.msg, "inspector2:UpdateConfiguration: AccessDeniedException: User is "
+                                 "not authorized to perform: inspector2:UpdateConfiguration "
+                                 "(HTTP 403, request id rid-7)");
+    cJSON_Delete(requests());
+    sw_aws_client_free(c);
+}
+
+static void never_sleeps_past_the_deadline(void **state)
+{
+    struct hooks h;
+    struct sw_aws_client *c = new_client(&h, 2000);
+    struct sw_account_status_list out;
+    struct sw_aws_error aerr;
+    struct sw_error err = {0};
+    script("[" THROTTLE_RESTJSON "]");
+    sw_aws_client_set_deadline(c, sw_http_now_ms() + 400); /* the wait would be 500 ms */
+    assert_int_equal(sw_inspector2_batch_get_account_status(c, ACCOUNT, 1, &out, &aerr, &err),
+                     SW_ETIMEOUT);
+    assert_int_equal(h.sleeps, 0);
+    assert_int_equal(sw_aws_client_last_call(c)->attempts, 1);
+    assert_string_equal(aerr.code, "ThrottlingException");
+    assert_non_null(strstr(err.msg, "invocation deadline"));
+
+    /* a deadline already passed: nothing is sent */
+    sw_aws_client_set_deadline(c, sw_http_now_ms() - 1);
+    assert_int_equal(sw_inspector2_batch_get_account_status(c, ACCOUNT, 1, &out, &aerr, &err),
+                     SW_ETIMEOUT);
+    cJSON *r = requests();
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "requests")), 1);
+    cJSON_Delete(r);
+    sw_aws_client_free(c);
+}
+
+static void retry_after_hint_and_enable_token_kept_across_retries(void **state)
+{
+    struct hooks h;
+    struct sw_aws_client *c = new_client(&h, 2000);
+    struct sw_enable_result out;
+    struct sw_error err = {0};
+    const char *types[] = {"ECR"};
+    script("[{\"status\":503,\"headers\":{\"x-amz-retry-after\":\"1500\"},\"body\":\"\"},"
+           "{\"status\":200,\"body\":\"{\\\"accounts\\\":[{\\\"accountId\\\":\\\"123456789012\\\","
+           "\\\"status\\\":\\\"ENABLED\\\",\\\"resourceStatus\\\":{\\\"ecr\\\":\\\"ENABLED\\\"}}],"
+           "\\\"failedAccounts\\\":[]}\"}]");
+    assert_int_equal(sw_inspector2_enable(c, ACCOUNT, 1, types, 1, &out, NULL, &err), 0);
+    assert_int_equal(h.waits[0], 1500);
+    assert_string_equal(out.accounts[0].ecr_status, "ENABLED");
+    cJSON *r = requests();
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(r, "requests");
+    const char *b1 =
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(list, 0), "body")->valuestring;
+    const char *b2 =
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(list, 1), "body")->valuestring;
+    assert_non_null(strstr(b1, "\"clientToken\":\""));
+    assert_string_equal(b1, b2);
+    cJSON_Delete(r);
+    sw_enable_result_free(&out);
+    sw_aws_client_free(c);
+}
+
+static void keeps_the_connection_across_calls(void **state)
+{
+    struct hooks h;
+    struct sw_aws_client *c = new_client(&h, 2000);
+    struct sw_account_status_list out;
+    struct sw_error err = {0};
+    script("[" STATUS_OK_BODY "," STATUS_OK_BODY "]");
+    assert_int_equal(sw_inspector2_batch_get_account_status(c, ACCOUNT, 1, &out, NULL, &err), 0);
+    sw_account_status_list_free(&out);
+    assert_int_equal(sw_inspector2_batch_get_account_status(c, ACCOUNT, 1, &out, NULL, &err), 0);
+    assert_int_equal(sw_aws_client_last_call(c)->new_connections, 0);
+    sw_account_status_list_free(&out);
+    cJSON *r = requests();
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(r, "requests");
+    assert_int_equal(
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(list, 0), "conn")->valueint,
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(list, 1), "conn")->valueint);
+    cJSON_Delete(r);
+    sw_aws_client_free(c);
+}
+
+static void max_attempts_from_environment_and_quota(void **state)
+{
+    struct hooks h;
+    struct sw_error err = {0};
+    char s[8192] = "[";
+    for (int i = 0; i < 5; i++)
+        strcat(s, i ? ",{\"status\":503,\"body\":\"\"}" : "{\"status\":503,\"body\":\"\"}");
+    strcat(s, "]");
+    setenv("AWS_MAX_ATTEMPTS", "5", 1);
+    struct sw_aws_client *c = new_client(&h, 2000);
+    unsetenv("AWS_MAX_ATTEMPTS");
+    struct sw_account_status_list out;
+    script(s);
+    assert_int_equal(sw_inspector2_batch_get_account_status(c, ACCOUNT, 1, &out, NULL, &err),
+                     SW_EAWS);
+    assert_int_equal(sw_aws_client_last_call(c)->attempts, 5);
+    assert_int_equal(h.waits[3], 200); /* 0.5 * 50 * 2^3 */
+    sw_aws_client_free(c);
+    cJSON_Delete(requests());
+
+    /* The 500-token quota: 14 per transient retry, so the 36th retry is refused. Ten
+     * attempts per call: three calls take 27 retries, the fourth stops after 8 more. */
+    setenv("AWS_MAX_ATTEMPTS", "10", 1);
+    c = new_client(&h, 2000);
+    unsetenv("AWS_MAX_ATTEMPTS");
+    for (int call = 0; call < 4; call++) {
+        char many[16384] = "[";
+        for (int i = 0; i < 10; i++)
+            strcat(many, i ? ",{\"status\":502,\"body\":\"\"}" : "{\"status\":502,\"body\":\"\"}");
+        strcat(many, "]");
+        script(many);
+        assert_int_equal(sw_inspector2_batch_get_account_status(c, ACCOUNT, 1, &out, NULL, &err),
+                         SW_EAWS);
+        cJSON_Delete(requests());
+        test_peer_command(&server, "{\"cmd\":\"script\",\"responses\":[]}", 5000);
+        if (call < 3)
+            assert_int_equal(sw_aws_client_last_call(c)->attempts, 10);
+    }
+    assert_int_equal(sw_aws_client_last_call(c)->attempts, 9);
+    assert_non_null(strstr(err.msg, "retry quota exhausted"));
+    sw_aws_client_free(c);
+    /* drop what the fourth call left unserved */
+    cJSON *left = test_peer_command(&server, "{\"cmd\":\"requests\"}", 5000);
+    cJSON_Delete(left);
+}
+
+static void no_secret_reaches_the_log(void **state)
+{
+    struct hooks h;
+    struct sw_error err = {0};
+    struct sw_account_status_list out;
+    char logbuf[65536];
+    FILE *log = tmpfile();
+    assert_non_null(log);
+    lr_log_configure(LR_LOG_FORMAT_TEXT, LR_LOG_TRACE, log);
+    struct sw_aws_client *c = new_client(&h, 2000);
+    script("[" THROTTLE_RESTJSON "," STATUS_OK_BODY "]");
+    assert_int_equal(sw_inspector2_batch_get_account_status(c, ACCOUNT, 1, &out, NULL, &err), 0);
+    sw_account_status_list_free(&out);
+    script("[{\"status\":403,\"body\":\"<ErrorResponse><Errors><Error><Code>SignatureDoesNotMatch"
+           "</Code><Message>bad</Message></Error></Errors></ErrorResponse>\"}]");
+    assert_int_equal(sw_inspector2_batch_get_account_status(c, ACCOUNT, 1, &out, NULL, &err),
+                     SW_EAWS);
+    sw_aws_client_free(c);
+    fflush(log);
+    rewind(log);
+    size_t n = fread(logbuf, 1, sizeof(logbuf) - 1, log);
+    logbuf[n] = '\0';
+    fclose(log);
+    lr_log_configure(LR_LOG_FORMAT_TEXT, LR_LOG_INFO, stdout);
+    assert_true(n > 0); /* the retry and the failure were logged */
+    assert_non_null(strstr(logbuf, "ThrottlingException"));
+    assert_null(strstr(logbuf, SECRET));
+    assert_null(strstr(logbuf, TOKEN));
+    assert_null(strstr(logbuf, "Signature="));
+    assert_null(strstr(err.msg, SECRET));
+    assert_null(strstr(err.msg, TOKEN));
+    cJSON_Delete(requests());
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(throttled_then_ok_retries_once_resigned),
+        cmocka_unit_test(throttling_exhausts_three_attempts_with_growing_waits),
+        cmocka_unit_test(server_errors_500_503_then_publish_succeeds),
+        cmocka_unit_test(reset_connection_and_truncated_body_are_retried),
+        cmocka_unit_test(slow_server_times_out_each_attempt_then_fails_clearly),
+        cmocka_unit_test(garbage_answers_fail_without_retry),
+        cmocka_unit_test(client_errors_are_not_retried),
+        cmocka_unit_test(never_sleeps_past_the_deadline),
+        cmocka_unit_test(retry_after_hint_and_enable_token_kept_across_retries),
+        cmocka_unit_test(keeps_the_connection_across_calls),
+        cmocka_unit_test(max_attempts_from_environment_and_quota),
+        cmocka_unit_test(no_secret_reaches_the_log),
+    };
+    return cmocka_run_group_tests(tests, start_server, stop_server);
+}

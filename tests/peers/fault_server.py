@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""fault_server: a scripted HTTP/1.1 server for fault-injection tests of the AWS client.
+
+Binds 127.0.0.1 port 0, prints {"port": N} on stdout, then takes JSON commands on
+stdin, one per line, answering each with one JSON line:
+
+    {"cmd":"script","responses":[R, ...]}  queue answers, served in order -> {"ok":true}
+    {"cmd":"requests"}   the requests received so far (method, path, headers, body)
+                         and clears them                             -> {"requests":[...]}
+    {"cmd":"stop"} or end of input                                   -> exits
+
+R is an object: {"status":429, "headers":{"x-amzn-ErrorType":"..."}, "body":"..."}
+plus optionally "action": one of
+    "reset"     close the connection (RST) without answering
+    "slow"      wait "delay" seconds before answering (past the client's timeout)
+    "truncate"  announce Content-Length len(body)+100, send body, close
+A request arriving with no scripted answer gets 599 "fault_server: nothing scripted".
+Keep-alive is honoured so connection reuse can be observed: each recorded request
+carries "conn", the number of the TCP connection it arrived on.
+"""
+
+import json
+import socket
+import struct
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+MAX_BODY = 8 * 1024 * 1024
+MAX_DELAY_S = 30
+
+
+class State:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.responses = []
+        self.requests = []
+        self.connections = 0
+
+
+STATE = State()
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def setup(self):
+        super().setup()
+        with STATE.lock:
+            STATE.connections += 1
+            self.conn_no = STATE.connections
+
+    def log_message(self, fmt, *args):  # quiet
+        pass
+
+    def _serve(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(min(length, MAX_BODY)) if length else b""
+        with STATE.lock:
+            STATE.requests.append({
+                "method": self.command, "path": self.path, "conn": self.conn_no,
+                "headers": {k: v for k, v in self.headers.items()},
+                "body": body.decode("utf-8", "replace"), "time": time.time()})
+            r = STATE.responses.pop(0) if STATE.responses else None
+        if r is None:
+            r = {"status": 599, "body": "fault_server: nothing scripted"}
+        action = r.get("action")
+        if action == "reset":
+            # SO_LINGER 0: close() sends RST, the client sees "connection reset"
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                       struct.pack("ii", 1, 0))
+            self.close_connection = True
+            self.connection.close()
+            return
+        if action == "slow":
+            time.sleep(min(float(r.get("delay", 5)), MAX_DELAY_S))
+        data = r.get("body", "").encode("utf-8")
+        self.send_response(int(r.get("status", 200)))
+        for k, v in r.get("headers", {}).items():
+            self.send_header(k, v)
+        if action == "truncate":
+            self.send_header("Content-Length", str(len(data) + 100))
+            self.end_headers()
+            self.wfile.write(data)
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _serve_quietly(self):
+        try:
+            self._serve()
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client gave up (timeout): expected
+
+    do_POST = _serve_quietly
+    do_GET = _serve_quietly
+    do_PUT = _serve_quietly
+
+
+def main():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(json.dumps({"port": server.server_address[1]}), flush=True)
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            cmd = json.loads(line)
+        except ValueError:
+            print(json.dumps({"error": "not JSON"}), flush=True)
+            continue
+        what = cmd.get("cmd")
+        if what == "stop":
+            break
+        if what == "script":
+            with STATE.lock:
+                STATE.responses.extend(cmd.get("responses", []))
+            print(json.dumps({"ok": True}), flush=True)
+        elif what == "requests":
+            with STATE.lock:
+                reqs, STATE.requests = STATE.requests, []
+            print(json.dumps({"requests": reqs}), flush=True)
+        else:
+            print(json.dumps({"error": "unknown cmd"}), flush=True)
+    server.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
