@@ -5,6 +5,7 @@
  * invocation deadline. Operation files build bodies; this knows no operation. */
 #include "handler/aws/client.h"
 
+#include "handler/aws/credentials.h"
 #include "handler/aws/endpoints.h"
 #include "handler/aws/retry.h"
 #include "handler/aws/sigv4.h"
@@ -20,13 +21,13 @@
 #include <strings.h>
 #include <time.h>
 
-#define CRED_MAX 2048
 #define USER_AGENT "scanwarden/0.1"
 
 struct sw_aws_client {
     char region[SW_ENDPOINT_MAX_REGION + 1];
     int max_attempts;
     struct sw_http *http;
+    struct sw_creds_provider *creds;
     struct sw_retry_quota quota;
     int64_t deadline_ms;
     struct sw_endpoint endpoints[3];
@@ -39,44 +40,6 @@ static const char *const service_names[] = {
     [SW_AWS_SERVICE_ECR] = "ecr",
     [SW_AWS_SERVICE_SNS] = "sns",
 };
-
-static const char *env_nonempty(const char *name)
-{
-    const char *v = getenv(name);
-    return (v && *v) ? v : NULL;
-}
-
-/* ------------------------------------------------------------ credentials */
-
-struct creds {
-    char access_key_id[256];
-    char secret[256];
-    char token[CRED_MAX * 4];
-};
-
-static void creds_wipe(struct creds *k)
-{
-    OPENSSL_cleanse(k, sizeof(*k));
-}
-
-static int get_credentials(struct sw_aws_client *c, struct creds *k, struct sw_error *err)
-{
-    const char *id = env_nonempty("AWS_ACCESS_KEY_ID");
-    const char *secret = env_nonempty("AWS_SECRET_ACCESS_KEY");
-    const char *token = env_nonempty("AWS_SESSION_TOKEN");
-    (void)c;
-    if (!id || !secret)
-        return sw_error_set(err, SW_ECREDS,
-                            "no AWS credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are "
-                            "not both set");
-    if (strlen(id) >= sizeof(k->access_key_id) || strlen(secret) >= sizeof(k->secret) ||
-        (token && strlen(token) >= sizeof(k->token)))
-        return sw_error_set(err, SW_ECREDS, "AWS credentials in the environment are too long");
-    snprintf(k->access_key_id, sizeof(k->access_key_id), "%s", id);
-    snprintf(k->secret, sizeof(k->secret), "%s", secret);
-    snprintf(k->token, sizeof(k->token), "%s", token ? token : "");
-    return 0;
-}
 
 /* ------------------------------------------------------------ client */
 
@@ -139,9 +102,14 @@ struct sw_aws_client *sw_aws_client_new(const struct sw_aws_client_options *opt,
     c->http = sw_http_new(&hopt, err);
     if (!c->http)
         goto out_free;
+    c->creds = sw_creds_provider_new(NULL, err);
+    if (!c->creds)
+        goto out_free_http;
     sw_retry_quota_init(&c->quota);
     return c;
 
+out_free_http:
+    sw_http_free(c->http);
 out_free:
     free(c);
     return NULL;
@@ -151,6 +119,7 @@ void sw_aws_client_free(struct sw_aws_client *c)
 {
     if (!c)
         return;
+    sw_creds_provider_free(c->creds);
     sw_http_free(c->http);
     free(c);
 }
@@ -178,7 +147,7 @@ static int attempt(struct sw_aws_client *c, const struct sw_aws_request *req,
 {
     char url[SW_HTTP_URL_MAX];
     char path[SW_ENDPOINT_MAX_BASE_PATH + 256];
-    struct creds k;
+    struct sw_sigv4_credentials creds;
     struct sw_sigv4_signed sig = {0};
     struct sw_http_header headers[SW_HTTP_HEADERS_MAX];
     struct sw_sigv4_header to_sign[3];
@@ -186,13 +155,16 @@ static int attempt(struct sw_aws_client *c, const struct sw_aws_request *req,
     int rc;
 
     *fatal = true;
-    memset(&k, 0, sizeof(k));
     if ((size_t)snprintf(path, sizeof(path), "%s%s", ep->base_path, req->path) >= sizeof(path) ||
         (size_t)snprintf(url, sizeof(url), "%s%s", ep->url_base, req->path) >= sizeof(url))
         return sw_error_set(err, SW_EINVAL, "%s: endpoint URL too long", req->operation);
-    rc = get_credentials(c, &k, err);
-    if (rc)
-        goto out_wipe;
+    time_t now = c->opt.signing_time ? c->opt.signing_time(c->opt.hook_ctx) : time(NULL);
+    /* borrowed from the provider, which wipes them; nothing to clean here */
+    rc = sw_creds_get(c->creds, time(NULL), &creds, err);
+    if (rc) {
+        sw_error_wrap(err, "%s: not sent", req->operation);
+        return rc;
+    }
 
     to_sign[ns++] = (struct sw_sigv4_header){SW_STR_LIT("Host"), sw_str_from_cstr(ep->host_header)};
     to_sign[ns++] =
@@ -209,17 +181,15 @@ static int attempt(struct sw_aws_client *c, const struct sw_aws_request *req,
         .body = (const unsigned char *)req->body,
         .body_len = req->body_len,
     };
-    struct sw_sigv4_credentials screds = {k.access_key_id, k.secret, k.token};
     struct sw_sigv4_config cfg = {
         .region = ep->signing_region,
         .service = ep->signing_name,
-        .time = c->opt.signing_time ? c->opt.signing_time(c->opt.hook_ctx)
-                                    : time(NULL), /* fresh for every attempt */
+        .time = now, /* fresh for every attempt */
     };
-    rc = sw_sigv4_sign(&sreq, &screds, &cfg, &sig, err);
+    rc = sw_sigv4_sign(&sreq, &creds, &cfg, &sig, err);
     if (rc) {
         sw_error_wrap(err, "%s: signing failed", req->operation);
-        goto out_wipe;
+        goto out_clear_signature;
     }
     headers[nh++] = (struct sw_http_header){"Host", ep->host_header};
     headers[nh++] = (struct sw_http_header){"Content-Type", req->content_type};
@@ -241,9 +211,8 @@ static int attempt(struct sw_aws_client *c, const struct sw_aws_request *req,
     *fatal = false;
     rc = sw_http_send(c->http, &hreq, resp, err);
 
-out_wipe:
+out_clear_signature:
     sw_sigv4_signed_clear(&sig);
-    creds_wipe(&k);
     return rc;
 }
 
