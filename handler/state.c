@@ -62,7 +62,8 @@ static void record_failure(struct sw_state_failure *f, struct sw_action_result *
 {
     if (rc == SW_EAWS && aerr->code[0] != '\0') {
         snprintf(f->code, sizeof(f->code), "%s", aerr->code);
-        snprintf(f->message, sizeof(f->message), "%s", aerr->message);
+        snprintf(f->message, sizeof(f->message), "%.*s", (int)sizeof(f->message) - 1,
+                 aerr->message);
     } else {
         snprintf(f->code, sizeof(f->code), "%s", failure_code(rc));
         snprintf(f->message, sizeof(f->message), "%s", err->msg);

@@ -21,6 +21,11 @@ int sw_sns_form_encode(struct sw_buf *out, const char *s, size_t len)
         if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
             c == '-' || c == '_' || c == '.' || c == '~') {
             rc = sw_buf_append_char(out, (char)c);
+        } else if (c == ' ') {
+            /* '+' (form encoding): AWS decodes it as a space, and moto_server, which
+             * re-encodes the parsed form with quote_plus to check the signature, only
+             * verifies bodies written this way (every Publish failed with %20). */
+            rc = sw_buf_append_char(out, '+');
         } else {
             char esc[3] = {'%', hex[c >> 4], hex[c & 0xf]};
             rc = sw_buf_append(out, esc, 3);
