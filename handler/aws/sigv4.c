@@ -219,7 +219,8 @@ struct query_pair {
 
 static int cmp_bytes(const char *a, size_t alen, const char *b, size_t blen)
 {
-    int c = memcmp(a, b, alen < blen ? alen : blen);
+    size_t n = alen < blen ? alen : blen;
+    int c = n ? memcmp(a, b, n) : 0;
     if (c)
         return c;
     return alen < blen ? -1 : alen > blen ? 1 : 0;
@@ -278,10 +279,11 @@ int sw_sigv4_canonical_query(struct sw_str query, struct sw_buf *out)
     }
 
     /* Insertion sort: n is bounded and usually tiny; stable. */
+    const char *base = scratch.data ? scratch.data : ""; /* all keys and values may be empty */
     for (size_t a = 1; a < n; a++) {
         struct query_pair key = pairs[a];
         size_t b = a;
-        while (b > 0 && cmp_pair(scratch.data, &pairs[b - 1], &key) > 0) {
+        while (b > 0 && cmp_pair(base, &pairs[b - 1], &key) > 0) {
             pairs[b] = pairs[b - 1];
             b--;
         }
@@ -291,11 +293,11 @@ int sw_sigv4_canonical_query(struct sw_str query, struct sw_buf *out)
         if (k > 0)
             rc = sw_buf_append_char(out, '&');
         if (!rc)
-            rc = sw_buf_append(out, scratch.data + pairs[k].key_off, pairs[k].key_len);
+            rc = sw_buf_append(out, base + pairs[k].key_off, pairs[k].key_len);
         if (!rc)
             rc = sw_buf_append_char(out, '=');
         if (!rc)
-            rc = sw_buf_append(out, scratch.data + pairs[k].val_off, pairs[k].val_len);
+            rc = sw_buf_append(out, base + pairs[k].val_off, pairs[k].val_len);
     }
 
 out_free_scratch:
@@ -653,8 +655,14 @@ int sw_sigv4_sign_traced(const struct sw_sigv4_request *req,
                                      cfg->skip_path_encoding, &cr);
     if (!rc)
         rc = sw_buf_append_char(&cr, '\n');
-    if (!rc)
+    if (!rc) {
         rc = sw_sigv4_canonical_query(req->query, &cr);
+        if (rc == SW_ELIMIT) {
+            sw_error_set(err, rc, "sigv4: the query has more than %d parameters",
+                         SW_SIGV4_MAX_QUERY_PARAMS);
+            goto out_free;
+        }
+    }
     if (!rc)
         rc = sw_buf_append_char(&cr, '\n');
     if (!rc)
@@ -670,11 +678,7 @@ int sw_sigv4_sign_traced(const struct sw_sigv4_request *req,
     else if (!rc)
         rc = sw_buf_append(&cr, payload_hash, SW_SIGV4_HEX_LEN);
     if (rc) {
-        if (rc == SW_ELIMIT && req->query.len > 0 && cr.len == 0)
-            rc = sw_error_set(err, rc, "sigv4: the query has more than %d parameters",
-                              SW_SIGV4_MAX_QUERY_PARAMS);
-        else
-            limit_error(rc, err, "canonical request");
+        limit_error(rc, err, "canonical request");
         goto out_free;
     }
 
