@@ -129,7 +129,11 @@ class Stack:
 
     # ---------------------------------------------------------------- values
     def _physical_name(self, logical_id):
-        return f"{self.stack_name}-{logical_id}-{_SUFFIX}"
+        # CloudFormation shortens the stack-name part to fit the type's limit
+        # (64 characters for IAM roles; 80 for SQS queues; 64 for rules).
+        limit = 64 if self._resource(logical_id)["Type"] in ("AWS::IAM::Role", "AWS::Events::Rule") else 80
+        tail = f"-{logical_id}-{_SUFFIX}"
+        return self.stack_name[:max(1, limit - len(tail))] + tail
 
     def _resource(self, logical_id):
         try:

@@ -14,6 +14,8 @@ import functools
 import json
 import os
 import re
+import shutil
+import subprocess
 import sys
 import unittest
 
@@ -142,6 +144,18 @@ class SampleEvents(unittest.TestCase):
         self.assertEqual(stack().properties(FN + "ConfigChange")["State"], "ENABLED")
 
 
+class PatternSize(unittest.TestCase):
+    # EventBridge's default "Event pattern size" quota (adjustable up to 4096).
+    QUOTA = 2048
+
+    def test_patterns_fit_the_default_quota_even_with_a_long_stack_name(self):
+        st = sam_template.Stack(parameters={"MinSeverity": "UNTRIAGED"}, stack_name="s" * 128)
+        for rule in RULES:
+            with self.subTest(rule=rule):
+                text = json.dumps(rule_pattern(st, rule), indent=1)  # with some whitespace
+                self.assertLess(len(text), self.QUOTA)
+
+
 class ConfigChangeRule(unittest.TestCase):
     def setUp(self):
         self.st = stack()
@@ -195,14 +209,25 @@ class ConfigChangeRule(unittest.TestCase):
         wanted = {"aws.inspector2": {"Disable", "UpdateConfiguration", "DisableDelegatedAdminAccount",
                                      "UpdateOrganizationConfiguration"},
                   "aws.ecr": {"PutRegistryScanningConfiguration", "PutImageScanningConfiguration"}}
-        others = {"Enable", "EnableDelegatedAdminAccount", "ListFindings", "CreateRepository",
-                  "PutLifecyclePolicy", "BatchGetAccountStatus"}
+        # Real API names of each service that change nothing scanwarden keeps.
+        others = {"aws.inspector2": {"Enable", "EnableDelegatedAdminAccount", "ListFindings",
+                                     "BatchGetAccountStatus", "CreateFilter", "UpdateFilter"},
+                  "aws.ecr": {"CreateRepository", "PutLifecyclePolicy", "PutImageTagMutability",
+                              "GetRegistryScanningConfiguration", "PutRegistryPolicy"}}
         for source, ev in base.items():
-            for name in wanted["aws.inspector2"] | wanted["aws.ecr"] | others:
+            for name in wanted[source] | others[source]:
                 e = copy.deepcopy(ev)
                 e["detail"]["eventName"] = name
                 with self.subTest(source=source, eventName=name):
                     self.assertEqual(matches(self.pattern, e), name in wanted[source])
+
+    def test_other_services_and_event_kinds_are_not_matched(self):
+        ev = event("synthesized/cloudtrail-inspector2-Disable-ECR.json")
+        ev["source"], ev["detail"]["eventSource"] = "aws.guardduty", "guardduty.amazonaws.com"
+        self.assertFalse(matches(self.pattern, ev))
+        ev = event("synthesized/cloudtrail-inspector2-Disable-ECR.json")
+        ev["detail-type"] = "AWS Service Event via CloudTrail"
+        self.assertFalse(matches(self.pattern, ev))
 
     def test_scan_resource_change_only_from_ecr(self):
         ev = event("ecr-scan-resource-change.ecr-docs.json")
@@ -408,6 +433,13 @@ class FunctionResource(unittest.TestCase):
             self.skipTest("no Makefile yet (the artifact part adds build-ScanwardenFunction)")
         with open(path, encoding="utf-8") as f:
             self.assertRegex(f.read(), r"(?m)^build-ScanwardenFunction\s*:")
+        make = shutil.which("make")
+        if make is None:
+            self.skipTest("make is not installed: cannot dry-run the sam build target")
+        out = subprocess.run([make, "-n", "-C", SOURCE_DIR, "build-ScanwardenFunction",
+                              "ARTIFACTS_DIR=/tmp/sam-artifacts-dir"], capture_output=True, text=True, timeout=60)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn("/tmp/sam-artifacts-dir", out.stdout, "the target must build into $(ARTIFACTS_DIR)")
 
 
 class Parameters(unittest.TestCase):
