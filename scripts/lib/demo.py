@@ -4,8 +4,9 @@
 Everything runs locally: moto_server (IAM authentication on) plays AWS, the local
 Runtime API server plays Lambda, and build/bootstrap is the real function, warm for the
 whole story, holding only its IAM policy. Each notification is printed as the SQS
-subscriber of the SNS topic receives it. DEMO_KEEP=1 leaves the servers and the
-function running and prints how to explore them.
+subscriber of the SNS topic receives it. DEMO_KEEP=1 keeps the servers and the
+function running after the story, prints how to explore them, and stops them all on
+Ctrl-C.
 """
 
 import json
@@ -72,8 +73,7 @@ class Function:
         self.server = subprocess.Popen(
             [sys.executable, os.path.join(harness.PEERS_DIR, "runtime_api_server.py"),
              "--keep-open", "--record", self.record_path],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-            start_new_session=True)
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         line = self.server.stdout.readline()
         if not line.startswith("PORT "):
             raise RuntimeError("the Runtime API server did not start")
@@ -81,7 +81,7 @@ class Function:
         env = world.function_env(AWS_LAMBDA_RUNTIME_API=self.address)
         self.log = open(self.log_path, "w", encoding="utf-8")
         self.proc = subprocess.Popen([harness.BOOTSTRAP], env=env, stdout=self.log,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+                                     stderr=subprocess.STDOUT)
         self.answered = 0
 
     def invoke(self, event):
@@ -148,7 +148,7 @@ def main():
     say("%sscanwarden demo%s: moto_server plays AWS, a local Runtime API plays Lambda,"
         % (BOLD, OFF))
     say("build/bootstrap is the real function with only its IAM policy.")
-    world = harness.World(keep=KEEP)
+    world = harness.World()
     fn = None
     try:
         fn = Function(world, workdir)
@@ -197,10 +197,9 @@ def main():
         if KEEP:
             explore(world, fn, alice)
     finally:
-        if not KEEP:
-            if fn is not None:
-                fn.stop()
-            world.stop()
+        if fn is not None:
+            fn.stop()
+        world.stop()
 
 
 def explore(world, fn, alice):
@@ -216,7 +215,13 @@ def explore(world, fn, alice):
     say("  curl -s --data-binary '{\"payload\":{\"trigger\":\"schedule\"}}' "
         "http://%s/_control/enqueue" % fn.address)
     say("  # the function's log: %s" % fn.log_path)
-    say("  # stop everything: kill %d %d %s" % (fn.proc.pid, fn.server.pid, world.pids()))
+    say("Press Ctrl-C to stop everything.")
+    try:
+        while fn.proc.poll() is None:
+            time.sleep(1)
+        say("the function exited; see %s" % fn.log_path)
+    except KeyboardInterrupt:
+        say()
 
 
 if __name__ == "__main__":

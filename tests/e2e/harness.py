@@ -135,7 +135,7 @@ class Moto:
 
     ACCOUNT = "123456789012"  # moto's default account
 
-    def __init__(self, keep=False):
+    def __init__(self):
         sock = socket.socket()
         sock.bind(("127.0.0.1", 0))
         self.port = sock.getsockname()[1]
@@ -144,7 +144,7 @@ class Moto:
         env = dict(os.environ, INITIAL_NO_AUTH_ACTION_COUNT="3")
         self.proc = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(self.port)],
                                      env=env, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL, start_new_session=keep)
+                                     stderr=subprocess.DEVNULL)
         self.endpoint_url = "http://127.0.0.1:%d" % self.port
         self.account_id = self.ACCOUNT
         deadline = time.monotonic() + 20
@@ -228,8 +228,8 @@ ADMIN_POLICY = {"Version": "2012-10-17",
 class World:
     """One moto_server with the function's role, topic and subscribed queue."""
 
-    def __init__(self, keep=False):
-        self.moto = Moto(keep=keep)
+    def __init__(self):
+        self.moto = Moto()
         try:
             self.account = self.moto.account_id
             self.endpoint = self.moto.endpoint_url
@@ -246,9 +246,6 @@ class World:
 
     def stop(self):
         self.moto.stop()
-
-    def pids(self):
-        return str(self.moto.proc.pid)
 
     def user_credentials(self, name, policy=ADMIN_POLICY):
         return self.moto.user_credentials(name, policy)
