@@ -373,6 +373,12 @@ def run_function(world, events, env=None, timeout=RUN_TIMEOUT_S):
         fenv = dict(env, AWS_LAMBDA_RUNTIME_API=srv.address)
         fn = subprocess.run([BOOTSTRAP], env=fenv, capture_output=True, text=True,
                             timeout=timeout)
+        # The server records a request after answering it: let the last one land.
+        for _ in range(40):  # bounded: 2 s
+            count = len(srv.records)
+            time.sleep(0.05)
+            if len(srv.records) == count:
+                break
         records = list(srv.records)
     invocations, init_error, latencies, next_t = [], None, [], None
     for rec in records:
