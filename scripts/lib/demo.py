@@ -14,7 +14,6 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 import urllib.request
 
@@ -46,8 +45,7 @@ def show_notification(note):
     say("   %s|%s Attributes: %s" % (CYAN, OFF, attrs))
     say("   %s|%s" % (CYAN, OFF))
     for line in note.message.splitlines():
-        for part in textwrap.wrap(line, WIDTH - 6, subsequent_indent="    ") or [""]:
-            say("   %s|%s %s" % (CYAN, OFF, part))
+        say("   %s|%s %s" % (CYAN, OFF, line))
     say("   %s+%s+%s" % (CYAN, "-" * (WIDTH - 4), OFF))
 
 

@@ -327,7 +327,7 @@ class World:
     def cloudtrail_event(self, sample, actor_arn, source_ip="198.51.100.7", **request):
         """A CloudTrail event from a synthesized sample, re-addressed to this account."""
         ev = load_event("synthesized/" + sample)
-        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        now = iso_time()
         ev.update(account=self.account, region=REGION, time=now)
         d = ev["detail"]
         d.update(eventTime=now, awsRegion=REGION, sourceIPAddress=source_ip,
@@ -340,22 +340,30 @@ class World:
 
     def scheduled_event(self):
         ev = load_event("scheduled-event.eventbridge-docs.json")
-        ev.update(account=self.account, region=REGION)
+        ev.update(account=self.account, region=REGION, time=iso_time())
         ev["resources"] = ["arn:aws:events:%s:%s:rule/scanwarden-schedule" % (REGION, self.account)]
         return ev
 
     def finding_event(self, severity="CRITICAL", status="ACTIVE", finding_id="f-1",
-                      updated_at=None):
-        ev = load_event("inspector2-finding-ecr.inspector-docs-2024.json")
-        ev.update(account=self.account, region=REGION)
+                      first_observed_s_ago=2 * 3600):
+        """The 2024 ECR finding sample, re-addressed to this account and region, first
+        observed first_observed_s_ago seconds ago."""
+        sample = load_event("inspector2-finding-ecr.inspector-docs-2024.json")
+        ev = json.loads(json.dumps(sample).replace("eu-central-1", REGION))
+        now = time.time()
+        ev.update(account=self.account, time=iso_time(now))
         d = ev["detail"]
         d["severity"] = severity
         d["status"] = status
         d["awsAccountId"] = self.account
         d["findingArn"] = "arn:aws:inspector2:%s:%s:finding/%s" % (REGION, self.account, finding_id)
-        if updated_at:
-            d["updatedAt"] = updated_at
+        d["firstObservedAt"] = iso_time(now - first_observed_s_ago)
+        d["lastObservedAt"] = d["updatedAt"] = iso_time(now - 60)
         return ev
+
+
+def iso_time(t=None):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
 
 
 def run_function(world, events, env=None, timeout=RUN_TIMEOUT_S):
