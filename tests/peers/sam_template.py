@@ -51,6 +51,18 @@ def _partition(region):
     return "aws"
 
 
+def parameter_accepts(decl, value):
+    """Whether CloudFormation accepts value for a parameter declared as decl."""
+    value = str(value)
+    if "AllowedValues" in decl and value not in [str(v) for v in decl["AllowedValues"]]:
+        return False
+    if "AllowedPattern" in decl and re.fullmatch(decl["AllowedPattern"], value) is None:
+        return False
+    if not decl.get("MinLength", 0) <= len(value) <= decl.get("MaxLength", 4096):
+        return False
+    return True
+
+
 def load_sam_template(path=TEMPLATE):
     """The template as the SAM translator parses it (its YAML loader knows the ! tags)."""
     from samtranslator.yaml_helper import yaml_parse
@@ -109,8 +121,11 @@ class Stack:
             if "Default" in decl:
                 self.params[name] = str(decl["Default"])
         for name, value in (parameters or {}).items():
-            if name not in self.template.get("Parameters", {}):
+            decl = self.template.get("Parameters", {}).get(name)
+            if decl is None:
                 raise KeyError(f"template.yaml has no parameter {name!r}")
+            if not parameter_accepts(decl, value):
+                raise ValueError(f"CloudFormation would refuse {name}={value!r}")
             self.params[name] = str(value)
         self.params.update({
             "AWS::AccountId": account,

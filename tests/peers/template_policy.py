@@ -46,7 +46,10 @@ def parameters_from_env(env):
     """Template parameters for a function environment (SPEC section 3 names).
 
     Values are normalised as the function does (trimmed; case-insensitive), so
-    "  Dry-Run " picks the dry-run policy. Unknown names are ignored."""
+    "  Dry-Run " picks the dry-run policy. Unknown names are ignored, and so are
+    values the template would refuse (the function refuses them at init too):
+    the parameter keeps its default."""
+    declared = sam_template.load_sam_template()["Parameters"]
     params = {}
     for name, value in env.items():
         param = ENV_TO_PARAMETER.get(name)
@@ -57,7 +60,8 @@ def parameters_from_env(env):
             value = value.lower()
         elif param != "RepositoryFilters":
             value = value.upper()
-        params[param] = value
+        if sam_template.parameter_accepts(declared[param], value):
+            params[param] = value
     return params
 
 

@@ -66,9 +66,19 @@ class ExactPolicy(unittest.TestCase):
         off = template_policy.function_policy(TOPIC, parameters={"RemediationMode": "off"}, moto=False)
         self.assertFalse(any(a.startswith(("inspector2:", "ecr:")) for a in actions(off)))
 
-    def test_unknown_parameter_is_an_error(self):
+    def test_unknown_parameter_or_refused_value_is_an_error(self):
         with self.assertRaises(KeyError):
             template_policy.function_policy(TOPIC, parameters={"NoSuchParameter": "x"})
+        with self.assertRaises(ValueError):
+            template_policy.function_policy(TOPIC, parameters={"RemediationMode": "enfoce"})
+
+    def test_refused_environment_values_keep_the_default(self):
+        default = template_policy.function_policy(TOPIC, env={}, moto=False)
+        bad = template_policy.function_policy(
+            TOPIC, env={"REMEDIATION_MODE": "enfoce", "ECR_RESCAN_DURATION": "DAYS_1"}, moto=False)
+        self.assertEqual(bad, default)
+        self.assertIn("inspector2:Enable", actions(default))
+        self.assertNotIn("inspector2:GetConfiguration", actions(default))
 
 
 class MotoAdjustments(unittest.TestCase):
