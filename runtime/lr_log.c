@@ -93,7 +93,6 @@ static void put_escaped(struct sink *s, const char *p, bool json)
 {
     static const char hex[] = "0123456789abcdef";
     for (const unsigned char *c = (const unsigned char *)p; *c; c++) {
-        char esc[7];
         switch (*c) {
         case '\n':
             put_str(s, "\\n");
@@ -114,6 +113,7 @@ static void put_escaped(struct sink *s, const char *p, bool json)
             break;
         }
         if (*c < 0x20 || *c == 0x7f) {
+            char esc[6];
             memcpy(esc, "\\u00", 4);
             esc[4] = hex[*c >> 4];
             esc[5] = hex[*c & 0xf];

@@ -557,7 +557,7 @@ static int next_invocation(struct lr_runtime *rt, struct lr_error *err)
     return 0;
 }
 
-static const char *value(struct lr_runtime *rt, enum lr_header h)
+static const char *header_or_empty(struct lr_runtime *rt, enum lr_header h)
 {
     return rt->value_len[h] ? rt->values[h] : "";
 }
@@ -588,12 +588,12 @@ static int prepare_invocation(struct lr_runtime *rt, struct lr_error *err)
     inv->request_id = rt->values[LR_HDR_REQUEST_ID];
     inv->payload = rt->payload.data;
     inv->payload_len = rt->payload.len;
-    inv->xray_trace_id = value(rt, LR_HDR_TRACE_ID);
-    inv->client_context = value(rt, LR_HDR_CLIENT_CONTEXT);
-    inv->cognito_identity = value(rt, LR_HDR_COGNITO);
-    inv->function_arn = value(rt, LR_HDR_FUNCTION_ARN);
-    inv->tenant_id = value(rt, LR_HDR_TENANT_ID);
-    inv->content_type = value(rt, LR_HDR_CONTENT_TYPE);
+    inv->xray_trace_id = header_or_empty(rt, LR_HDR_TRACE_ID);
+    inv->client_context = header_or_empty(rt, LR_HDR_CLIENT_CONTEXT);
+    inv->cognito_identity = header_or_empty(rt, LR_HDR_COGNITO);
+    inv->function_arn = header_or_empty(rt, LR_HDR_FUNCTION_ARN);
+    inv->tenant_id = header_or_empty(rt, LR_HDR_TENANT_ID);
+    inv->content_type = header_or_empty(rt, LR_HDR_CONTENT_TYPE);
     inv->deadline_ms = 0;
 
     lr_log_set_request_id(inv->request_id);
