@@ -9,7 +9,9 @@
 #include <string.h>
 #include <strings.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <time.h>
+#include <unistd.h>
 
 #define REQUEST_ID_MAX 160 /* above lr_runtime.h's LR_REQUEST_ID_MAX (128) + NUL */
 
@@ -210,4 +212,55 @@ void lr_log(enum lr_log_level level, const char *fmt, ...)
     va_start(ap, fmt);
     lr_log_v(level, fmt, ap);
     va_end(ap);
+}
+
+static const char *signal_name(int sig)
+{
+    switch (sig) {
+    case SIGSEGV:
+        return "SIGSEGV";
+    case SIGBUS:
+        return "SIGBUS";
+    case SIGILL:
+        return "SIGILL";
+    case SIGFPE:
+        return "SIGFPE";
+    case SIGABRT:
+        return "SIGABRT";
+    default:
+        return "signal";
+    }
+}
+
+void lr_log_fatal_signal(int sig)
+{
+    /* Static buffers: the stack may be what broke. Formatting uses only
+     * lr_log_format_record (no allocation, no locks; gmtime_r takes none in glibc). */
+    static char message[96];
+    static char record[256 + REQUEST_ID_MAX];
+    static const char digits[] = "0123456789";
+    struct timespec now;
+    size_t n = 0;
+    const char *prefix = "the process is dying of signal ";
+    const char *name = signal_name(sig);
+
+    for (; prefix[n]; n++)
+        message[n] = prefix[n];
+    if (sig >= 10)
+        message[n++] = digits[(sig / 10) % 10];
+    message[n++] = digits[(sig < 0 ? 0 : sig) % 10];
+    message[n++] = ' ';
+    message[n++] = '(';
+    for (size_t i = 0; name[i] && n < sizeof(message) - 2; i++)
+        message[n++] = name[i];
+    message[n++] = ')';
+    message[n] = '\0';
+    clock_gettime(CLOCK_REALTIME, &now);
+    long long ms = (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+    size_t len = lr_log_format_record(record, sizeof(record) - 1, g_format, LR_LOG_FATAL, ms,
+                                      g_request_id, message);
+    record[len++] = '\n';
+    int fd = g_out ? fileno(g_out) : STDERR_FILENO; /* records are flushed as written */
+    ssize_t w = write(fd, record, len);
+    (void)w;
 }

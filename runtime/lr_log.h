@@ -55,6 +55,11 @@ size_t lr_log_format_record(char *out, size_t cap, enum lr_log_format format,
                             enum lr_log_level level, long long timestamp_ms, const char *request_id,
                             const char *message);
 
+/* Writes a FATAL record "the process is dying of signal <sig> (<name>)" with the current
+ * request id, with one write(2) from static memory (no allocation, no stdio), so that a
+ * fatal-signal handler may call it. The runtime calls it when a handler crashes. */
+void lr_log_fatal_signal(int sig);
+
 /* "TRACE", "DEBUG", ... */
 const char *lr_log_level_name(enum lr_log_level level);
 

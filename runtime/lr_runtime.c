@@ -13,6 +13,7 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -668,10 +669,38 @@ static int send_response(struct lr_runtime *rt, struct lr_error *err)
                 rt->inv.request_id);
 }
 
+/* A handler that crashes takes the process down (Lambda then reports Runtime.ExitError);
+ * this makes sure the log says so, with the request id, before the signal's default
+ * action runs. */
+static void on_fatal_signal(int sig)
+{
+    lr_log_fatal_signal(sig);
+    raise(sig); /* SA_RESETHAND restored the default action */
+}
+
+/* Installs on_fatal_signal where nobody (a sanitizer, the application) already has. */
+static void catch_fatal_signals(void)
+{
+    static const int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_fatal_signal;
+    sa.sa_flags = (int)SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+        struct sigaction old;
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL &&
+            !(old.sa_flags & SA_SIGINFO))
+            sigaction(sigs[i], &sa, NULL);
+    }
+}
+
 int lr_runtime_run(struct lr_runtime *rt, lr_handler_fn handler, void *user, struct lr_error *err)
 {
     if (!rt || !handler)
         return fail(err, LR_EINVAL, "lr_runtime_run: runtime and handler are required");
+    catch_fatal_signals();
     for (;;) {
         int rc = next_invocation(rt, err);
         if (rc != 0)

@@ -119,7 +119,9 @@ struct lr_runtime *lr_runtime_new(const char *endpoint, struct lr_error *err);
  *   LR_EPROTO an invocation came without a valid request id (it cannot be answered).
  * A 413 (or other 4xx) to a post is logged with the request id and the loop goes on.
  * An invalid deadline header is answered with Runtime.InvalidInvocation, a payload over
- * LR_PAYLOAD_MAX with Runtime.PayloadTooLarge; the handler is not called for either. */
+ * LR_PAYLOAD_MAX with Runtime.PayloadTooLarge; the handler is not called for either.
+ * If the handler crashes (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT; where no other handler
+ * is installed), a FATAL record with the request id is logged before the process dies. */
 int lr_runtime_run(struct lr_runtime *rt, lr_handler_fn handler, void *user, struct lr_error *err);
 
 /* Reports a failed initialisation (POST /2018-06-01/runtime/init/error, same body and

@@ -3,7 +3,8 @@
  * The payload is a command: "describe" answers with every invocation field as JSON
  * (plus _X_AMZN_TRACE_ID and the time remaining), "fail:<type>:<message>" fails,
  * "none" / "none-nonzero" set no response, "badct" / "nullbody" misuse the response
- * API; anything else is copied back. LR_TEST_INIT_ERROR=<message> reports an init error. */
+ * API, "abort" crashes; anything else is copied back. LR_TEST_INIT_ERROR=<message> reports an init
+ * error. */
 #include "lr_json.h"
 #include "lr_log.h"
 #include "lr_runtime.h"
@@ -71,6 +72,8 @@ static int handle(const struct lr_invocation *inv, struct lr_response *out, void
         return -1;
     if (len == 5 && memcmp(p, "badct", 5) == 0)
         return lr_response_success(out, "x", 1, "text/plain\r\nX-Injected: 1");
+    if (len == 5 && memcmp(p, "abort", 5) == 0)
+        abort();
     if (len == 8 && memcmp(p, "nullbody", 8) == 0)
         return lr_response_success(out, NULL, 5, NULL);
     return lr_response_success(out, p, len, inv->content_type);

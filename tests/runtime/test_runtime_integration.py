@@ -26,7 +26,7 @@ def raw(text):
     return {"payload": {"raw": text}}
 
 
-def run(binary, srv, extra_env=None):
+def run(binary, srv, extra_env=None, crash_expected=False):
     """Runs the function against srv until it exits; returns (exit code, stderr text)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_LAMBDA_")}
     env.pop("_X_AMZN_TRACE_ID", None)
@@ -36,7 +36,8 @@ def run(binary, srv, extra_env=None):
                           timeout=RUN_TIMEOUT)
     err = proc.stderr.decode("utf-8", "replace")
     # A crash or a sanitizer report is never an acceptable way to end.
-    if proc.returncode < 0 or "Sanitizer" in err or "runtime error:" in err:
+    if (proc.returncode < 0 and not crash_expected) or "Sanitizer" in err or \
+            "runtime error:" in err:
         raise AssertionError("%s crashed (status %d):\n%s" % (binary, proc.returncode, err))
     return proc.returncode, err
 
@@ -182,6 +183,16 @@ class RuntimeIntegration(unittest.TestCase):
         self.assert_error_post(p[3], "Runtime.InvalidResponse")
         self.assertEqual(p[4]["body"], "still alive")
         self.assertIn("without setting a response", err)
+
+    def test_handler_crash_is_logged_with_the_request_id(self):
+        srv = self.serve([raw("abort")])
+        code, err = run(HANDLER, srv, {"AWS_LAMBDA_LOG_FORMAT": "JSON"}, crash_expected=True)
+        self.assertEqual(code, -6)  # SIGABRT's default action still ends the process
+        rid = [r for r in srv.records if r["method"] == "GET"][0]["request_id"]
+        last = json.loads(err.strip().splitlines()[-1])
+        self.assertEqual(last["level"], "FATAL")
+        self.assertEqual(last["requestId"], rid)
+        self.assertEqual(last["message"], "the process is dying of signal 6 (SIGABRT)")
 
     def test_init_error(self):
         srv = self.serve([])

@@ -13,6 +13,7 @@
 #include "lr_runtime.h"
 
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -379,6 +380,22 @@ static void log_configuration_comes_from_the_environment(void **state)
     fclose(f);
 }
 
+static void fatal_signal_record_is_one_line_with_the_request_id(void **state)
+{
+    FILE *f = tmpfile();
+    lr_log_configure(LR_LOG_FORMAT_TEXT, LR_LOG_INFO, f);
+    lr_log_set_request_id("req-9");
+    lr_log_fatal_signal(SIGSEGV);
+    lr_log_fatal_signal(SIGFPE);
+    lr_log_set_request_id(NULL);
+    fseek(f, 0, SEEK_END);
+    char *out = slurp(f);
+    assert_non_null(strstr(out, " FATAL req-9 the process is dying of signal 11 (SIGSEGV)\n"));
+    assert_non_null(strstr(out, " FATAL req-9 the process is dying of signal 8 (SIGFPE)\n"));
+    lr_log_configure(LR_LOG_FORMAT_TEXT, LR_LOG_INFO, NULL);
+    fclose(f);
+}
+
 static void log_level_names(void **state)
 {
     assert_string_equal(lr_log_level_name(LR_LOG_TRACE), "TRACE");
@@ -431,6 +448,7 @@ int main(void)
         cmocka_unit_test(log_level_filters_and_request_id_is_stamped),
         cmocka_unit_test(log_long_message_stays_one_line),
         cmocka_unit_test(log_configuration_comes_from_the_environment),
+        cmocka_unit_test(fatal_signal_record_is_one_line_with_the_request_id),
         cmocka_unit_test(log_level_names),
         cmocka_unit_test(runtime_needs_an_endpoint),
     };
