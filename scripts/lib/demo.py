@@ -21,6 +21,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_DIR = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(SOURCE_DIR, "tests", "e2e"))
 import harness  # noqa: E402
+import moto_peer  # noqa: E402  (tests/peers, on sys.path through harness)
 
 KEEP = os.environ.get("DEMO_KEEP", "0") not in ("", "0")
 WIDTH = 78
@@ -119,15 +120,6 @@ class Function:
         self.log.close()
 
 
-def wait_notifications(world, count, timeout=5):
-    notes, deadline = [], time.monotonic() + timeout
-    while len(notes) < count and time.monotonic() < deadline:
-        notes.extend(world.notifications())
-        if len(notes) < count:
-            time.sleep(0.1)
-    return notes
-
-
 def aws_cli(world, creds, *args):
     env = dict(os.environ, AWS_ACCESS_KEY_ID=creds["AccessKeyId"],
                AWS_SECRET_ACCESS_KEY=creds["SecretAccessKey"], AWS_DEFAULT_REGION=harness.REGION,
@@ -159,12 +151,12 @@ def main():
 
         step(2, "The scheduled check runs (EventBridge schedule -> the function)")
         fn.invoke(world.scheduled_event())
-        for note in wait_notifications(world, 1):
+        for note in world.notifications(expect=1):
             show_notification(note)
         show_state(world, "after")
 
         step(3, "Alice turns Inspector ECR scanning off with the aws CLI")
-        alice = world.user_credentials("alice")
+        alice = world.moto.user_credentials("alice", moto_peer.ADMIN_POLICY)
         who = aws_cli(world, alice, "sts", "get-caller-identity")["Arn"]
         aws_cli(world, alice, "inspector2", "disable", "--account-ids", world.account,
                 "--resource-types", "ECR")
@@ -175,7 +167,7 @@ def main():
                                        resourceTypes=["ECR"])
         say("   %seventName Disable by %s from %s%s" % (DIM, who, "192.0.2.44", OFF))
         fn.invoke(event)
-        for note in wait_notifications(world, 1):
+        for note in world.notifications(expect=1):
             show_notification(note)
         show_state(world, "after")
 
@@ -185,7 +177,7 @@ def main():
 
         step(5, "Inspector reports a CRITICAL vulnerability in an image")
         fn.invoke(world.finding_event("CRITICAL", finding_id="demo-critical-1"))
-        for note in wait_notifications(world, 1):
+        for note in world.notifications(expect=1):
             show_notification(note)
 
         step(6, "Final state")

@@ -2,8 +2,8 @@
 
 A World is one moto_server (IAM authentication on) holding an SNS topic with an
 SQS queue subscribed, and the function's IAM role with ONLY the policy of
-template.yaml (tests/peers/template_policy.py; tests/e2e/interim-policy.json
-until the template lands). The function gets temporary credentials (AssumeRole,
+template.yaml for the configuration under test (tests/peers/template_policy.py).
+The function gets temporary credentials (AssumeRole,
 with a session token) for that role. run_function() starts the local Runtime API
 server with a queue of events, runs the bootstrap against it until the queue is
 empty, and returns what the function answered, its logs and its exit status.
@@ -13,12 +13,9 @@ queue, so they check what a subscriber would really receive.
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
-
-import boto3
 
 SOURCE_DIR = os.environ.get(
     "SW_SOURCE_DIR", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -32,14 +29,15 @@ REGION = "us-east-1"
 FUNCTION_NAME = "scanwarden"
 
 sys.path.insert(0, PEERS_DIR)
+from moto_peer import MotoPeer  # noqa: E402  (tests/peers, the AWS client's)
 from runtime_api_server import RuntimeApiServer  # noqa: E402  (tests/peers, the runtime's)
 
-try:  # tests/peers/template_policy.py, owned by the template
-    import template_policy  # noqa: E402
-except ImportError:  # pragma: no cover - until template.yaml lands
-    template_policy = None
+import template_policy  # noqa: E402  (tests/peers, the template's)
 
-INTERIM_POLICY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "interim-policy.json")
+# A crash or any of these in the function's output fails the test (the suite also runs
+# under ASan+UBSan).
+SANITIZER_MARKERS = ("AddressSanitizer", "LeakSanitizer", "UndefinedBehaviorSanitizer",
+                     "runtime error:")
 # A bootstrap run serves a handful of events; anything slower than this is a hang.
 RUN_TIMEOUT_S = 30
 
@@ -57,19 +55,10 @@ SPEC_VARIABLES = ("MIN_SEVERITY", "REMEDIATION_MODE", "SCAN_FREQUENCY", "REPOSIT
 def function_policy(topic_arn, account, env=None):
     """The function's IAM policy as the tests grant it in moto: template.yaml's policy for
     the deployment that env (SPEC §3 variables) describes, adjusted for moto (moto-notes 6
-    and 7) by tests/peers/template_policy.py; interim-policy.json until the template lands."""
-    if template_policy is not None:
-        spec_env = {k: v for k, v in (env or {}).items() if k in SPEC_VARIABLES and v}
-        return template_policy.function_policy(topic_arn, account=account, region=REGION,
-                                               env=spec_env)
-    with open(INTERIM_POLICY, encoding="utf-8") as f:
-        text = f.read().replace("${TopicArn}", topic_arn)
-    doc = json.loads(text)
-    # moto matches sns:Publish against "*" only: add a "*" copy of the topic statement.
-    extra = [dict(s, Resource="*", Sid=s.get("Sid", "") + "MotoStar")
-             for s in doc["Statement"] if s.get("Resource") == topic_arn]
-    doc["Statement"].extend(extra)
-    return doc
+    and 7) by tests/peers/template_policy.py."""
+    spec_env = {k: v for k, v in (env or {}).items() if k in SPEC_VARIABLES and v}
+    return template_policy.function_policy(topic_arn, account=account, region=REGION,
+                                           env=spec_env)
 
 
 def without_actions(policy, actions):
@@ -130,106 +119,11 @@ class Run:
         self.latencies_ms = latencies_ms
 
 
-class Moto:
-    """moto_server on a free loopback port with IAM authentication on, and an admin."""
-
-    ACCOUNT = "123456789012"  # moto's default account
-
-    def __init__(self):
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        sock.close()
-        # The first requests are free: they create the admin user and its key.
-        env = dict(os.environ, INITIAL_NO_AUTH_ACTION_COUNT="3")
-        self.proc = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(self.port)],
-                                     env=env, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)
-        self.endpoint_url = "http://127.0.0.1:%d" % self.port
-        self.account_id = self.ACCOUNT
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
-                break
-            except OSError:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("moto_server did not start")
-                time.sleep(0.05)
-        iam = self._client("iam", {"AccessKeyId": "bootstrap", "SecretAccessKey": "bootstrap"})
-        iam.create_user(UserName="admin")
-        iam.put_user_policy(UserName="admin", PolicyName="admin", PolicyDocument=json.dumps(
-            {"Version": "2012-10-17",
-             "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
-        self.admin = iam.create_access_key(UserName="admin")["AccessKey"]
-
-    def _client(self, service, creds):
-        return boto3.client(service, endpoint_url=self.endpoint_url, region_name=REGION,
-                            aws_access_key_id=creds["AccessKeyId"],
-                            aws_secret_access_key=creds["SecretAccessKey"],
-                            aws_session_token=creds.get("SessionToken"))
-
-    def client(self, service):
-        return self._client(service, self.admin)
-
-    def role_credentials(self, name, policy):
-        """Temporary credentials (with a session token) of a new role holding only policy."""
-        iam = self.client("iam")
-        trust = {"Version": "2012-10-17", "Statement": [  # moto-notes 8: trust AWS "*"
-            {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}
-        role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))
-        iam.put_role_policy(RoleName=name, PolicyName=name, PolicyDocument=json.dumps(policy))
-        return self.client("sts").assume_role(RoleArn=role["Role"]["Arn"],
-                                              RoleSessionName=name)["Credentials"]
-
-    def user_credentials(self, name, policy):
-        iam = self.client("iam")
-        iam.create_user(UserName=name)
-        iam.put_user_policy(UserName=name, PolicyName=name, PolicyDocument=json.dumps(policy))
-        return iam.create_access_key(UserName=name)["AccessKey"]
-
-    def create_topic_with_queue(self, name):
-        sns, sqs = self.client("sns"), self.client("sqs")
-        topic = sns.create_topic(Name=name)["TopicArn"]
-        queue = sqs.create_queue(QueueName=name + "-subscriber")["QueueUrl"]
-        arn = sqs.get_queue_attributes(QueueUrl=queue,
-                                       AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
-        return topic, queue
-
-    def read_published(self, queue_url):
-        """The SNS envelopes delivered to the queue so far (and deletes them)."""
-        sqs, out = self.client("sqs"), []
-        for _ in range(100):  # bounded: 1,000 messages at most
-            msgs = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10,
-                                       WaitTimeSeconds=0).get("Messages", [])
-            if not msgs:
-                break
-            for m in msgs:
-                out.append(json.loads(m["Body"]))
-                sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=m["ReceiptHandle"])
-        out.sort(key=lambda e: e.get("Timestamp", ""))
-        return out
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-
-ADMIN_POLICY = {"Version": "2012-10-17",
-                "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
-
-
 class World:
     """One moto_server with the function's role, topic and subscribed queue."""
 
     def __init__(self):
-        self.moto = Moto()
+        self.moto = MotoPeer(region=REGION).start()
         try:
             self.account = self.moto.account_id
             self.endpoint = self.moto.endpoint_url
@@ -246,9 +140,6 @@ class World:
 
     def stop(self):
         self.moto.stop()
-
-    def user_credentials(self, name, policy=ADMIN_POLICY):
-        return self.moto.user_credentials(name, policy)
 
     # -- the function --------------------------------------------------------------------
 
@@ -318,9 +209,11 @@ class World:
             rules=[{"scanFrequency": "CONTINUOUS_SCAN",
                     "repositoryFilters": [{"filter": "*", "filterType": "WILDCARD"}]}])
 
-    def notifications(self):
-        """Every message published since the last call, oldest first."""
-        return [Notification(m) for m in self.moto.read_published(self.queue_url)]
+    def notifications(self, expect=0, timeout_s=5.0):
+        """Every message published since the last call, oldest first (waiting up to
+        timeout_s for at least `expect` of them)."""
+        return [Notification(m) for m in self.moto.read_published(self.queue_url, expect,
+                                                                  timeout_s)]
 
     # -- events ---------------------------------------------------------------------------
 
@@ -388,6 +281,10 @@ def run_function(world, events, env=None, timeout=RUN_TIMEOUT_S):
             if len(srv.records) == count:
                 break
         records = list(srv.records)
+    log = fn.stdout + fn.stderr
+    if fn.returncode < 0 or any(m in log for m in SANITIZER_MARKERS):
+        raise AssertionError("build/bootstrap crashed or a sanitizer reported an error "
+                             "(exit %d):\n%s" % (fn.returncode, log[-4000:]))
     invocations, init_error, latencies, next_t = [], None, [], None
     for rec in records:
         if rec.get("method") == "GET":
@@ -402,4 +299,4 @@ def run_function(world, events, env=None, timeout=RUN_TIMEOUT_S):
             invocations.append(Invocation(dict(rec, kind="response")))
         elif path.endswith("/error"):
             invocations.append(Invocation(dict(rec, kind="error")))
-    return Run(invocations, init_error, fn.returncode, fn.stdout + fn.stderr, latencies)
+    return Run(invocations, init_error, fn.returncode, log, latencies)
