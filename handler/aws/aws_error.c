@@ -96,10 +96,10 @@ static void from_xml(const char *body, size_t len, struct sw_aws_error *out)
 static void describe_body(const struct sw_http_response *resp, struct sw_aws_error *out)
 {
     char snippet[121];
-    size_t n = 0;
+    size_t n = 0, i = 0;
     const char *b = resp->body.data;
     /* first printable run of the body, so "404 <html>Not Found" reads sensibly */
-    for (size_t i = 0; b && i < resp->body.len && n < sizeof(snippet) - 1; i++) {
+    for (; b && i < resp->body.len && n < sizeof(snippet) - 1; i++) {
         unsigned char c = (unsigned char)b[i];
         if (c == '\r' || c == '\n' || c == '\t')
             c = ' ';
@@ -115,7 +115,7 @@ static void describe_body(const struct sw_http_response *resp, struct sw_aws_err
     else
         snprintf(out->message, sizeof(out->message), "HTTP %ld with an unrecognised %s body: %s%s",
                  resp->status, resp->content_type[0] ? resp->content_type : "untyped", snippet,
-                 resp->body.len > n ? "..." : "");
+                 i < resp->body.len ? "..." : "");
 }
 
 void sw_aws_error_parse(enum sw_aws_protocol protocol, const struct sw_http_response *resp,
