@@ -1,7 +1,8 @@
-/* sw_sns: Publish over awsQuery. The body is a form in a fixed member order
- * (botocore's), every byte outside RFC 3986's unreserved set percent-encoded,
- * so the same notification always gives the same bytes; the answer is XML and
- * is read with sw_xml. SPEC §4 limits are re-checked before sending. */
+/* sw_sns: Publish over awsQuery. The body is a form in botocore's member order
+ * and botocore's encoding (Python urlencode: space as '+', every other byte
+ * outside A-Z a-z 0-9 - _ . ~ as %XX), so the same notification always gives
+ * the same bytes, and they are the bytes moto re-encodes when it checks the
+ * signature. The answer is XML, read with sw_xml. SPEC §4 is re-checked here. */
 #include "handler/aws/sns.h"
 
 #include "handler/aws/xml.h"

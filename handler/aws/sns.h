@@ -1,7 +1,9 @@
 /* sw_sns: SNS Publish (awsQuery) of one struct sw_notification.
  *
  * Form-encodes TopicArn, Subject, Message, MessageStructure and the String
- * MessageAttributes (RFC 3986: every byte but A-Z a-z 0-9 - _ . ~ as %XX), and
+ * MessageAttributes as botocore does (space as '+', every other byte but
+ * A-Z a-z 0-9 - _ . ~ as %XX; AWS accepts it, and moto checks signatures
+ * against exactly this form), and
  * reads MessageId from the XML answer. The notification must already satisfy
  * SPEC §4 (sw_notification_finish); this checks it again rather than trust. */
 #ifndef SW_SNS_H
@@ -36,7 +38,7 @@ int sw_sns_publish_body(const char *topic_arn, const struct sw_notification *n,
 /* MessageId from <PublishResponse><PublishResult><MessageId>. */
 int sw_sns_parse_publish(const char *xml, size_t len, char *message_id, size_t cap,
                          struct sw_error *err);
-/* Appends s[0..len) percent-encoded (RFC 3986 unreserved kept). */
+/* Appends s[0..len) form-encoded: unreserved bytes kept, space as '+', others %XX. */
 int sw_sns_form_encode(struct sw_buf *out, const char *s, size_t len);
 
 #endif

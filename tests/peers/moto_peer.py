@@ -192,7 +192,7 @@ class MotoPeer:
         iam.put_role_policy(RoleName=name, PolicyName=name,
                             PolicyDocument=json.dumps(grant_policy(policy, topic_arn)))
         creds = self.client("sts").assume_role(RoleArn=role["Role"]["Arn"],
-                                               RoleSessionName=name)["Credentials"]
+                                               RoleSessionName=(name + "-session")[:64])["Credentials"]
         creds = {k: creds[k] for k in ("AccessKeyId", "SecretAccessKey", "SessionToken")}
         creds["RoleArn"] = role["Role"]["Arn"]
         return creds
