@@ -529,16 +529,18 @@ int sw_notify_finding_build(const struct sw_event *ev, int64_t now_ms, struct sw
 /* ---- scans ---- */
 
 /* "3 CRITICAL, 5 HIGH": non-zero counts at or above min, most severe first. */
-static void counts_phrase(const struct sw_severity_counts *c, enum sw_severity min, char *out,
-                          size_t cap)
+static void counts_phrase(const struct sw_severity_counts *c, enum sw_severity min, bool basic,
+                          char *out, size_t cap)
 {
     size_t o = 0;
     out[0] = '\0';
     for (int s = SW_SEVERITY_CRITICAL; s >= (int)rank(min); s--) {
         if (!c->present[s] || c->count[s] <= 0)
             continue;
-        int n = snprintf(out + o, cap - o, "%s%lld %s", o ? ", " : "", (long long)c->count[s],
-                         sw_severity_name((enum sw_severity)s));
+        int n =
+            snprintf(out + o, cap - o, "%s%lld %s", o ? ", " : "", (long long)c->count[s],
+                     basic && s == SW_SEVERITY_UNTRIAGED ? "UNDEFINED"
+                                                         : sw_severity_name((enum sw_severity)s));
         if (n < 0 || (size_t)n >= cap - o)
             break;
         o += (size_t)n;
@@ -580,7 +582,7 @@ static int scan_build(const struct sw_event *ev, enum sw_severity min, bool basi
     const char *top_name = top == SW_SEVERITY_NONE ? NULL : sw_severity_name(top);
     image_name(s->repository, s->image_tags, s->image_tag_count, s->image_digest, NULL, img,
                sizeof(img));
-    counts_phrase(&s->counts, min, counts, sizeof(counts));
+    counts_phrase(&s->counts, min, basic, counts, sizeof(counts));
 
     snprintf(subject, sizeof(subject), "[%s] %s of %.60s: %s", top_name ? top_name : "INFO",
              basic ? "ECR basic scan" : "Inspector scan", img[0] ? img : "an image",
