@@ -40,8 +40,8 @@ Command line
   ``--on-empty`` decides: ``exit`` (default) closes the connection and shuts the server
   down, so the runtime sees connection refused; ``hang`` never answers; ``500`` answers
   500 (the runtime must exit).
-- ``--record FILE``: every request the runtime makes, one JSON object per line, written as
-  it arrives: ``{"seq", "t" (time.monotonic()), "conn" (connection number, from 1),
+- ``--record FILE``: every request the runtime makes, one JSON object per line, written
+  before the request is answered (a client holding an answer finds its record): ``{"seq", "t" (time.monotonic()), "conn" (connection number, from 1),
   "method", "path", "headers": {name: value}, "body" (text, or null when not UTF-8),
   "body_b64", "status" (what the server answered)}``.
 - Control endpoints (for tests; not part of the Runtime API): ``POST /_control/enqueue``
@@ -196,16 +196,20 @@ class RuntimeApiServer:
                     "served": self.served, "queued": len(self._queue)}
 
     # ---- recording ----
-    def record(self, conn, method, path, headers, body, status):
+    def record(self, conn, method, path, headers, body, status, t=None, **extra):
+        """Records one request. Called before the request is answered, so a client that has
+        its answer can rely on finding the record."""
         with self._cond:
             self._seq += 1
             try:
                 text = body.decode("utf-8")
             except UnicodeDecodeError:
                 text = None
-            rec = {"seq": self._seq, "t": time.monotonic(), "conn": conn, "method": method,
-                   "path": path, "headers": dict(headers.items()), "body": text,
-                   "body_b64": base64.b64encode(body).decode("ascii"), "status": status}
+            rec = {"seq": self._seq, "t": time.monotonic() if t is None else t, "conn": conn,
+                   "method": method, "path": path, "headers": dict(headers.items()),
+                   "body": text, "body_b64": base64.b64encode(body).decode("ascii"),
+                   "status": status}
+            rec.update(extra)
             self.records.append(rec)
             if self._record_file:
                 self._record_file.write(json.dumps(rec) + "\n")
@@ -250,18 +254,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         srv = self.owner
-        body = b""
         if self.path == API + "/invocation/next":
-            status = self._next()
-            if status is None:
-                return
+            self._next()
         elif self.path == "/_control/stats":
-            status = 200
             self._send(200, json.dumps(srv.stats()).encode())
-            return
         else:
-            status = self._error(404, "NotFound", "no such path")
-        srv.record(self.conn_id, "GET", self.path, self.headers, body, status)
+            srv.record(self.conn_id, "GET", self.path, self.headers, b"", 404)
+            self._error(404, "NotFound", "no such path")
 
     def _next(self):
         srv = self.owner
@@ -285,8 +284,7 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(event["delay_ms"] / 1000.0)
         if event.get("next_status"):
             status = int(event["next_status"])
-            srv.record(self.conn_id, "GET", self.path, self.headers, b"", status)
-            srv.records[-1]["t"] = arrived
+            srv.record(self.conn_id, "GET", self.path, self.headers, b"", status, t=arrived)
             self._error(status, "ServiceException", "scripted failure (test server)")
             return None
         payload, ctype = encode_payload(event.get("payload", {}))
@@ -312,10 +310,8 @@ class _Handler(BaseHTTPRequestHandler):
             srv.served += 1
             if request_id is not None:
                 srv._pending[request_id] = event
-        status = 200
-        srv.record(self.conn_id, "GET", self.path, self.headers, b"", status)
-        srv.records[-1]["t"] = arrived
-        srv.records[-1]["request_id"] = request_id
+        srv.record(self.conn_id, "GET", self.path, self.headers, b"", 200, t=arrived,
+                   request_id=request_id)
         if event.get("drop"):
             self.send_response(200)
             for k, v in headers.items():
@@ -347,25 +343,29 @@ class _Handler(BaseHTTPRequestHandler):
             self._control(path, body)
             return
         if path == API + "/init/error":
-            status = self._send_status(202)
+            status = 202
         elif path.startswith(API + "/invocation/") and (
                 path.endswith("/response") or path.endswith("/error")):
             request_id = path[len(API + "/invocation/"):].rsplit("/", 1)[0]
             with srv._cond:
                 event = srv._pending.pop(request_id, None)
             if event is None:
-                status = self._error(400, "InvalidRequestID", "unknown or answered request id")
-            elif event.get("response_status"):
-                status = int(event["response_status"])
-                if status == 413:
-                    self._error(413, "RequestEntityTooLarge", "payload too large (scripted)")
-                else:
-                    self._error(status, "ScriptedFault", "scripted status (test server)")
+                status = 400
             else:
-                status = self._send_status(202)
+                status = int(event.get("response_status") or 202)
         else:
-            status = self._error(404, "NotFound", "no such path")
+            status = 404
         srv.record(self.conn_id, "POST", path, self.headers, body, status)
+        if status == 202:
+            self._send_status(202)
+        elif status == 400:
+            self._error(400, "InvalidRequestID", "unknown or answered request id")
+        elif status == 404:
+            self._error(404, "NotFound", "no such path")
+        elif status == 413:
+            self._error(413, "RequestEntityTooLarge", "payload too large (scripted)")
+        else:
+            self._error(status, "ScriptedFault", "scripted status (test server)")
 
     def _send_status(self, status):
         self._send(status, b'{"status":"OK"}')
