@@ -243,7 +243,7 @@ static cJSON *gen_case(int index)
 
     gen_alnum(buf, 16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
     char akid[32];
-    snprintf(akid, sizeof(akid), "%s%s", chance(50) ? "AKIA" : "ASIA", buf);
+    snprintf(akid, sizeof(akid), "%s%.16s", chance(50) ? "AKIA" : "ASIA", buf);
     cJSON_AddStringToObject(c, "access_key_id", akid);
     gen_alnum(buf, 40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
     cJSON_AddStringToObject(c, "secret_access_key", buf);
