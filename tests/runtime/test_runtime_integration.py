@@ -386,6 +386,34 @@ class RuntimeApiServerCli(unittest.TestCase):
             self.assertEqual(recs[1]["body"], "ok")
             self.assertEqual({r["conn"] for r in recs}, {1})
 
+    def test_cli_events_file_then_stdin_with_echo(self):
+        import tempfile
+        server = os.path.join(HERE, "..", "peers", "runtime_api_server.py")
+        with tempfile.TemporaryDirectory() as tmp:
+            events = os.path.join(tmp, "events.jsonl")
+            record = os.path.join(tmp, "record.jsonl")
+            with open(events, "w") as f:
+                f.write('# a comment\n{"payload": [1, 2]}\n\n')
+            proc = subprocess.Popen([sys.executable, server, "--events", events, "--stdin",
+                                     "--record", record, "--on-empty", "500"],
+                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            try:
+                port = int(proc.stdout.readline().decode().split()[1])
+                proc.stdin.write(b'{"payload": {"raw": "from stdin"}}\n')
+                proc.stdin.close()  # EOF closes the queue: then /next answers 500
+                env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_LAMBDA_")}
+                env["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:%d" % port
+                fn = subprocess.run([ECHO], env=env, capture_output=True, timeout=RUN_TIMEOUT)
+                self.assertEqual(fn.returncode, 1)
+            finally:
+                proc.terminate()
+                self.assertEqual(proc.wait(timeout=10), 0)  # SIGTERM: a clean shutdown
+                proc.stdout.close()
+            recs = [json.loads(ln) for ln in open(record)]
+            self.assertEqual([r["body"] for r in recs if r["method"] == "POST"],
+                             ["[1,2]", "from stdin"])
+            self.assertEqual(recs[-1]["status"], 500)
+
 
 if __name__ == "__main__":
     unittest.main()
