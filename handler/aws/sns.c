@@ -16,25 +16,31 @@
 int sw_sns_form_encode(struct sw_buf *out, const char *s, size_t len)
 {
     static const char hex[] = "0123456789ABCDEF";
+    char chunk[1024]; /* encoded in chunks: one bounded append per 1 KiB, not per byte */
+    size_t n = 0;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
-        int rc;
+        if (n > sizeof(chunk) - 3) {
+            int rc = sw_buf_append(out, chunk, n);
+            if (rc)
+                return rc;
+            n = 0;
+        }
         if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
             c == '-' || c == '_' || c == '.' || c == '~') {
-            rc = sw_buf_append_char(out, (char)c);
+            chunk[n++] = (char)c;
         } else if (c == ' ') {
             /* '+' (form encoding): AWS decodes it as a space, and moto_server, which
              * re-encodes the parsed form with quote_plus to check the signature, only
              * verifies bodies written this way (every Publish failed with %20). */
-            rc = sw_buf_append_char(out, '+');
+            chunk[n++] = '+';
         } else {
-            char esc[3] = {'%', hex[c >> 4], hex[c & 0xf]};
-            rc = sw_buf_append(out, esc, 3);
+            chunk[n++] = '%';
+            chunk[n++] = hex[c >> 4];
+            chunk[n++] = hex[c & 0xf];
         }
-        if (rc)
-            return rc;
     }
-    return 0;
+    return n ? sw_buf_append(out, chunk, n) : 0;
 }
 
 static int pair(struct sw_buf *out, const char *key, const char *value, size_t len)

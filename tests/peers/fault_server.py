@@ -7,6 +7,7 @@ stdin, one per line, answering each with one JSON line:
     {"cmd":"script","responses":[R, ...]}  queue answers, served in order -> {"ok":true}
     {"cmd":"requests"}   the requests received so far (method, path, headers, body)
                          and clears them                             -> {"requests":[...]}
+    {"cmd":"reset"}      drop unserved answers and recorded requests     -> {"ok":true}
     {"cmd":"stop"} or end of input                                   -> exits
 
 R is an object: {"status":429, "headers":{"x-amzn-ErrorType":"..."}, "body":"..."}
@@ -44,6 +45,7 @@ STATE = State()
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are separate writes
 
     def setup(self):
         super().setup()
@@ -121,6 +123,10 @@ def main():
         if what == "script":
             with STATE.lock:
                 STATE.responses.extend(cmd.get("responses", []))
+            print(json.dumps({"ok": True}), flush=True)
+        elif what == "reset":
+            with STATE.lock:
+                STATE.responses, STATE.requests = [], []
             print(json.dumps({"ok": True}), flush=True)
         elif what == "requests":
             with STATE.lock:

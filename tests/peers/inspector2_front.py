@@ -83,6 +83,7 @@ class Inspector2Front:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body are separate writes
 
             def log_message(self, fmt, *args):
                 pass

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The AWS client benchmark (README "AWS client: HTTP, retries, protocols"):
+#
+#   1. sign+serialize CPU per request (target <= 20 us): bench/bench_aws.c builds the body and
+#      the SigV4 signature of an SNS Publish (2 KiB finding notification, 5 attributes) and of an
+#      Inspector2 BatchGetAccountStatus, N times, median of 9 runs (CPU time, so a busy machine
+#      inflates it less than wall time), plus the callgrind instruction count of one request;
+#   2. SNS Publish round trip to moto_server (tests/peers/moto_peer.py, IAM auth on, temporary
+#      credentials) through the real client: one kept-alive connection vs a new connection per
+#      call, median and p90 of CALLS calls each, two alternating runs of each. moto closes every
+#      connection itself, so the client talks to a keep-alive HTTP/1.1 front
+#      (tests/peers/inspector2_front.py) that forwards to it. Loopback and plain HTTP: a new
+#      connection here costs a TCP handshake only; against AWS it also costs a TLS handshake.
+#
+# Release build in build-bench/aws. Env: N (20000), CALLS (200), CALLGRIND (1).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=lib/deps.sh
+. scripts/lib/deps.sh
+sw_install_deps
+sw_check_python_peers
+
+N=${N:-20000}
+CALLS=${CALLS:-200}
+CALLGRIND=${CALLGRIND:-1}
+out=build-bench/aws
+say() { printf '==> %s\n' "$*" >&2; }
+
+say "building bench_aws (Release)"
+cmake -S . -B "$out" -DCMAKE_BUILD_TYPE=Release -DSW_BUILD_TESTS=OFF -DSW_WERROR=ON >/dev/null
+cmake --build "$out" --target bench_aws -j"$(nproc)" >/dev/null
+bench=$out/bench/bench_aws
+
+say "sign+serialize ($N requests x 9 runs)"
+"$bench" sign "$N"
+if [ "$CALLGRIND" = 1 ] && command -v valgrind >/dev/null; then
+    # (Ir(2001 requests) - Ir(1 request)) / 2000: the per-request instruction count
+    ir() {
+        valgrind --tool=callgrind --callgrind-out-file="$out/cg.$1.out" "$bench" sign "$1" \
+            >/dev/null 2>&1
+        callgrind_annotate "$out/cg.$1.out" 2>/dev/null |
+            awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}'
+    }
+    a=$(ir 1)
+    b=$(ir 201)
+    # each run signs 9 x N x (Publish + BatchGetAccountStatus)
+    echo "callgrind: $(( (b - a) / (200 * 9 * 2) )) instructions per request (mean of Publish and BatchGetAccountStatus)"
+fi
+
+say "SNS Publish round trips ($CALLS per run) to moto_server behind a keep-alive front"
+# moto_server (werkzeug) closes every connection, so the client talks to
+# tests/peers/inspector2_front.py, an HTTP/1.1 keep-alive front that forwards to moto: the
+# two modes differ only in the client's connection to the front.
+python3 - "$bench" "$CALLS" <<'PY'
+import subprocess, sys
+sys.path.insert(0, "tests/peers")
+from moto_peer import MotoPeer
+from inspector2_front import Inspector2Front
+
+bench, calls = sys.argv[1], sys.argv[2]
+with MotoPeer() as moto:
+    topic, _ = moto.create_topic_with_queue("bench")
+    creds = moto.role_credentials("bench", "tests/aws/data/integration-policy.json",
+                                  topic_arn=topic)
+    front = Inspector2Front(moto.endpoint_url).start()
+    try:
+        env = moto.env(creds)
+        env["AWS_ENDPOINT_URL_SNS"] = front.endpoint_url
+        for mode in ("reuse", "fresh", "reuse", "fresh"):
+            subprocess.run([bench, "publish", calls, mode, topic], env=env, check=True)
+    finally:
+        front.stop()
+PY
