@@ -273,6 +273,9 @@ static int from_environment(struct sw_creds_provider *p, struct sw_error *err)
         token = sw_env_get_nonempty(env, ENV_TOKEN_LEGACY);
     }
     struct creds_slot *s = &p->current;
+    if (s->set && strcmp(s->access_key_id, key) == 0 && strcmp(s->secret, secret) == 0 &&
+        strcmp(s->token, token ? token : "") == 0)
+        return 1; /* unchanged since the last call: nothing to copy */
     slot_wipe(s);
     if (!copy_secret(s->access_key_id, sizeof(s->access_key_id), key) || has_ctl(key))
         return sw_error_set(err, SW_ECREDS, "%s is longer than %d bytes or has control characters",

@@ -689,7 +689,11 @@ int sw_sigv4_sign_traced(const struct sw_sigv4_request *req,
         goto out_free;
     }
 
-    bool has_token = creds && creds->session_token && creds->session_token[0];
+    if (!req || !creds || !cfg) {
+        rc = sw_error_set(err, SW_EINVAL, "sigv4: request, credentials and config are required");
+        goto out_free;
+    }
+    bool has_token = creds->session_token && creds->session_token[0];
     rc = check_inputs(req, creds, cfg, has_token, err);
     if (rc)
         goto out_free;
