@@ -112,7 +112,7 @@ static const cJSON *get_arr(const cJSON *o, const char *key)
 /* The raw string (borrowed from the tree), or NULL when absent, not a string, or empty. */
 static const char *raw_str(const cJSON *v)
 {
-    if (!cJSON_IsString(v) || !v->valuestring || !v->valuestring[0])
+    if (!v || !cJSON_IsString(v) || !v->valuestring || !v->valuestring[0])
         return NULL;
     return v->valuestring;
 }
