@@ -3,7 +3,8 @@
 # Runtime API, compared with a raw-socket floor client doing the same GET/POST loop.
 #
 #   - start-up: exec -> first GET /next, median of RUNS cold starts (bench/rt_bench.c
-#     spawns the function and timestamps both ends on CLOCK_MONOTONIC);
+#     spawns the function and timestamps both ends on CLOCK_MONOTONIC), and the median
+#     CPU (user+sys) of those processes, which load on the machine disturbs less;
 #   - CPU per invocation: user+sys of the function process (wait4) / N invocations of a
 #     4 KB payload, median of REPEAT runs; peak RSS (ru_maxrss) of the same runs;
 #   - user-space instructions per invocation (callgrind, (Ir(3000)-Ir(1000))/2000), which
@@ -74,7 +75,7 @@ callgrind_ir() { # callgrind_ir BINARY -> instructions per invocation
     echo $(((total[3000] - total[1000]) / 2000))
 }
 
-declare -A start start_min start_p90 cpu rss ir
+declare -A start start_min start_p90 start_cpu cpu rss ir
 for entry in "${binaries[@]}"; do
     name=${entry%%:*}
     bin=${entry#*:}
@@ -83,6 +84,7 @@ for entry in "${binaries[@]}"; do
     start[$name]=$(field median "$line")
     start_min[$name]=$(field min "$line")
     start_p90[$name]=$(field p90 "$line")
+    start_cpu[$name]=$(field cpu_ms_median "$line")
     cpus=()
     rsss=()
     for ((i = 1; i <= REPEAT; i++)); do
@@ -106,11 +108,12 @@ done
 
 echo
 echo "Runtime benchmark ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg))"
-printf '%-14s %26s %18s %14s %18s\n' build "exec->/next ms med (min-p90)" "CPU us/invocation" "peak RSS MiB" \
-    "user instr/invoc."
+printf '%-14s %26s %14s %18s %13s %18s\n' build "exec->/next ms med (min-p90)" "start CPU ms" \
+    "CPU us/invocation" "peak RSS MiB" "user instr/invoc."
 for entry in "${binaries[@]}"; do
     name=${entry%%:*}
-    printf '%-14s %26s %18s %14s %18s\n' "$name" "${start[$name]} (${start_min[$name]}-${start_p90[$name]})" "${cpu[$name]}" \
+    printf '%-14s %26s %14s %18s %13s %18s\n' "$name" \
+        "${start[$name]} (${start_min[$name]}-${start_p90[$name]})" "${start_cpu[$name]}" "${cpu[$name]}" \
         "$(awk -v k="${rss[$name]}" 'BEGIN {printf "%.1f", k / 1024}')" "${ir[$name]}"
 done
 echo
