@@ -35,7 +35,7 @@
 #define TRACE_ENV "_X_AMZN_TRACE_ID"
 #define TRACE_ENV_PREFIX TRACE_ENV "="
 
-/* A growable byte buffer with a ceiling, always NUL-terminated once allocated. */
+/* A growable byte buffer, NUL-terminated once allocated; callers check their LR_*_MAX first. */
 struct bytes {
     char *data;
     size_t len;
