@@ -17,7 +17,7 @@ sw_check_python_peers
 build_dir=${BUILD_DIR:-build}
 cmake -S . -B "$build_dir" -DSW_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build_dir" --target bench_function bootstrap -j"$(nproc)" >/dev/null
-echo "==> pipeline without network ($build_dir/bench_function)"
-"$build_dir/bench_function" "$(cd .. && pwd)/shared"
+echo "==> pipeline without network ($build_dir/bench/bench_function)"
+"$build_dir/bench/bench_function" "$(cd .. && pwd)/shared"
 echo "==> whole invocations against moto_server (${SW_BENCH_INVOCATIONS:-200} findings)"
 SW_BUILD_DIR=$(cd "$build_dir" && pwd) python3 scripts/lib/bench_invoke.py "${SW_BENCH_INVOCATIONS:-200}"
