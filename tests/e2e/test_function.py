@@ -136,6 +136,29 @@ class DriftCheck(WorldTestCase):
             self.assertFalse(inv.body.get("notified", False))
         self.assertEqual(w.notifications(), [])
 
+    def test_compliance_and_scan_change_signals_trigger_the_check(self):
+        w = self.world
+        sechub = harness.load_event("synthesized/securityhub-findings-imported-Inspector.2.json")
+        config = harness.load_event("config-rules-compliance-change.real-capture.json")
+        rule = "securityhub-inspector-ecr-scan-enabled-1a2b3c"
+        config.update(account=w.account, region=harness.REGION)
+        config["detail"].update(awsAccountId=w.account, awsRegion=harness.REGION,
+                                configRuleName=rule)
+        config["detail"]["newEvaluationResult"]["complianceType"] = "NON_COMPLIANT"
+        change = harness.load_event("ecr-scan-resource-change.ecr-docs.json")
+        for event, hint in ((sechub, "Inspector.2"), (config, rule),
+                            (change, "SCAN_FREQUENCY_CHANGE")):
+            with self.subTest(kind=event["detail-type"]):
+                w.good_state()
+                w.inspector2.disable(accountIds=[w.account], resourceTypes=["ECR"])
+                inv = self.run_ok([event]).invocations[0]
+                self.assertTrue(inv.ok, inv)
+                self.assertEqual(apis(inv.body), ["inspector2:Enable"])
+                self.assertEqual(w.inspector_ecr_status(), "ENABLED")
+                notes = w.notifications()
+                self.assertEqual(len(notes), 1, notes)
+                self.assertIn(hint, notes[0].message)
+
     def test_dry_run_notifies_what_it_would_restore_and_writes_nothing(self):
         w = self.world
         w.break_state()
@@ -217,6 +240,29 @@ class Findings(WorldTestCase):
         notes = w.notifications()
         self.assertEqual(len(notes), 1)
         self.assertEqual(notes[0].attributes["severity"], "LOW")
+
+    def test_scan_coverage_and_basic_scan_notifications(self):
+        w = self.world
+        scan = harness.load_event("inspector2-scan-ecr.inspector-docs-2023.json")
+        scan["account"] = w.account
+        quiet = json.loads(json.dumps(scan))  # the sample: every count is 0
+        scan["detail"]["finding-severity-counts"] = {"CRITICAL": 2, "HIGH": 1, "MEDIUM": 4,
+                                                     "TOTAL": 7}
+        coverage = harness.load_event("synthesized/inspector2-coverage-ecr-image.json")
+        basic = harness.load_event("ecr-image-scan-basic.ecr-docs.json")
+        run = self.run_ok([scan, quiet, coverage, basic])
+        self.assertTrue(all(inv.ok for inv in run.invocations), run.invocations)
+        self.assertEqual([inv.body["notified"] for inv in run.invocations],
+                         [True, False, True, True])
+        by_kind = {}
+        for n in w.notifications():
+            by_kind.setdefault(n.attributes["event_kind"], []).append(n)
+        self.assertEqual(len(by_kind.get("scan", [])), 1, by_kind)
+        self.assertEqual(len(by_kind.get("coverage", [])), 1, by_kind)
+        self.assertIn("basic-scan", by_kind)
+        self.assertEqual(by_kind["scan"][0].attributes["severity"], "CRITICAL")
+        self.assertIn("ubuntu22", by_kind["scan"][0].message)
+        self.assertIn("SCAN_ELIGIBILITY_EXPIRED", by_kind["coverage"][0].message)
 
     def test_bad_payloads_are_InvalidEvent_and_the_next_event_is_served(self):
         w = self.world
