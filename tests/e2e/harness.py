@@ -11,6 +11,7 @@ The tests then read back the AWS state with boto3 and the notifications from the
 queue, so they check what a subscriber would really receive.
 """
 
+import fnmatch
 import json
 import os
 import subprocess
@@ -29,6 +30,7 @@ REGION = "us-east-1"
 FUNCTION_NAME = "scanwarden"
 
 sys.path.insert(0, PEERS_DIR)
+from inspector2_front import Inspector2Front  # noqa: E402  (tests/peers, the AWS client's)
 from moto_peer import MotoPeer  # noqa: E402  (tests/peers, the AWS client's)
 from runtime_api_server import RuntimeApiServer  # noqa: E402  (tests/peers, the runtime's)
 
@@ -48,6 +50,7 @@ def load_event(name):
         return json.load(f)
 
 
+RESCAN_ACTIONS = ("inspector2:GetConfiguration", "inspector2:UpdateConfiguration")
 SPEC_VARIABLES = ("MIN_SEVERITY", "REMEDIATION_MODE", "SCAN_FREQUENCY", "REPOSITORY_FILTERS",
                   "ECR_RESCAN_DURATION")
 
@@ -59,6 +62,17 @@ def function_policy(topic_arn, account, env=None):
     spec_env = {k: v for k, v in (env or {}).items() if k in SPEC_VARIABLES and v}
     return template_policy.function_policy(topic_arn, account=account, region=REGION,
                                            env=spec_env)
+
+
+def allowed_actions(policy, candidates):
+    """The candidate actions that policy's Allow statements grant (wildcards honoured)."""
+    granted = []
+    for s in policy["Statement"]:
+        if s.get("Effect") != "Allow":
+            continue
+        acts = s["Action"] if isinstance(s["Action"], list) else [s["Action"]]
+        granted += [c for c in candidates if any(fnmatch.fnmatchcase(c, a) for a in acts)]
+    return sorted(set(granted))
 
 
 def without_actions(policy, actions):
@@ -124,6 +138,7 @@ class World:
 
     def __init__(self):
         self.moto = MotoPeer(region=REGION).start()
+        self.front = None
         try:
             self.account = self.moto.account_id
             self.endpoint = self.moto.endpoint_url
@@ -139,7 +154,17 @@ class World:
             raise
 
     def stop(self):
+        if self.front is not None:
+            self.front.stop()
         self.moto.stop()
+
+    def inspector2_front(self):
+        """Inspector2 GetConfiguration/UpdateConfiguration, which moto lacks, served by
+        tests/peers/inspector2_front.py in front of moto (signature and permissions checked
+        there too). Point the function at it with AWS_ENDPOINT_URL_INSPECTOR2."""
+        if self.front is None:
+            self.front = Inspector2Front(upstream=self.endpoint, region=REGION).start()
+        return self.front
 
     # -- the function --------------------------------------------------------------------
 
@@ -148,7 +173,10 @@ class World:
         key = json.dumps(policy, sort_keys=True)
         if key not in self._roles:
             name = "scanwarden-function-%d" % len(self._roles)
-            self._roles[key] = self.moto.role_credentials(name, policy)
+            creds = self.moto.role_credentials(name, policy)
+            if self.front is not None:  # the front checks the same permissions
+                self.front.allow(creds, allowed_actions(policy, RESCAN_ACTIONS))
+            self._roles[key] = creds
         return self._roles[key]
 
     def function_env(self, creds=None, **overrides):

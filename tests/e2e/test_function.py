@@ -207,6 +207,64 @@ class DriftCheck(WorldTestCase):
             self.assertIn("ecr:PutRegistryScanningConfiguration", n.message)
 
 
+class RescanDuration(WorldTestCase):
+    """SPEC §1.1.3: ECR_RESCAN_DURATION, read with GetConfiguration only when managed.
+    moto lacks the two operations: tests/peers/inspector2_front.py serves them."""
+
+    def setUp(self):
+        super().setUp()
+        self.front = self.world.inspector2_front()
+        self.world.good_state()
+
+    def env(self, **kw):
+        return self.world.function_env(AWS_ENDPOINT_URL_INSPECTOR2=self.front.endpoint_url, **kw)
+
+    def rescan(self):
+        return self.front.configuration["ecrConfiguration"]["rescanDurationState"][
+            "rescanDuration"]
+
+    def test_rescan_duration_is_restored_once(self):
+        before = self.rescan()
+        self.assertNotEqual(before, "DAYS_30")
+        run = self.run_ok([self.world.scheduled_event()] * 2,
+                          self.env(ECR_RESCAN_DURATION="days_30"))
+        first, second = run.invocations
+        self.assertTrue(first.ok, first)
+        self.assertEqual(first.body["drift"], ["rescan_duration"])
+        self.assertEqual(apis(first.body), ["inspector2:UpdateConfiguration"])
+        self.assertEqual(self.rescan(), "DAYS_30")
+        self.assertEqual(second.body.get("actions", []), [])
+        notes = self.world.notifications()
+        self.assertEqual(len(notes), 1, notes)
+        self.assertIn(before, notes[0].message)
+        self.assertIn("DAYS_30", notes[0].message)
+
+    def test_rescan_duration_not_managed_is_not_read(self):
+        self.front.calls.clear()
+        run = self.run_ok([self.world.scheduled_event()], self.env())
+        self.assertTrue(run.invocations[0].ok, run.invocations[0])
+        self.assertEqual([c for c in self.front.calls if c[0] == "GetConfiguration"], [])
+        self.assertEqual(self.world.notifications(), [])
+
+    def test_update_denied_is_RemediationFailed_naming_the_error(self):
+        w = self.world
+        self.front.configuration["ecrConfiguration"]["rescanDurationState"][
+            "rescanDuration"] = "LIFETIME"
+        managed = harness.function_policy(w.topic_arn, w.account, {"ECR_RESCAN_DURATION": "DAYS_14"})
+        self.assertIn("inspector2:UpdateConfiguration",
+                      harness.allowed_actions(managed, harness.RESCAN_ACTIONS))
+        policy = harness.without_actions(managed, ["inspector2:UpdateConfiguration"])
+        env = self.env(ECR_RESCAN_DURATION="DAYS_14", creds=w.creds_for_policy(policy))
+        inv = self.run_ok([w.scheduled_event()], env).invocations[0]
+        self.assertEqual(inv.error_type, "RemediationFailed", inv)
+        self.assertIn("AccessDenied", inv.body["errorMessage"])
+        self.assertEqual(self.rescan(), "LIFETIME")
+        notes = w.notifications()
+        self.assertEqual(len(notes), 1, notes)
+        self.assertIn("inspector2:UpdateConfiguration", notes[0].message)
+        self.assertIn("AccessDenied", notes[0].message)
+
+
 class Findings(WorldTestCase):
     """SPEC §1.3, §2.3, §2.4, §4: findings to notifications, bad payloads."""
 
