@@ -285,6 +285,8 @@ int sw_ecr_get_registry_scanning_configuration(struct sw_aws_client *c,
     int rc;
 
     memset(out, 0, sizeof(*out));
+    if (aerr)
+        sw_aws_error_clear(aerr);
     sw_buf_init(&body, BODY_MAX);
     sw_http_response_init(&resp);
     rc = sw_buf_append_str(&body, "{}");

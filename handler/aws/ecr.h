@@ -6,7 +6,8 @@
  * is accepted as AWS sends it, within bounds. The *_body and *_parse
  * functions are pure and public for tests.
  *
- * Calls return 0, SW_EAWS (aerr filled) or another SW_E*; err says what failed. */
+ * Calls return 0, SW_EAWS (aerr filled) or another SW_E*; err says what failed. aerr (may be
+ * NULL) is cleared first. */
 #ifndef SW_ECR_H
 #define SW_ECR_H
 

@@ -451,6 +451,8 @@ int sw_inspector2_batch_get_account_status(struct sw_aws_client *c, const char *
     int rc;
 
     memset(out, 0, sizeof(*out));
+    if (aerr)
+        sw_aws_error_clear(aerr);
     sw_buf_init(&body, BODY_MAX);
     sw_http_response_init(&resp);
     rc = sw_inspector2_batch_get_account_status_body(account_ids, n, &body, err);
@@ -475,6 +477,8 @@ int sw_inspector2_enable(struct sw_aws_client *c, const char *const *account_ids
     int rc;
 
     memset(out, 0, sizeof(*out));
+    if (aerr)
+        sw_aws_error_clear(aerr);
     sw_buf_init(&body, BODY_MAX);
     sw_http_response_init(&resp);
     rc = sw_inspector2_new_client_token(token, sizeof(token), err);
@@ -498,6 +502,8 @@ int sw_inspector2_get_configuration(struct sw_aws_client *c,
     int rc;
 
     memset(out, 0, sizeof(*out));
+    if (aerr)
+        sw_aws_error_clear(aerr);
     sw_buf_init(&body, BODY_MAX);
     sw_http_response_init(&resp);
     rc = sw_buf_append_str(&body, "{}");
@@ -519,6 +525,8 @@ int sw_inspector2_update_configuration(struct sw_aws_client *c, const char *resc
     struct sw_http_response resp;
     int rc;
 
+    if (aerr)
+        sw_aws_error_clear(aerr);
     sw_buf_init(&body, BODY_MAX);
     sw_http_response_init(&resp);
     rc = sw_inspector2_update_configuration_body(rescan_duration, &body, err);
@@ -539,6 +547,8 @@ int sw_inspector2_list_members(struct sw_aws_client *c, bool only_associated,
     int rc;
 
     memset(out, 0, sizeof(*out));
+    if (aerr)
+        sw_aws_error_clear(aerr);
     sw_buf_init(&body, BODY_MAX);
     sw_http_response_init(&resp);
     rc = sw_inspector2_list_members_body(only_associated, SW_INSPECTOR2_MEMBERS_PAGE_MAX,

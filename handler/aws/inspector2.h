@@ -8,6 +8,7 @@
  *
  * Every call: returns 0, or SW_EAWS with aerr filled (code/message/request id, kept verbatim
  * for notifications), or another SW_E* (transport, parse, limits); err says what failed.
+ * aerr (may be NULL) is cleared first, so it is all zero unless AWS answered with an error.
  * Result structs are caller-owned; free them with their *_free (safe on a zeroed struct). */
 #ifndef SW_INSPECTOR2_H
 #define SW_INSPECTOR2_H

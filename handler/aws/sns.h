@@ -24,7 +24,8 @@
  * is then a JSON object of per-protocol messages). On success message_id (cap
  * SW_SNS_MESSAGE_ID_MAX) holds the MessageId. SW_EINVAL when the notification breaks SPEC §4
  * (empty message, subject not ASCII / over 99 characters / with line breaks, message over
- * 256 KiB or not UTF-8) or the topic ARN is empty/too long. */
+ * 256 KiB or not UTF-8) or the topic ARN is empty/too long. aerr (may be NULL) is cleared
+ * first; it is filled only with SW_EAWS (or SW_ETIMEOUT after an AWS error). */
 int sw_sns_publish(struct sw_aws_client *c, const char *topic_arn, const struct sw_notification *n,
                    bool message_structure_json, char message_id[SW_SNS_MESSAGE_ID_MAX],
                    struct sw_aws_error *aerr, struct sw_error *err);

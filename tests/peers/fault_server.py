@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """fault_server: a scripted HTTP/1.1 server for fault-injection tests of the AWS client.
 
-Binds 127.0.0.1 port 0, prints {"port": N} on stdout, then takes JSON commands on
-stdin, one per line, answering each with one JSON line:
+Binds 127.0.0.1 port 0, prints {"port": N} on stdout (with --tls also "cert": the PEM
+of a self-signed certificate for 127.0.0.1, generated with the openssl CLI into a
+temporary directory removed at exit), then takes JSON commands on stdin, one per
+line, answering each with one JSON line:
 
     {"cmd":"script","responses":[R, ...]}  queue answers, served in order -> {"ok":true}
     {"cmd":"requests"}   the requests received so far (method, path, headers, body)
@@ -11,7 +13,7 @@ stdin, one per line, answering each with one JSON line:
     {"cmd":"stop"} or end of input                                   -> exits
 
 R is an object: {"status":429, "headers":{"x-amzn-ErrorType":"..."}, "body":"..."}
-plus optionally "action": one of
+("body_size": N instead of "body" sends N bytes of 'x') plus optionally "action": one of
     "reset"     close the connection (RST) without answering
     "slow"      wait "delay" seconds before answering (past the client's timeout)
     "truncate"  announce Content-Length len(body)+100, send body, close
@@ -21,9 +23,14 @@ carries "conn", the number of the TCP connection it arrived on.
 """
 
 import json
+import os
+import shutil
 import socket
+import ssl
+import subprocess
 import struct
 import sys
+import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -77,7 +84,10 @@ class Handler(BaseHTTPRequestHandler):
             return
         if action == "slow":
             time.sleep(min(float(r.get("delay", 5)), MAX_DELAY_S))
-        data = r.get("body", "").encode("utf-8")
+        if "body_size" in r:
+            data = b"x" * min(int(r["body_size"]), 64 * 1024 * 1024)
+        else:
+            data = r.get("body", "").encode("utf-8")
         self.send_response(int(r.get("status", 200)))
         for k, v in r.get("headers", {}).items():
             self.send_header(k, v)
@@ -103,11 +113,46 @@ class Handler(BaseHTTPRequestHandler):
     do_PUT = _serve_quietly
 
 
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], (ConnectionError, ssl.SSLError)):
+            super().handle_error(request, client_address)  # a client giving up is expected
+
+
+def self_signed(tmp):
+    cert, key = os.path.join(tmp, "cert.pem"), os.path.join(tmp, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", key, "-out", cert], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    return cert, key
+
+
 def main():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    tls = "--tls" in sys.argv[1:]
+    tmp = tempfile.mkdtemp(prefix="fault_server.") if tls else None
+    server = Server(("127.0.0.1", 0), Handler)
+    ready = {"port": server.server_address[1]}
+    if tls:
+        cert, key = self_signed(tmp)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(cert, key)
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
+        ready["cert"] = cert
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(json.dumps({"port": server.server_address[1]}), flush=True)
+    print(json.dumps(ready), flush=True)
+    try:
+        serve_commands()
+    finally:
+        server.shutdown()
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+def serve_commands():
     for line in sys.stdin:
         line = line.strip()
         if not line:
@@ -134,8 +179,6 @@ def main():
             print(json.dumps({"requests": reqs}), flush=True)
         else:
             print(json.dumps({"error": "unknown cmd"}), flush=True)
-    server.shutdown()
-    return 0
 
 
 if __name__ == "__main__":
