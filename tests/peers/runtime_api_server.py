@@ -233,8 +233,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _body(self):
         n = int(self.headers.get("Content-Length") or 0)
-        if n > MAX_BODY:
-            raise ValueError("body too large")
+        if n < 0 or n > MAX_BODY:
+            raise ValueError("bad Content-Length")
         return self.rfile.read(n) if n else b""
 
     def _send(self, status, body=b"", headers=None, ctype="application/json"):

@@ -386,6 +386,19 @@ class RuntimeApiServerCli(unittest.TestCase):
             self.assertEqual(recs[1]["body"], "ok")
             self.assertEqual({r["conn"] for r in recs}, {1})
 
+    def test_on_empty_hang_never_answers(self):
+        import http.client
+        import socket
+        with RuntimeApiServer(events=[{"payload": 1}], on_empty="hang") as srv:
+            conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=5)
+            conn.request("GET", API + "/invocation/next")
+            self.assertEqual(conn.getresponse().read(), b"1")
+            conn.sock.settimeout(0.3)
+            conn.request("GET", API + "/invocation/next")
+            with self.assertRaises(socket.timeout):
+                conn.getresponse()
+            conn.close()
+
     def test_cli_events_file_then_stdin_with_echo(self):
         import tempfile
         server = os.path.join(HERE, "..", "peers", "runtime_api_server.py")
