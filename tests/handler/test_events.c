@@ -12,6 +12,8 @@
 #include "handler/timeparse.h"
 
 #include <dirent.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -637,6 +639,69 @@ static void cvss_prefers_the_newest_version(void **state)
     sw_event_clear(&ev);
 }
 
+/* Each input placed at the very end of a readable page, followed by an inaccessible one
+ * (picohttpparser's test): a single byte read past len crashes. */
+static void parse_never_reads_past_len(void **state)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    assert_true(page >= 4096);
+    size_t span = 4 * (size_t)page;
+    char *mem =
+        mmap(NULL, span + (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    assert_true(mem != MAP_FAILED);
+    assert_int_equal(mprotect(mem + span, (size_t)page, PROT_NONE), 0);
+    static const char *const inputs[] = {
+        "{}",
+        "{\"a\":1}",
+        "[",
+        "{\"a\":\"unterminated",
+        "\"\\",
+        "nul",
+        "tru",
+        "-",
+        "{\"trigger\":\"schedule\"}",
+        "{\"a\":[1,2,{\"b\":null}]}   ",
+        "1e",
+        "{\"source\":\"aws.inspector2\",\"detail-type\":\"Inspector2 Finding\",\"detail\":{"
+        "\"firstObservedAt\":\"Dec 3, 2021, 6:02:30 PM\"}}",
+    };
+    for (size_t i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
+        size_t n = strlen(inputs[i]);
+        char *at = mem + span - n;
+        memcpy(at, inputs[i], n);
+        struct sw_event ev;
+        struct sw_error err;
+        (void)sw_event_parse(at, n, &ev, &err);
+        sw_event_clear(&ev);
+    }
+    /* Every shared sample too. */
+    static const char *const samples[] = {
+        "inspector2-finding-ecr.inspector-docs-2024.json",
+        "synthesized/cloudtrail-inspector2-Disable-ECR.json",
+        "synthesized/securityhub-findings-imported-Inspector.2.json",
+        "ecr-image-scan-basic.ecr-docs.json",
+    };
+    for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
+        size_t n;
+        char *buf = tu_read_shared(samples[i], &n);
+        assert_true(n <= span);
+        char *at = mem + span - n;
+        memcpy(at, buf, n);
+        struct sw_event ev;
+        struct sw_error err;
+        assert_int_equal(sw_event_parse(at, n, &ev, &err), 0);
+        sw_event_clear(&ev);
+        /* Every 97th truncation of it, also ending at the page boundary: invalid JSON. */
+        for (size_t k = 1; k < n; k += 97) {
+            memcpy(mem + span - k, buf, k);
+            assert_int_not_equal(sw_event_parse(mem + span - k, k, &ev, &err), 0);
+            sw_event_clear(&ev);
+        }
+        free(buf);
+    }
+    munmap(mem, span + (size_t)page);
+}
+
 /* ---- timestamps ---- */
 
 static int64_t t(const char *s)
@@ -735,6 +800,7 @@ int main(void)
         cmocka_unit_test(non_ascii_is_kept_verbatim),
         cmocka_unit_test(provider_agnostic_image_fields),
         cmocka_unit_test(cvss_prefers_the_newest_version),
+        cmocka_unit_test(parse_never_reads_past_len),
         cmocka_unit_test(timestamp_styles),
         cmocka_unit_test(timestamp_formatting),
         cmocka_unit_test(the_three_styles_in_an_event),
