@@ -100,6 +100,7 @@ class DriftCheck(WorldTestCase):
         self.assertIn(actor, notes[0].message)
         self.assertIn("203.0.113.99", notes[0].message)
         self.assertIn("Disable", notes[0].message)
+        self.assertIn(ev["detail"]["eventTime"], notes[0].message)
 
     def test_cloudtrail_put_registry_scanning_is_undone_and_names_the_actor(self):
         w = self.world
@@ -342,6 +343,10 @@ class Findings(WorldTestCase):
         for inv in run.invocations:
             self.assertTrue(inv.ok, inv)
             self.assertFalse(inv.body["handled"])
+            # One log line per unhandled event, stamped with its request id.
+            lines = [l for l in run.log.splitlines() if inv.request_id in l]
+            self.assertEqual(len(lines), 1, run.log)
+            self.assertIn("unhandled", lines[0])
         self.assertEqual(w.notifications(), [])
 
 
