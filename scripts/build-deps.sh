@@ -13,6 +13,10 @@
 #   SW_DEPS_WORK   where sources are unpacked and built (default: .deps/work)
 #   SW_DEPS_JOBS   parallel make jobs (default: nproc)
 #   CC             the C compiler (default: cc)
+#   SW_DEPS_SOURCES  a folder with source trees curl/, cjson/ and optionally
+#                  openssl/ (e.g. unpacked source packages copied from elsewhere):
+#                  build from those, fetch nothing. Without openssl/ the system's
+#                  static libssl.a/libcrypto.a are used.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 prefix=${1:-$root/.deps/prefix}
@@ -30,8 +34,9 @@ die() {
 }
 
 # The libcurl we want: HTTP/1.1 and HTTPS through OpenSSL, keep-alive,
-# TCP_NODELAY, the threaded resolver (glibc getaddrinfo, linked dynamically).
-# Everything else is off: other protocols, proxies, auth schemes, cookies,
+# TCP_NODELAY, the threaded resolver (glibc getaddrinfo, linked dynamically),
+# HTTP(S) proxies with Basic credentials (the AWS client honours HTTPS_PROXY).
+# Everything else is off: other protocols, Digest/NTLM/Negotiate auth, cookies,
 # HSTS, alt-svc, HTTP/2, IDN, PSL, compression. The only compiled-in CA path
 # is Amazon Linux 2023's bundle (the image the artifact runs on), never a
 # Debian one; callers that set CURLOPT_CAINFO (the AWS client does: SSL_CERT_FILE
@@ -41,7 +46,7 @@ CURL_CONFIGURE_FLAGS=(
     --enable-http --disable-ftp --disable-file --disable-ldap --disable-ldaps --disable-rtsp
     --disable-dict --disable-telnet --disable-tftp --disable-pop3 --disable-imap --disable-smb
     --disable-smtp --disable-gopher --disable-mqtt --disable-websockets
-    --disable-proxy --disable-http-auth --disable-crypto-auth --disable-ntlm --disable-ntlm-wb
+    --enable-proxy --enable-http-auth --disable-crypto-auth --disable-ntlm --disable-ntlm-wb
     --disable-tls-srp --disable-unix-sockets --disable-cookies --disable-alt-svc --disable-hsts
     --disable-doh --disable-mime --disable-dateparse --disable-netrc --disable-progress-meter
     --disable-dnsshuffle --disable-get-easy-options --disable-libcurl-option --disable-manual
@@ -59,7 +64,10 @@ DEPS_CFLAGS="-O2 -g0 -fPIC -ffunction-sections -fdata-sections"
 
 # ---------------------------------------------------------------- packaging
 pkg_tool=none
-if command -v apt-get >/dev/null 2>&1; then
+if [ -n "${SW_DEPS_SOURCES:-}" ]; then
+    pkg_tool=sources
+    SW_DEPS_SOURCES=$(cd "$SW_DEPS_SOURCES" && pwd)
+elif command -v apt-get >/dev/null 2>&1; then
     pkg_tool=apt
 elif command -v dnf >/dev/null 2>&1; then
     pkg_tool=dnf
@@ -166,6 +174,23 @@ dnf)
     curl_ver=$(dnf_source_version curl)
     cjson_ver=$(dnf_source_version cjson)
     ssl_ver=$(dnf_source_version openssl)
+    [ -n "$cjson_ver" ] || die "no cjson source package in the configured repositories: unpack \
+cJSON's source (cJSON.c, cJSON.h) into DIR/cjson, curl's into DIR/curl, OpenSSL's into \
+DIR/openssl, and rerun with SW_DEPS_SOURCES=DIR"
+    ;;
+sources)
+    for d in curl cjson; do
+        [ -d "$SW_DEPS_SOURCES/$d" ] || die "SW_DEPS_SOURCES=$SW_DEPS_SOURCES has no $d/ source tree"
+    done
+    curl_ver=$(sed -n 's/^#define LIBCURL_VERSION "\([^"]*\)".*/\1/p' \
+        "$SW_DEPS_SOURCES/curl/include/curl/curlver.h" 2>/dev/null)
+    cjson_ver=$(sed -n 's/^#define CJSON_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\).*/\2/p' \
+        "$SW_DEPS_SOURCES/cjson/cJSON.h" 2>/dev/null | paste -sd.)
+    if [ -f "$SW_DEPS_SOURCES/openssl/VERSION.dat" ]; then
+        ssl_ver=source-$(sed -n 's/^\(MAJOR\|MINOR\|PATCH\)=//p' "$SW_DEPS_SOURCES/openssl/VERSION.dat" | paste -sd.)
+    else
+        ssl_ver=$(pkg-config --modversion openssl 2>/dev/null || true)
+    fi
     ;;
 *)
     die "neither apt-get nor dnf found: fetch curl, cJSON and OpenSSL sources by hand (README)"
@@ -210,6 +235,10 @@ dnf)
     curl_src=$work/src/curl
     cjson_src=$work/src/cjson
     ;;
+sources)
+    curl_src=$SW_DEPS_SOURCES/curl
+    cjson_src=$SW_DEPS_SOURCES/cjson
+    ;;
 esac
 [ -f "$curl_src/configure" ] || die "no curl source tree in $work/src"
 [ -f "$cjson_src/cJSON.c" ] || die "no cJSON source in $work/src"
@@ -220,24 +249,33 @@ esac
 # 2023 has no openssl-static), build one from the source package.
 ssl_a=$("$cc" -print-file-name=libssl.a)
 crypto_a=$("$cc" -print-file-name=libcrypto.a)
-if [ "$pkg_tool" = apt ] && [ -f "$ssl_a" ] && [ -f "$crypto_a" ]; then
+ssl_src=$work/src/openssl
+[ "$pkg_tool" = sources ] && ssl_src=$SW_DEPS_SOURCES/openssl
+if [ "$pkg_tool" != dnf ] && [ ! -d "$ssl_src" ] && [ -f "$ssl_a" ] && [ -f "$crypto_a" ]; then
     ln -s "$(readlink -f "$ssl_a")" "$prefix/lib/libssl.a"
     ln -s "$(readlink -f "$crypto_a")" "$prefix/lib/libcrypto.a"
     ssl_incdir=$(pkg-config --variable=includedir openssl 2>/dev/null || echo /usr/include)
     ssl_modver=$(pkg-config --modversion openssl 2>/dev/null || echo "$ssl_ver")
 else
-    say "building OpenSSL from source (no static libcrypto.a on this system)"
-    [ "$pkg_tool" = dnf ] && dnf_fetch_source openssl
-    ssl_src=$work/src/openssl
+    say "building OpenSSL from $ssl_src (static, no engines, no legacy provider)"
+    if [ "$pkg_tool" = dnf ]; then
+        dnf_fetch_source openssl
+    fi
     [ -f "$ssl_src/Configure" ] || die "no OpenSSL source in $ssl_src"
-    (cd "$ssl_src" && ./Configure --prefix="$prefix" --libdir=lib --openssldir=/etc/pki/tls \
-        no-shared no-tests no-docs no-engine no-dso no-module no-legacy no-comp no-ssl3 \
-        no-apps no-ui-console no-afalgeng no-capieng no-dtls "$DEPS_CFLAGS" >/dev/null &&
-        make -s -j"$jobs" build_libs >/dev/null && make -s install_dev >/dev/null) ||
-        die "OpenSSL build failed"
+    # Built out of tree; OPENSSLDIR is Amazon Linux's (/etc/pki/tls), though
+    # libcurl never loads openssl.cnf (--disable-openssl-auto-load-config).
+    ssl_build=$work/build/openssl
+    rm -rf "$ssl_build"
+    mkdir -p "$ssl_build"
+    # shellcheck disable=SC2086
+    (cd "$ssl_build" && "$ssl_src/Configure" --prefix="$prefix" --libdir=lib --openssldir=/etc/pki/tls \
+        no-shared no-tests no-engine no-dso no-module no-legacy no-comp no-ssl3 no-ui-console \
+        no-afalgeng no-capieng no-dtls $DEPS_CFLAGS >configure.out 2>&1 &&
+        make -j"$jobs" build_libs >make.out 2>&1 && make install_dev >install.out 2>&1) ||
+        die "OpenSSL build failed (logs in $ssl_build)"
     rm -f "$prefix"/lib/pkgconfig/{openssl,libssl,libcrypto}.pc
     ssl_incdir=$prefix/include
-    ssl_modver=$ssl_ver
+    ssl_modver=${ssl_ver#source-}
 fi
 
 cat >"$prefix/lib/pkgconfig/libcrypto.pc" <<EOF

@@ -333,6 +333,7 @@ def test_chroot(args, work):
     check(info.get("cainfo") == AL2023_CA_BUNDLE and info.get("capath") is None,
           "lean libcurl's compiled-in CA: %s / %s" % (info.get("cainfo"), info.get("capath")))
     check(info["ssl"].startswith("OpenSSL/"), "TLS backend: %s" % info["ssl"])
+    check(info.get("proxy") is True, "lean libcurl lacks proxy support (the AWS client honours HTTPS_PROXY)")
     with TlsServer(key, cert, "pong") as tls:
         url = "https://127.0.0.1:%d/" % tls.port
         r = run(chroot_cmd(root, "/tls_probe", "get", url), env={}, timeout=30)

@@ -3,7 +3,8 @@
  * the artifact test's chroot, what the lean libcurl is built with and that an
  * HTTPS request verifies its peer against the CA bundle at curl's compiled-in
  * default path, with no CA option set by the program.
- *   tls_probe info      -> one JSON line: version, ssl, protocols, features, cainfo, capath
+ *   tls_probe info      -> one JSON line: version, ssl, protocols, features, cainfo, capath,
+ *                          proxy (whether CURLOPT_PROXY is built in: HTTPS_PROXY support)
  *   tls_probe get URL   -> GETs URL, parses the JSON body {"message": "..."} and prints
  *                          "ok <message> <sha256 of the body>"; exit 1 on any failure */
 #include <stdio.h>
@@ -82,6 +83,10 @@ static int print_info(void)
         else
             cJSON_AddNullToObject(o, "capath");
     }
+    CURL *h = curl_easy_init();
+    cJSON_AddBoolToObject(
+        o, "proxy", h && curl_easy_setopt(h, CURLOPT_PROXY, "http://127.0.0.1:9") == CURLE_OK);
+    curl_easy_cleanup(h);
     char *text = cJSON_PrintUnformatted(o);
     if (!text)
         goto out_free;
