@@ -12,7 +12,8 @@
 #
 # Builds: the default build (Debian's shared libcurl) and the lean static one
 # (scripts/build-deps.sh into SW_DEPS_PREFIX, default .deps/prefix; cached).
-# Env: RUNS (30), N (20000), REPEAT (3), CALLGRIND (1), BENCH_LEAN (1), SW_DEPS_PREFIX.
+# Env: RUNS (30), N (20000), REPEAT (3), CALLGRIND (1), BENCH_LEAN (1), SW_DEPS_PREFIX,
+# BENCH_EXTRA (more name:binary pairs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -50,6 +51,12 @@ if [ "${BENCH_LEAN:-1}" = 1 ]; then
 else
     say "BENCH_LEAN=0: the lean build is not measured"
 fi
+
+# BENCH_EXTRA="name:/path/to/binary ...": more builds of the same function to measure
+# alike (scripts/bench-artifact.sh passes the packaged deployment artifact).
+for extra in ${BENCH_EXTRA:-}; do
+    binaries+=("$extra")
+done
 
 say "building the benchmark server and the raw-socket floor client"
 cc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -o "$out/rt_bench" bench/rt_bench.c

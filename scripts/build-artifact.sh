@@ -32,6 +32,12 @@ else
     bash "$root/scripts/build-deps.sh" "$prefix"
 fi
 
+# `sam build` copies the source tree to a scratch folder: a build directory
+# configured for another source folder cannot be reused there, so start afresh.
+if [ -f "$build/CMakeCache.txt" ] &&
+    ! grep -qxF "CMAKE_HOME_DIRECTORY:INTERNAL=$root" "$build/CMakeCache.txt"; then
+    rm -rf "$build"
+fi
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DSW_BUILD_TESTS=OFF \
     -DSW_WERROR=ON -DSW_SANITIZE=OFF -DSW_DEPS_PREFIX="$prefix" >/dev/null
 cmake --build "$build" --target "$target" -j"$(nproc)"

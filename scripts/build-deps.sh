@@ -255,6 +255,7 @@ if [ "$pkg_tool" != dnf ] && [ ! -d "$ssl_src" ] && [ -f "$ssl_a" ] && [ -f "$cr
     ln -s "$(readlink -f "$ssl_a")" "$prefix/lib/libssl.a"
     ln -s "$(readlink -f "$crypto_a")" "$prefix/lib/libcrypto.a"
     ssl_incdir=$(pkg-config --variable=includedir openssl 2>/dev/null || echo /usr/include)
+    ssl_pc_incdir=$ssl_incdir
     ssl_modver=$(pkg-config --modversion openssl 2>/dev/null || echo "$ssl_ver")
 else
     say "building OpenSSL from $ssl_src (static, no engines, no legacy provider)"
@@ -275,13 +276,14 @@ else
         die "OpenSSL build failed (logs in $ssl_build)"
     rm -f "$prefix"/lib/pkgconfig/{openssl,libssl,libcrypto}.pc
     ssl_incdir=$prefix/include
+    ssl_pc_incdir='${prefix}/include'
     ssl_modver=${ssl_ver#source-}
 fi
 
 cat >"$prefix/lib/pkgconfig/libcrypto.pc" <<EOF
-prefix=$prefix
+prefix=\${pcfiledir}/../..
 libdir=\${prefix}/lib
-includedir=$ssl_incdir
+includedir=$ssl_pc_incdir
 
 Name: libcrypto
 Description: OpenSSL cryptography library (static, scanwarden lean build)
@@ -291,9 +293,9 @@ Libs.private: -ldl -pthread
 Cflags: -I\${includedir}
 EOF
 cat >"$prefix/lib/pkgconfig/libssl.pc" <<EOF
-prefix=$prefix
+prefix=\${pcfiledir}/../..
 libdir=\${prefix}/lib
-includedir=$ssl_incdir
+includedir=$ssl_pc_incdir
 
 Name: libssl
 Description: OpenSSL TLS library (static, scanwarden lean build)
@@ -304,7 +306,7 @@ Cflags: -I\${includedir}
 EOF
 
 cat >"$prefix/lib/pkgconfig/openssl.pc" <<EOF
-prefix=$prefix
+prefix=\${pcfiledir}/../..
 
 Name: OpenSSL
 Description: OpenSSL (static, scanwarden lean build)
@@ -323,7 +325,7 @@ cp "$cjson_src/cJSON.h" "$prefix/include/cjson/cJSON.h"
 cjson_modver=$(sed -n 's/^#define CJSON_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\).*/\2/p' \
     "$cjson_src/cJSON.h" | paste -sd.)
 cat >"$prefix/lib/pkgconfig/libcjson.pc" <<EOF
-prefix=$prefix
+prefix=\${pcfiledir}/../..
 libdir=\${prefix}/lib
 includedir=\${prefix}/include
 
@@ -360,7 +362,7 @@ mkdir -p "$curl_build"
 curl_modver=$(sed -n 's/^#define LIBCURL_VERSION "\([^"]*\)".*/\1/p' "$prefix/include/curl/curlver.h")
 rm -f "$prefix"/lib/libcurl.la
 cat >"$prefix/lib/pkgconfig/libcurl.pc" <<EOF
-prefix=$prefix
+prefix=\${pcfiledir}/../..
 libdir=\${prefix}/lib
 includedir=\${prefix}/include
 
