@@ -293,6 +293,37 @@ def serve_in_chroot(root, target):
     verify(responses)
 
 
+def remediate_in_chroot(root, work):
+    """The bootstrap in the chroot against moto_server (IAM auth on, the template's
+    policy; tests/e2e/harness.py): a scheduled drift check with ECR scanning switched
+    off restores it and publishes a notification."""
+    sys.path.insert(0, os.path.join(SOURCE, "tests", "e2e"))
+    try:
+        import harness
+    except ImportError as e:
+        raise Skip("tests/e2e/harness.py (moto world) is not available: %s" % e)
+    wrapper = os.path.join(work, "bootstrap-in-chroot.sh")
+    with open(wrapper, "w") as f:
+        f.write("#!/bin/sh\nexec %s %s /var/task/bootstrap\n" % (shutil.which("chroot"), root))
+    os.chmod(wrapper, 0o755)
+    harness.BOOTSTRAP = wrapper
+    world = harness.World()
+    try:
+        world.break_state()
+        check(world.inspector_ecr_status() != "ENABLED", "moto: could not switch ECR scanning off")
+        run = harness.run_function(world, [world.scheduled_event()])
+        check(run.init_error is None, "init error in the chroot: %s\n%s" % (run.init_error, run.log))
+        check(len(run.invocations) == 1 and run.invocations[0].ok,
+              "the drift check in the chroot answered %s\n%s" % (run.invocations, run.log))
+        check(world.inspector_ecr_status() == "ENABLED", "Inspector ECR scanning was not restored")
+        check(world.registry_config().get("scanType") == "ENHANCED", "the registry is not ENHANCED")
+        notes = world.notifications()
+        check(notes, "no notification was published:\n%s" % run.log)
+    finally:
+        world.stop()
+    print("chroot + moto: drift restored, %d notification(s): %s" % (len(notes), notes[0].subject))
+
+
 def test_chroot(args, work):
     if os.geteuid() != 0:
         raise Skip("the chroot test needs root (CI runs as root)")
@@ -310,6 +341,8 @@ def test_chroot(args, work):
           "unexpected files in the chroot: %s" % files)
 
     serve_in_chroot(root, args.target)
+    if args.target == "bootstrap":
+        remediate_in_chroot(root, work)
 
     # The same program linked to the system's shared libraries cannot start there:
     # the chroot really holds nothing else.
