@@ -7,8 +7,10 @@ The artifact must run on provided.al2023 with nothing from the image but glibc:
              system-linked build of the same program.
   chroot     in a chroot holding only the artifact (at /var/task), the glibc loader
              and libraries and a CA file, it serves invocations from the local
-             Runtime API server (outside the chroot, on loopback); the system-linked
-             build cannot even start there. A probe linked like the artifact shows
+             Runtime API server (outside the chroot, on loopback), and the bootstrap
+             restores switched-off ECR scanning in moto_server (IAM auth, the
+             template's policy) and notifies; the system-linked build cannot even
+             start there. A probe linked like the artifact shows
              the lean libcurl's protocols/features and verifies an HTTPS peer against
              the CA file at curl's compiled-in default path (Amazon Linux's).
   package    scripts/package.sh gives the same zip bytes twice, <= 3 MB, holding
