@@ -137,6 +137,34 @@ class DriftCheck(WorldTestCase):
             self.assertFalse(inv.body.get("notified", False))
         self.assertEqual(w.notifications(), [])
 
+    def test_constant_schedule_input_checks_the_account_of_the_function_arn(self):
+        w = self.world
+        w.break_state()
+        inv = self.run_ok([{"trigger": "schedule"}]).invocations[0]
+        self.assertTrue(inv.ok, inv)
+        self.assertIn("inspector2:Enable", apis(inv.body))
+        self.assertEqual(w.inspector_ecr_status(), "ENABLED")
+        notes = w.notifications()
+        self.assertEqual(len(notes), 1, notes)
+        self.assertEqual(notes[0].attributes["account_id"], w.account)
+
+    def test_a_users_other_rule_is_kept_when_the_registry_is_restored(self):
+        w = self.world
+        w.good_state()
+        theirs = {"scanFrequency": "SCAN_ON_PUSH",
+                  "repositoryFilters": [{"filter": "prod-*", "filterType": "WILDCARD"}]}
+        w.ecr.put_registry_scanning_configuration(scanType="BASIC", rules=[theirs])
+        inv = self.run_ok([w.scheduled_event()]).invocations[0]
+        self.assertTrue(inv.ok, inv)
+        cfg = w.registry_config()
+        self.assertEqual(cfg["scanType"], "ENHANCED")
+        self.assertEqual(len(cfg["rules"]), 2, cfg)
+        self.assertIn(theirs, cfg["rules"])
+        self.assertIn({"scanFrequency": "CONTINUOUS_SCAN",
+                       "repositoryFilters": [{"filter": "*", "filterType": "WILDCARD"}]},
+                      cfg["rules"])
+        self.assertEqual(len(w.notifications()), 1)
+
     def test_compliance_and_scan_change_signals_trigger_the_check(self):
         w = self.world
         sechub = harness.load_event("synthesized/securityhub-findings-imported-Inspector.2.json")
@@ -290,6 +318,24 @@ class Findings(WorldTestCase):
                      "ubuntu_latest", critical["detail"]["findingArn"]):
             self.assertIn(text, n.message)
         self.assertNotIn("null", n.message)
+
+    def test_subject_stays_ascii_and_short_whatever_the_event_holds(self):
+        w = self.world
+        ev = w.finding_event("HIGH", finding_id="long-1")
+        image = ev["detail"]["resources"][0]["details"]["awsEcrContainerImage"]
+        image["repositoryName"] = "team-\u00e9quipe/" + "tr\u00e8s-long-" * 12 + "service"
+        image["imageTags"] = ["v1.0\n\u2014release"]
+        ev["detail"]["title"] = "CVE-2024-6119 \u2013 \u00fcber \u201cquoted\u201d\nnext line"
+        inv = self.run_ok([ev]).invocations[0]
+        self.assertTrue(inv.ok, inv)
+        notes = w.notifications()
+        self.assertEqual(len(notes), 1, notes)
+        subject = notes[0].subject
+        self.assertLessEqual(len(subject), 99, subject)
+        self.assertTrue(subject.isascii(), subject)
+        self.assertNotIn("\n", subject)
+        self.assertTrue(subject.startswith("[HIGH] CVE-2024-6119"), subject)
+        self.assertIn("\u00fcber", notes[0].message)  # the message keeps UTF-8
 
     def test_min_severity_is_configurable(self):
         w = self.world
