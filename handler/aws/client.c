@@ -219,10 +219,9 @@ out_clear_signature:
 int sw_aws_call(struct sw_aws_client *c, const struct sw_aws_request *req,
                 struct sw_http_response *resp, struct sw_aws_error *aerr, struct sw_error *err)
 {
-    struct sw_aws_error local;
+    struct sw_aws_error local = {0};
     struct sw_aws_error *ae = aerr ? aerr : &local;
     int last_cost = 0;
-    int rc;
 
     sw_aws_error_clear(ae);
     memset(&c->last, 0, sizeof(c->last));
@@ -235,7 +234,7 @@ int sw_aws_call(struct sw_aws_client *c, const struct sw_aws_request *req,
         bool fatal = false;
         c->last.attempts = n;
         sw_aws_error_clear(ae); /* describes the last attempt only */
-        rc = attempt(c, req, ep, resp, &fatal, err);
+        int rc = attempt(c, req, ep, resp, &fatal, err);
         c->last.new_connections += resp->new_connections;
         if (fatal)
             return rc;

@@ -79,9 +79,11 @@ struct sw_aws_call_info {
 /* Signs, sends and retries req. Returns 0 on a 2xx answer (resp holds it; resp must be
  * initialised with sw_http_response_init and is owned by the caller). Otherwise:
  * SW_EAWS when AWS answered with an error (aerr holds code, message, request id, HTTP
- * status); SW_ETIMEOUT / SW_EIO for transport failures after the retries; SW_ECREDS when no
- * credentials could be had; err always says which operation failed and how many attempts
- * were made. aerr is cleared first and may be NULL. */
+ * status); SW_ETIMEOUT / SW_EIO for transport failures after the retries, and SW_ETIMEOUT
+ * also when the next retry would not fit before the deadline (aerr then keeps the last AWS
+ * error, if the last attempt got one); SW_ECREDS when no credentials could be had; err
+ * always says which operation failed and how many attempts were made. aerr is cleared
+ * first and may be NULL. */
 int sw_aws_call(struct sw_aws_client *c, const struct sw_aws_request *req,
                 struct sw_http_response *resp, struct sw_aws_error *aerr, struct sw_error *err);
 

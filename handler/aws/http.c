@@ -297,7 +297,7 @@ static int build_headers(const struct sw_http_request *req, struct curl_slist **
 {
     struct curl_slist *list = NULL;
     char line[8192];
-    int rc = 0;
+    int rc;
 
     if (req->header_count > SW_HTTP_HEADERS_MAX) {
         rc = sw_error_set(err, SW_ELIMIT, "more than %d request headers", SW_HTTP_HEADERS_MAX);

@@ -471,7 +471,7 @@ int sw_inspector2_enable(struct sw_aws_client *c, const char *const *account_ids
                          struct sw_enable_result *out, struct sw_aws_error *aerr,
                          struct sw_error *err)
 {
-    char token[SW_INSPECTOR2_CLIENT_TOKEN_MAX];
+    char token[SW_INSPECTOR2_CLIENT_TOKEN_MAX] = "";
     struct sw_buf body;
     struct sw_http_response resp;
     int rc;

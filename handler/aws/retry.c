@@ -102,8 +102,12 @@ struct sw_retry_decision sw_retry_decide(const struct sw_retry_input *in)
     }
     double base = in->cls == SW_RETRY_CLASS_THROTTLING ? (double)SW_RETRY_THROTTLING_BASE_MS
                                                        : (double)SW_RETRY_BASE_MS;
-    int exponent = in->attempt - 1 < 30 ? in->attempt - 1 : 30;
-    double ceiling = base * (double)(1L << (exponent > 0 ? exponent : 0));
+    int exponent = in->attempt - 1; /* 0 for the first retry */
+    if (exponent < 0)
+        exponent = 0;
+    if (exponent > 30)
+        exponent = 30;
+    double ceiling = base * (double)(1L << exponent);
     if (ceiling > (double)SW_RETRY_MAX_BACKOFF_MS)
         ceiling = (double)SW_RETRY_MAX_BACKOFF_MS;
     double r = in->random;

@@ -481,6 +481,32 @@ static void no_secret_reaches_the_log(void **state)
     cJSON_Delete(requests());
 }
 
+static void no_credentials_means_nothing_sent(void **state)
+{
+    struct hooks h;
+    struct sw_aws_client *c = new_client(&h, 2000);
+    struct sw_account_status_list out;
+    struct sw_aws_error aerr;
+    struct sw_error err = {0};
+    unsetenv("AWS_ACCESS_KEY_ID");
+    unsetenv("AWS_SECRET_ACCESS_KEY");
+    unsetenv("AWS_SESSION_TOKEN");
+    assert_int_equal(sw_inspector2_batch_get_account_status(c, ACCOUNT, 1, &out, &aerr, &err),
+                     SW_ECREDS);
+    setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", 1);
+    setenv("AWS_SECRET_ACCESS_KEY", SECRET, 1);
+    setenv("AWS_SESSION_TOKEN", TOKEN, 1);
+    print_message("no credentials: %s\n", err.msg);
+    assert_non_null(strstr(err.msg, "inspector2:BatchGetAccountStatus"));
+    assert_non_null(strstr(err.msg, "AWS_ACCESS_KEY_ID"));
+    assert_string_equal(aerr.code, "");
+    assert_int_equal(h.sleeps, 0);
+    cJSON *r = requests();
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "requests")), 0);
+    cJSON_Delete(r);
+    sw_aws_client_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -496,6 +522,7 @@ int main(void)
         cmocka_unit_test(keeps_the_connection_across_calls),
         cmocka_unit_test(max_attempts_from_environment_and_quota),
         cmocka_unit_test(no_secret_reaches_the_log),
+        cmocka_unit_test(no_credentials_means_nothing_sent),
     };
     return cmocka_run_group_tests(tests, start_server, stop_server);
 }

@@ -260,6 +260,21 @@ static void sns_publish_reaches_the_subscriber(void **state)
     assert_string_equal(str(env, "MessageAttributes.severity.Value"), "CRITICAL");
     assert_string_equal(str(env, "MessageAttributes.account_id.Value"), ACCOUNT_ID);
     cJSON_Delete(m);
+
+    /* MessageStructure=json: each protocol gets its own message, SQS the "sqs" one */
+    sw_notification_free(&n);
+    sw_notification_init(&n);
+    sw_notification_set_subject(&n, "structured");
+    sw_buf_append_str(&n.message, "{\"default\":\"for everyone\",\"sqs\":\"for the queue\"}");
+    rc = sw_sns_publish(c, topic_arn, &n, true, id, &aerr, &err);
+    if (rc)
+        fail_msg("%s", err.msg);
+    m = test_peer_command(&moto, "{\"cmd\":\"messages\",\"expect\":1}", 20000);
+    assert_non_null(m);
+    msgs = cJSON_GetObjectItemCaseSensitive(m, "messages");
+    assert_int_equal(cJSON_GetArraySize(msgs), 1);
+    assert_string_equal(str(cJSON_GetArrayItem(msgs, 0), "Message"), "for the queue");
+    cJSON_Delete(m);
     sw_notification_free(&n);
     sw_aws_client_free(c);
 }
