@@ -184,6 +184,21 @@ static void desired_state(const struct sw_function *fn, const char *account,
     d->region = fn->region;
 }
 
+/* The answer to a drift check: RemediationFailed when the state was not restored (or
+ * could not be read), else the summary. */
+static void finish_check(const struct sw_result *r, struct sw_outcome *out)
+{
+    struct sw_buf msg;
+    sw_buf_init(&msg, SW_RESULT_MESSAGE_MAX);
+    if (sw_result_remediation_failed(r, &msg)) {
+        lr_log(LR_LOG_ERROR, "%s", sw_buf_cstr(&msg));
+        fail(out, SW_RESULT_ERROR_REMEDIATION_FAILED, sw_buf_cstr(&msg));
+    } else {
+        succeed(out, r);
+    }
+    sw_buf_free(&msg);
+}
+
 static void drift_check(struct sw_function *fn, const struct sw_event *ev, const char *function_arn,
                         struct sw_outcome *out)
 {
@@ -256,17 +271,8 @@ static void drift_check(struct sw_function *fn, const struct sw_event *ev, const
            fn->region, plan.item_count, r.result_count, sw_drift_mode_str(plan.mode),
            r.notified ? ", notified" : "");
 
-out_result : {
-    struct sw_buf msg;
-    sw_buf_init(&msg, SW_RESULT_MESSAGE_MAX);
-    if (sw_result_remediation_failed(&r, &msg)) {
-        lr_log(LR_LOG_ERROR, "%s", sw_buf_cstr(&msg));
-        fail(out, SW_RESULT_ERROR_REMEDIATION_FAILED, sw_buf_cstr(&msg));
-    } else {
-        succeed(out, &r);
-    }
-    sw_buf_free(&msg);
-}
+out_result:
+    finish_check(&r, out);
 out_plan:
     sw_drift_plan_clear(&plan);
     sw_notification_free(&n);
