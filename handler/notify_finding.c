@@ -656,13 +656,17 @@ static const struct {
      "the image was not pushed or pulled within the ECR re-scan duration, so Inspector "
      "stopped monitoring it"},
     {"IMAGE_SIZE_EXCEEDED", "the image is larger than Inspector can scan"},
-    {"UNSUPPORTED_OS", "Inspector does not support the image's operating system"},
+    {"UNSUPPORTED_OS", "Inspector does not support the image's operating system, architecture "
+                       "or manifest type"},
     {"UNSUPPORTED_MEDIA_TYPE", "Inspector does not support the image's media type"},
     {"UNSUPPORTED_CONFIG_FILE", "Inspector does not support the image's configuration file"},
     {"SCAN_FREQUENCY_MANUAL", "the repository is set to manual scanning, outside the "
                               "registry's enhanced scanning rules"},
     {"SCAN_FREQUENCY_SCAN_ON_PUSH", "the repository is scanned on push only, not continuously"},
-    {"ACCESS_DENIED", "Inspector was denied access to the resource"},
+    {"ACCESS_DENIED", "Inspector was denied access to the resource (check its IAM or resource "
+                      "policy)"},
+    {"ACCESS_DENIED_TO_ENCRYPTION_KEY", "the KMS key policy does not let Inspector read the "
+                                        "resource"},
     {"INTERNAL_ERROR", "Inspector hit an internal error while scanning"},
     {"PENDING_INITIAL_SCAN", "the first scan has not finished yet"},
     {"PENDING_DISABLE", "Inspector scanning is being turned off for this resource type"},
