@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define SECRET "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 #define TOKEN "FQoGZXIvYXdzEXAMPLESESSIONTOKEN"
@@ -403,6 +404,26 @@ static void keeps_the_connection_across_calls(void **state)
     sw_aws_client_free(c);
 }
 
+static void a_kept_connection_closed_by_the_server_is_replaced(void **state)
+{
+    /* what a warm Lambda finds after a long freeze: the server closed the idle connection */
+    struct hooks h;
+    struct sw_aws_client *c = new_client(&h, 2000);
+    struct sw_account_status_list out;
+    struct sw_error err = {0};
+    script("[{\"action\":\"close\",\"status\":200,\"body\":\"{}\"}," STATUS_OK_BODY "]");
+    assert_int_equal(sw_inspector2_batch_get_account_status(c, ACCOUNT, 1, &out, NULL, &err), 0);
+    sw_account_status_list_free(&out);
+    usleep(100000); /* let the close reach the client's socket */
+    assert_int_equal(sw_inspector2_batch_get_account_status(c, ACCOUNT, 1, &out, NULL, &err), 0);
+    assert_int_equal(sw_aws_client_last_call(c)->attempts, 1); /* no retry needed */
+    assert_int_equal(sw_aws_client_last_call(c)->new_connections, 1);
+    assert_int_equal(h.sleeps, 0);
+    sw_account_status_list_free(&out);
+    cJSON_Delete(requests());
+    sw_aws_client_free(c);
+}
+
 static void max_attempts_from_environment_and_quota(void **state)
 {
     struct hooks h;
@@ -520,6 +541,7 @@ int main(void)
         cmocka_unit_test(never_sleeps_past_the_deadline),
         cmocka_unit_test(retry_after_hint_and_enable_token_kept_across_retries),
         cmocka_unit_test(keeps_the_connection_across_calls),
+        cmocka_unit_test(a_kept_connection_closed_by_the_server_is_replaced),
         cmocka_unit_test(max_attempts_from_environment_and_quota),
         cmocka_unit_test(no_secret_reaches_the_log),
         cmocka_unit_test(no_credentials_means_nothing_sent),

@@ -17,6 +17,8 @@ R is an object: {"status":429, "headers":{"x-amzn-ErrorType":"..."}, "body":"...
     "reset"     close the connection (RST) without answering
     "slow"      wait "delay" seconds before answering (past the client's timeout)
     "truncate"  announce Content-Length len(body)+100, send body, close
+    "close"     answer normally (no "Connection: close"), then close the connection, as a
+                server does with an idle keep-alive connection while Lambda is frozen
 A request arriving with no scripted answer gets 599 "fault_server: nothing scripted".
 Keep-alive is honoured so connection reuse can be observed: each recorded request
 carries "conn", the number of the TCP connection it arrived on.
@@ -101,6 +103,9 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+        if action == "close":
+            self.wfile.flush()
+            self.close_connection = True
 
     def _serve_quietly(self):
         try:
