@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora in fuzz/corpus/<target>/ from the project's sample data.
+
+Seeds: ../shared/events (events), tests/aws/data (recorded AWS answers and error bodies),
+../shared/sigv4-test-suite (requests), plus a few hand-written configuration and Runtime
+API header inputs. Each file is small; rerun this script after the samples change.
+Usage: python3 fuzz/make_corpus.py
+"""
+import glob
+import json
+import os
+import shutil
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED = os.path.join(os.path.dirname(ROOT), "shared")
+OUT = os.path.join(ROOT, "fuzz", "corpus")
+
+
+def write(target, name, data):
+    d = os.path.join(OUT, target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+def events():
+    return sorted(glob.glob(os.path.join(SHARED, "events", "**", "*.json"), recursive=True))
+
+
+def main():
+    shutil.rmtree(OUT, ignore_errors=True)
+    for path in events():
+        data = open(path, "rb").read()
+        name = os.path.basename(path)
+        write("fuzz_events", name, data)
+        # fuzz_function: config byte (mode, MIN_SEVERITY), state byte, payload.
+        write("fuzz_function", "enforce-low-disabled-" + name, bytes([6, 2]) + data)
+        write("fuzz_function", "dryrun-crit-basic-denied-" + name, bytes([16, 0x19]) + data)
+    write("fuzz_events", "trigger-schedule.json", b'{"trigger":"schedule"}')
+    write("fuzz_function", "trigger-schedule", bytes([0x80, 0x92]) + b'{"trigger":"schedule"}')
+
+    # fuzz_aws_response: selector byte, then the parser's input (see fuzz_aws_response.c).
+    sel = {"inspector2-batch-get-account-status.json": 3, "inspector2-enable.json": 4,
+           "inspector2-get-configuration.json": 5, "inspector2-list-members.json": 6,
+           "ecr-get-registry-scanning-configuration.json": 7,
+           "ecr-put-registry-scanning-configuration.json": 8, "sns-publish.xml": 9}
+    for path in sorted(glob.glob(os.path.join(ROOT, "tests/aws/data/responses/*"))):
+        name = os.path.basename(path)
+        if name in sel:
+            write("fuzz_aws_response", name, bytes([sel[name]]) + open(path, "rb").read())
+    write("fuzz_aws_response", "sns-publish-as-xml.xml",
+          bytes([10]) + open(os.path.join(ROOT, "tests/aws/data/responses/sns-publish.xml"),
+                             "rb").read())
+    # fuzz_aws (every parser on the same bytes): the raw answers and error bodies.
+    for path in sorted(glob.glob(os.path.join(ROOT, "tests/aws/data/responses/*"))):
+        write("fuzz_aws", os.path.basename(path), open(path, "rb").read())
+    for path in sorted(glob.glob(os.path.join(ROOT, "tests/aws/data/errors/*.json"))):
+        write("fuzz_aws", "error-" + os.path.basename(path),
+              json.load(open(path)).get("body", "").encode())
+    proto = {"restJson1": 0, "awsJson1_1": 1, "awsQuery": 2}
+    for path in sorted(glob.glob(os.path.join(ROOT, "tests/aws/data/errors/*.json"))):
+        case = json.load(open(path))
+        status = int(case.get("status", 400))
+        headers = {k.lower(): v for k, v in case.get("headers", {}).items()}
+        data = bytes([proto.get(case.get("protocol"), 0), status >> 8, status & 0xFF])
+        data += (headers.get("x-amzn-errortype", "") + "\n").encode()
+        data += (headers.get("x-amzn-requestid", "") + "\n").encode()
+        data += (headers.get("content-type", "") + "\n").encode()
+        data += case.get("body", "").encode()
+        write("fuzz_aws_response", os.path.basename(path), data)
+    write("fuzz_aws_response", "json-object", bytes([11]) + b'{"a":"x","n":1.5,"l":[1,2]}')
+    write("fuzz_aws_response", "creds-time", bytes([12]) + b"2016-02-25T06:03:31.123+01:00")
+
+    # fuzz_sigv4: flags byte, method, path, query, headers, empty line, body.
+    for case in sorted(glob.glob(os.path.join(SHARED, "sigv4-test-suite/v4/**/request.txt"),
+                                 recursive=True)):
+        text = open(case, "rb").read().replace(b"\r\n", b"\n")
+        head, _, body = text.partition(b"\n\n")
+        lines = head.split(b"\n")
+        method, _, rest = lines[0].partition(b" ")
+        target = rest.rsplit(b" ", 1)[0]
+        path, _, query = target.partition(b"?")
+        data = bytes([0x30]) + b"\n".join([method, path, query] + lines[1:]) + b"\n\n" + body
+        name = os.path.basename(os.path.dirname(case))
+        write("fuzz_sigv4", name, data)
+
+    # fuzz_config: selector byte (index into NAMES in fuzz_config.c) + value, per line.
+    configs = {
+        "defaults": [(0, "arn:aws:sns:eu-west-1:123456789012:alerts")],
+        "everything": [(0, "arn:aws-us-gov:sns:us-gov-west-1:123456789012:a-b_c"),
+                       (1, " critical "), (2, "DRY-RUN"), (3, "scan_on_push"),
+                       (4, "prod-*, Web/*,*"), (5, "days_14"), (6, "organization"),
+                       (7, "eu-west-1,us-east-1"), (8, "chatbot"), (9, "0.25"), (10, "50")],
+        "bad-mode": [(0, "arn:aws:sns:eu-west-1:123456789012:alerts"), (2, "enfoce\x1b[31m")],
+        "bad-arn": [(0, "arn:aws:sqs:eu-west-1:123456789012:q")],
+    }
+    for name, pairs in configs.items():
+        write("fuzz_config", name, b"\n".join(bytes([i]) + v.encode() for i, v in pairs))
+
+    # fuzz_runtime: a /next answer's header lines, as curl hands them over.
+    write("fuzz_runtime", "next-headers",
+          b"HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: 8476a536-e9f4-11e8-9739-2dfe598c3fcd\r\n"
+          b"Lambda-Runtime-Deadline-Ms: 1542409706888\r\n"
+          b"Lambda-Runtime-Invoked-Function-Arn: arn:aws:lambda:us-east-2:123456789012:function:f\r\n"
+          b"Lambda-Runtime-Trace-Id: Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1\r\n"
+          b"Content-Length: 2\r\nContent-Type: application/json\r\n\r\n")
+    write("fuzz_runtime", "bad-headers",
+          b"lambda-runtime-aws-request-id:  ../x\r\nLambda-Runtime-Deadline-Ms: 99999999999999999999\r\n"
+          b"Content-Length: -1\r\n")
+    write("fuzz_runtime", "utf8", "Ünïcødé \u2028 \"quote\" \\ \x01 \xff".encode("utf-8", "surrogateescape"))
+
+
+if __name__ == "__main__":
+    main()
