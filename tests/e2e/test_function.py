@@ -337,6 +337,22 @@ class Findings(WorldTestCase):
         self.assertTrue(subject.startswith("[HIGH] CVE-2024-6119"), subject)
         self.assertIn("\u00fcber", notes[0].message)  # the message keeps UTF-8
 
+    def test_publish_errors_fail_findings_but_not_a_done_restoration(self):
+        # The topic does not exist: moto answers NotFound to Publish.
+        w = self.world
+        w.break_state()
+        gone = w.topic_arn + "-deleted"
+        run = self.run_ok([w.finding_event("CRITICAL", finding_id="gone-1"),
+                           w.scheduled_event()], w.function_env(SNS_TOPIC_ARN=gone))
+        finding, check = run.invocations
+        self.assertEqual(finding.error_type, "NotificationFailed", finding)
+        self.assertIn("NotFound", finding.body["errorMessage"])
+        # The state was restored: Lambda retrying would find nothing to do or tell.
+        self.assertTrue(check.ok, check)
+        self.assertFalse(check.body["notified"])
+        self.assertEqual(w.inspector_ecr_status(), "ENABLED")
+        self.assertIn("NotFound", run.log)
+
     def test_min_severity_is_configurable(self):
         w = self.world
         run = self.run_ok([w.finding_event("LOW", finding_id="low-2")],
