@@ -11,6 +11,8 @@
 #      connection itself, so the client talks to a keep-alive HTTP/1.1 front
 #      (tests/peers/inspector2_front.py) that forwards to it. Loopback and plain HTTP: a new
 #      connection here costs a TCP handshake only; against AWS it also costs a TLS handshake.
+#   3. the same round trip over TLS to a local HTTPS server (tests/peers/fault_server.py --tls,
+#      canned answer): the cost of a new TLS connection per call vs a kept one.
 #
 # Release build in build-bench/aws. Env: N (20000), CALLS (200), CALLGRIND (1).
 set -euo pipefail
@@ -70,4 +72,34 @@ with MotoPeer() as moto:
             subprocess.run([bench, "publish", calls, mode, topic], env=env, check=True)
     finally:
         front.stop()
+PY
+
+say "SNS Publish round trips ($CALLS per run) over TLS to a local server (fault_server.py --tls)"
+# The same client against a local HTTPS server answering a canned PublishResponse: what a
+# new connection costs when it includes a TLS handshake (RSA-2048, TLS 1.3), as with AWS.
+python3 - "$bench" "$CALLS" <<'PY'
+import json, os, subprocess, sys
+bench, calls = sys.argv[1], sys.argv[2]
+srv = subprocess.Popen([sys.executable, "tests/peers/fault_server.py", "--tls"],
+                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+try:
+    ready = json.loads(srv.stdout.readline())
+    answer = {"status": 200, "headers": {"Content-Type": "text/xml"},
+              "body": "<PublishResponse><PublishResult><MessageId>m-1</MessageId>"
+                      "</PublishResult></PublishResponse>"}
+    srv.stdin.write(json.dumps({"cmd": "default", "response": answer}) + "\n")
+    srv.stdin.flush()
+    srv.stdout.readline()
+    env = {k: v for k, v in os.environ.items()
+           if not k.lower().endswith("_proxy") and not k.startswith("AWS_")}
+    env.update({"AWS_ENDPOINT_URL_SNS": "https://127.0.0.1:%d" % ready["port"],
+                "SSL_CERT_FILE": ready["cert"], "AWS_REGION": "us-east-1",
+                "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "bench-secret",
+                "AWS_SESSION_TOKEN": "bench-token"})
+    for mode in ("reuse", "fresh", "reuse", "fresh"):
+        subprocess.run([bench, "publish", calls, mode, "arn:aws:sns:us-east-1:123456789012:b"],
+                       env=env, check=True)
+finally:
+    srv.stdin.close()
+    srv.wait(timeout=10)
 PY

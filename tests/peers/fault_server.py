@@ -10,6 +10,8 @@ line, answering each with one JSON line:
     {"cmd":"requests"}   the requests received so far (method, path, headers, body)
                          and clears them                             -> {"requests":[...]}
     {"cmd":"reset"}      drop unserved answers and recorded requests     -> {"ok":true}
+    {"cmd":"default","response":R}  answer R whenever nothing is scripted (benchmarks),
+                         and stop recording requests                 -> {"ok":true}
     {"cmd":"stop"} or end of input                                   -> exits
 
 R is an object: {"status":429, "headers":{"x-amzn-ErrorType":"..."}, "body":"..."}
@@ -46,6 +48,7 @@ class State:
         self.lock = threading.Lock()
         self.responses = []
         self.requests = []
+        self.default = None
         self.connections = 0
 
 
@@ -69,11 +72,12 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(min(length, MAX_BODY)) if length else b""
         with STATE.lock:
-            STATE.requests.append({
-                "method": self.command, "path": self.path, "conn": self.conn_no,
-                "headers": {k: v for k, v in self.headers.items()},
-                "body": body.decode("utf-8", "replace"), "time": time.time()})
-            r = STATE.responses.pop(0) if STATE.responses else None
+            if STATE.default is None:  # tests: record every request
+                STATE.requests.append({
+                    "method": self.command, "path": self.path, "conn": self.conn_no,
+                    "headers": {k: v for k, v in self.headers.items()},
+                    "body": body.decode("utf-8", "replace"), "time": time.time()})
+            r = STATE.responses.pop(0) if STATE.responses else STATE.default
         if r is None:
             r = {"status": 599, "body": "fault_server: nothing scripted"}
         action = r.get("action")
@@ -173,6 +177,10 @@ def serve_commands():
         if what == "script":
             with STATE.lock:
                 STATE.responses.extend(cmd.get("responses", []))
+            print(json.dumps({"ok": True}), flush=True)
+        elif what == "default":
+            with STATE.lock:
+                STATE.default = cmd.get("response")
             print(json.dumps({"ok": True}), flush=True)
         elif what == "reset":
             with STATE.lock:
