@@ -3,8 +3,8 @@
 A World is one moto_server (IAM authentication on) holding an SNS topic with an
 SQS queue subscribed, and the function's IAM role with ONLY the policy of
 template.yaml for the configuration under test (tests/peers/template_policy.py).
-The function gets temporary credentials (AssumeRole,
-with a session token) for that role. run_function() starts the local Runtime API
+The function gets temporary credentials (AssumeRole, with a session token) for
+that role. run_function() starts the local Runtime API
 server with a queue of events, runs the bootstrap against it until the queue is
 empty, and returns what the function answered, its logs and its exit status.
 The tests then read back the AWS state with boto3 and the notifications from the
@@ -51,15 +51,14 @@ def load_event(name):
 
 
 RESCAN_ACTIONS = ("inspector2:GetConfiguration", "inspector2:UpdateConfiguration")
-SPEC_VARIABLES = ("MIN_SEVERITY", "REMEDIATION_MODE", "SCAN_FREQUENCY", "REPOSITORY_FILTERS",
-                  "ECR_RESCAN_DURATION")
 
 
 def function_policy(topic_arn, account, env=None):
     """The function's IAM policy as the tests grant it in moto: template.yaml's policy for
     the deployment that env (SPEC §3 variables) describes, adjusted for moto (moto-notes 6
     and 7) by tests/peers/template_policy.py."""
-    spec_env = {k: v for k, v in (env or {}).items() if k in SPEC_VARIABLES and v}
+    spec_env = {k: v for k, v in (env or {}).items()
+                if k in template_policy.ENV_TO_PARAMETER and v}
     return template_policy.function_policy(topic_arn, account=account, region=REGION,
                                            env=spec_env)
 
