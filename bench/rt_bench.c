@@ -51,11 +51,22 @@ static int listen_loopback(int *port)
     return fd;
 }
 
+/* The function's environment: the Runtime API address, WARN logging, and the
+ * caller's AWS_* and SNS_TOPIC_ARN variables (the bootstrap needs its configuration;
+ * scripts/bench-artifact.sh sets it). */
+#define ENV_MAX 64
 static pid_t spawn(const char *prog, int port)
 {
     char env_api[64];
     snprintf(env_api, sizeof(env_api), "AWS_LAMBDA_RUNTIME_API=127.0.0.1:%d", port);
-    char *envp[] = {env_api, "AWS_LAMBDA_LOG_LEVEL=WARN", NULL};
+    char *envp[ENV_MAX + 1] = {env_api, "AWS_LAMBDA_LOG_LEVEL=WARN"};
+    int n = 2;
+    for (char **e = environ; *e && n < ENV_MAX; e++)
+        if ((strncmp(*e, "AWS_", 4) == 0 || strncmp(*e, "SNS_TOPIC_ARN=", 14) == 0) &&
+            strncmp(*e, "AWS_LAMBDA_RUNTIME_API=", 23) != 0 &&
+            strncmp(*e, "AWS_LAMBDA_LOG_LEVEL=", 21) != 0)
+            envp[n++] = *e;
+    envp[n] = NULL;
     char *argv[] = {(char *)prog, NULL};
     pid_t pid;
     int rc = posix_spawn(&pid, prog, NULL, NULL, argv, envp);
@@ -161,6 +172,8 @@ static int startup(int runs, const char *prog)
         c.len = 0;
         if (read_request(&c, &is_get, &body) == 0 || !is_get) {
             fprintf(stderr, "no GET /next from %s\n", prog);
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
             return 2;
         }
         t[i] = now_ms() - t0;

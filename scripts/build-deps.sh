@@ -141,7 +141,8 @@ dnf_source_version() {
 # Unpacks a source RPM's upstream tarball into $work/src/NAME (AL2023 patches
 # are not applied: upstream release sources, documented in the README).
 dnf_fetch_source() {
-    local name=$1 dir=$work/src/$name
+    local name=$1
+    local dir=$work/src/$name
     rm -rf "$dir" "$work/src/$name.rpm.d"
     mkdir -p "$work/src/$name.rpm.d" "$dir"
     (cd "$work/src/$name.rpm.d" && dnf download -q --source --enablerepo='*-source' "$name" &&
@@ -276,6 +277,7 @@ else
         die "OpenSSL build failed (logs in $ssl_build)"
     rm -f "$prefix"/lib/pkgconfig/{openssl,libssl,libcrypto}.pc
     ssl_incdir=$prefix/include
+    # shellcheck disable=SC2016 # a pkg-config variable, expanded by pkg-config
     ssl_pc_incdir='${prefix}/include'
     ssl_modver=${ssl_ver#source-}
 fi

@@ -54,8 +54,9 @@ esac
 # No search path into the build machine (a lib/ beside bootstrap is the only
 # acceptable one: $ORIGIN/lib).
 runpath=$(readelf -d -W "$bin" | sed -n 's/.*(\(RPATH\|RUNPATH\)).*\[\(.*\)\]/\2/p')
+# shellcheck disable=SC2016 # the literal $ORIGIN of the dynamic loader
 if [ -n "$runpath" ] && [ "$runpath" != '$ORIGIN/lib' ]; then
     fail "RPATH/RUNPATH '$runpath' points outside the artifact"
 fi
 
-echo "check-artifact: OK: $bin ($(stat -c %s "$bin") bytes), newest glibc symbol version GLIBC_$newest <= GLIBC_$max, NEEDED: $(echo $needed)"
+echo "check-artifact: OK: $bin ($(stat -c %s "$bin") bytes), newest glibc symbol version GLIBC_$newest <= GLIBC_$max, NEEDED: ${needed//$'\n'/ }"
