@@ -442,6 +442,81 @@ static void limits_are_enforced_before_parsing(void **state)
     free(huge);
 }
 
+/* prefix, then n items "<before><index><after>" separated by commas, then suffix. */
+static char *repeat_json(const char *prefix, const char *before, const char *after, size_t n,
+                         const char *suffix)
+{
+    size_t cap = strlen(prefix) + n * (strlen(before) + strlen(after) + 24) + strlen(suffix) + 1;
+    char *out = malloc(cap);
+    assert_non_null(out);
+    size_t o = (size_t)snprintf(out, cap, "%s", prefix);
+    for (size_t i = 0; i < n; i++)
+        o += (size_t)snprintf(out + o, cap - o, "%s%s%zu%s", i ? "," : "", before, i, after);
+    snprintf(out + o, cap - o, "%s", suffix);
+    return out;
+}
+
+static void list_caps_count_what_they_drop(void **state)
+{
+    struct sw_event ev;
+    /* 150 repositories in a Scan Resource Change: 100 kept, 50 counted. */
+    char *json = repeat_json("{\"source\":\"aws.ecr\",\"detail-type\":\"ECR Scan Resource "
+                             "Change\",\"detail\":{\"repositories\":[",
+                             "{\"repository-name\":\"r", "\"}", 150, "]}}");
+    parse_text(json, &ev);
+    assert_int_equal(ev.scan_change.repository_count, SW_EVENT_REPOSITORIES_MAX);
+    assert_int_equal(ev.scan_change.repositories_omitted, 50);
+    assert_string_equal(ev.scan_change.repositories[99].name, "r99");
+    sw_event_clear(&ev);
+    free(json);
+
+    /* 130 image tags: 100 kept, 30 counted. */
+    json = repeat_json("{\"source\":\"aws.inspector2\",\"detail-type\":\"Inspector2 Scan\","
+                       "\"detail\":{\"image-tags\":[",
+                       "\"t", "\"", 130, "]}}");
+    parse_text(json, &ev);
+    assert_int_equal(ev.scan.image_tag_count, SW_EVENT_TAGS_MAX);
+    assert_int_equal(ev.scan.image_tags_omitted, 30);
+    sw_event_clear(&ev);
+    free(json);
+
+    /* A matching Security Hub finding past the 100th is not examined. */
+    json = repeat_json("{\"source\":\"aws.securityhub\",\"detail-type\":\"Security Hub "
+                       "Findings - Imported\",\"detail\":{\"findings\":[",
+                       "{\"Id\":\"f", "\"}", 120,
+                       ",{\"Compliance\":{\"Status\":\"FAILED\",\"SecurityControlId\":"
+                       "\"ECR.1\"}}]}}");
+    parse_text(json, &ev);
+    assert_int_equal(ev.securityhub.finding_count, SW_EVENT_SECHUB_FINDINGS_MAX);
+    assert_int_equal(ev.cls, SW_CLASS_UNHANDLED);
+    sw_event_clear(&ev);
+    free(json);
+
+    /* The CloudTrail requestParameters summary is cut at 1 KiB with the marker. */
+    json = repeat_json("{\"source\":\"aws.ecr\",\"detail-type\":\"AWS API Call via "
+                       "CloudTrail\",\"detail\":{\"eventName\":\"PutImageScanningConfiguration\","
+                       "\"requestParameters\":{\"repositoryNames\":[",
+                       "\"repository-", "\"", 200, "],\"quote\":\"a\\\"b\"}}}");
+    parse_text(json, &ev);
+    size_t n = strlen(ev.cloudtrail.request_summary);
+    assert_true(n <= SW_EVENT_SUMMARY_MAX && n > SW_EVENT_SUMMARY_MAX - 32);
+    assert_string_equal(ev.cloudtrail.request_summary + n - 3, "...");
+    const char *start = "{\"repositoryNames\":[\"repository-0\",\"repository-1\",";
+    assert_true(strncmp(ev.cloudtrail.request_summary, start, strlen(start)) == 0);
+    sw_event_clear(&ev);
+    free(json);
+
+    /* Escapes and numbers in the summary stay valid JSON text. */
+    parse_text("{\"source\":\"aws.inspector2\",\"detail-type\":\"AWS API Call via CloudTrail\","
+               "\"detail\":{\"eventName\":\"Disable\",\"requestParameters\":{\"a\":\"x\\\"y\\n\","
+               "\"n\":12,\"f\":0.5,\"t\":true,\"z\":null,\"e\":{},\"l\":[]}}}",
+               &ev);
+    assert_string_equal(ev.cloudtrail.request_summary,
+                        "{\"a\":\"x\\\"y\\u000a\",\"n\":12,\"f\":0.5,\"t\":true,\"z\":null,"
+                        "\"e\":{},\"l\":[]}");
+    sw_event_clear(&ev);
+}
+
 static void wrong_types_count_as_missing(void **state)
 {
     struct sw_event ev;
@@ -793,6 +868,7 @@ int main(void)
         cmocka_unit_test(compliance_classification),
         cmocka_unit_test(non_objects_and_bad_json_are_rejected),
         cmocka_unit_test(limits_are_enforced_before_parsing),
+        cmocka_unit_test(list_caps_count_what_they_drop),
         cmocka_unit_test(wrong_types_count_as_missing),
         cmocka_unit_test(unknown_enum_values_are_kept),
         cmocka_unit_test(each_severity_and_status_parses),
