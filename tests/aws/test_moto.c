@@ -68,6 +68,8 @@ static int start_peers(void **state)
     cJSON *fstate = test_peer_start(&front, "inspector2_front.py", fargs, 10000);
     if (!fstate)
         return -1;
+    unsetenv("HTTPS_PROXY"); /* the peers are on loopback */
+    unsetenv("https_proxy");
     setenv("AWS_REGION", "us-east-1", 1);
     setenv("AWS_ENDPOINT_URL", endpoint, 1);
     setenv("AWS_ENDPOINT_URL_INSPECTOR2", str(fstate, "endpoint"), 1);

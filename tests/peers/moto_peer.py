@@ -107,6 +107,9 @@ class MotoPeer:
 
     # -- lifecycle -------------------------------------------------------------
     def start(self):
+        # boto3 in this process talks to loopback only: never through a proxy from the env
+        no_proxy = [h for h in os.environ.get("NO_PROXY", "").split(",") if h]
+        os.environ["NO_PROXY"] = ",".join(no_proxy + ["127.0.0.1", "localhost"])
         env = dict(os.environ, INITIAL_NO_AUTH_ACTION_COUNT=str(FREE_ACTIONS))
         for k in list(env):  # never let a proxy setting send loopback traffic elsewhere
             if k.lower() in ("http_proxy", "https_proxy", "all_proxy"):
