@@ -10,6 +10,8 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -50,8 +52,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (end > pos) {
             size_t i = (unsigned char)d[pos] % NAME_COUNT;
             free(e.values[i]);
-            e.values[i] = strndup(d + pos + 1, end - pos - 1); /* a NUL inside ends it */
+            /* A NUL inside ends the value, as it would in the environment. The input is
+             * not NUL-terminated, so copy by length rather than with strndup, which ASan's
+             * strict_string_checks reads past the line. */
+            const char *value = d + pos + 1;
+            size_t len = end - pos - 1;
+            const char *nul = memchr(value, '\0', len);
+            if (nul)
+                len = (size_t)(nul - value);
+            e.values[i] = malloc(len + 1);
             FUZZ_CHECK(e.values[i] != NULL);
+            memcpy(e.values[i], value, len);
+            e.values[i][len] = '\0';
         }
         pos = end + 1;
     }
