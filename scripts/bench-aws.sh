@@ -103,3 +103,10 @@ finally:
     srv.stdin.close()
     srv.wait(timeout=10)
 PY
+
+# 4. SigV4 alone, by stage (bench/bench_sigv4.c; README "AWS client: SigV4, credentials,
+#    endpoints"). SIGV4=0 skips it.
+if [ "${SIGV4:-1}" = 1 ]; then
+    say "SigV4 sign alone and by stage (scripts/bench-sigv4.sh)"
+    N=$N CALLGRIND=$CALLGRIND BUILD_DIR=build-bench/sigv4 bash scripts/bench-sigv4.sh
+fi
