@@ -15,6 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* AWS calls stop this long before the invocation's deadline, so that the answer (and the
+ * log line saying why) reaches Lambda before it stops the function: a tenth of the time
+ * left, within [ANSWER_RESERVE_MIN_MS, ANSWER_RESERVE_MAX_MS]. */
+#define ANSWER_RESERVE_MIN_MS 200
+#define ANSWER_RESERVE_MAX_MS 1000
+
 #define ERROR_INVALID_CONFIGURATION "Runtime.InvalidConfiguration"
 #define ERROR_INIT "Runtime.InitError"
 
@@ -26,10 +32,23 @@ struct app {
     struct sw_outcome outcome; /* reused: its buffer is the response body */
 };
 
+/* The deadline for AWS calls: the invocation's, less the reserve for answering. */
+static long long aws_deadline(long long deadline_ms, long long now_ms)
+{
+    if (deadline_ms <= 0)
+        return deadline_ms;
+    long long reserve = (deadline_ms - now_ms) / 10;
+    if (reserve < ANSWER_RESERVE_MIN_MS)
+        reserve = ANSWER_RESERVE_MIN_MS;
+    if (reserve > ANSWER_RESERVE_MAX_MS)
+        reserve = ANSWER_RESERVE_MAX_MS;
+    return deadline_ms - reserve;
+}
+
 static int handle(const struct lr_invocation *inv, struct lr_response *out, void *user)
 {
     struct app *app = user;
-    sw_aws_client_set_deadline(app->aws, inv->deadline_ms);
+    sw_aws_client_set_deadline(app->aws, aws_deadline(inv->deadline_ms, sw_http_now_ms()));
     sw_function_handle(&app->fn, inv->payload, inv->payload_len, inv->function_arn,
                        sw_http_now_ms(), &app->outcome);
     if (app->outcome.failed) {

@@ -17,12 +17,9 @@ else
     seconds=${1:-60}
 fi
 build_dir=${BUILD_DIR:-build-fuzz}
-if ! command -v clang >/dev/null ||
-    ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1; then
-    echo "==> installing clang and its libFuzzer runtime (apt)"
-    apt-get install -y clang libclang-rt-14-dev >/dev/null 2>&1 ||
-        { apt-get update >/dev/null && apt-get install -y clang libclang-rt-14-dev >/dev/null; }
-fi
+# shellcheck source=lib/deps.sh
+. scripts/lib/deps.sh
+sw_install_deps clang libclang-rt-14-dev # clang and its libFuzzer runtime
 cmake -S . -B "$build_dir" -DCMAKE_C_COMPILER=clang -DSW_FUZZ=ON -DSW_BUILD_TESTS=OFF \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build_dir" --target "${targets[@]}" -j"$(nproc)" >/dev/null

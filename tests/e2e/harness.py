@@ -14,6 +14,7 @@ queue, so they check what a subscriber would really receive.
 import fnmatch
 import json
 import os
+import shlex
 import subprocess
 import sys
 import time
@@ -42,6 +43,13 @@ SANITIZER_MARKERS = ("AddressSanitizer", "LeakSanitizer", "UndefinedBehaviorSani
                      "runtime error:")
 # A bootstrap run serves a handful of events; anything slower than this is a hang.
 RUN_TIMEOUT_S = 30
+# SW_E2E_WRAPPER runs the bootstrap under a tool, e.g. "valgrind --error-exitcode=99
+# --leak-check=full --errors-for-leak-kinds=definite" (.ci/run); timeouts then grow by
+# SW_E2E_TIMEOUT_FACTOR (default 10 with a wrapper), and the wrapper's exit code 99 or its
+# error summary fails the run like a sanitizer report.
+WRAPPER = shlex.split(os.environ.get("SW_E2E_WRAPPER", ""))
+TIMEOUT_FACTOR = float(os.environ.get("SW_E2E_TIMEOUT_FACTOR", "10" if WRAPPER else "1"))
+WRAPPER_EXIT_CODE = 99
 
 
 def load_event(name):
@@ -286,20 +294,25 @@ def iso_time(t=None):
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
 
 
-def run_function(world, events, env=None, timeout=RUN_TIMEOUT_S):
+def run_function(world, events, env=None, timeout=RUN_TIMEOUT_S, deadline_ms_from_now=None):
     """Runs build/bootstrap against a Runtime API server that serves `events` (JSON values,
     or bytes sent verbatim) and then answers 500, which ends the function as Lambda's
-    shutdown would. Returns a Run."""
+    shutdown would. deadline_ms_from_now sets each invocation's deadline (default: the
+    server's, 60 s). Returns a Run."""
     if env is None:
         env = world.function_env()
+    timeout = timeout * TIMEOUT_FACTOR
     queue = []
     for ev in events:
         payload = {"raw": ev.decode("utf-8")} if isinstance(ev, bytes) else ev
-        queue.append({"payload": payload,
-                      "headers": {"Lambda-Runtime-Invoked-Function-Arn": world.function_arn()}})
+        item = {"payload": payload,
+                "headers": {"Lambda-Runtime-Invoked-Function-Arn": world.function_arn()}}
+        if deadline_ms_from_now is not None:
+            item["deadline_ms_from_now"] = deadline_ms_from_now
+        queue.append(item)
     with RuntimeApiServer(events=queue, on_empty="500") as srv:
         fenv = dict(env, AWS_LAMBDA_RUNTIME_API=srv.address)
-        fn = subprocess.run([BOOTSTRAP], env=fenv, capture_output=True, text=True,
+        fn = subprocess.run(WRAPPER + [BOOTSTRAP], env=fenv, capture_output=True, text=True,
                             timeout=timeout)
         # The server records a request after answering it: let the last one land.
         for _ in range(40):  # bounded: 2 s
@@ -309,7 +322,8 @@ def run_function(world, events, env=None, timeout=RUN_TIMEOUT_S):
                 break
         records = list(srv.records)
     log = fn.stdout + fn.stderr
-    if fn.returncode < 0 or any(m in log for m in SANITIZER_MARKERS):
+    if (fn.returncode < 0 or any(m in log for m in SANITIZER_MARKERS) or
+            (WRAPPER and fn.returncode == WRAPPER_EXIT_CODE)):
         raise AssertionError("build/bootstrap crashed or a sanitizer reported an error "
                              "(exit %d):\n%s" % (fn.returncode, log[-4000:]))
     invocations, init_error, latencies, next_t = [], None, [], None
