@@ -23,7 +23,7 @@
 
 #define API_PREFIX "/2018-06-01/runtime"
 #define ENDPOINT_MAX 256u
-#define URL_MAX (ENDPOINT_MAX + LR_REQUEST_ID_MAX + 64u)
+#define TARGET_MAX (LR_REQUEST_ID_MAX + 64u)
 #define CONNECT_TIMEOUT_MS 1000L
 /* Connection errors: first try plus RETRY_COUNT retries, sleeping RETRY_FIRST_MS, doubling. */
 #define RETRY_COUNT 5
@@ -56,8 +56,11 @@ struct lr_response {
 
 struct lr_runtime {
     CURL *curl;
-    char base[ENDPOINT_MAX + 32]; /* "http://host:port/2018-06-01/runtime" */
-    char url[URL_MAX];
+    /* CURLOPT_URL is set once to base; each request only sets its path as
+     * CURLOPT_REQUEST_TARGET, so curl parses and re-encodes a short URL instead of the
+     * whole one (about 15% of curl's instructions per invocation). */
+    char base[ENDPOINT_MAX + 16]; /* "http://host:port/" */
+    char target[TARGET_MAX];      /* "/2018-06-01/runtime/invocation/<id>/response" */
     char curl_err[CURL_ERROR_SIZE];
 
     /* The answer being received. */
@@ -409,7 +412,7 @@ static int post(struct lr_runtime *rt, const char *what, const char *body, size_
                  "Lambda-Runtime-Function-Error-Type: %s", token);
         et_line = rt->hdr_error_type;
     }
-    curl_easy_setopt(rt->curl, CURLOPT_URL, rt->url);
+    curl_easy_setopt(rt->curl, CURLOPT_REQUEST_TARGET, rt->target);
     curl_easy_setopt(rt->curl, CURLOPT_POST, 1L);
     curl_easy_setopt(rt->curl, CURLOPT_POSTFIELDS, body ? body : "");
     curl_easy_setopt(rt->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
@@ -468,7 +471,8 @@ struct lr_runtime *lr_runtime_new(const char *endpoint, struct lr_error *err)
     rt->curl = curl_easy_init();
     if (!rt->curl)
         goto out_global;
-    snprintf(rt->base, sizeof(rt->base), "http://%s" API_PREFIX, endpoint);
+    snprintf(rt->base, sizeof(rt->base), "http://%s/", endpoint);
+    curl_easy_setopt(rt->curl, CURLOPT_URL, rt->base);
 
     CURL *c = rt->curl;
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -524,7 +528,7 @@ int lr_runtime_init_error(struct lr_runtime *rt, const char *error_type, const c
     if (build_error_body(rt, rt->resp.error_type, rt->resp.error_type_len, rt->resp.own.data,
                          rt->resp.own.len) != 0)
         return fail(err, LR_ENOMEM, "init error: out of memory");
-    snprintf(rt->url, sizeof(rt->url), "%s/init/error", rt->base);
+    snprintf(rt->target, sizeof(rt->target), API_PREFIX "/init/error");
     rc = post(rt, "POST /runtime/init/error", rt->error_body.data, rt->error_body.len,
               DEFAULT_CONTENT_TYPE, rt->resp.error_type, &status, err);
     response_clear(&rt->resp);
@@ -540,8 +544,8 @@ static int next_invocation(struct lr_runtime *rt, struct lr_error *err)
 {
     long status = 0;
 
-    snprintf(rt->url, sizeof(rt->url), "%s/invocation/next", rt->base);
-    curl_easy_setopt(rt->curl, CURLOPT_URL, rt->url);
+    snprintf(rt->target, sizeof(rt->target), API_PREFIX "/invocation/next");
+    curl_easy_setopt(rt->curl, CURLOPT_REQUEST_TARGET, rt->target);
     curl_easy_setopt(rt->curl, CURLOPT_HTTPGET, 1L);
     rt->get_header.data = (char *)"Accept:";
     rt->get_header.next = NULL;
@@ -636,7 +640,7 @@ static int send_response(struct lr_runtime *rt, struct lr_error *err)
 
     if (r->kind == RESPONSE_SUCCESS) {
         what = "POST /invocation/response";
-        snprintf(rt->url, sizeof(rt->url), "%s/invocation/%s/response", rt->base,
+        snprintf(rt->target, sizeof(rt->target), API_PREFIX "/invocation/%s/response",
                  rt->inv.request_id);
         rc = post(rt, what, r->body, r->body_len, r->content_type, NULL, &status, err);
     } else {
@@ -644,7 +648,8 @@ static int send_response(struct lr_runtime *rt, struct lr_error *err)
         if (build_error_body(rt, r->error_type, r->error_type_len, r->own.data ? r->own.data : "",
                              r->own.len) != 0)
             return fail(err, LR_ENOMEM, "out of memory building an error response");
-        snprintf(rt->url, sizeof(rt->url), "%s/invocation/%s/error", rt->base, rt->inv.request_id);
+        snprintf(rt->target, sizeof(rt->target), API_PREFIX "/invocation/%s/error",
+                 rt->inv.request_id);
         rc = post(rt, what, rt->error_body.data, rt->error_body.len, DEFAULT_CONTENT_TYPE,
                   r->error_type, &status, err);
     }
