@@ -7,7 +7,9 @@
 #include "handler/function.h"
 
 #include "handler/events.h"
+#include "handler/notify_document.h"
 #include "handler/notify_drift.h"
+#include "handler/outbox.h"
 #include "handler/result.h"
 #include "handler/text.h"
 #include "runtime/lr_log.h"
@@ -199,8 +201,26 @@ static void finish_check(const struct sw_result *r, struct sw_outcome *out)
     sw_buf_free(&msg);
 }
 
+/* The one point every notification goes through: the outbox folds more than
+ * MAX_NOTIFICATIONS_PER_INVOCATION into one summary (storm control), then publishes. n is
+ * moved into the outbox. Returns 0 or the first publish failure (err set). */
+static int deliver(struct sw_function *fn, struct sw_notification *n, long long now_ms,
+                   struct sw_error *err)
+{
+    struct sw_outbox box;
+    size_t published = 0;
+    sw_outbox_init(&box, fn->cfg->max_notifications_per_invocation);
+    n->generated_ms = now_ms;
+    int rc = sw_outbox_add(&box, n, err);
+    if (rc == SW_OK) {
+        rc = sw_outbox_flush(&box, now_ms, fn->io.publish, fn->io.ctx, &published, err);
+    }
+    sw_outbox_free(&box);
+    return rc;
+}
+
 static void drift_check(struct sw_function *fn, const struct sw_event *ev, const char *function_arn,
-                        struct sw_outcome *out)
+                        long long now_ms, struct sw_outcome *out)
 {
     struct sw_result r = {.handled = true, .event_kind = sw_event_kind_name(ev->kind)};
     if (fn->cfg->mode == SW_MODE_OFF) {
@@ -262,7 +282,7 @@ static void drift_check(struct sw_function *fn, const struct sw_event *ev, const
     change_context(ev, signal, &ctx);
     if (sw_notify_drift_build(&plan, &ctx, r.results, r.result_count, &n, &err) != SW_OK) {
         lr_log(LR_LOG_ERROR, "drift notification not built: %s", err.msg);
-    } else if (fn->io.publish(fn->io.ctx, &n, &err) != SW_OK) {
+    } else if (deliver(fn, &n, now_ms, &err) != SW_OK) {
         lr_log(LR_LOG_ERROR, "drift notification not published: %s", err.msg);
     } else {
         r.notified = true;
@@ -301,7 +321,13 @@ static void notify_event(struct sw_function *fn, const struct sw_event *ev, long
         fail(out, SW_FUNCTION_ERROR_INTERNAL, err.msg);
         goto out_free;
     }
-    if (fn->io.publish(fn->io.ctx, &n, &err) != SW_OK) {
+    if (finding && sw_notify_mark_priority(&ev->finding, fn->cfg->epss_alert, &n, &err) != SW_OK) {
+        fail(out, SW_FUNCTION_ERROR_INTERNAL, err.msg);
+        goto out_free;
+    }
+    char subject[sizeof(n.subject)];
+    memcpy(subject, n.subject, sizeof(subject));
+    if (deliver(fn, &n, now_ms, &err) != SW_OK) {
         lr_log(LR_LOG_ERROR, "%s notification not published: %s", r.event_kind, err.msg);
         fail(out, SW_FUNCTION_ERROR_NOTIFICATION_FAILED, err.msg);
         goto out_free;
@@ -310,7 +336,7 @@ static void notify_event(struct sw_function *fn, const struct sw_event *ev, long
         sw_finding_cache_add(&fn->seen, &ev->finding);
     }
     r.notified = true;
-    lr_log(LR_LOG_INFO, "%s event: notified: %s", r.event_kind, n.subject);
+    lr_log(LR_LOG_INFO, "%s event: notified: %s", r.event_kind, subject);
     succeed(out, &r);
 out_free:
     sw_notification_free(&n);
@@ -338,7 +364,7 @@ void sw_function_handle(struct sw_function *fn, const char *payload, size_t len,
 
     switch (ev.cls) {
     case SW_CLASS_DRIFT_CHECK:
-        drift_check(fn, &ev, function_arn, out);
+        drift_check(fn, &ev, function_arn, now_ms, out);
         break;
     case SW_CLASS_NOTIFY:
         notify_event(fn, &ev, now_ms, out);

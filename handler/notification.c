@@ -4,6 +4,7 @@
 #include "handler/error.h"
 #include "handler/text.h"
 
+#include <cjson/cJSON.h>
 #include <string.h>
 
 void sw_notification_init(struct sw_notification *n)
@@ -15,8 +16,26 @@ void sw_notification_init(struct sw_notification *n)
 void sw_notification_free(struct sw_notification *n)
 {
     sw_buf_free(&n->message);
+    cJSON_Delete(n->document);
+    n->document = NULL;
     n->attribute_count = 0;
     n->subject[0] = '\0';
+}
+
+void sw_notification_set_document(struct sw_notification *n, struct cJSON *obj)
+{
+    if (n->document != obj)
+        cJSON_Delete(n->document);
+    n->document = obj;
+}
+
+void sw_notification_move(struct sw_notification *dst, struct sw_notification *src)
+{
+    if (dst == src)
+        return;
+    sw_notification_free(dst);
+    *dst = *src;
+    sw_notification_init(src);
 }
 
 void sw_notification_set_subject(struct sw_notification *n, const char *utf8)

@@ -10,6 +10,9 @@
 #include "handler/buf.h"
 
 #include <stddef.h>
+#include <stdint.h>
+
+struct cJSON; /* the machine-readable document (handler/notify_wire.h prints it) */
 
 #define SW_SUBJECT_MAX_CHARS 99
 #define SW_SNS_MESSAGE_MAX_BYTES ((size_t)256 * 1024)
@@ -30,10 +33,22 @@ struct sw_notification {
     struct sw_buf message;
     struct sw_attribute attributes[SW_ATTRIBUTES_MAX];
     size_t attribute_count;
+    /* Owned, or NULL: the kind-specific part of the machine-readable document (an object
+     * whose members follow docs/notification.schema.json: "finding", "scan", "coverage",
+     * "drift" or "summary"). Builders fill it beside the text; notify_wire.c adds the common
+     * fields (schema version, kind, account, region, severity, subject, time). */
+    struct cJSON *document;
+    int64_t generated_ms; /* when the pipeline produced it (Unix ms); 0 = unknown */
 };
 
 void sw_notification_init(struct sw_notification *n);
 void sw_notification_free(struct sw_notification *n);
+
+/* Takes ownership of obj (a cJSON object) as the document, freeing any previous one. */
+void sw_notification_set_document(struct sw_notification *n, struct cJSON *obj);
+
+/* Moves everything from src into dst (dst freed first); src is left initialised and empty. */
+void sw_notification_move(struct sw_notification *dst, struct sw_notification *src);
 
 /* Sets the subject from UTF-8 text, rendered ASCII by sw_text_ascii_line. */
 void sw_notification_set_subject(struct sw_notification *n, const char *utf8);

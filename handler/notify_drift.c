@@ -8,6 +8,7 @@
 
 #include "handler/text.h"
 
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -209,6 +210,95 @@ static int append_actions(struct sw_buf *b, const struct sw_drift_plan *p,
     return rc;
 }
 
+/* ---- the machine-readable document (docs/notification.schema.json, "drift") ---- */
+
+static bool doc_str(cJSON *o, const char *key, const char *value)
+{
+    if (!present(value))
+        return true;
+    size_t len = strnlen(value, FIELD_MAX + 1);
+    char cut[FIELD_MAX + 4];
+    size_t keep = sw_text_utf8_prefix(value, len, FIELD_MAX);
+    memcpy(cut, value, keep);
+    memcpy(cut + keep, keep < len ? "..." : "", keep < len ? 4 : 1);
+    return cJSON_AddStringToObject(o, key, cut) != NULL;
+}
+
+static bool doc_trigger(cJSON *root, const struct sw_change_context *ctx)
+{
+    cJSON *t = cJSON_AddObjectToObject(root, "trigger");
+    return t && cJSON_AddStringToObject(t, "type", sw_change_trigger_str(ctx->trigger)) &&
+           doc_str(t, "event_name", ctx->event_name) &&
+           doc_str(t, "event_source", ctx->event_source) &&
+           doc_str(t, "actor_arn", ctx->actor_arn) && doc_str(t, "source_ip", ctx->source_ip) &&
+           doc_str(t, "event_time", ctx->event_time) && doc_str(t, "error_code", ctx->error_code) &&
+           doc_str(t, "error_message", ctx->error_message) && doc_str(t, "signal", ctx->signal);
+}
+
+static bool doc_actions(cJSON *root, const struct sw_drift_plan *p,
+                        const struct sw_action_result *results, size_t n)
+{
+    cJSON *actions = cJSON_AddArrayToObject(root, "actions");
+    if (!actions)
+        return false;
+    for (size_t i = 0; i < p->action_count; i++) {
+        const struct sw_drift_action *a = &p->actions[i];
+        char which[256];
+        restores(p, a, which, sizeof(which));
+        cJSON *o = cJSON_CreateObject();
+        if (!o || !cJSON_AddItemToArray(actions, o)) {
+            cJSON_Delete(o);
+            return false;
+        }
+        if (!cJSON_AddStringToObject(o, "api", sw_drift_api_name(a->api)) ||
+            !doc_str(o, "summary", a->summary) || !doc_str(o, "restores", which))
+            return false;
+        if (!p->execute) {
+            if (!cJSON_AddStringToObject(o, "result", "not-attempted-dry-run"))
+                return false;
+            continue;
+        }
+        const struct sw_action_result *r = find_result(a, results, n);
+        if (!cJSON_AddStringToObject(o, "result", !r ? "not-attempted" : r->ok ? "ok" : "failed"))
+            return false;
+        if (r && !r->ok &&
+            (!doc_str(o, "error_code", r->error_code) ||
+             !doc_str(o, "error_message", r->error_message)))
+            return false;
+    }
+    return true;
+}
+
+static int drift_document(const struct sw_drift_plan *plan, const struct sw_change_context *ctx,
+                          const struct sw_action_result *results, size_t result_count,
+                          const char *outcome, struct sw_notification *n, struct sw_error *err)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *body = root ? cJSON_AddObjectToObject(root, "drift") : NULL;
+    cJSON *drifts = body ? cJSON_AddArrayToObject(body, "drifts") : NULL;
+    bool ok = drifts && cJSON_AddStringToObject(body, "mode", sw_drift_mode_str(plan->mode)) &&
+              cJSON_AddStringToObject(body, "outcome", outcome);
+    for (size_t i = 0; ok && i < plan->item_count; i++) {
+        const struct sw_drift_item *it = &plan->items[i];
+        cJSON *o = cJSON_CreateObject();
+        ok = o && cJSON_AddItemToArray(drifts, o);
+        if (!ok) {
+            cJSON_Delete(o);
+            break;
+        }
+        ok = cJSON_AddStringToObject(o, "name", sw_drift_name_str(it->name)) &&
+             doc_str(o, "title", drift_title(it->name)) && doc_str(o, "before", it->before) &&
+             doc_str(o, "after", it->after);
+    }
+    ok = ok && doc_actions(body, plan, results, result_count) && doc_trigger(body, ctx);
+    if (!ok) {
+        cJSON_Delete(root);
+        return sw_error_set(err, SW_ENOMEM, "notify_drift: document: out of memory");
+    }
+    sw_notification_set_document(n, root);
+    return 0;
+}
+
 int sw_notify_drift_build(const struct sw_drift_plan *plan, const struct sw_change_context *ctx,
                           const struct sw_action_result *results, size_t result_count,
                           struct sw_notification *n, struct sw_error *err)
@@ -278,6 +368,9 @@ int sw_notify_drift_build(const struct sw_drift_plan *plan, const struct sw_chan
         rc = sw_notification_add_attribute(n, "outcome", outcome);
     if (rc)
         return sw_error_set(err, rc, "notify_drift: attributes: %s", sw_strerror(rc));
+    rc = drift_document(plan, ctx, results, result_count, outcome, n, err);
+    if (rc)
+        return rc;
     sw_notification_finish(n);
     return 0;
 }

@@ -6,6 +6,7 @@
  * The duplicate cache keeps SHA-256 digests so its size is fixed whatever the input. */
 #include "handler/notify_finding.h"
 
+#include "handler/notify_document.h"
 #include "handler/text.h"
 #include "handler/timeparse.h"
 
@@ -522,6 +523,9 @@ int sw_notify_finding_build(const struct sw_event *ev, int64_t now_ms, struct sw
     int rc = add_attributes(n, "finding", severity_label(f), f->account_id, f->region);
     if (rc != 0)
         return sw_error_set(err, rc, "adding finding notification attributes");
+    rc = sw_notify_document_finding(ev, n, err);
+    if (rc != 0)
+        return rc;
     sw_notification_finish(n);
     return 0;
 }
@@ -626,6 +630,9 @@ static int scan_build(const struct sw_event *ev, enum sw_severity min, bool basi
         add_attributes(n, basic ? "basic-scan" : "scan", top_name, ev->env.account, ev->env.region);
     if (rc != 0)
         return sw_error_set(err, rc, "adding scan notification attributes");
+    rc = sw_notify_document_scan(ev, min, n, err);
+    if (rc != 0)
+        return rc;
     sw_notification_finish(n);
     return 0;
 }
@@ -729,6 +736,9 @@ int sw_notify_coverage_build(const struct sw_event *ev, struct sw_notification *
     int rc = add_attributes(n, "coverage", NULL, c->account_id, c->region);
     if (rc != 0)
         return sw_error_set(err, rc, "adding coverage notification attributes");
+    rc = sw_notify_document_coverage(ev, n, err);
+    if (rc != 0)
+        return rc;
     sw_notification_finish(n);
     return 0;
 }

@@ -6,6 +6,8 @@
  * reports its own result, with the AWS error code and message kept verbatim. */
 #include "handler/state.h"
 
+#include "handler/notify_wire.h"
+
 #include "handler/aws/sns.h"
 #include "runtime/lr_log.h"
 
@@ -221,7 +223,14 @@ int sw_state_publish(void *ctx, const struct sw_notification *n, struct sw_error
     struct sw_aws_error aerr;
     char message_id[SW_SNS_MESSAGE_ID_MAX];
     sw_aws_error_clear(&aerr);
-    int rc = sw_sns_publish(s->aws, s->cfg->sns_topic_arn, n, false, message_id, &aerr, err);
+    /* MessageStructure=json: text for e-mail, the JSON document for machines, chat. */
+    struct sw_notification wire;
+    sw_notification_init(&wire);
+    int rc = sw_wire_build(n, s->cfg->chat_format, &wire, err);
+    if (rc == SW_OK) {
+        rc = sw_sns_publish(s->aws, s->cfg->sns_topic_arn, &wire, true, message_id, &aerr, err);
+    }
+    sw_notification_free(&wire);
     if (rc == SW_EAWS && aerr.code[0] != '\0') {
         return sw_error_set(err, rc, "sns:Publish: %s: %s", aerr.code, aerr.message);
     }

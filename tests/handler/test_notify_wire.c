@@ -1,0 +1,558 @@
+/* Unit tests for what subscribers receive: the JSON documents of every notification kind,
+ * the MessageStructure=json message (text for e-mail, document for SQS/Lambda/HTTP, chat
+ * payload for HTTPS), its 256 KiB bound, priority marking and storm control (the outbox).
+ * With SW_WIRE_OUT=DIR set, each document and chat payload is also written to DIR, where
+ * tests/handler/validate_notifications.py checks them against the schemas in docs/. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "handler/drift.h"
+#include "handler/events.h"
+#include "handler/notify_document.h"
+#include "handler/notify_drift.h"
+#include "handler/notify_finding.h"
+#include "handler/notify_wire.h"
+#include "handler/outbox.h"
+#include "handler/text.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "handler/test_util.h"
+
+#define NOW_2024_10_10 INT64_C(1728518400000) /* 2024-10-10T00:00:00Z */
+#define ACCOUNT "123456789012"
+#define REGION "eu-west-1"
+
+/* ---- helpers ---- */
+
+static void write_out(const char *name, const char *suffix, const char *json)
+{
+    const char *dir = getenv("SW_WIRE_OUT");
+    char path[1024];
+    if (!dir || !dir[0])
+        return;
+    snprintf(path, sizeof(path), "%s/%s%s", dir, name, suffix);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs(json, f);
+    fclose(f);
+}
+
+static const char *jstr(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    assert_true(cJSON_IsString(v));
+    return v->valuestring;
+}
+
+/* Checks the wire form of n in both chat formats and returns the parsed document (caller
+ * deletes). Writes the document and chat payload under name when SW_WIRE_OUT is set. */
+static cJSON *check_wire(const char *name, const struct sw_notification *n, const char *kind)
+{
+    struct sw_error err = {0};
+    cJSON *doc = NULL;
+    for (int chat = 0; chat < 2; chat++) {
+        struct sw_notification wire;
+        sw_notification_init(&wire);
+        int rc = sw_wire_build(n, chat ? SW_CHAT_FORMAT_CHATBOT : SW_CHAT_FORMAT_NONE, &wire, &err);
+        if (rc)
+            fail_msg("%s: %s", name, err.msg);
+        assert_string_equal(wire.subject, n->subject);
+        assert_int_equal(wire.attribute_count, n->attribute_count);
+        assert_true(wire.message.len <= SW_SNS_MESSAGE_MAX_BYTES);
+        assert_true(sw_text_utf8_valid(wire.message.data, wire.message.len));
+        cJSON *s = cJSON_ParseWithLength(wire.message.data, wire.message.len);
+        assert_non_null(s);
+        assert_int_equal(cJSON_GetArraySize(s), 6);
+        /* People get the text, machines the document. */
+        assert_string_equal(jstr(s, "default"), sw_buf_cstr(&n->message));
+        assert_string_equal(jstr(s, "email"), sw_buf_cstr(&n->message));
+        assert_string_equal(jstr(s, "sqs"), jstr(s, "lambda"));
+        assert_string_equal(jstr(s, "sqs"), jstr(s, "http"));
+        const char *sqs = jstr(s, "sqs");
+        const char *https = jstr(s, "https");
+        cJSON *d = cJSON_Parse(sqs);
+        assert_non_null(d);
+        assert_string_equal(jstr(d, "schema_version"), SW_NOTIFICATION_SCHEMA_VERSION);
+        assert_string_equal(jstr(d, "kind"), kind);
+        assert_string_equal(jstr(d, "subject"), n->subject);
+        assert_string_equal(jstr(d, "generated_at"), "2024-10-10T00:00:00Z");
+        if (!chat) {
+            assert_string_equal(https, sqs);
+            write_out(name, ".json", sqs);
+            doc = d;
+        } else {
+            cJSON_Delete(d);
+            cJSON *c = cJSON_Parse(https);
+            assert_non_null(c);
+            assert_string_equal(jstr(c, "version"), "1.0");
+            assert_string_equal(jstr(c, "source"), "custom");
+            const cJSON *content = cJSON_GetObjectItemCaseSensitive(c, "content");
+            assert_string_equal(jstr(content, "textType"), "client-markdown");
+            assert_non_null(strstr(jstr(content, "title"), n->subject));
+            assert_true(strlen(jstr(content, "description")) > 0);
+            const cJSON *meta = cJSON_GetObjectItemCaseSensitive(c, "metadata");
+            assert_string_equal(jstr(meta, "eventType"), kind);
+            assert_string_equal(jstr(meta, "summary"), n->subject);
+            write_out(name, ".chat.json", https);
+            cJSON_Delete(c);
+        }
+        cJSON_Delete(s);
+        sw_notification_free(&wire);
+    }
+    return doc;
+}
+
+static void build_event(const char *rel, struct sw_event *ev, struct sw_notification *n)
+{
+    struct sw_error err = {0};
+    tu_parse_shared(rel, ev);
+    sw_notification_init(n);
+    if (sw_notify_event_build(ev, SW_SEVERITY_LOW, NOW_2024_10_10, n, &err))
+        fail_msg("%s: %s", rel, err.msg);
+    if (ev->kind == SW_EVENT_FINDING && sw_notify_mark_priority(&ev->finding, 0.1, n, &err) != 0)
+        fail_msg("%s: %s", rel, err.msg);
+    n->generated_ms = NOW_2024_10_10;
+}
+
+/* ---- every kind ---- */
+
+static void finding_document(void **state)
+{
+    (void)state;
+    struct sw_event ev;
+    struct sw_notification n;
+    build_event("inspector2-finding-ecr.inspector-docs-2024.json", &ev, &n);
+    cJSON *doc = check_wire("finding", &n, "finding");
+    assert_string_equal(jstr(doc, "severity"), sw_notification_attribute(&n, "severity"));
+    assert_string_equal(jstr(doc, "account"), ev.finding.account_id);
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(doc, "finding");
+    assert_string_equal(jstr(f, "vulnerability_id"), ev.finding.vulnerability_id);
+    assert_string_equal(jstr(f, "finding_arn"), ev.finding.finding_arn);
+    const cJSON *pkgs = cJSON_GetObjectItemCaseSensitive(f, "packages");
+    assert_int_equal(cJSON_GetArraySize(pkgs), (int)ev.finding.package_count);
+    assert_string_equal(jstr(cJSON_GetArrayItem(pkgs, 0), "name"), ev.finding.packages[0].name);
+    assert_true(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(f, "epss_score")));
+    assert_string_equal(jstr(f, "first_observed_at"), "2024-09-04T16:55:38Z");
+    cJSON_Delete(doc);
+    sw_notification_free(&n);
+    sw_event_clear(&ev);
+}
+
+static void scan_documents(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *rel, *name, *kind, *scanner;
+    } cases[] = {
+        {"inspector2-scan-ecr.inspector-docs-2023.json", "scan", "scan", "inspector"},
+        {"ecr-image-scan-basic.ecr-docs.json", "basic-scan", "basic-scan", "ecr-basic"},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        struct sw_event ev;
+        struct sw_notification n;
+        build_event(cases[i].rel, &ev, &n);
+        cJSON *doc = check_wire(cases[i].name, &n, cases[i].kind);
+        const cJSON *s = cJSON_GetObjectItemCaseSensitive(doc, "scan");
+        assert_string_equal(jstr(s, "scanner"), cases[i].scanner);
+        assert_string_equal(jstr(s, "threshold"), "LOW");
+        assert_true(cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(s, "counts")));
+        cJSON_Delete(doc);
+        sw_notification_free(&n);
+        sw_event_clear(&ev);
+    }
+}
+
+static void coverage_document(void **state)
+{
+    (void)state;
+    struct sw_event ev;
+    struct sw_notification n;
+    build_event("synthesized/inspector2-coverage-ecr-image.json", &ev, &n);
+    cJSON *doc = check_wire("coverage", &n, "coverage");
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(doc, "coverage");
+    assert_string_equal(jstr(c, "reason"), "SCAN_ELIGIBILITY_EXPIRED");
+    assert_string_equal(jstr(c, "scan_status"), "INACTIVE");
+    cJSON_Delete(doc);
+    sw_notification_free(&n);
+    sw_event_clear(&ev);
+}
+
+static void decide_all_off(enum sw_drift_mode mode, struct sw_drift_plan *p)
+{
+    static const char *const filters[] = {"*"};
+    struct sw_desired_state d = {mode,  SW_DRIFT_CONTINUOUS_SCAN, filters, 1, "DAYS_30", ACCOUNT,
+                                 REGION};
+    struct sw_actual_state a = {"DISABLED", "BASIC", NULL, 0, "LIFETIME"};
+    assert_int_equal(sw_drift_decide(&d, &a, p, NULL), 0);
+}
+
+static const struct sw_change_context CLOUDTRAIL = {
+    SW_TRIGGER_CLOUDTRAIL,
+    "inspector2.amazonaws.com",
+    "Disable",
+    "arn:aws:iam::123456789012:user/mallory",
+    "203.0.113.7",
+    "2024-05-01T12:00:00Z",
+    NULL,
+    NULL,
+    NULL,
+};
+
+static void drift_documents(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name, *kind, *outcome;
+        enum sw_drift_mode mode;
+        bool fail;
+    } cases[] = {
+        {"remediation", "remediation", "restored", SW_DRIFT_MODE_ENFORCE, false},
+        {"remediation-failed", "remediation", "failed", SW_DRIFT_MODE_ENFORCE, true},
+        {"drift", "drift", "would-restore", SW_DRIFT_MODE_DRY_RUN, false},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct sw_drift_plan plan = {0};
+        struct sw_action_result results[SW_DRIFT_ACTIONS_MAX];
+        struct sw_notification n;
+        struct sw_error err = {0};
+        decide_all_off(cases[i].mode, &plan);
+        for (size_t a = 0; a < plan.action_count; a++) {
+            bool bad = cases[i].fail && a == 1;
+            results[a] = (struct sw_action_result){
+                sw_drift_api_name(plan.actions[a].api), !bad, bad ? "AccessDeniedException" : NULL,
+                bad ? "User is not authorized to perform: ecr:PutRegistryScanningConfiguration"
+                    : NULL};
+        }
+        sw_notification_init(&n);
+        if (sw_notify_drift_build(&plan, &CLOUDTRAIL, results, plan.action_count, &n, &err))
+            fail_msg("%s", err.msg);
+        n.generated_ms = NOW_2024_10_10;
+        cJSON *doc = check_wire(cases[i].name, &n, cases[i].kind);
+        assert_string_equal(jstr(doc, "account"), ACCOUNT);
+        assert_string_equal(jstr(doc, "region"), REGION);
+        const cJSON *d = cJSON_GetObjectItemCaseSensitive(doc, "drift");
+        assert_string_equal(jstr(d, "outcome"), cases[i].outcome);
+        assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(d, "drifts")),
+                         (int)plan.item_count);
+        const cJSON *actions = cJSON_GetObjectItemCaseSensitive(d, "actions");
+        assert_int_equal(cJSON_GetArraySize(actions), (int)plan.action_count);
+        const cJSON *t = cJSON_GetObjectItemCaseSensitive(d, "trigger");
+        assert_string_equal(jstr(t, "actor_arn"), CLOUDTRAIL.actor_arn);
+        if (cases[i].fail) {
+            const cJSON *a1 = cJSON_GetArrayItem(actions, 1);
+            assert_string_equal(jstr(a1, "result"), "failed");
+            assert_string_equal(jstr(a1, "error_code"), "AccessDeniedException");
+        }
+        cJSON_Delete(doc);
+        sw_notification_free(&n);
+        sw_drift_plan_clear(&plan);
+    }
+}
+
+/* ---- priority ---- */
+
+static void priority_marking(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *exploit;
+        bool has_epss;
+        double epss, alert;
+        const char *priority, *tag;
+    } cases[] = {
+        {"YES", false, 0, 0.1, "high", "[CRITICAL][EXPLOIT] "},
+        {"NO", true, 0.42, 0.1, "high", "[CRITICAL][EPSS 0.42] "},
+        {"NO", true, 0.1, 0.1, "high", "[CRITICAL][EPSS 0.10] "}, /* at the threshold */
+        {"NO", true, 0.05, 0.1, "normal", "[CRITICAL] "},
+        {"NO", true, 0.0, 0.0, "high", "[CRITICAL][EPSS 0.00] "}, /* EPSS_ALERT=0: any EPSS */
+        {NULL, false, 0, 0.1, "normal", "[CRITICAL] "},
+        {"YES", true, 0.9, 1.0, "high", "[CRITICAL][EXPLOIT] "},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct sw_event ev;
+        struct sw_notification n;
+        struct sw_error err = {0};
+        tu_parse_shared("inspector2-finding-ecr.inspector-docs-2024.json", &ev);
+        ev.finding.exploit_available = cases[i].exploit;
+        ev.finding.has_epss = cases[i].has_epss;
+        ev.finding.epss_score = cases[i].epss;
+        ev.finding.severity = SW_SEVERITY_CRITICAL;
+        sw_notification_init(&n);
+        assert_int_equal(sw_notify_finding_build(&ev, NOW_2024_10_10, &n, &err), 0);
+        assert_int_equal(sw_notify_mark_priority(&ev.finding, cases[i].alert, &n, &err), 0);
+        assert_string_equal(sw_notification_attribute(&n, "priority"), cases[i].priority);
+        assert_memory_equal(n.subject, cases[i].tag, strlen(cases[i].tag));
+        assert_non_null(strstr(n.subject, ev.finding.vulnerability_id));
+        const cJSON *f = cJSON_GetObjectItemCaseSensitive(n.document, "finding");
+        assert_string_equal(jstr(f, "priority"), cases[i].priority);
+        sw_notification_free(&n);
+        sw_event_clear(&ev);
+    }
+}
+
+static void priority_subject_keeps_severity_and_id(void **state)
+{
+    (void)state;
+    struct sw_event ev;
+    struct sw_notification n;
+    struct sw_error err = {0};
+    static const char *tags[] = {
+        "a-very-long-tag-name-that-goes-on-and-on-and-on-for-quite-a-while-1234567890"};
+    static const char id[] = "GHSA-xxxx-yyyy-zzzz-a-rather-long-identifier-01";
+    tu_parse_shared("inspector2-finding-ecr.inspector-docs-2024.json", &ev);
+    ev.finding.exploit_available = "YES";
+    ev.finding.vulnerability_id = id;
+    ev.finding.repository = "team/a-long-repository-name-for-the-service";
+    ev.finding.image_tags = tags;
+    ev.finding.image_tag_count = 1;
+    ev.finding.severity = SW_SEVERITY_INFORMATIONAL;
+    sw_notification_init(&n);
+    assert_int_equal(sw_notify_finding_build(&ev, NOW_2024_10_10, &n, &err), 0);
+    assert_int_equal(sw_notify_mark_priority(&ev.finding, 0.1, &n, &err), 0);
+    assert_true(strlen(n.subject) <= SW_SUBJECT_MAX_CHARS);
+    assert_memory_equal(n.subject, "[INFORMATIONAL][EXPLOIT] ", 25);
+    assert_non_null(strstr(n.subject, id));
+    sw_notification_free(&n);
+    ev.finding.image_tags = NULL;
+    ev.finding.image_tag_count = 0;
+    sw_event_clear(&ev);
+}
+
+/* ---- size: the whole message structure within 256 KiB ---- */
+
+static void huge_finding_fits(void **state)
+{
+    (void)state;
+    struct sw_event ev;
+    struct sw_notification n;
+    struct sw_error err = {0};
+    enum { PACKAGES = 1000 };
+    struct sw_vulnerable_package *pkgs = calloc(PACKAGES, sizeof(*pkgs));
+    char *desc = malloc(300 * 1024);
+    assert_non_null(pkgs);
+    assert_non_null(desc);
+    for (size_t i = 0; i < 300 * 1024 - 1; i++)
+        desc[i] = (i % 64 == 63) ? '\n' : (char)('a' + i % 26);
+    desc[300 * 1024 - 1] = '\0';
+    for (size_t i = 0; i < PACKAGES; i++)
+        pkgs[i] = (struct sw_vulnerable_package){"libsomething-with-a-long-name", "1.2.3-4ubuntu5",
+                                                 "1.2.3-4ubuntu6", "OS", "/usr/lib/x86_64/lib.so"};
+    tu_parse_shared("inspector2-finding-ecr.inspector-docs-2024.json", &ev);
+    struct sw_vulnerable_package *saved = ev.finding.packages;
+    size_t saved_count = ev.finding.package_count;
+    ev.finding.packages = pkgs;
+    ev.finding.package_count = PACKAGES;
+    ev.finding.description = desc;
+    sw_notification_init(&n);
+    assert_int_equal(sw_notify_finding_build(&ev, NOW_2024_10_10, &n, &err), 0);
+    assert_int_equal(sw_notify_mark_priority(&ev.finding, 0.1, &n, &err), 0);
+    n.generated_ms = NOW_2024_10_10;
+
+    struct sw_notification wire;
+    sw_notification_init(&wire);
+    assert_int_equal(sw_wire_build(&n, SW_CHAT_FORMAT_CHATBOT, &wire, &err), 0);
+    assert_true(wire.message.len <= SW_SNS_MESSAGE_MAX_BYTES);
+    assert_true(wire.message.len > SW_SNS_MESSAGE_MAX_BYTES - 4096); /* the text used the room */
+    cJSON *s = cJSON_ParseWithLength(wire.message.data, wire.message.len);
+    assert_non_null(s);
+    const char *text = jstr(s, "email");
+    assert_non_null(strstr(text, "[... cut: the whole notification must fit in 256 KiB ...]"));
+    assert_memory_equal(text, sw_buf_cstr(&n.message), 200);
+    cJSON *doc = cJSON_Parse(jstr(s, "sqs"));
+    assert_non_null(doc);
+    assert_true(strlen(jstr(s, "sqs")) <= SW_WIRE_DOCUMENT_MAX);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "truncated")));
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(doc, "finding");
+    assert_int_equal(cJSON_GetObjectItemCaseSensitive(f, "package_count")->valuedouble, PACKAGES);
+    assert_true(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(f, "packages")) >= 1);
+    write_out("finding-huge", ".json", jstr(s, "sqs"));
+    write_out("finding-huge", ".chat.json", jstr(s, "https"));
+    cJSON_Delete(doc);
+    cJSON_Delete(s);
+    sw_notification_free(&wire);
+    sw_notification_free(&n);
+    ev.finding.packages = saved;
+    ev.finding.package_count = saved_count;
+    sw_event_clear(&ev);
+    free(pkgs);
+    free(desc);
+}
+
+/* ---- storm control ---- */
+
+struct published {
+    size_t count;
+    char subjects[8][SW_SUBJECT_MAX_CHARS + 1];
+    char kinds[8][32];
+    char *last_message;
+    int fail_first; /* fail this many publishes */
+    cJSON *last_document;
+};
+
+static int record_publish(void *ctx, const struct sw_notification *n, struct sw_error *err)
+{
+    struct published *p = ctx;
+    if (p->fail_first > 0) {
+        p->fail_first--;
+        return sw_error_set(err, SW_EAWS, "sns:Publish: Throttled: rate exceeded");
+    }
+    if (p->count < 8) {
+        snprintf(p->subjects[p->count], sizeof(p->subjects[0]), "%s", n->subject);
+        snprintf(p->kinds[p->count], sizeof(p->kinds[0]), "%s",
+                 sw_notification_attribute(n, "event_kind"));
+    }
+    p->count++;
+    free(p->last_message);
+    p->last_message = strdup(sw_buf_cstr(&n->message));
+    cJSON_Delete(p->last_document);
+    p->last_document = n->document ? cJSON_Duplicate(n->document, true) : NULL;
+    return 0;
+}
+
+static void add_findings(struct sw_outbox *o, size_t count, size_t high_every)
+{
+    struct sw_error err = {0};
+    for (size_t i = 0; i < count; i++) {
+        struct sw_notification n;
+        char subject[64];
+        sw_notification_init(&n);
+        snprintf(subject, sizeof(subject), "[HIGH] CVE-2024-%05zu in web/api:1", i);
+        sw_notification_set_subject(&n, subject);
+        assert_int_equal(sw_buf_append_str(&n.message, "text"), 0);
+        sw_notification_add_attribute(&n, "event_kind", "finding");
+        sw_notification_add_attribute(&n, "severity", i == 1 ? "CRITICAL" : "HIGH");
+        sw_notification_add_attribute(&n, "account_id", ACCOUNT);
+        sw_notification_add_attribute(&n, "region", REGION);
+        sw_notification_add_attribute(&n, "priority",
+                                      high_every && i % high_every == 0 ? "high" : "normal");
+        assert_int_equal(sw_outbox_add(o, &n, &err), 0);
+        assert_int_equal(n.message.len, 0); /* moved */
+        sw_notification_free(&n);
+    }
+}
+
+static void storm_under_cap_publishes_each(void **state)
+{
+    (void)state;
+    struct sw_outbox o;
+    struct published p = {0};
+    struct sw_error err = {0};
+    size_t published = 0;
+    sw_outbox_init(&o, 3);
+    add_findings(&o, 3, 0);
+    assert_false(sw_outbox_folded(&o));
+    assert_int_equal(sw_outbox_flush(&o, NOW_2024_10_10, record_publish, &p, &published, &err), 0);
+    assert_int_equal(published, 3);
+    assert_int_equal(p.count, 3);
+    assert_string_equal(p.subjects[2], "[HIGH] CVE-2024-00002 in web/api:1");
+    assert_string_equal(p.kinds[0], "finding");
+    assert_int_equal(o.total, 0); /* emptied */
+    free(p.last_message);
+    cJSON_Delete(p.last_document);
+}
+
+static void storm_over_cap_is_one_summary(void **state)
+{
+    (void)state;
+    struct sw_outbox o;
+    struct published p = {0};
+    struct sw_error err = {0};
+    size_t published = 0;
+    sw_outbox_init(&o, 3);
+    add_findings(&o, 4, 2);
+    assert_true(sw_outbox_folded(&o));
+    assert_int_equal(sw_outbox_flush(&o, NOW_2024_10_10, record_publish, &p, &published, &err), 0);
+    assert_int_equal(published, 1);
+    assert_int_equal(p.count, 1);
+    assert_string_equal(p.kinds[0], "summary");
+    assert_string_equal(p.subjects[0],
+                        "scanwarden: 4 notifications in 123456789012/eu-west-1 folded into one");
+    for (int i = 0; i < 4; i++) {
+        char line[80];
+        snprintf(line, sizeof(line), "- [HIGH] CVE-2024-%05d in web/api:1", i);
+        assert_non_null(strstr(p.last_message, line));
+    }
+    assert_non_null(strstr(p.last_message, "MAX_NOTIFICATIONS_PER_INVOCATION (3)"));
+    const cJSON *s = cJSON_GetObjectItemCaseSensitive(p.last_document, "summary");
+    assert_int_equal(cJSON_GetObjectItemCaseSensitive(s, "notification_count")->valuedouble, 4);
+    assert_int_equal(cJSON_GetObjectItemCaseSensitive(s, "limit")->valuedouble, 3);
+    assert_int_equal(cJSON_GetObjectItemCaseSensitive(s, "high_priority_count")->valuedouble, 2);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(s, "items")), 4);
+
+    /* The summary as subscribers get it (written for the schema check). */
+    struct sw_outbox o2;
+    struct sw_notification summary;
+    sw_outbox_init(&o2, 3);
+    add_findings(&o2, 4, 2);
+    sw_notification_init(&summary);
+    assert_int_equal(sw_outbox_summary(&o2, NOW_2024_10_10, &summary, &err), 0);
+    assert_string_equal(sw_notification_attribute(&summary, "severity"), "CRITICAL");
+    assert_string_equal(sw_notification_attribute(&summary, "priority"), "high");
+    cJSON *doc = check_wire("summary", &summary, "summary");
+    cJSON_Delete(doc);
+    sw_notification_free(&summary);
+    sw_outbox_free(&o2);
+    free(p.last_message);
+    cJSON_Delete(p.last_document);
+}
+
+static void storm_of_thousands_is_bounded(void **state)
+{
+    (void)state;
+    struct sw_outbox o;
+    struct published p = {0};
+    struct sw_error err = {0};
+    size_t published = 0;
+    sw_outbox_init(&o, 20);
+    add_findings(&o, 2000, 0);
+    assert_null(o.pending); /* nothing held in full past the cap */
+    assert_int_equal(o.record_count, SW_OUTBOX_LISTED_MAX);
+    assert_int_equal(sw_outbox_flush(&o, NOW_2024_10_10, record_publish, &p, &published, &err), 0);
+    assert_int_equal(p.count, 1);
+    assert_non_null(strstr(p.last_message, "- ... and 1500 more not listed"));
+    assert_true(strlen(p.last_message) <= SW_SNS_MESSAGE_MAX_BYTES);
+    free(p.last_message);
+    cJSON_Delete(p.last_document);
+}
+
+static void storm_publish_failure_still_tries_each(void **state)
+{
+    (void)state;
+    struct sw_outbox o;
+    struct published p = {.fail_first = 1};
+    struct sw_error err = {0};
+    size_t published = 0;
+    sw_outbox_init(&o, 5);
+    add_findings(&o, 2, 0);
+    assert_int_equal(sw_outbox_flush(&o, NOW_2024_10_10, record_publish, &p, &published, &err),
+                     SW_EAWS);
+    assert_int_equal(published, 1);
+    assert_non_null(strstr(err.msg, "Throttled"));
+    free(p.last_message);
+    cJSON_Delete(p.last_document);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(finding_document),
+        cmocka_unit_test(scan_documents),
+        cmocka_unit_test(coverage_document),
+        cmocka_unit_test(drift_documents),
+        cmocka_unit_test(priority_marking),
+        cmocka_unit_test(priority_subject_keeps_severity_and_id),
+        cmocka_unit_test(huge_finding_fits),
+        cmocka_unit_test(storm_under_cap_publishes_each),
+        cmocka_unit_test(storm_over_cap_is_one_summary),
+        cmocka_unit_test(storm_of_thousands_is_bounded),
+        cmocka_unit_test(storm_publish_failure_still_tries_each),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
