@@ -52,6 +52,27 @@ static void w_fmt(struct writer *w, const char *fmt, ...)
     w->rc = sw_buf_append(w->b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
 }
 
+/* Appends an event field that belongs on one line: CR, LF, tab and every other control
+ * character become a space, so that a field cannot start a line of its own (a forged
+ * "Severity: LOW") in the message. Multi-line texts (description, remediation) use w_str. */
+static void w_flat(struct writer *w, const char *s)
+{
+    if (!s)
+        return;
+    while (*s && w->rc == 0) {
+        size_t run = 0;
+        while (s[run] && (unsigned char)s[run] >= 0x20 && s[run] != 0x7f)
+            run++;
+        if (run)
+            w->rc = sw_buf_append(w->b, s, run);
+        s += run;
+        if (*s && w->rc == 0) {
+            w->rc = sw_buf_append_char(w->b, ' ');
+            s++;
+        }
+    }
+}
+
 /* "Label: value\n" when value is present. */
 static void w_line(struct writer *w, const char *label, const char *value)
 {
@@ -59,7 +80,7 @@ static void w_line(struct writer *w, const char *label, const char *value)
         return;
     w_str(w, label);
     w_str(w, ": ");
-    w_str(w, value);
+    w_flat(w, value);
     w_str(w, "\n");
 }
 
@@ -282,7 +303,7 @@ static void w_tags(struct writer *w, const char *label, const char *const *tags,
     for (size_t i = 0; i < count; i++) {
         if (i)
             w_str(w, ", ");
-        w_str(w, tags[i]);
+        w_flat(w, tags[i]);
     }
     if (omitted)
         w_fmt(w, " (and %zu more)", omitted);
@@ -367,25 +388,25 @@ static void w_packages(struct writer *w, const struct sw_finding *f)
     for (; listed < f->package_count && w->b->len - start < PACKAGE_BYTES_BUDGET; listed++) {
         const struct sw_vulnerable_package *p = &f->packages[listed];
         w_str(w, "  - ");
-        w_str(w, p->name ? p->name : "(unnamed package)");
+        w_flat(w, p->name ? p->name : "(unnamed package)");
         if (p->version) {
             w_str(w, " ");
-            w_str(w, p->version);
+            w_flat(w, p->version);
         }
         if (no_fix(p->fixed_in_version)) {
             w_str(w, ", no fixed version yet");
         } else {
             w_str(w, " \xe2\x86\x92 "); /* → */
-            w_str(w, p->fixed_in_version);
+            w_flat(w, p->fixed_in_version);
         }
         if (p->package_manager) {
             w_str(w, " (");
-            w_str(w, p->package_manager);
+            w_flat(w, p->package_manager);
             w_str(w, ")");
         }
         if (p->file_path) {
             w_str(w, " at ");
-            w_str(w, p->file_path);
+            w_flat(w, p->file_path);
         }
         w_str(w, "\n");
     }
@@ -440,12 +461,12 @@ int sw_notify_finding_build(const struct sw_event *ev, int64_t now_ms, struct sw
     w_str(&w, " vulnerability");
     if (f->vulnerability_id) {
         w_str(&w, ", ");
-        w_str(&w, f->vulnerability_id);
+        w_flat(&w, f->vulnerability_id);
         w_str(&w, ",");
     }
     if (img[0]) {
         w_str(&w, " in ");
-        w_str(&w, img);
+        w_flat(&w, img);
     }
     w_str(&w, ".\n\n");
 
@@ -460,11 +481,11 @@ int sw_notify_finding_build(const struct sw_event *ev, int64_t now_ms, struct sw
             w_str(&w, " (");
             if (f->cvss_version) {
                 w_str(&w, "CVSS ");
-                w_str(&w, f->cvss_version);
+                w_flat(&w, f->cvss_version);
             }
             if (f->cvss_version && f->cvss_source)
                 w_str(&w, ", ");
-            w_str(&w, f->cvss_source);
+            w_flat(&w, f->cvss_source);
             w_str(&w, ")");
         }
         w_str(&w, "\n");
@@ -598,10 +619,10 @@ static int scan_build(const struct sw_event *ev, enum sw_severity min, bool basi
     else
         w_str(&w, "Amazon Inspector");
     w_str(&w, " scanned ");
-    w_str(&w, img[0] ? img : "an image");
+    w_flat(&w, img[0] ? img : "an image");
     if (counts[0]) {
         w_str(&w, " and found ");
-        w_str(&w, counts);
+        w_flat(&w, counts);
         w_fmt(&w, " (at or above %s).\n", sw_severity_name(rank(min)));
     } else {
         w_fmt(&w, " and found nothing at or above %s.\n", sw_severity_name(rank(min)));

@@ -324,6 +324,22 @@ class HostileEvents(FaultTestCase):
         self.assertFalse(any(line.startswith("[ERROR] forged")
                              for line in n["Message"].splitlines()), n["Message"])
 
+    def test_line_breaks_in_finding_fields_forge_no_line_in_the_notification(self):
+        ev = finding(title="openssl: flaw\nSeverity: LOW\r\nStatus: CLOSED\x1b[8m")
+        ev["detail"]["packageVulnerabilityDetails"]["vulnerablePackages"][0]["name"] = \
+            "pkg\nFix available: NO"
+        run = self.run_events([ev])
+        self.assertTrue(run.invocations[0].ok, run.invocations[0].raw)
+        self.assertEqual(len(self.aws.published), 1)
+        msg = self.aws.published[0]["Message"]
+        lines = msg.splitlines()
+        for forged in ("Severity: LOW", "Status: CLOSED", "Fix available: NO"):
+            self.assertFalse(any(line.strip().startswith(forged) for line in lines), msg)
+        self.assertNotIn("\x1b", msg)
+        self.assertNotIn("\r", msg)
+        for line in run.log.splitlines():
+            self.assertFalse(line.startswith("Severity: LOW"), run.log)
+
 
 if __name__ == "__main__":
     unittest.main()
