@@ -158,7 +158,8 @@ dnf_fetch_source() {
 script_hash=$(sha256sum "$0" | cut -c1-16)
 case $pkg_tool in
 apt)
-    apt_need_packages build-essential pkg-config dpkg-dev perl libssl-dev
+    # cmake and binutils are for scripts/build-artifact.sh, which runs this first.
+    apt_need_packages build-essential pkg-config dpkg-dev perl libssl-dev cmake binutils
     apt_enable_deb_src
     curl_ver=$(apt_source_version curl)
     cjson_ver=$(apt_source_version cjson)
@@ -170,7 +171,8 @@ apt)
     ssl_ver=$(dpkg-query -W -f='${Version}' libssl-dev)
     ;;
 dnf)
-    dnf_need_packages gcc make perl pkgconf-pkg-config tar gzip xz cpio rpm dnf-plugins-core \
+    dnf_need_packages gcc make cmake binutils findutils perl pkgconf-pkg-config tar gzip xz cpio \
+        rpm dnf-plugins-core util-linux \
         perl-IPC-Cmd perl-FindBin perl-File-Compare perl-File-Copy perl-Time-Piece
     curl_ver=$(dnf_source_version curl)
     cjson_ver=$(dnf_source_version cjson)
