@@ -26,9 +26,11 @@ Command line
        "response_status": 413,                optional fault: the runtime's POST
                                               /response or /error for it gets this status
        "delay_ms": 200,                       optional fault: /next waits this long
-       "drop": true}                          optional fault: /next sends the headers and
+       "drop": true,                          optional fault: /next sends the headers and
                                               half the body, then closes the connection
                                               (the event is consumed)
+       "chunked": true}                       optional: /next sends the payload with
+                                              Transfer-Encoding: chunked (no Content-Length)
 
   Default headers per event: Lambda-Runtime-Aws-Request-Id (a new UUID),
   Lambda-Runtime-Deadline-Ms, Lambda-Runtime-Invoked-Function-Arn
@@ -325,9 +327,17 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(200)
         for k, v in headers.items():
             self.send_header(k, v)
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
+        if event.get("chunked"):
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for i in range(0, len(payload), 65536):
+                piece = payload[i:i + 65536]
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+            self.wfile.write(b"0\r\n\r\n")
+        else:
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
         self.wfile.flush()
         return None
 

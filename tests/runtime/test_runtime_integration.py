@@ -268,6 +268,29 @@ class RuntimeIntegration(unittest.TestCase):
         self.assert_error_post(p[0], "Runtime.PayloadTooLarge")
         self.assertEqual(p[1]["body"], "small")
 
+    def test_chunked_payloads_are_bounded_without_a_content_length(self):
+        huge = b"b" * (7 * 1024 * 1024 + 1)
+        srv = self.serve([
+            {"payload": {"raw": "chunked small"}, "chunked": True},
+            {"payload": {"raw_b64": base64.b64encode(huge).decode()}, "chunked": True},
+            {"payload": {"raw": ""}, "chunked": True},
+        ])
+        code, err = run(ECHO, srv)
+        p = posts(srv)
+        self.assertEqual(len(p), 3)
+        self.assertEqual(p[0]["body"], "chunked small")
+        self.assert_error_post(p[1], "Runtime.PayloadTooLarge")
+        self.assertEqual(body_bytes(p[2]), b"")
+        self.assertEqual(srv.connections, 1)
+
+    def test_5xx_to_a_response_exits(self):
+        srv = self.serve([{"payload": {"raw": "a"}, "response_status": 500},
+                          raw("never served")])
+        code, err = run(ECHO, srv)
+        self.assertEqual(code, 1)
+        self.assertEqual([r["status"] for r in srv.records], [200, 500])
+        self.assertIn("answered 500", err)
+
     def test_bad_deadline_is_answered_and_missing_request_id_exits(self):
         srv = self.serve([
             {"payload": {"raw": "x"}, "headers": {"Lambda-Runtime-Deadline-Ms": "soon"}},
