@@ -123,6 +123,22 @@ apt_source_version() {
         sed -n "s/^'[^']*\/${1}_\([^']*\)\.dsc'.*/\1/p" | head -n1 | sed 's/%2b/+/g; s/%7e/~/g'
 }
 
+# apt_fetch NAME VERSION: apt-get source NAME=VERSION into $work/src; if the
+# mirror lacks that version's files (a security pool can answer 404), the other
+# versions the lists know, newest first.
+apt_fetch() {
+    local name=$1 v
+    for v in "$2" $(apt-cache showsrc "$name" 2>/dev/null | sed -n 's/^Version: //p' | sort -ruV); do
+        if (cd "$work/src" && apt-get source -qq "$name=$v" >/dev/null 2>&1); then
+            [ "$v" = "$2" ] || say "fetched $name $v instead of $2"
+            return 0
+        fi
+        say "apt-get source $name=$v failed"
+        find "$work/src" -maxdepth 1 -name "${name}[-_]*" -exec rm -rf {} +
+    done
+    return 1
+}
+
 dnf_need_packages() {
     local missing=() p
     for p in "$@"; do
@@ -227,8 +243,8 @@ case $pkg_tool in
 apt)
     rm -rf "$work/src"
     mkdir -p "$work/src"
-    (cd "$work/src" && apt-get source -qq "curl=$curl_ver" "cjson=$cjson_ver" >/dev/null 2>&1) ||
-        die "apt-get source curl cjson failed"
+    apt_fetch curl "$curl_ver" || die "apt-get source curl failed for every version apt knows"
+    apt_fetch cjson "$cjson_ver" || die "apt-get source cjson failed for every version apt knows"
     curl_src=$(find "$work/src" -maxdepth 1 -type d -name 'curl-*' | head -n1)
     cjson_src=$(find "$work/src" -maxdepth 1 -type d -name 'cjson-*' | head -n1)
     ;;
