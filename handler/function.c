@@ -201,6 +201,23 @@ static void finish_check(const struct sw_result *r, struct sw_outcome *out)
     sw_buf_free(&msg);
 }
 
+int sw_function_drift_plan(struct sw_function *fn, const char *account,
+                           struct sw_actual_state *actual, struct sw_drift_plan *plan,
+                           struct sw_action_result *read_failure, struct sw_error *err)
+{
+    struct sw_desired_state desired;
+    desired_state(fn, account, &desired);
+    int rc = fn->io.read_state(fn->io.ctx, account, desired.rescan_duration != NULL, actual,
+                               read_failure);
+    if (rc != SW_OK) {
+        return sw_error_set(err, rc, "%s failed: %s: %s",
+                            read_failure->api ? read_failure->api : "reading the state",
+                            read_failure->error_code ? read_failure->error_code : "error",
+                            read_failure->error_message ? read_failure->error_message : "");
+    }
+    return sw_drift_decide(&desired, actual, plan, err);
+}
+
 /* The one point every notification goes through: the outbox folds more than
  * MAX_NOTIFICATIONS_PER_INVOCATION into one summary (storm control), then publishes. n is
  * moved into the outbox. Returns 0 or the first publish failure (err set). */

@@ -75,6 +75,14 @@ void sw_outcome_free(struct sw_outcome *out);
 void sw_function_handle(struct sw_function *fn, const char *payload, size_t len,
                         const char *function_arn, long long now_ms, struct sw_outcome *out);
 
+/* Reads the state of account and decides, without acting (the operator's --check): fills
+ * *actual (valid until the next read) and *plan (cleared by the caller with
+ * sw_drift_plan_clear). Returns 0; SW_EAWS (or another read failure) with *read_failure
+ * naming the API, AWS error code and message; or SW_EINVAL/SW_ENOMEM from deciding. */
+int sw_function_drift_plan(struct sw_function *fn, const char *account,
+                           struct sw_actual_state *actual, struct sw_drift_plan *plan,
+                           struct sw_action_result *read_failure, struct sw_error *err);
+
 /* The account in a Lambda function ARN (arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME)
  * copied into out; false when there is none. */
 bool sw_function_arn_account(const char *arn, char out[SW_FUNCTION_ACCOUNT_MAX + 1]);

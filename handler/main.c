@@ -6,6 +6,7 @@
  * Everything that outlives an invocation lives in struct app, owned here and passed
  * to the runtime loop as its user pointer. */
 #include "handler/aws/client.h"
+#include "handler/cli.h"
 #include "handler/config.h"
 #include "handler/function.h"
 #include "handler/state.h"
@@ -69,13 +70,16 @@ static int init_failed(struct lr_runtime *rt, const char *type, const struct sw_
     return EXIT_FAILURE;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     int status = EXIT_FAILURE;
     struct lr_error lerr = {0};
     struct sw_error err = {0};
     struct app *app = NULL;
 
+    if (sw_cli_wanted(argc, argv)) {
+        return sw_cli_main(argc, argv); /* run by a person, not by Lambda */
+    }
     struct lr_runtime *rt = lr_runtime_new(NULL, &lerr);
     if (rt == NULL) {
         lr_log(LR_LOG_FATAL, "cannot start the runtime: %s", lerr.msg);

@@ -1,0 +1,196 @@
+"""End-to-end tests of the operator command line (issue 7): build/bootstrap run by a person,
+without AWS_LAMBDA_RUNTIME_API. --check and --event run against moto_server with the
+template's IAM policy (harness.World); --dry-run of a finding event runs with every AWS
+endpoint pointed at a closed local port, so any AWS call would fail the test."""
+
+import json
+import os
+import socket
+import subprocess
+import unittest
+
+import harness
+
+try:
+    import jsonschema
+except ImportError:  # pragma: no cover - the machine image has it (cfn-lint needs it)
+    jsonschema = None
+
+TIMEOUT_S = 30
+SPEC_VARIABLES = ("SNS_TOPIC_ARN", "MIN_SEVERITY", "REMEDIATION_MODE", "SCAN_FREQUENCY",
+                  "REPOSITORY_FILTERS", "ECR_RESCAN_DURATION", "CHAT_FORMAT", "EPSS_ALERT",
+                  "MAX_NOTIFICATIONS_PER_INVOCATION", "SCOPE", "REGIONS", "AWS_REGION",
+                  "AWS_ENDPOINT_URL", "AWS_LAMBDA_LOG_FORMAT", "SSL_CERT_FILE")
+
+
+def cli(args, env, stdin=None):
+    env = {k: v for k, v in env.items() if k != "AWS_LAMBDA_RUNTIME_API"}
+    return subprocess.run([harness.BOOTSTRAP] + args, env=env, input=stdin, capture_output=True,
+                          text=True, timeout=TIMEOUT_S)
+
+
+def closed_port_url():
+    """http://127.0.0.1:<a port nobody listens on>."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return "http://127.0.0.1:%d" % port
+
+
+def validator(name):
+    if jsonschema is None:
+        raise unittest.SkipTest("python jsonschema is not installed")
+    with open(os.path.join(harness.SOURCE_DIR, "docs", name), encoding="utf-8") as f:
+        return jsonschema.Draft202012Validator(json.load(f))
+
+
+class Offline(unittest.TestCase):
+    """What needs no AWS at all: help, usage errors, --dry-run of finding-side events."""
+
+    def setUp(self):
+        if not os.access(harness.BOOTSTRAP, os.X_OK):
+            self.skipTest("build/bootstrap is not built")
+        self.dead = closed_port_url()
+        self.env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+                    "SNS_TOPIC_ARN": "arn:aws:sns:eu-west-1:123456789012:scanwarden",
+                    "AWS_REGION": "eu-west-1", "AWS_ENDPOINT_URL": self.dead,
+                    "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "x" * 40,
+                    "AWS_MAX_ATTEMPTS": "1"}
+
+    def test_help_documents_every_option_variable_and_exit_code(self):
+        r = cli(["--help"], self.env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        for word in ("--event", "--dry-run", "--check", "--account", "--help") + SPEC_VARIABLES:
+            self.assertIn(word, r.stdout)
+        for code in range(6):
+            self.assertIn("\n  %d  " % code, r.stdout)
+
+    def test_usage_errors_exit_2(self):
+        for args in ([], ["--bogus"], ["--dry-run"], ["--event"], ["--check", "--event", "x"],
+                     ["--check", "--account", "12345"]):
+            r = cli(args, self.env)
+            self.assertEqual(r.returncode, 2, (args, r.stdout, r.stderr))
+            self.assertIn("usage: bootstrap", r.stderr)
+            self.assertEqual(r.stdout, "")
+
+    def test_invalid_configuration_exits_2_naming_the_variable(self):
+        r = cli(["--check"], dict(self.env, EPSS_ALERT="2"))
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("EPSS_ALERT", r.stderr)
+        self.assertIn('"2"', r.stderr)
+
+    def test_unreadable_or_invalid_event_exits_3(self):
+        r = cli(["--event", "/nonexistent/event.json"], self.env)
+        self.assertEqual(r.returncode, 3, r.stderr)
+        r = cli(["--event", "-"], self.env, stdin="[1, 2]")
+        self.assertEqual(r.returncode, 3, r.stderr)
+        self.assertEqual(json.loads(r.stdout)["errorType"], "InvalidEvent")
+
+    def test_dry_run_prints_every_notification_form_without_network(self):
+        ev = harness.load_event("inspector2-finding-ecr.inspector-docs-2024.json")
+        ev["detail"]["severity"] = "CRITICAL"
+        ev["detail"]["exploitAvailable"] = "YES"
+        r = cli(["--event", "-", "--dry-run"], dict(self.env, CHAT_FORMAT="chatbot"),
+                stdin=json.dumps(ev))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = json.loads(r.stdout)
+        self.assertEqual(out["result"], {"handled": True, "event_kind": "finding",
+                                         "notified": True})
+        self.assertEqual(len(out["notifications"]), 1)
+        n = out["notifications"][0]
+        self.assertTrue(n["subject"].startswith("[CRITICAL][EXPLOIT] CVE-2024-6119"), n)
+        self.assertEqual(n["attributes"]["priority"], "high")
+        self.assertEqual(n["https_receives"], "chat")
+        self.assertIn("Amazon Inspector reports a CRITICAL vulnerability", n["email"])
+        validator("notification.schema.json").validate(n["document"])
+        validator("chatbot-notification.schema.json").validate(n["chat"])
+        self.assertEqual(n["document"]["finding"]["priority_reasons"], ["exploit_available"])
+
+    def test_dry_run_of_a_quiet_event_publishes_nothing(self):
+        ev = harness.load_event("inspector2-finding-ecr.inspector-docs-2024.json")
+        r = cli(["--event", "-", "--dry-run"], dict(self.env, MIN_SEVERITY="CRITICAL"),
+                stdin=json.dumps(ev))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = json.loads(r.stdout)
+        self.assertFalse(out["result"]["notified"])
+        self.assertEqual(out["result"]["reason"], "below-threshold")
+        self.assertEqual(out["notifications"], [])
+
+    def test_without_dry_run_a_failed_publish_exits_1(self):
+        ev = harness.load_event("inspector2-finding-ecr.inspector-docs-2024.json")
+        r = cli(["--event", "-"], dict(self.env, MIN_SEVERITY="LOW"), stdin=json.dumps(ev))
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual(json.loads(r.stdout)["errorType"], "NotificationFailed")
+
+
+class AgainstMoto(unittest.TestCase):
+    """--check and --event against moto_server, with the template's policy."""
+
+    world = None
+
+    @classmethod
+    def setUpClass(cls):
+        if not os.access(harness.BOOTSTRAP, os.X_OK):
+            raise unittest.SkipTest("build/bootstrap is not built")
+        cls.world = harness.World()
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.world is not None:
+            cls.world.stop()
+
+    def setUp(self):
+        self.world.notifications()
+
+    def test_check_event_check(self):
+        w = self.world
+        w.break_state()
+        env = w.function_env()
+        r = cli(["--check"], env)
+        self.assertEqual(r.returncode, 4, r.stderr)
+        lines = r.stdout.splitlines()
+        self.assertIn("drift check of %s/%s" % (w.account, harness.REGION), lines[0])
+        self.assertEqual(lines[1].split(), ["PART", "STATUS", "ACTUAL", "DESIRED"])
+        rows = {line.split()[0]: line.split() for line in lines[2:6]}
+        self.assertEqual(rows["inspector_ecr"][1:4], ["DRIFT", "DISABLED", "ENABLED"])
+        self.assertEqual(rows["registry_scan_type"][1:4], ["DRIFT", "BASIC", "ENHANCED"])
+        self.assertEqual(rows["registry_rule"][1], "DRIFT")
+        self.assertIn("inspector2:Enable", r.stdout)
+        self.assertEqual(w.inspector_ecr_status(), "DISABLED")  # --check writes nothing
+        self.assertEqual(w.notifications(), [])
+
+        # --dry-run of the schedule: reads, describes, writes and publishes nothing.
+        r = cli(["--event", "-", "--dry-run"], env, stdin=json.dumps(w.scheduled_event()))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = json.loads(r.stdout)
+        self.assertIn("inspector_ecr", out["result"]["drift"])
+        self.assertEqual(out["result"].get("actions", []), [])
+        self.assertEqual(out["notifications"][0]["attributes"]["event_kind"], "drift")
+        self.assertIn("would restore", out["notifications"][0]["email"])
+        self.assertEqual(w.inspector_ecr_status(), "DISABLED")
+        self.assertEqual(w.notifications(), [])
+
+        # --event for real: restores and publishes, like the function would.
+        r = cli(["--event", "-"], env, stdin=json.dumps(w.scheduled_event()))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        result = json.loads(r.stdout)
+        self.assertTrue(result["notified"])
+        self.assertTrue(all(a["ok"] for a in result["actions"]), result)
+        self.assertEqual(len(w.notifications(expect=1)), 1)
+
+        r = cli(["--check", "--account", w.account], env)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("no drift", r.stdout)
+
+    def test_check_without_read_permission_exits_5(self):
+        w = self.world
+        policy = harness.without_actions(w.policy, ["inspector2:BatchGetAccountStatus"])
+        r = cli(["--check"], w.function_env(creds=w.creds_for_policy(policy)))
+        self.assertEqual(r.returncode, 5, r.stdout + r.stderr)
+        self.assertIn("AccessDenied", r.stderr)
+        self.assertEqual(r.stdout, "")
+
+
+if __name__ == "__main__":
+    unittest.main()
