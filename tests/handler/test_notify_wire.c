@@ -86,6 +86,8 @@ static cJSON *check_wire(const char *name, const struct sw_notification *n, cons
         if (!chat) {
             assert_string_equal(https, sqs);
             write_out(name, ".json", sqs);
+            write_out(name, ".subject", n->subject);
+            write_out(name, ".txt", sw_buf_cstr(&n->message));
             doc = d;
         } else {
             cJSON_Delete(d);
@@ -423,11 +425,12 @@ static void add_findings(struct sw_outbox *o, size_t count, size_t high_every)
         struct sw_notification n;
         char subject[64];
         sw_notification_init(&n);
-        snprintf(subject, sizeof(subject), "[HIGH] CVE-2024-%05zu in web/api:1", i);
+        const char *sev = i == 1 ? "CRITICAL" : "HIGH";
+        snprintf(subject, sizeof(subject), "[%s] CVE-2024-%05zu in web/api:1", sev, i);
         sw_notification_set_subject(&n, subject);
         assert_int_equal(sw_buf_append_str(&n.message, "text"), 0);
         sw_notification_add_attribute(&n, "event_kind", "finding");
-        sw_notification_add_attribute(&n, "severity", i == 1 ? "CRITICAL" : "HIGH");
+        sw_notification_add_attribute(&n, "severity", sev);
         sw_notification_add_attribute(&n, "account_id", ACCOUNT);
         sw_notification_add_attribute(&n, "region", REGION);
         sw_notification_add_attribute(&n, "priority",
@@ -476,7 +479,8 @@ static void storm_over_cap_is_one_summary(void **state)
                         "scanwarden: 4 notifications in 123456789012/eu-west-1 folded into one");
     for (int i = 0; i < 4; i++) {
         char line[80];
-        snprintf(line, sizeof(line), "- [HIGH] CVE-2024-%05d in web/api:1", i);
+        snprintf(line, sizeof(line), "- [%s] CVE-2024-%05d in web/api:1",
+                 i == 1 ? "CRITICAL" : "HIGH", i);
         assert_non_null(strstr(p.last_message, line));
     }
     assert_non_null(strstr(p.last_message, "MAX_NOTIFICATIONS_PER_INVOCATION (3)"));
