@@ -236,6 +236,59 @@ static int deliver(struct sw_function *fn, struct sw_notification *n, long long 
     return rc;
 }
 
+/* SCOPE=organization: after the administrator's own account check (r), the members'
+ * check, its one notification, and the answer for both. */
+static void org_check(struct sw_function *fn, const struct sw_event *ev, const char *account,
+                      struct sw_result *r, long long now_ms, struct sw_outcome *out)
+{
+    struct sw_org_report *rep = &fn->org;
+    struct sw_buf json, msg, org_msg;
+    struct sw_notification n;
+    struct sw_error err = {0};
+    sw_buf_init(&json, SW_RESULT_JSON_MAX);
+    sw_buf_init(&msg, SW_RESULT_MESSAGE_MAX);
+    sw_buf_init(&org_msg, SW_RESULT_MESSAGE_MAX);
+    sw_notification_init(&n);
+
+    if (fn->org_io.check(fn->org_io.ctx, account, fn->cfg->mode == SW_MODE_ENFORCE, fn->deadline_ms,
+                         rep) != SW_OK) {
+        fail(out, SW_FUNCTION_ERROR_INTERNAL, "organization check: out of memory");
+        goto out_free;
+    }
+    if (sw_org_report_notable(rep)) {
+        char signal[SIGNAL_MAX];
+        struct sw_change_context ctx;
+        change_context(ev, signal, &ctx);
+        if (sw_org_notify_build(rep, &ctx, &n, &err) != SW_OK) {
+            lr_log(LR_LOG_ERROR, "organization notification not built: %s", err.msg);
+        } else if (deliver(fn, &n, now_ms, &err) != SW_OK) {
+            lr_log(LR_LOG_ERROR, "organization notification not published: %s", err.msg);
+        } else {
+            r->notified = true;
+        }
+    }
+    if (sw_org_report_json(rep, &json, &err) == SW_OK) {
+        r->organization_json = sw_buf_cstr(&json);
+    }
+    bool account_failed = sw_result_remediation_failed(r, &msg);
+    bool members_failed = sw_org_report_failed(rep, &org_msg);
+    if (account_failed || members_failed) {
+        if (account_failed && members_failed) {
+            (void)sw_buf_append_str(&msg, "; ");
+        }
+        (void)sw_buf_append_str(&msg, sw_buf_cstr(&org_msg));
+        lr_log(LR_LOG_ERROR, "%s", sw_buf_cstr(&msg));
+        fail(out, SW_RESULT_ERROR_REMEDIATION_FAILED, sw_buf_cstr(&msg));
+    } else {
+        succeed(out, r);
+    }
+out_free:
+    sw_notification_free(&n);
+    sw_buf_free(&org_msg);
+    sw_buf_free(&msg);
+    sw_buf_free(&json);
+}
+
 static void drift_check(struct sw_function *fn, const struct sw_event *ev, const char *function_arn,
                         long long now_ms, struct sw_outcome *out)
 {
@@ -309,7 +362,11 @@ static void drift_check(struct sw_function *fn, const struct sw_event *ev, const
            r.notified ? ", notified" : "");
 
 out_result:
-    finish_check(&r, out);
+    if (fn->cfg->scope == SW_SCOPE_ORGANIZATION && fn->org_io.check != NULL) {
+        org_check(fn, ev, account, &r, now_ms, out);
+    } else {
+        finish_check(&r, out);
+    }
 out_plan:
     sw_drift_plan_clear(&plan);
     sw_notification_free(&n);
@@ -379,6 +436,13 @@ void sw_function_handle(struct sw_function *fn, const char *payload, size_t len,
         goto out_clear;
     }
 
+    /* Organization mode reacts to member changes too (issue 8); account mode does not. */
+    if (ev.cls == SW_CLASS_UNHANDLED && fn->cfg->scope == SW_SCOPE_ORGANIZATION &&
+        sw_org_event_triggers(ev.env.source, ev.env.detail_type,
+                              ev.kind == SW_EVENT_CLOUDTRAIL ? ev.cloudtrail.event_name : NULL)) {
+        ev.cls = SW_CLASS_DRIFT_CHECK;
+        ev.unhandled_reason = NULL;
+    }
     switch (ev.cls) {
     case SW_CLASS_DRIFT_CHECK:
         drift_check(fn, &ev, function_arn, now_ms, out);

@@ -14,6 +14,7 @@
 #include "handler/error.h"
 #include "handler/notification.h"
 #include "handler/notify_finding.h"
+#include "handler/org.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -43,6 +44,15 @@ struct sw_function_io {
     int (*publish)(void *ctx, const struct sw_notification *n, struct sw_error *err);
 };
 
+/* SCOPE=organization only: checks, and when execute restores, every member of the
+ * organization administered by admin_account before deadline_ms (0 = none), into *out
+ * (see sw_org_state_check). Returns 0 or SW_ENOMEM. */
+struct sw_function_org_io {
+    void *ctx;
+    int (*check)(void *ctx, const char *admin_account, bool execute, long long deadline_ms,
+                 struct sw_org_report *out);
+};
+
 /* Everything that lives from one invocation to the next (owned by main). */
 struct sw_function {
     const struct sw_config *cfg; /* borrowed, validated */
@@ -50,6 +60,9 @@ struct sw_function {
     char region[SW_CFG_REGION_MAX + 1];      /* AWS_REGION */
     const char *filters[SW_CFG_FILTERS_MAX]; /* views into cfg->repository_filters */
     struct sw_finding_cache seen;            /* duplicate findings (SPEC §1.3) */
+    long long deadline_ms;                   /* this invocation's deadline (0 = none), by main */
+    struct sw_function_org_io org_io;        /* set after init in organization mode, else 0 */
+    struct sw_org_report org;                /* the last organization run's report */
 };
 
 /* What to answer: a success body, or an error of type error_type with body as message. */

@@ -9,6 +9,7 @@
 #include "handler/cli.h"
 #include "handler/config.h"
 #include "handler/function.h"
+#include "handler/org_state.h"
 #include "handler/state.h"
 #include "runtime/lr_log.h"
 #include "runtime/lr_runtime.h"
@@ -29,6 +30,7 @@ struct app {
     struct sw_config cfg;
     struct sw_aws_client *aws;
     struct sw_state state;
+    struct sw_org_state org; /* SCOPE=organization: per-region clients and rotation */
     struct sw_function fn;
     struct sw_outcome outcome; /* reused: its buffer is the response body */
 };
@@ -49,7 +51,8 @@ static long long aws_deadline(long long deadline_ms, long long now_ms)
 static int handle(const struct lr_invocation *inv, struct lr_response *out, void *user)
 {
     struct app *app = user;
-    sw_aws_client_set_deadline(app->aws, aws_deadline(inv->deadline_ms, sw_http_now_ms()));
+    app->fn.deadline_ms = aws_deadline(inv->deadline_ms, sw_http_now_ms());
+    sw_aws_client_set_deadline(app->aws, app->fn.deadline_ms);
     sw_function_handle(&app->fn, inv->payload, inv->payload_len, inv->function_arn,
                        sw_http_now_ms(), &app->outcome);
     if (app->outcome.failed) {
@@ -104,12 +107,22 @@ int main(int argc, char **argv)
     }
     sw_state_init(&app->state, app->aws, &app->cfg);
     struct sw_function_io io = sw_state_io(&app->state);
+    if (app->cfg.scope == SW_SCOPE_ORGANIZATION) {
+        if (sw_org_state_init(&app->org, &app->cfg, app->aws, &err) != SW_OK) {
+            status = init_failed(rt, ERROR_INVALID_CONFIGURATION, &err);
+            goto out_state;
+        }
+    }
     if (sw_function_init(&app->fn, &app->cfg, sw_aws_client_region(app->aws), &io, &err) != SW_OK) {
         status = init_failed(rt, ERROR_INVALID_CONFIGURATION, &err);
         goto out_state;
     }
-    lr_log(LR_LOG_INFO, "scanwarden ready: mode %s, min severity %s, region %s",
-           sw_mode_name(app->cfg.mode), sw_severity_name(app->cfg.min_severity), app->fn.region);
+    if (app->cfg.scope == SW_SCOPE_ORGANIZATION) {
+        app->fn.org_io = (struct sw_function_org_io){.ctx = &app->org, .check = sw_org_state_check};
+    }
+    lr_log(LR_LOG_INFO, "scanwarden ready: mode %s, min severity %s, region %s, scope %s",
+           sw_mode_name(app->cfg.mode), sw_severity_name(app->cfg.min_severity), app->fn.region,
+           sw_scope_name(app->cfg.scope));
 
     if (lr_runtime_run(rt, handle, app, &lerr) != LR_OK) {
         lr_log(LR_LOG_INFO, "runtime loop ended: %s", lerr.msg);
@@ -117,6 +130,8 @@ int main(int argc, char **argv)
     status = EXIT_FAILURE; /* the loop only returns when the function must end */
 
 out_state:
+    sw_org_report_clear(&app->fn.org);
+    sw_org_state_free(&app->org);
     sw_state_clear(&app->state);
     sw_aws_client_free(app->aws);
 out_app:

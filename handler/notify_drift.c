@@ -129,7 +129,7 @@ static void restores(const struct sw_drift_plan *p, const struct sw_drift_action
     }
 }
 
-static int append_trigger(struct sw_buf *b, const struct sw_change_context *ctx)
+int sw_notify_drift_append_trigger(struct sw_buf *b, const struct sw_change_context *ctx)
 {
     int rc = sw_buf_append_str(b, "\nWhat triggered the check\n");
     if (rc == 0)
@@ -351,7 +351,7 @@ int sw_notify_drift_build(const struct sw_drift_plan *plan, const struct sw_chan
             rc = sw_buf_append_char(b, '\n');
     }
     if (rc == 0)
-        rc = append_trigger(b, ctx);
+        rc = sw_notify_drift_append_trigger(b, ctx);
     if (rc == 0)
         rc = append_actions(b, plan, results, result_count);
     if (rc)

@@ -50,6 +50,10 @@ int sw_notify_drift_build(const struct sw_drift_plan *plan, const struct sw_chan
 bool sw_notify_drift_failed(const struct sw_drift_plan *plan,
                             const struct sw_action_result *results, size_t result_count);
 
+/* Appends the "What triggered the check" section (trigger, API call, who, from where, when,
+ * signal) to b; shared with the organization notification (org.c). 0, SW_ENOMEM or SW_ELIMIT. */
+int sw_notify_drift_append_trigger(struct sw_buf *b, const struct sw_change_context *ctx);
+
 /* "schedule", "CloudTrail event", "Security Hub finding", "Config compliance change",
  * "ECR scan resource change". */
 const char *sw_change_trigger_str(enum sw_change_trigger trigger);

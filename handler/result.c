@@ -102,6 +102,8 @@ static cJSON *build(const struct sw_result *r)
             (r->read_failure->error_code && !add_bounded(rf, "error", r->read_failure->error_code)))
             goto out_delete;
     }
+    if (r->organization_json && !cJSON_AddRawToObject(root, "organization", r->organization_json))
+        goto out_delete;
     if (!cJSON_AddBoolToObject(root, "notified", r->notified))
         goto out_delete;
     return root;

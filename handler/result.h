@@ -31,6 +31,9 @@ struct sw_result {
      * "inspector2:BatchGetAccountStatus"), or NULL. */
     const struct sw_action_result *read_failure;
     bool notified; /* a notification was published */
+    /* SCOPE=organization: the members' summary (a JSON object, sw_org_report_json), put
+     * under "organization"; NULL otherwise. */
+    const char *organization_json;
 };
 
 /* Writes the compact JSON into out (reset first), e.g.

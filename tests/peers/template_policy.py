@@ -36,10 +36,13 @@ ENV_TO_PARAMETER = {
     "SCAN_FREQUENCY": "ScanFrequency",
     "REPOSITORY_FILTERS": "RepositoryFilters",
     "ECR_RESCAN_DURATION": "EcrRescanDuration",
+    "SCOPE": "Scope",
+    "REGIONS": "Regions",
 }
 
 # The deployment whose policy grants the most: every action the function can call.
-WIDEST_PARAMETERS = {"RemediationMode": "enforce", "EcrRescanDuration": "DAYS_30"}
+WIDEST_PARAMETERS = {"RemediationMode": "enforce", "EcrRescanDuration": "DAYS_30",
+                     "Scope": "organization"}
 
 
 def parameters_from_env(env):
@@ -56,7 +59,7 @@ def parameters_from_env(env):
         if param is None:
             continue
         value = value.strip()
-        if param == "RemediationMode":
+        if param in ("RemediationMode", "Scope", "Regions"):
             value = value.lower()
         elif param != "RepositoryFilters":
             value = value.upper()

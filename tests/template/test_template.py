@@ -29,7 +29,8 @@ import sam_template  # noqa: E402
 from eventpattern import matches  # noqa: E402
 
 FN = "ScanwardenFunction"
-RULES = ["ConfigChange", "ComplianceChange", "Finding", "ScanAndCoverage", "BasicScan"]
+RULES = ["ConfigChange", "ComplianceChange", "Finding", "ScanAndCoverage", "BasicScan",
+         "OrganizationChange"]
 SEVERITIES = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNTRIAGED"]  # SPEC 1.3 order
 
 # Which rule each sample event is for, with the template's defaults (MIN_SEVERITY HIGH).
@@ -37,7 +38,7 @@ EXPECTED_RULES = {
     "config-rules-compliance-change.real-capture.json": set(),  # COMPLIANT, other rule
     "ecr-image-scan-basic.ecr-docs.json": {"BasicScan"},
     "ecr-scan-resource-change.ecr-docs.json": {"ConfigChange"},
-    "inspector2-autoenable.inspector-docs.json": set(),
+    "inspector2-autoenable.inspector-docs.json": {"OrganizationChange"},  # enabled in organization mode
     "inspector2-finding-ecr.inspector-docs-2024.json": set(),  # MEDIUM < HIGH
     "inspector2-scan-ecr.inspector-docs-2023.json": {"ScanAndCoverage"},
     "scheduled-event.eventbridge-docs.json": set(),  # the schedule targets the function itself
@@ -60,8 +61,9 @@ WRITE_ACTIONS = {"inspector2:Enable", "inspector2:ListAccountPermissions",
                  "ecr:PutRegistryScanningConfiguration", "iam:CreateServiceLinkedRole"}
 RESCAN_READ = {"inspector2:GetConfiguration"}
 RESCAN_WRITE = {"inspector2:UpdateConfiguration"}
+ORGANIZATION_READ = {"inspector2:ListMembers"}  # Enable for members is WRITE_ACTIONS' Enable
 # Inspector2 and ECR registry-level actions have no resource-level permissions.
-RESOURCE_STAR_OK = READ_ACTIONS | RESCAN_READ | RESCAN_WRITE | (WRITE_ACTIONS - {"iam:CreateServiceLinkedRole"})
+RESOURCE_STAR_OK = READ_ACTIONS | RESCAN_READ | RESCAN_WRITE | ORGANIZATION_READ | (WRITE_ACTIONS - {"iam:CreateServiceLinkedRole"})
 
 # Everything optional switched on, to see every resource and policy at once.
 EVERYTHING = {"RemediationMode": "enforce", "EcrRescanDuration": "DAYS_14",
@@ -427,6 +429,26 @@ class FunctionResource(unittest.TestCase):
                           "SCAN_FREQUENCY": "SCAN_ON_PUSH", "REPOSITORY_FILTERS": "prod/*,web-*",
                           "ECR_RESCAN_DURATION": "DAYS_7"})
 
+    def test_organization_environment_and_rule(self):
+        st = stack(Scope="organization", Regions="us-east-1,eu-west-1")
+        env = st.properties(FN)["Environment"]["Variables"]
+        self.assertEqual(env["SCOPE"], "organization")
+        self.assertEqual(env["REGIONS"], "us-east-1,eu-west-1")
+        self.assertNotIn("SCOPE", stack().properties(FN)["Environment"]["Variables"])
+        self.assertEqual(st.properties(FN + "OrganizationChange")["State"], "ENABLED")
+        self.assertEqual(stack().properties(FN + "OrganizationChange")["State"], "DISABLED")
+        self.assertEqual(stack(Scope="organization", RemediationMode="off")
+                         .properties(FN + "OrganizationChange")["State"], "DISABLED")
+        pattern = rule_pattern(st, "OrganizationChange")
+        ct = event("synthesized/cloudtrail-inspector2-Disable-ECR.json")
+        for name, expected in (("DisassociateMember", True), ("AssociateMember", True),
+                               ("Disable", False), ("ListMembers", False)):
+            e = copy.deepcopy(ct)
+            e["detail"]["eventName"] = name
+            with self.subTest(eventName=name):
+                self.assertEqual(matches(pattern, e), expected)
+        self.assertTrue(matches(pattern, event("inspector2-autoenable.inspector-docs.json")))
+
     def test_makefile_target_sam_build_runs(self):
         path = os.path.join(SOURCE_DIR, "Makefile")
         if not os.path.exists(path):
@@ -468,6 +490,13 @@ class Parameters(unittest.TestCase):
         for v in bad:
             self.assertFalse(rx.fullmatch(v), f"{name} should reject {v!r}")
 
+    def test_organization_parameters(self):
+        self.assertEqual(self.params["Scope"]["AllowedValues"], ["account", "organization"])
+        self.assertEqual(self.params["Scope"]["Default"], "account")
+        self.assertEqual(self.params["Regions"]["Default"], "")
+        self.check_pattern("Regions", ["", "us-east-1", "us-east-1,eu-west-1", " us-gov-west-1 , cn-north-1"],
+                           ["mars", "us-east-1,", ",eu-west-1", "us-east-1;eu-west-1", "us east 1"])
+
     def test_free_text_parameters_are_validated(self):
         self.check_pattern("RepositoryFilters", ["*", "prod/*,web-*", " a , b ", "team.x/app_1"],
                            ["", "a,,b", "a;b", ",a", "a b"])
@@ -496,6 +525,20 @@ class LeastPrivilege(unittest.TestCase):
         for (mode, rescan), expected in cases.items():
             with self.subTest(mode=mode, rescan=rescan):
                 self.assertEqual(self.actions(stack(RemediationMode=mode, EcrRescanDuration=rescan)), expected)
+
+    def test_organization_actions_only_in_organization_mode(self):
+        cases = {
+            "enforce": PLATFORM_ACTIONS | READ_ACTIONS | WRITE_ACTIONS | ORGANIZATION_READ,
+            "dry-run": PLATFORM_ACTIONS | READ_ACTIONS | ORGANIZATION_READ,
+            "off": PLATFORM_ACTIONS,
+        }
+        for mode, expected in cases.items():
+            with self.subTest(mode=mode):
+                self.assertEqual(self.actions(stack(RemediationMode=mode, Scope="organization")),
+                                 expected)
+                self.assertEqual(self.actions(stack(RemediationMode=mode, Scope="account",
+                                                    Regions="us-east-1,eu-west-1")),
+                                 expected - ORGANIZATION_READ)
 
     def test_resources_are_scoped(self):
         st = stack(**EVERYTHING)

@@ -1,0 +1,349 @@
+/* sw_org: the decisions of organization mode, with no I/O.
+ *
+ * org_state.c lists the members and reads and writes their status; everything it
+ * needs to decide (who counts, what drifted, which batch is next, whether another
+ * batch fits before the deadline, where the next run starts) and everything a person
+ * reads afterwards (notification, result summary) is here, so it is unit-tested
+ * without a network (tests/handler/test_org.c). */
+#include "handler/org.h"
+
+#include "handler/text.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HOUR_MS 3600000LL
+/* Cold starts move the start by this stride per hour (a prime, so every start is reached). */
+#define HOUR_STRIDE 7919u
+
+void sw_org_report_clear(struct sw_org_report *r)
+{
+    for (size_t i = 0; i < r->region_count && i < SW_CFG_REGIONS_MAX; i++)
+        free(r->regions[i].drifted);
+    memset(r, 0, sizeof(*r));
+}
+
+static void copy(char *dst, size_t cap, const char *s)
+{
+    size_t len = s ? strnlen(s, cap - 1) : 0;
+    size_t keep = sw_text_utf8_prefix(s ? s : "", len, cap - 1);
+    memcpy(dst, s ? s : "", keep);
+    dst[keep] = '\0';
+}
+
+struct sw_org_account *sw_org_report_add(struct sw_org_region_report *rr, const char *account_id,
+                                         const char *before)
+{
+    if (rr->drifted_count >= SW_ORG_MEMBERS_MAX)
+        return NULL;
+    if (rr->drifted_count == rr->drifted_cap) {
+        size_t cap = rr->drifted_cap ? rr->drifted_cap * 2 : 64;
+        struct sw_org_account *p = realloc(rr->drifted, cap * sizeof(*p));
+        if (p == NULL)
+            return NULL;
+        rr->drifted = p;
+        rr->drifted_cap = cap;
+    }
+    struct sw_org_account *a = &rr->drifted[rr->drifted_count++];
+    memset(a, 0, sizeof(*a));
+    copy(a->account_id, sizeof(a->account_id), account_id);
+    copy(a->before, sizeof(a->before), before && before[0] ? before : "DISABLED");
+    return a;
+}
+
+static size_t restored_count(const struct sw_org_region_report *rr)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < rr->drifted_count; i++)
+        n += rr->drifted[i].restored;
+    return n;
+}
+
+bool sw_org_report_notable(const struct sw_org_report *r)
+{
+    for (size_t i = 0; i < r->region_count; i++) {
+        if (r->regions[i].drifted_count > 0 || r->regions[i].failed_api[0] != '\0')
+            return true;
+    }
+    return false;
+}
+
+bool sw_org_report_failed(const struct sw_org_report *r, struct sw_buf *message)
+{
+    bool failed = false;
+    if (message)
+        sw_buf_reset(message);
+    for (size_t i = 0; i < r->region_count; i++) {
+        const struct sw_org_region_report *rr = &r->regions[i];
+        size_t unrestored = r->execute ? rr->drifted_count - restored_count(rr) : 0;
+        if (rr->failed_api[0] == '\0' && unrestored == 0)
+            continue;
+        if (message && failed)
+            (void)sw_buf_append_str(message, "; ");
+        failed = true;
+        if (message == NULL)
+            continue;
+        if (rr->failed_api[0] != '\0')
+            (void)sw_buf_appendf(message, "organization check in %s: %s failed: %s: %.300s",
+                                 rr->region, rr->failed_api, rr->failed_code, rr->failed_message);
+        if (unrestored > 0) {
+            const struct sw_org_account *first = NULL;
+            for (size_t j = 0; j < rr->drifted_count && first == NULL; j++) {
+                if (!rr->drifted[j].restored)
+                    first = &rr->drifted[j];
+            }
+            (void)sw_buf_appendf(
+                message, "%s%zu member(s) in %s not restored (first: %s: %s: %.300s)",
+                rr->failed_api[0] ? ", " : "", unrestored, rr->region, first->account_id,
+                first->error_code[0] ? first->error_code : "NotAttempted", first->error_message);
+        }
+    }
+    return failed;
+}
+
+bool sw_org_member_counts(const char *relationship_status, const char *account_id,
+                          const char *admin_account)
+{
+    if (relationship_status == NULL || strcmp(relationship_status, "ENABLED") != 0)
+        return false;
+    if (account_id == NULL || account_id[0] == '\0')
+        return false;
+    return admin_account == NULL || strcmp(account_id, admin_account) != 0;
+}
+
+bool sw_org_ecr_drifted(const char *status)
+{
+    return status == NULL || (strcmp(status, "ENABLED") != 0 && strcmp(status, "ENABLING") != 0);
+}
+
+size_t sw_org_start(size_t n, bool have_offset, size_t offset, long long now_ms)
+{
+    if (n == 0)
+        return 0;
+    if (have_offset)
+        return offset % n;
+    unsigned long long hour = now_ms > 0 ? (unsigned long long)(now_ms / HOUR_MS) : 0;
+    return (size_t)((hour * HOUR_STRIDE) % n);
+}
+
+size_t sw_org_next_batch(size_t n, size_t start, size_t done, size_t max, size_t *idx)
+{
+    if (done >= n || n == 0)
+        return 0;
+    if (max > SW_ORG_BATCH_MAX)
+        max = SW_ORG_BATCH_MAX;
+    size_t count = n - done < max ? n - done : max;
+    for (size_t k = 0; k < count; k++)
+        idx[k] = (start % n + done + k) % n;
+    return count;
+}
+
+bool sw_org_batch_fits(long long now_ms, long long deadline_ms, long long slowest_batch_ms)
+{
+    if (deadline_ms <= 0)
+        return true;
+    return now_ms + slowest_batch_ms + SW_ORG_RESERVE_MS < deadline_ms;
+}
+
+static int cmp_ids(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+size_t sw_org_sort_ids(char **ids, size_t n)
+{
+    if (n == 0)
+        return 0;
+    qsort(ids, n, sizeof(*ids), cmp_ids);
+    size_t out = 1;
+    for (size_t i = 1; i < n; i++) {
+        if (strcmp(ids[i], ids[out - 1]) == 0) {
+            free(ids[i]);
+            continue;
+        }
+        ids[out++] = ids[i];
+    }
+    return out;
+}
+
+static bool eq(const char *a, const char *b)
+{
+    return a != NULL && strcmp(a, b) == 0;
+}
+
+bool sw_org_event_triggers(const char *source, const char *detail_type, const char *event_name)
+{
+    if (!eq(source, "aws.inspector2"))
+        return false;
+    if (eq(detail_type, "Inspector2 AutoEnable"))
+        return true;
+    return eq(detail_type, "AWS API Call via CloudTrail") &&
+           (eq(event_name, "DisassociateMember") || eq(event_name, "AssociateMember"));
+}
+
+/* ---- notification ---- */
+
+static int append_region(struct sw_buf *b, const struct sw_org_report *r,
+                         const struct sw_org_region_report *rr)
+{
+    size_t restored = restored_count(rr);
+    int rc = sw_buf_appendf(b, "\nRegion %s: %zu member(s), %zu checked this run", rr->region,
+                            rr->member_count, rr->checked);
+    if (rc == 0 && rr->cut)
+        rc = sw_buf_appendf(b, " (stopped before the deadline; the next run continues with "
+                               "the rest)");
+    if (rc == 0)
+        rc = sw_buf_append_char(b, '\n');
+    if (rc == 0 && rr->failed_api[0] != '\0')
+        rc = sw_buf_appendf(b, "- Could not check: %s failed: %s: %.400s\n", rr->failed_api,
+                            rr->failed_code, rr->failed_message);
+    if (rc == 0 && rr->drifted_count > 0)
+        rc = sw_buf_appendf(b, "- ECR scanning off in %zu member(s); %s %zu\n", rr->drifted_count,
+                            r->execute ? "restored" : "would restore",
+                            r->execute ? restored : rr->drifted_count);
+    size_t listed = 0;
+    for (size_t i = 0; rc == 0 && i < rr->drifted_count; i++) {
+        const struct sw_org_account *a = &rr->drifted[i];
+        if (listed == SW_ORG_LISTED_MAX) {
+            rc = sw_buf_appendf(b, "  ... and %zu more\n", rr->drifted_count - listed);
+            break;
+        }
+        listed++;
+        if (!r->execute)
+            rc = sw_buf_appendf(b, "  %s: %s -> ENABLED (would run inspector2:Enable)\n",
+                                a->account_id, a->before);
+        else if (a->restored)
+            rc = sw_buf_appendf(b, "  %s: %s -> ENABLED: restored\n", a->account_id, a->before);
+        else
+            rc = sw_buf_appendf(b, "  %s: %s: NOT restored: %s: %.400s\n", a->account_id, a->before,
+                                a->error_code[0] ? a->error_code : "NotAttempted",
+                                a->error_message[0] ? a->error_message
+                                                    : "the run ended before this member");
+    }
+    return rc;
+}
+
+int sw_org_notify_build(const struct sw_org_report *r, const struct sw_change_context *ctx,
+                        struct sw_notification *n, struct sw_error *err)
+{
+    if (!sw_org_report_notable(r))
+        return sw_error_set(err, SW_EINVAL, "organization report: nothing to notify");
+    size_t drifted = 0, restored = 0;
+    for (size_t i = 0; i < r->region_count; i++) {
+        drifted += r->regions[i].drifted_count;
+        restored += restored_count(&r->regions[i]);
+    }
+    bool failed = sw_org_report_failed(r, NULL);
+    const char *home = r->region_count > 0 ? r->regions[0].region : "";
+    char subject[200];
+    if (!r->execute)
+        snprintf(subject, sizeof(subject),
+                 "scanwarden: organization %s: ECR scanning off in %zu member(s) (dry-run)",
+                 r->admin_account, drifted);
+    else if (failed)
+        snprintf(subject, sizeof(subject),
+                 "scanwarden: organization %s: %zu of %zu member(s) NOT restored", r->admin_account,
+                 drifted - restored, drifted);
+    else
+        snprintf(subject, sizeof(subject),
+                 "scanwarden: organization %s: ECR scanning restored in %zu member(s)",
+                 r->admin_account, restored);
+    sw_notification_set_subject(n, subject);
+
+    struct sw_buf *b = &n->message;
+    int rc = sw_buf_appendf(b,
+                            "scanwarden organization check (delegated administrator %s), "
+                            "mode %s, %zu region(s).\n",
+                            r->admin_account, r->execute ? "enforce" : "dry-run", r->region_count);
+    for (size_t i = 0; rc == 0 && i < r->region_count; i++)
+        rc = append_region(b, r, &r->regions[i]);
+    if (rc == 0 && ctx != NULL)
+        rc = sw_notify_drift_append_trigger(b, ctx);
+    if (rc == 0)
+        rc = sw_notification_add_attribute(n, "event_kind", r->execute ? "remediation" : "drift");
+    if (rc == 0)
+        rc = sw_notification_add_attribute(n, "account_id", r->admin_account);
+    if (rc == 0)
+        rc = sw_notification_add_attribute(n, "region", home);
+    if (rc == 0)
+        rc = sw_notification_add_attribute(n, "mode", r->execute ? "enforce" : "dry-run");
+    if (rc == 0)
+        rc = sw_notification_add_attribute(n, "scope", "organization");
+    if (rc != 0)
+        return sw_error_set(err, rc, "organization notification: %s",
+                            rc == SW_ENOMEM ? "out of memory" : "too long");
+    sw_notification_finish(n);
+    return SW_OK;
+}
+
+/* ---- result summary ---- */
+
+static cJSON *region_json(const struct sw_org_report *r, const struct sw_org_region_report *rr)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (o == NULL)
+        return NULL;
+    bool ok =
+        cJSON_AddStringToObject(o, "region", rr->region) &&
+        cJSON_AddNumberToObject(o, "members", (double)rr->member_count) &&
+        cJSON_AddNumberToObject(o, "checked", (double)rr->checked) &&
+        cJSON_AddNumberToObject(o, "drifted", (double)rr->drifted_count) &&
+        cJSON_AddNumberToObject(o, r->execute ? "restored" : "would_restore",
+                                (double)(r->execute ? restored_count(rr) : rr->drifted_count)) &&
+        cJSON_AddBoolToObject(o, "complete", !rr->cut && rr->failed_api[0] == '\0') &&
+        cJSON_AddNumberToObject(o, "aws_calls", (double)rr->calls);
+    if (ok && rr->failed_api[0] != '\0')
+        ok = cJSON_AddStringToObject(o, "error", rr->failed_code) != NULL;
+    cJSON *failed = ok ? cJSON_AddArrayToObject(o, "failed") : NULL;
+    ok = ok && failed != NULL;
+    size_t listed = 0;
+    for (size_t i = 0; ok && r->execute && i < rr->drifted_count && listed < 10; i++) {
+        const struct sw_org_account *a = &rr->drifted[i];
+        if (a->restored)
+            continue;
+        cJSON *f = cJSON_CreateObject();
+        ok = f != NULL;
+        if (ok) {
+            cJSON_AddItemToArray(failed, f);
+            ok = cJSON_AddStringToObject(f, "account", a->account_id) &&
+                 cJSON_AddStringToObject(f, "error",
+                                         a->error_code[0] ? a->error_code : "NotAttempted");
+        }
+        listed++;
+    }
+    if (!ok) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+int sw_org_report_json(const struct sw_org_report *r, struct sw_buf *out, struct sw_error *err)
+{
+    sw_buf_reset(out);
+    int rc = SW_ENOMEM;
+    char *text = NULL;
+    cJSON *root = cJSON_CreateObject();
+    cJSON *regions = root ? cJSON_AddArrayToObject(root, "regions") : NULL;
+    if (regions == NULL)
+        goto out_root;
+    for (size_t i = 0; i < r->region_count; i++) {
+        cJSON *o = region_json(r, &r->regions[i]);
+        if (o == NULL)
+            goto out_root;
+        cJSON_AddItemToArray(regions, o);
+    }
+    text = cJSON_PrintUnformatted(root);
+    if (text == NULL)
+        goto out_root;
+    rc = sw_buf_append_str(out, text);
+    cJSON_free(text);
+out_root:
+    cJSON_Delete(root);
+    if (rc != SW_OK)
+        return sw_error_set(err, rc, "organization summary: %s",
+                            rc == SW_ENOMEM ? "out of memory" : "too long");
+    return SW_OK;
+}

@@ -1,0 +1,47 @@
+/* sw_org_state: the AWS I/O of organization mode (SCOPE=organization, issue 8).
+ *
+ * For each region of REGIONS (one AWS client each; the function's own client for its
+ * region): lists the associated members (ListMembers, every page), reads their ECR status
+ * with BatchGetAccountStatus and enables the drifted ones with Enable, in batches of 100,
+ * stopping cleanly before the invocation deadline. It keeps, per region, where the next
+ * run starts (best effort: lost on a cold start, when org.c derives it from the hour).
+ * Decisions are org.c's; this file only calls AWS and records what happened. */
+#ifndef SW_ORG_STATE_H
+#define SW_ORG_STATE_H
+
+#include "handler/aws/client.h"
+#include "handler/config.h"
+#include "handler/org.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Long-lived (owned by main, survives warm invocations). */
+struct sw_org_state {
+    const struct sw_config *cfg; /* borrowed */
+    size_t region_count;
+    char regions[SW_CFG_REGIONS_MAX][SW_CFG_REGION_MAX + 1];
+    struct sw_aws_client *clients[SW_CFG_REGIONS_MAX];
+    bool owned[SW_CFG_REGIONS_MAX]; /* created here (else the function's own client) */
+    bool have_offset[SW_CFG_REGIONS_MAX];
+    size_t offset[SW_CFG_REGIONS_MAX]; /* where the next run starts, per region */
+};
+
+/* Sets up s for cfg's REGIONS (the home client's region when unset). home is the function's
+ * client (borrowed); other regions get their own client. Returns 0, or an SW_E* with err set
+ * (a client could not be created). */
+int sw_org_state_init(struct sw_org_state *s, const struct sw_config *cfg,
+                      struct sw_aws_client *home, struct sw_error *err);
+
+/* Frees the clients created here. Safe on a zeroed struct. */
+void sw_org_state_free(struct sw_org_state *s);
+
+/* Runs the organization check of every region for the delegated administrator admin_account
+ * (excluded from the members: the account check handles it). execute: enforce (Enable the
+ * drifted members); else only report. deadline_ms: Unix epoch ms, 0 = none. Fills out (cleared
+ * first). Failures are recorded in out per region and per account, never returned: returns 0,
+ * or SW_ENOMEM. ctx is a struct sw_org_state (the sw_function_io org_check callback). */
+int sw_org_state_check(void *ctx, const char *admin_account, bool execute, long long deadline_ms,
+                       struct sw_org_report *out);
+
+#endif
