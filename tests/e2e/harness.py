@@ -294,21 +294,24 @@ def iso_time(t=None):
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
 
 
-def run_function(world, events, env=None, timeout=RUN_TIMEOUT_S, deadline_ms_from_now=None):
+def run_function(world, events, env=None, timeout=RUN_TIMEOUT_S, deadline_ms_from_now=None,
+                 deadlines_ms=None):
     """Runs build/bootstrap against a Runtime API server that serves `events` (JSON values,
     or bytes sent verbatim) and then answers 500, which ends the function as Lambda's
     shutdown would. deadline_ms_from_now sets each invocation's deadline (default: the
-    server's, 60 s). Returns a Run."""
+    server's, 60 s); deadlines_ms[i], when not None, sets event i's instead. Returns a Run."""
     if env is None:
         env = world.function_env()
     timeout = timeout * TIMEOUT_FACTOR
     queue = []
-    for ev in events:
+    for i, ev in enumerate(events):
         payload = {"raw": ev.decode("utf-8")} if isinstance(ev, bytes) else ev
         item = {"payload": payload,
                 "headers": {"Lambda-Runtime-Invoked-Function-Arn": world.function_arn()}}
         if deadline_ms_from_now is not None:
             item["deadline_ms_from_now"] = deadline_ms_from_now
+        if deadlines_ms and i < len(deadlines_ms) and deadlines_ms[i] is not None:
+            item["deadline_ms_from_now"] = deadlines_ms[i]
         queue.append(item)
     with RuntimeApiServer(events=queue, on_empty="500") as srv:
         fenv = dict(env, AWS_LAMBDA_RUNTIME_API=srv.address)

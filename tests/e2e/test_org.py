@@ -1,0 +1,226 @@
+"""Organization mode end to end (issue 8): build/bootstrap with SCOPE=organization in the
+delegated administrator account, against moto with IAM authentication (the role holds
+only template.yaml's policy for Scope=organization) behind tests/peers/inspector2_org_front.py,
+which adds what moto lacks: ListMembers paging, the 100-account limit and failedAccounts.
+
+An organization of 250 members (moto associate_member from the administrator account);
+a random third has ECR scanning off. What a user relies on: one run enables exactly
+those, in batches of at most 100, and says so in one notification; a run cut by its
+deadline stops cleanly and the next one finishes; a member whose Enable fails is
+reported with the AWS error and the others are fixed; with REGIONS, every region is
+restored; in account mode none of this happens.
+"""
+
+import os
+import random
+import sys
+import unittest
+
+import boto3
+import botocore.config
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import REGION, World, run_function  # noqa: E402
+from inspector2_org_front import Inspector2OrgFront  # noqa: E402  (tests/peers)
+
+MEMBERS = 250
+OTHER_REGION = "eu-west-1"
+
+
+def chunks(seq, n=100):
+    return [seq[i:i + n] for i in range(0, len(seq), n)]
+
+
+class Organization(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.world = World()
+        try:
+            cls.front = Inspector2OrgFront(upstream=cls.world.endpoint, region=REGION).start()
+            cls.world.front = cls.front  # stopped with the world
+            rng = random.Random(8)
+            cls.members = sorted({"%012d" % rng.randrange(10**11, 10**12) for _ in range(MEMBERS)})
+            assert len(cls.members) == MEMBERS
+            cls.clients = {REGION: cls.world.inspector2, OTHER_REGION: cls._client(OTHER_REGION)}
+            for region, client in cls.clients.items():
+                for m in cls.members:
+                    client.associate_member(accountId=m)
+            # One more member, disassociated: never checked, never enabled.
+            cls.gone = "999999999999"
+            cls.world.inspector2.associate_member(accountId=cls.gone)
+            cls.world.inspector2.disassociate_member(accountId=cls.gone)
+            cls.front.undo_enable = lambda region, ids: cls.clients[region].disable(
+                accountIds=ids, resourceTypes=["ECR"])
+        except Exception:
+            cls.world.stop()
+            raise
+
+    @classmethod
+    def _client(cls, region):
+        """The administrator's Inspector2 client in another region."""
+        moto = cls.world.moto
+        return boto3.client("inspector2", endpoint_url=moto.endpoint_url, region_name=region,
+                            aws_access_key_id=moto.admin["AccessKeyId"],
+                            aws_secret_access_key=moto.admin["SecretAccessKey"],
+                            aws_session_token=moto.admin.get("SessionToken"),
+                            config=botocore.config.Config(proxies={}))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.world.stop()
+
+    def setUp(self):
+        self.front.reset()
+        self.world.good_state()
+        self.world.notifications()  # drop what earlier tests left
+
+    def drift(self, region=REGION, seed=1):
+        """ECR on for every member, then off for a random third; returns that third."""
+        client = self.clients[region]
+        for c in chunks(self.members):
+            client.enable(accountIds=c, resourceTypes=["ECR"])
+        off = sorted(random.Random(seed).sample(self.members, MEMBERS // 3))
+        client.disable(accountIds=off, resourceTypes=["ECR"])
+        return off
+
+    def ecr_off(self, region=REGION):
+        client = self.clients[region]
+        on = set()
+        for c in chunks(self.members + [self.gone]):
+            for a in client.batch_get_account_status(accountIds=c)["accounts"]:
+                if a["resourceState"]["ecr"]["status"] in ("ENABLED", "ENABLING"):
+                    on.add(a["accountId"])
+        return sorted(set(self.members) - on)
+
+    def env(self, **extra):
+        return self.world.function_env(SCOPE="organization",
+                                       AWS_ENDPOINT_URL_INSPECTOR2=self.front.endpoint_url,
+                                       **extra)
+
+    def org_summary(self, inv):
+        self.assertTrue(inv.ok, inv)
+        return inv.body["organization"]["regions"]
+
+    def test_one_run_enables_exactly_the_drifted_members_in_batches_of_100(self):
+        off = self.drift()
+        run = run_function(self.world, [self.world.scheduled_event()], self.env())
+        (inv,) = run.invocations
+        (region,) = self.org_summary(inv)
+        self.assertEqual(region["members"], MEMBERS)  # the disassociated one is not counted
+        self.assertEqual(region["checked"], MEMBERS)
+        self.assertEqual((region["drifted"], region["restored"]), (len(off), len(off)))
+        self.assertTrue(region["complete"])
+        self.assertEqual(self.ecr_off(), [])
+        enables = self.front.calls_of("Enable")
+        self.assertEqual(sorted(a for ids in enables for a in ids), off)  # exactly those
+        reads = self.front.calls_of("BatchGetAccountStatus")
+        for ids in enables + reads:
+            self.assertLessEqual(len(ids), 100)
+        member_reads = [ids for ids in reads if ids != [self.world.account]]
+        self.assertEqual(sorted(a for ids in member_reads for a in ids), self.members)
+        # 250 associated members, 50 per page (the disassociated one is not listed).
+        self.assertEqual(len(self.front.calls_of("ListMembers")), 5)
+        (note,) = self.world.notifications(expect=1)
+        self.assertIn("ECR scanning restored in %d member(s)" % len(off), note.subject)
+        self.assertEqual(note.attributes["event_kind"], "remediation")
+        self.assertEqual(note.attributes["account_id"], self.world.account)
+        for a in off:
+            self.assertIn("%s: DISABLED -> ENABLED: restored" % a, note.message)
+        self.assertNotIn(self.gone, note.message)
+
+        # Nothing drifted: no write, no notification.
+        self.front.reset()
+        run = run_function(self.world, [self.world.scheduled_event()], self.env())
+        (region,) = self.org_summary(run.invocations[0])
+        self.assertEqual(region["drifted"], 0)
+        self.assertEqual(self.front.calls_of("Enable"), [])
+        self.assertEqual(self.world.notifications(timeout_s=0.5), [])
+
+    def test_a_run_cut_by_its_deadline_stops_cleanly_and_the_next_finishes(self):
+        off = self.drift(seed=2)
+        # Slow AWS for the first calls: the admin's own status read and the first batch
+        # (status + Enable) take 1 s each; with 6 s to the deadline and 2 s kept back,
+        # a second batch of 2 s no longer fits.
+        self.front.delay_s = 1.0
+        self.front.slow_calls = 3
+        run = run_function(self.world, [self.world.scheduled_event(), self.world.scheduled_event()],
+                           self.env(), deadlines_ms=[6000, None])
+        first, second = run.invocations
+        (r1,) = self.org_summary(first)
+        self.assertFalse(r1["complete"])
+        self.assertEqual(r1["checked"], 100)
+        self.assertIn("stopping before the deadline", run.log)
+        (r2,) = self.org_summary(second)
+        self.assertTrue(r2["complete"])
+        self.assertEqual(r1["restored"] + r2["restored"], len(off))
+        self.assertEqual(self.ecr_off(), [])
+        notes = self.world.notifications(expect=2)
+        self.assertEqual(len(notes), 2)
+        self.assertIn("stopped before the deadline", notes[0].message)
+        # The second run began where the first stopped: its first status read holds none
+        # of the first run's members.
+        reads = [ids for ids in self.front.calls_of("BatchGetAccountStatus")
+                 if ids != [self.world.account]]
+        self.assertTrue(set(reads[0]).isdisjoint(reads[1]))
+
+    def test_a_member_whose_enable_fails_is_reported_and_the_others_fixed(self):
+        off = self.drift(seed=3)
+        bad = off[len(off) // 2]
+        self.front.fail_enable[bad] = ("ACCESS_DENIED", "Member account %s denied by SCP" % bad)
+        run = run_function(self.world, [self.world.scheduled_event()], self.env())
+        (inv,) = run.invocations
+        self.assertEqual(inv.error_type, "RemediationFailed")
+        self.assertIn(bad, inv.body["errorMessage"])
+        self.assertEqual(self.ecr_off(), [bad])
+        (note,) = self.world.notifications(expect=1)
+        self.assertIn("1 of %d member(s) NOT restored" % len(off), note.subject)
+        self.assertIn("%s: DISABLED: NOT restored: ACCESS_DENIED: Member account %s denied by SCP"
+                      % (bad, bad), note.message)
+
+    def test_every_region_is_restored(self):
+        off_home = self.drift(REGION, seed=4)
+        off_other = self.drift(OTHER_REGION, seed=5)
+        run = run_function(self.world, [self.world.scheduled_event()],
+                           self.env(REGIONS="%s,%s" % (REGION, OTHER_REGION)))
+        regions = {r["region"]: r for r in self.org_summary(run.invocations[0])}
+        self.assertEqual(set(regions), {REGION, OTHER_REGION})
+        self.assertEqual(regions[REGION]["restored"], len(off_home))
+        self.assertEqual(regions[OTHER_REGION]["restored"], len(off_other))
+        self.assertEqual(self.ecr_off(REGION), [])
+        self.assertEqual(self.ecr_off(OTHER_REGION), [])
+        self.assertEqual(sorted(a for ids in self.front.calls_of("Enable", OTHER_REGION)
+                                for a in ids), off_other)
+        (note,) = self.world.notifications(expect=1)
+        self.assertIn("Region %s:" % REGION, note.message)
+        self.assertIn("Region %s:" % OTHER_REGION, note.message)
+
+    def test_member_events_run_the_check_only_in_organization_mode(self):
+        off = self.drift(seed=6)
+        autoenable = harness.load_event("inspector2-autoenable.inspector-docs.json")
+        autoenable.update(account=self.world.account, region=REGION)
+        disassociate = self.world.cloudtrail_event(
+            "cloudtrail-inspector2-Disable-ECR.json",
+            "arn:aws:iam::%s:user/admin" % self.world.account)
+        disassociate["detail"]["eventName"] = "DisassociateMember"
+        # Account mode: both unhandled, nothing written.
+        run = run_function(self.world, [autoenable, disassociate],
+                           self.world.function_env(AWS_ENDPOINT_URL_INSPECTOR2=self.front.endpoint_url))
+        for inv in run.invocations:
+            self.assertTrue(inv.ok, inv)
+            self.assertFalse(inv.body["handled"])
+        self.assertEqual(self.ecr_off(), off)
+        # Organization mode: the AutoEnable event runs the organization check.
+        run = run_function(self.world, [autoenable], self.env())
+        (region,) = self.org_summary(run.invocations[0])
+        self.assertEqual(region["restored"], len(off))
+        self.assertEqual(self.ecr_off(), [])
+        # ... and so does a DisassociateMember call (nothing left to restore now).
+        run = run_function(self.world, [disassociate], self.env())
+        self.assertTrue(run.invocations[0].body["handled"])
+        (region,) = self.org_summary(run.invocations[0])
+        self.assertEqual((region["checked"], region["drifted"]), (MEMBERS, 0))
+
+
+if __name__ == "__main__":
+    unittest.main()
