@@ -55,13 +55,13 @@ static void set_error(char *code, size_t code_cap, char *msg, size_t msg_cap, in
 {
     if (rc == SW_EAWS && aerr->code[0] != '\0') {
         snprintf(code, code_cap, "%s", aerr->code);
-        snprintf(msg, msg_cap, "%s", aerr->message);
+        snprintf(msg, msg_cap, "%.*s", (int)msg_cap - 1, aerr->message);
     } else {
         snprintf(code, code_cap, "%s",
                  rc == SW_ETIMEOUT ? "Timeout"
                  : rc == SW_EIO    ? "NetworkError"
                                    : "ClientError");
-        snprintf(msg, msg_cap, "%s", err->msg);
+        snprintf(msg, msg_cap, "%.*s", (int)msg_cap - 1, err->msg);
     }
 }
 
