@@ -224,7 +224,7 @@ static bool doc_str(cJSON *o, const char *key, const char *value)
     return cJSON_AddStringToObject(o, key, cut) != NULL;
 }
 
-static bool doc_trigger(cJSON *root, const struct sw_change_context *ctx)
+bool sw_notify_drift_document_trigger(struct cJSON *root, const struct sw_change_context *ctx)
 {
     cJSON *t = cJSON_AddObjectToObject(root, "trigger");
     return t && cJSON_AddStringToObject(t, "type", sw_change_trigger_str(ctx->trigger)) &&
@@ -290,7 +290,8 @@ static int drift_document(const struct sw_drift_plan *plan, const struct sw_chan
              doc_str(o, "title", drift_title(it->name)) && doc_str(o, "before", it->before) &&
              doc_str(o, "after", it->after);
     }
-    ok = ok && doc_actions(body, plan, results, result_count) && doc_trigger(body, ctx);
+    ok = ok && doc_actions(body, plan, results, result_count) &&
+         sw_notify_drift_document_trigger(body, ctx);
     if (!ok) {
         cJSON_Delete(root);
         return sw_error_set(err, SW_ENOMEM, "notify_drift: document: out of memory");

@@ -11,6 +11,7 @@
 #include "handler/error.h"
 #include "handler/notification.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* What made the function look. */
@@ -53,6 +54,11 @@ bool sw_notify_drift_failed(const struct sw_drift_plan *plan,
 /* Appends the "What triggered the check" section (trigger, API call, who, from where, when,
  * signal) to b; shared with the organization notification (org.c). 0, SW_ENOMEM or SW_ELIMIT. */
 int sw_notify_drift_append_trigger(struct sw_buf *b, const struct sw_change_context *ctx);
+
+/* Adds the document's "trigger" object (docs/notification.schema.json) for ctx to body;
+ * shared with the organization notification (org.c). False when out of memory. */
+struct cJSON;
+bool sw_notify_drift_document_trigger(struct cJSON *body, const struct sw_change_context *ctx);
 
 /* "schedule", "CloudTrail event", "Security Hub finding", "Config compliance change",
  * "ECR scan resource change". */

@@ -225,6 +225,121 @@ static int append_region(struct sw_buf *b, const struct sw_org_report *r,
     return rc;
 }
 
+/* The machine-readable document (docs/notification.schema.json): "drift" as for an account
+ * (one inspector_ecr drift over the members, one inspector2:Enable action) and the
+ * per-region, per-member detail under "organization". */
+static bool add_str(cJSON *o, const char *key, const char *value)
+{
+    return cJSON_AddStringToObject(o, key, value) != NULL;
+}
+
+static cJSON *region_document(const struct sw_org_report *r, const struct sw_org_region_report *rr)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON *members = o ? cJSON_AddArrayToObject(o, "drifted") : NULL;
+    bool ok = members && add_str(o, "region", rr->region) &&
+              cJSON_AddNumberToObject(o, "members", (double)rr->member_count) &&
+              cJSON_AddNumberToObject(o, "checked", (double)rr->checked) &&
+              cJSON_AddNumberToObject(o, "drifted_count", (double)rr->drifted_count) &&
+              cJSON_AddBoolToObject(o, "complete", !rr->cut && rr->failed_api[0] == '\0');
+    if (ok && rr->failed_api[0] != '\0')
+        ok = add_str(o, "failed_api", rr->failed_api) &&
+             add_str(o, "error_code", rr->failed_code) &&
+             add_str(o, "error_message", rr->failed_message);
+    for (size_t i = 0; ok && i < rr->drifted_count && i < SW_ORG_LISTED_MAX; i++) {
+        const struct sw_org_account *a = &rr->drifted[i];
+        cJSON *m = cJSON_CreateObject();
+        ok = m != NULL && cJSON_AddItemToArray(members, m);
+        if (!ok) {
+            cJSON_Delete(m);
+            break;
+        }
+        const char *result = !r->execute    ? "not-attempted-dry-run"
+                             : a->restored  ? "ok"
+                             : a->attempted ? "failed"
+                                            : "not-attempted";
+        ok = add_str(m, "account", a->account_id) && add_str(m, "before", a->before) &&
+             add_str(m, "result", result);
+        if (ok && !a->restored && a->error_code[0] != '\0')
+            ok = add_str(m, "error_code", a->error_code) &&
+                 add_str(m, "error_message", a->error_message);
+    }
+    if (!ok) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+static int org_document(const struct sw_org_report *r, const struct sw_change_context *ctx,
+                        size_t drifted, size_t restored, bool failed, struct sw_notification *n)
+{
+    static const struct sw_change_context no_context = {0};
+    char before[128], summary[160];
+    size_t members = 0;
+    for (size_t i = 0; i < r->region_count; i++)
+        members += r->regions[i].member_count;
+    snprintf(before, sizeof(before), "not ENABLED in %zu of %zu member(s)", drifted, members);
+    snprintf(summary, sizeof(summary),
+             "inspector2:Enable (resourceTypes [ECR], accountIds: %zu member(s), in batches of "
+             "up to %d)",
+             drifted, SW_ORG_BATCH_MAX);
+    cJSON *root = cJSON_CreateObject();
+    cJSON *body = root ? cJSON_AddObjectToObject(root, "drift") : NULL;
+    cJSON *drifts = body ? cJSON_AddArrayToObject(body, "drifts") : NULL;
+    cJSON *actions = body ? cJSON_AddArrayToObject(body, "actions") : NULL;
+    cJSON *item = cJSON_CreateObject();
+    cJSON *action = cJSON_CreateObject();
+    bool ok = drifts && actions && item && action;
+    if (ok) {
+        cJSON_AddItemToArray(drifts, item);
+        cJSON_AddItemToArray(actions, action);
+        item = action = NULL;
+    }
+    cJSON_Delete(item);
+    cJSON_Delete(action);
+    ok = ok && add_str(body, "mode", r->execute ? "enforce" : "dry-run") &&
+         add_str(body, "outcome",
+                 !r->execute ? "would-restore"
+                 : failed    ? "failed"
+                             : "restored");
+    if (ok) {
+        cJSON *d = cJSON_GetArrayItem(drifts, 0);
+        ok = add_str(d, "name", "inspector_ecr") &&
+             add_str(d, "title", "Inspector ECR scanning in organization members") &&
+             add_str(d, "before", before) && add_str(d, "after", "ENABLED");
+    }
+    if (ok) {
+        cJSON *a = cJSON_GetArrayItem(actions, 0);
+        ok = add_str(a, "api", "inspector2:Enable") && add_str(a, "summary", summary) &&
+             add_str(a, "result",
+                     !r->execute ? "not-attempted-dry-run"
+                     : failed    ? "failed"
+                                 : "ok");
+        if (ok && r->execute && restored < drifted) {
+            char count[64];
+            snprintf(count, sizeof(count), "%zu member(s) not restored", drifted - restored);
+            ok = add_str(a, "error_message", count);
+        }
+    }
+    ok = ok && sw_notify_drift_document_trigger(body, ctx ? ctx : &no_context);
+    cJSON *org = ok ? cJSON_AddObjectToObject(root, "organization") : NULL;
+    cJSON *regions = org ? cJSON_AddArrayToObject(org, "regions") : NULL;
+    ok = regions != NULL && add_str(org, "administrator", r->admin_account);
+    for (size_t i = 0; ok && i < r->region_count; i++) {
+        cJSON *o = region_document(r, &r->regions[i]);
+        ok = o != NULL;
+        if (ok)
+            cJSON_AddItemToArray(regions, o);
+    }
+    if (!ok) {
+        cJSON_Delete(root);
+        return SW_ENOMEM;
+    }
+    sw_notification_set_document(n, root);
+    return SW_OK;
+}
+
 int sw_org_notify_build(const struct sw_org_report *r, const struct sw_change_context *ctx,
                         struct sw_notification *n, struct sw_error *err)
 {
@@ -271,6 +386,8 @@ int sw_org_notify_build(const struct sw_org_report *r, const struct sw_change_co
         rc = sw_notification_add_attribute(n, "mode", r->execute ? "enforce" : "dry-run");
     if (rc == 0)
         rc = sw_notification_add_attribute(n, "scope", "organization");
+    if (rc == 0)
+        rc = org_document(r, ctx, drifted, restored, failed, n);
     if (rc != 0)
         return sw_error_set(err, rc, "organization notification: %s",
                             rc == SW_ENOMEM ? "out of memory" : "too long");

@@ -14,6 +14,7 @@ restored; in account mode none of this happens.
 import os
 import random
 import sys
+import json
 import unittest
 
 import boto3
@@ -26,6 +27,29 @@ from inspector2_org_front import Inspector2OrgFront  # noqa: E402  (tests/peers)
 
 MEMBERS = 250
 OTHER_REGION = "eu-west-1"
+
+
+try:
+    import jsonschema
+except ImportError:  # the schema check is skipped; the rest of each test still runs
+    jsonschema = None
+
+
+def document(note):
+    """The JSON document an SQS subscriber receives, checked against
+    docs/notification.schema.json when jsonschema is installed."""
+    doc = json.loads(note.message)
+    if jsonschema is not None:
+        with open(os.path.join(harness.SOURCE_DIR, "docs", "notification.schema.json"),
+                  encoding="utf-8") as f:
+            jsonschema.validate(doc, json.load(f), cls=jsonschema.Draft202012Validator)
+    return doc
+
+
+def members_by_result(doc, region=REGION):
+    """{account: (before, result, error_code)} of one region's drifted members."""
+    (r,) = [r for r in doc["organization"]["regions"] if r["region"] == region]
+    return {m["account"]: (m["before"], m["result"], m.get("error_code")) for m in r["drifted"]}
 
 
 def chunks(seq, n=100):
@@ -125,9 +149,10 @@ class Organization(unittest.TestCase):
         self.assertIn("ECR scanning restored in %d member(s)" % len(off), note.subject)
         self.assertEqual(note.attributes["event_kind"], "remediation")
         self.assertEqual(note.attributes["account_id"], self.world.account)
-        for a in off:
-            self.assertIn("%s: DISABLED -> ENABLED: restored" % a, note.message)
-        self.assertNotIn(self.gone, note.message)
+        doc = document(note)
+        self.assertEqual(doc["kind"], "remediation")
+        self.assertEqual(doc["drift"]["outcome"], "restored")
+        self.assertEqual(members_by_result(doc), {a: ("DISABLED", "ok", None) for a in off})
 
         # Nothing drifted: no write, no notification.
         self.front.reset()
@@ -157,7 +182,9 @@ class Organization(unittest.TestCase):
         self.assertEqual(self.ecr_off(), [])
         notes = self.world.notifications(expect=2)
         self.assertEqual(len(notes), 2)
-        self.assertIn("stopped before the deadline", notes[0].message)
+        (cut,) = document(notes[0])["organization"]["regions"]
+        self.assertFalse(cut["complete"])
+        self.assertEqual(cut["checked"], 100)
         # The second run began where the first stopped: its first status read holds none
         # of the first run's members.
         reads = [ids for ids in self.front.calls_of("BatchGetAccountStatus")
@@ -175,8 +202,12 @@ class Organization(unittest.TestCase):
         self.assertEqual(self.ecr_off(), [bad])
         (note,) = self.world.notifications(expect=1)
         self.assertIn("1 of %d member(s) NOT restored" % len(off), note.subject)
-        self.assertIn("%s: DISABLED: NOT restored: ACCESS_DENIED: Member account %s denied by SCP"
-                      % (bad, bad), note.message)
+        doc = document(note)
+        self.assertEqual(doc["drift"]["outcome"], "failed")
+        members = members_by_result(doc)
+        self.assertEqual(members.pop(bad), ("DISABLED", "failed", "ACCESS_DENIED"))
+        self.assertEqual(set(members), set(off) - {bad})
+        self.assertEqual({res for _b, res, _e in members.values()}, {"ok"})
 
     def test_every_region_is_restored(self):
         off_home = self.drift(REGION, seed=4)
@@ -192,8 +223,9 @@ class Organization(unittest.TestCase):
         self.assertEqual(sorted(a for ids in self.front.calls_of("Enable", OTHER_REGION)
                                 for a in ids), off_other)
         (note,) = self.world.notifications(expect=1)
-        self.assertIn("Region %s:" % REGION, note.message)
-        self.assertIn("Region %s:" % OTHER_REGION, note.message)
+        doc = document(note)
+        self.assertEqual(set(members_by_result(doc, REGION)), set(off_home))
+        self.assertEqual(set(members_by_result(doc, OTHER_REGION)), set(off_other))
 
     def test_member_events_run_the_check_only_in_organization_mode(self):
         off = self.drift(seed=6)
