@@ -1,0 +1,55 @@
+"""template.yaml: the notification parameters of issue 7 (SPEC section 8) reach the
+function as CHAT_FORMAT, EPSS_ALERT and MAX_NOTIFICATIONS_PER_INVOCATION, only when they
+differ from the function's defaults (so the default environment stays SPEC 3's), and the
+parameters refuse what the function would refuse at init."""
+
+import os
+import sys
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE_DIR = os.environ.get("SW_SOURCE_DIR", os.path.abspath(os.path.join(HERE, "..", "..")))
+sys.path.insert(0, os.path.join(SOURCE_DIR, "tests", "peers"))
+
+import sam_template  # noqa: E402
+
+FN = "ScanwardenFunction"
+NOTIFY_VARIABLES = ("CHAT_FORMAT", "EPSS_ALERT", "MAX_NOTIFICATIONS_PER_INVOCATION")
+
+
+def env(**parameters):
+    st = sam_template.Stack(parameters=parameters)
+    return st.properties(FN)["Environment"]["Variables"]
+
+
+class NotificationParameters(unittest.TestCase):
+    def setUp(self):
+        self.params = sam_template.load_sam_template()["Parameters"]
+
+    def test_defaults_leave_the_function_defaults(self):
+        e = env()
+        for name in NOTIFY_VARIABLES:
+            self.assertNotIn(name, e)
+        self.assertEqual(self.params["ChatFormat"]["Default"], "none")
+        self.assertEqual(self.params["EpssAlert"]["Default"], "0.1")
+        self.assertEqual(str(self.params["MaxNotificationsPerInvocation"]["Default"]), "20")
+
+    def test_chosen_values_reach_the_function(self):
+        e = env(ChatFormat="chatbot", EpssAlert="0.05", MaxNotificationsPerInvocation="5")
+        self.assertEqual(e["CHAT_FORMAT"], "chatbot")
+        self.assertEqual(e["EPSS_ALERT"], "0.05")
+        self.assertEqual(str(e["MAX_NOTIFICATIONS_PER_INVOCATION"]), "5")
+
+    def test_parameters_refuse_what_the_function_refuses(self):
+        epss = self.params["EpssAlert"]
+        for good in ("0", "0.1", "0.05", "1", "1.0", "0.999999"):
+            self.assertTrue(sam_template.parameter_accepts(epss, good), good)
+        for bad in ("", "1.5", "-0.1", "2", ".5", "0.1x", "abc"):
+            self.assertFalse(sam_template.parameter_accepts(epss, bad), bad)
+        self.assertEqual(self.params["ChatFormat"]["AllowedValues"], ["none", "chatbot"])
+        cap = self.params["MaxNotificationsPerInvocation"]
+        self.assertEqual((cap["MinValue"], cap["MaxValue"]), (1, 10000))
+
+
+if __name__ == "__main__":
+    unittest.main()
