@@ -64,7 +64,8 @@ static size_t restored_count(const struct sw_org_region_report *rr)
 bool sw_org_report_notable(const struct sw_org_report *r)
 {
     for (size_t i = 0; i < r->region_count; i++) {
-        if (r->regions[i].drifted_count > 0 || r->regions[i].failed_api[0] != '\0')
+        if (r->regions[i].drifted_count > 0 || r->regions[i].failed_api[0] != '\0' ||
+            r->regions[i].auto_enable_drifted)
             return true;
     }
     return false;
@@ -78,7 +79,8 @@ bool sw_org_report_failed(const struct sw_org_report *r, struct sw_buf *message)
     for (size_t i = 0; i < r->region_count; i++) {
         const struct sw_org_region_report *rr = &r->regions[i];
         size_t unrestored = r->execute ? rr->drifted_count - restored_count(rr) : 0;
-        if (rr->failed_api[0] == '\0' && unrestored == 0)
+        bool auto_failed = r->execute && rr->auto_enable_drifted && !rr->auto_enable_restored;
+        if (rr->failed_api[0] == '\0' && unrestored == 0 && !auto_failed)
             continue;
         if (message && failed)
             (void)sw_buf_append_str(message, "; ");
@@ -88,6 +90,12 @@ bool sw_org_report_failed(const struct sw_org_report *r, struct sw_buf *message)
         if (rr->failed_api[0] != '\0')
             (void)sw_buf_appendf(message, "organization check in %s: %s failed: %s: %.300s",
                                  rr->region, rr->failed_api, rr->failed_code, rr->failed_message);
+        if (auto_failed)
+            (void)sw_buf_appendf(message,
+                                 "%sorganization auto-enable for ECR in %s not restored: "
+                                 "inspector2:UpdateOrganizationConfiguration: %s: %.300s",
+                                 rr->failed_api[0] ? ", " : "", rr->region, rr->auto_enable_code,
+                                 rr->auto_enable_message);
         if (unrestored > 0) {
             const struct sw_org_account *first = NULL;
             for (size_t j = 0; j < rr->drifted_count && first == NULL; j++) {
@@ -199,6 +207,18 @@ static int append_region(struct sw_buf *b, const struct sw_org_report *r,
     if (rc == 0 && rr->failed_api[0] != '\0')
         rc = sw_buf_appendf(b, "- Could not check: %s failed: %s: %.400s\n", rr->failed_api,
                             rr->failed_code, rr->failed_message);
+    if (rc == 0 && rr->auto_enable_drifted) {
+        if (!r->execute)
+            rc = sw_buf_appendf(b, "- Organization auto-enable for ECR: off -> on (would run "
+                                   "inspector2:UpdateOrganizationConfiguration)\n");
+        else if (rr->auto_enable_restored)
+            rc = sw_buf_appendf(b, "- Organization auto-enable for ECR: off -> on: restored\n");
+        else
+            rc = sw_buf_appendf(b,
+                                "- Organization auto-enable for ECR: off: NOT restored: %s: "
+                                "%.400s\n",
+                                rr->auto_enable_code, rr->auto_enable_message);
+    }
     if (rc == 0 && rr->drifted_count > 0)
         rc = sw_buf_appendf(b, "- ECR scanning off in %zu member(s); %s %zu\n", rr->drifted_count,
                             r->execute ? "restored" : "would restore",
@@ -242,6 +262,11 @@ static cJSON *region_document(const struct sw_org_report *r, const struct sw_org
               cJSON_AddNumberToObject(o, "checked", (double)rr->checked) &&
               cJSON_AddNumberToObject(o, "drifted_count", (double)rr->drifted_count) &&
               cJSON_AddBoolToObject(o, "complete", !rr->cut && rr->failed_api[0] == '\0');
+    if (ok && rr->auto_enable_drifted)
+        ok = add_str(o, "auto_enable_ecr",
+                     !r->execute                ? "would-restore"
+                     : rr->auto_enable_restored ? "restored"
+                                                : "failed");
     if (ok && rr->failed_api[0] != '\0')
         ok = add_str(o, "failed_api", rr->failed_api) &&
              add_str(o, "error_code", rr->failed_code) &&
@@ -411,6 +436,11 @@ static cJSON *region_json(const struct sw_org_report *r, const struct sw_org_reg
                                 (double)(r->execute ? restored_count(rr) : rr->drifted_count)) &&
         cJSON_AddBoolToObject(o, "complete", !rr->cut && rr->failed_api[0] == '\0') &&
         cJSON_AddNumberToObject(o, "aws_calls", (double)rr->calls);
+    if (ok && rr->auto_enable_drifted)
+        ok = cJSON_AddStringToObject(o, "auto_enable_ecr",
+                                     !r->execute                ? "would-restore"
+                                     : rr->auto_enable_restored ? "restored"
+                                                                : "failed") != NULL;
     if (ok && rr->failed_api[0] != '\0')
         ok = cJSON_AddStringToObject(o, "error", rr->failed_code) != NULL;
     cJSON *failed = ok ? cJSON_AddArrayToObject(o, "failed") : NULL;

@@ -48,6 +48,12 @@ struct sw_org_region_report {
     char failed_api[SW_ORG_CODE_MAX];
     char failed_code[SW_ORG_CODE_MAX];
     char failed_message[SW_ORG_MESSAGE_MAX];
+    /* Organization auto-enable for ECR (DescribeOrganizationConfiguration autoEnable.ecr):
+     * auto_enable_drifted when it was off; then restored, or the error of the update. */
+    bool auto_enable_drifted;
+    bool auto_enable_restored;
+    char auto_enable_code[SW_ORG_CODE_MAX];
+    char auto_enable_message[SW_ORG_MESSAGE_MAX];
     struct sw_org_account *drifted; /* owned */
     size_t drifted_count;
     size_t drifted_cap;

@@ -239,6 +239,38 @@ static int check_batch(struct sw_aws_client *c, bool execute, struct sw_org_regi
     return rc;
 }
 
+/* Organization auto-enable for ECR is part of the desired state: new members get it. */
+static void check_auto_enable(struct sw_aws_client *c, bool execute,
+                              struct sw_org_region_report *rr)
+{
+    struct sw_inspector2_auto_enable ae;
+    struct sw_aws_error aerr;
+    struct sw_error err = {0};
+    rr->calls++;
+    int rc = sw_inspector2_describe_organization_configuration(c, &ae, &aerr, &err);
+    if (rc != SW_OK) {
+        region_failed(rr, "inspector2:DescribeOrganizationConfiguration", rc, &aerr, &err);
+        return;
+    }
+    if (ae.ecr)
+        return;
+    rr->auto_enable_drifted = true;
+    if (!execute)
+        return;
+    ae.ecr = true; /* the other resource types stay as the user set them */
+    rr->calls++;
+    rc = sw_inspector2_update_organization_configuration(c, &ae, &aerr, &err);
+    if (rc == SW_OK) {
+        rr->auto_enable_restored = true;
+        lr_log(LR_LOG_INFO, "organization auto-enable for ECR in %s: restored", rr->region);
+    } else {
+        set_error(rr->auto_enable_code, sizeof(rr->auto_enable_code), rr->auto_enable_message,
+                  sizeof(rr->auto_enable_message), rc, &aerr, &err);
+        lr_log(LR_LOG_WARN, "inspector2:UpdateOrganizationConfiguration in %s failed: %s: %s",
+               rr->region, rr->auto_enable_code, rr->auto_enable_message);
+    }
+}
+
 static int check_region(struct sw_org_state *s, size_t ri, const char *admin, bool execute,
                         long long deadline_ms, struct sw_org_region_report *rr)
 {
@@ -247,6 +279,7 @@ static int check_region(struct sw_org_state *s, size_t ri, const char *admin, bo
     size_t n = 0;
     snprintf(rr->region, sizeof(rr->region), "%s", s->regions[ri]);
     sw_aws_client_set_deadline(c, deadline_ms);
+    check_auto_enable(c, execute, rr);
     int rc = list_members(c, admin, rr, &ids, &n);
     if (rc != SW_OK)
         return rc == SW_ENOMEM ? rc : SW_OK;

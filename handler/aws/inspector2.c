@@ -561,3 +561,85 @@ int sw_inspector2_list_members(struct sw_aws_client *c, bool only_associated,
     sw_buf_free(&body);
     return rc;
 }
+
+/* ---- organization auto-enable ---- */
+
+static int parse_bool(const cJSON *obj, const char *key, bool *out, bool *present)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (present)
+        *present = v != NULL;
+    if (v == NULL)
+        return 0;
+    if (!cJSON_IsBool(v))
+        return -1;
+    *out = cJSON_IsTrue(v);
+    return 0;
+}
+
+int sw_inspector2_describe_organization_configuration(struct sw_aws_client *c,
+                                                      struct sw_inspector2_auto_enable *out,
+                                                      struct sw_aws_error *aerr,
+                                                      struct sw_error *err)
+{
+    static const char what[] = "inspector2:DescribeOrganizationConfiguration";
+    struct sw_buf body;
+    struct sw_http_response resp;
+    cJSON *root = NULL;
+    const cJSON *ae = NULL;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if (aerr)
+        sw_aws_error_clear(aerr);
+    sw_buf_init(&body, BODY_MAX);
+    sw_http_response_init(&resp);
+    rc = sw_buf_append_str(&body, "{}");
+    if (!rc)
+        rc = call(c, what, "/organizationconfiguration/describe", &body, &resp, aerr, err);
+    if (!rc)
+        rc = sw_aws_json_parse_object(resp.body.data, resp.body.len, what, &root, err);
+    if (!rc)
+        rc = sw_aws_json_get_object(root, "autoEnable", &ae, what, err);
+    if (!rc && ae == NULL)
+        rc = sw_error_set(err, SW_EPARSE, "%s: no autoEnable in the answer", what);
+    if (!rc && (parse_bool(ae, "ec2", &out->ec2, NULL) || parse_bool(ae, "ecr", &out->ecr, NULL) ||
+                parse_bool(ae, "lambda", &out->lambda, &out->has_lambda) ||
+                parse_bool(ae, "lambdaCode", &out->lambda_code, &out->has_lambda_code) ||
+                parse_bool(root, "maxAccountLimitReached", &out->max_account_limit_reached, NULL)))
+        rc = sw_error_set(err, SW_EPARSE, "%s: autoEnable members must be booleans", what);
+    cJSON_Delete(root);
+    sw_http_response_free(&resp);
+    sw_buf_free(&body);
+    return rc;
+}
+
+int sw_inspector2_update_organization_configuration(struct sw_aws_client *c,
+                                                    const struct sw_inspector2_auto_enable *in,
+                                                    struct sw_aws_error *aerr, struct sw_error *err)
+{
+    static const char what[] = "inspector2:UpdateOrganizationConfiguration";
+    struct sw_buf body;
+    struct sw_http_response resp;
+    int rc;
+
+    if (aerr)
+        sw_aws_error_clear(aerr);
+    sw_buf_init(&body, BODY_MAX);
+    sw_http_response_init(&resp);
+    rc = sw_buf_appendf(&body, "{\"autoEnable\":{\"ec2\":%s,\"ecr\":%s", in->ec2 ? "true" : "false",
+                        in->ecr ? "true" : "false");
+    if (!rc && in->has_lambda)
+        rc = sw_buf_appendf(&body, ",\"lambda\":%s", in->lambda ? "true" : "false");
+    if (!rc && in->has_lambda_code)
+        rc = sw_buf_appendf(&body, ",\"lambdaCode\":%s", in->lambda_code ? "true" : "false");
+    if (!rc)
+        rc = sw_buf_append_str(&body, "}}");
+    if (rc)
+        rc = sw_error_set(err, rc, "%s: request too large", what);
+    if (!rc)
+        rc = call(c, what, "/organizationconfiguration/update", &body, &resp, aerr, err);
+    sw_http_response_free(&resp);
+    sw_buf_free(&body);
+    return rc;
+}

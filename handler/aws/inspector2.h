@@ -162,4 +162,24 @@ int sw_inspector2_parse_members(const char *json, size_t len, struct sw_member_l
 /* A random UUID v4 ("xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx") for clientToken; out >= 37 bytes. */
 int sw_inspector2_new_client_token(char *out, size_t cap, struct sw_error *err);
 
+/* Organization auto-enable (AutoEnable): what Inspector turns on for new members. */
+struct sw_inspector2_auto_enable {
+    bool ec2, ecr, lambda, lambda_code;
+    bool has_lambda, has_lambda_code; /* present in the answer (sent back only then) */
+    bool max_account_limit_reached;   /* DescribeOrganizationConfiguration only */
+};
+
+/* POST /organizationconfiguration/describe with body {}. */
+int sw_inspector2_describe_organization_configuration(struct sw_aws_client *c,
+                                                      struct sw_inspector2_auto_enable *out,
+                                                      struct sw_aws_error *aerr,
+                                                      struct sw_error *err);
+
+/* POST /organizationconfiguration/update {"autoEnable":{"ec2":..,"ecr":..[,"lambda":..,
+ * "lambdaCode":..]}} (ec2 and ecr are required by the API; the others only when has_*). */
+int sw_inspector2_update_organization_configuration(struct sw_aws_client *c,
+                                                    const struct sw_inspector2_auto_enable *in,
+                                                    struct sw_aws_error *aerr,
+                                                    struct sw_error *err);
+
 #endif

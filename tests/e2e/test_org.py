@@ -97,6 +97,8 @@ class Organization(unittest.TestCase):
     def setUp(self):
         self.front.reset()
         self.world.good_state()
+        for client in self.clients.values():  # organization auto-enable for ECR on
+            client.update_organization_configuration(autoEnable={"ec2": False, "ecr": True})
         self.world.notifications()  # drop what earlier tests left
 
     def drift(self, region=REGION, seed=1):
@@ -107,6 +109,21 @@ class Organization(unittest.TestCase):
         off = sorted(random.Random(seed).sample(self.members, MEMBERS // 3))
         client.disable(accountIds=off, resourceTypes=["ECR"])
         return off
+
+    def auto_enable(self, region=REGION):
+        """DescribeOrganizationConfiguration's autoEnable, as the administrator reads it. moto
+        rejects the signature of a signed POST without a body (moto-notes 4), so send {}."""
+        client = self.clients[region]
+
+        def body(request, **_kw):
+            request.data = b"{}"
+        client.meta.events.register(
+            "before-sign.inspector2.DescribeOrganizationConfiguration", body)
+        try:
+            return client.describe_organization_configuration()["autoEnable"]
+        finally:
+            client.meta.events.unregister(
+                "before-sign.inspector2.DescribeOrganizationConfiguration", body)
 
     def ecr_off(self, region=REGION):
         client = self.clients[region]
@@ -128,6 +145,9 @@ class Organization(unittest.TestCase):
 
     def test_one_run_enables_exactly_the_drifted_members_in_batches_of_100(self):
         off = self.drift()
+        # Organization auto-enable for ECR off too (Lambda's left on: kept as it is).
+        self.world.inspector2.update_organization_configuration(
+            autoEnable={"ec2": False, "ecr": False, "lambda": True})
         run = run_function(self.world, [self.world.scheduled_event()], self.env())
         (inv,) = run.invocations
         (region,) = self.org_summary(inv)
@@ -135,6 +155,9 @@ class Organization(unittest.TestCase):
         self.assertEqual(region["checked"], MEMBERS)
         self.assertEqual((region["drifted"], region["restored"]), (len(off), len(off)))
         self.assertTrue(region["complete"])
+        self.assertEqual(region["auto_enable_ecr"], "restored")
+        auto = self.auto_enable()
+        self.assertEqual((auto["ecr"], auto["lambda"], auto["ec2"]), (True, True, False))
         self.assertEqual(self.ecr_off(), [])
         enables = self.front.calls_of("Enable")
         self.assertEqual(sorted(a for ids in enables for a in ids), off)  # exactly those
@@ -159,6 +182,7 @@ class Organization(unittest.TestCase):
         run = run_function(self.world, [self.world.scheduled_event()], self.env())
         (region,) = self.org_summary(run.invocations[0])
         self.assertEqual(region["drifted"], 0)
+        self.assertNotIn("auto_enable_ecr", region)
         self.assertEqual(self.front.calls_of("Enable"), [])
         self.assertEqual(self.world.notifications(timeout_s=0.5), [])
 

@@ -61,9 +61,11 @@ WRITE_ACTIONS = {"inspector2:Enable", "inspector2:ListAccountPermissions",
                  "ecr:PutRegistryScanningConfiguration", "iam:CreateServiceLinkedRole"}
 RESCAN_READ = {"inspector2:GetConfiguration"}
 RESCAN_WRITE = {"inspector2:UpdateConfiguration"}
-ORGANIZATION_READ = {"inspector2:ListMembers"}  # Enable for members is WRITE_ACTIONS' Enable
+# Enable for members is WRITE_ACTIONS' Enable.
+ORGANIZATION_READ = {"inspector2:ListMembers", "inspector2:DescribeOrganizationConfiguration"}
+ORGANIZATION_WRITE = {"inspector2:UpdateOrganizationConfiguration"}
 # Inspector2 and ECR registry-level actions have no resource-level permissions.
-RESOURCE_STAR_OK = READ_ACTIONS | RESCAN_READ | RESCAN_WRITE | ORGANIZATION_READ | (WRITE_ACTIONS - {"iam:CreateServiceLinkedRole"})
+RESOURCE_STAR_OK = READ_ACTIONS | RESCAN_READ | RESCAN_WRITE | ORGANIZATION_READ | ORGANIZATION_WRITE | (WRITE_ACTIONS - {"iam:CreateServiceLinkedRole"})
 
 # Everything optional switched on, to see every resource and policy at once.
 EVERYTHING = {"RemediationMode": "enforce", "EcrRescanDuration": "DAYS_14",
@@ -528,7 +530,8 @@ class LeastPrivilege(unittest.TestCase):
 
     def test_organization_actions_only_in_organization_mode(self):
         cases = {
-            "enforce": PLATFORM_ACTIONS | READ_ACTIONS | WRITE_ACTIONS | ORGANIZATION_READ,
+            "enforce": PLATFORM_ACTIONS | READ_ACTIONS | WRITE_ACTIONS | ORGANIZATION_READ
+            | ORGANIZATION_WRITE,
             "dry-run": PLATFORM_ACTIONS | READ_ACTIONS | ORGANIZATION_READ,
             "off": PLATFORM_ACTIONS,
         }
@@ -538,7 +541,7 @@ class LeastPrivilege(unittest.TestCase):
                                  expected)
                 self.assertEqual(self.actions(stack(RemediationMode=mode, Scope="account",
                                                     Regions="us-east-1,eu-west-1")),
-                                 expected - ORGANIZATION_READ)
+                                 expected - ORGANIZATION_READ - ORGANIZATION_WRITE)
 
     def test_resources_are_scoped(self):
         st = stack(**EVERYTHING)
