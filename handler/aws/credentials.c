@@ -262,10 +262,13 @@ static int from_environment(struct sw_creds_provider *p, struct sw_error *err)
     const char *secret = sw_env_get_nonempty(env, ENV_SECRET);
     if (!key && !secret)
         return 0;
-    if (!key || !secret)
+    if (!key || !secret) {
+        if (p->current.set)
+            slot_wipe(&p->current);
         return sw_error_set(err, SW_ECREDS,
                             "partial credentials in the environment: %s is set but %s is not",
                             key ? ENV_KEY : ENV_SECRET, key ? ENV_SECRET : ENV_KEY);
+    }
     const char *token_var = ENV_TOKEN;
     const char *token = sw_env_get_nonempty(env, ENV_TOKEN);
     if (!token) {
@@ -663,7 +666,8 @@ int sw_creds_get(struct sw_creds_provider *p, time_t now, struct sw_sigv4_creden
     if (rc < 0)
         return rc;
     if (rc == 0) {
-        slot_wipe(&p->current);
+        if (p->current.set)
+            slot_wipe(&p->current);
         p->source = SW_CREDS_NONE;
         return sw_error_set(err, SW_ECREDS,
                             "no AWS credentials found: looked for %s and %s in the environment, "
@@ -700,7 +704,8 @@ int sw_creds_get(struct sw_creds_provider *p, time_t now, struct sw_sigv4_creden
             return rc;
         }
     }
-    slot_wipe(&p->current); /* environment credentials no longer in use */
+    if (p->current.set)
+        slot_wipe(&p->current); /* environment credentials no longer in use */
     p->source = SW_CREDS_CONTAINER;
     hand_out(&p->container, out);
     return 0;
