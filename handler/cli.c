@@ -204,6 +204,13 @@ static int dry_read(void *ctx, const char *account, bool read_rescan, struct sw_
     return sw_state_read(d->state, account, read_rescan, out, failure);
 }
 
+static int dry_workloads(void *ctx, const char *image_arn, long long deadline_ms,
+                         struct sw_workloads *out, struct sw_error *err)
+{
+    struct dry *d = ctx;
+    return sw_state_workloads(d->state, image_arn, deadline_ms, out, err); /* a read */
+}
+
 static void dry_perform(void *ctx, const struct sw_drift_plan *plan,
                         struct sw_action_result *results)
 {
@@ -466,7 +473,7 @@ int sw_cli_main(int argc, char **argv)
             status = SW_CLI_EXIT_FAILED;
             goto out_state;
         }
-        io = (struct sw_function_io){&dry, dry_read, dry_perform, dry_publish};
+        io = (struct sw_function_io){&dry, dry_read, dry_perform, dry_publish, dry_workloads};
     }
     if (sw_function_init(&fn, cfg, sw_aws_client_region(aws), &io, &err) != SW_OK) {
         fprintf(stderr, "bootstrap: invalid configuration: %s\n", err.msg);

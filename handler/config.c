@@ -23,6 +23,7 @@ static const char *const rescan_names[] = {"UNMANAGED", "LIFETIME", "DAYS_3",  "
                                            "DAYS_30",   "DAYS_60",  "DAYS_90", "DAYS_180"};
 static const char *const scope_names[] = {"account", "organization"};
 static const char *const chat_names[] = {"none", "chatbot"};
+static const char *const switch_names[] = {"off", "on"};
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -627,6 +628,12 @@ int sw_cfg_load(struct sw_config *cfg, sw_cfg_lookup_fn lookup, void *ctx, struc
                         err)) != 0)
         return rc;
     cfg->chat_format = (enum sw_chat_format)i;
+
+    i = 0; /* AFFECTED_WORKLOADS: off (default) or on */
+    if ((rc = load_enum(lookup, ctx, "AFFECTED_WORKLOADS", switch_names, 0, COUNT_OF(switch_names),
+                        NULL, &i, err)) != 0)
+        return rc;
+    cfg->affected_workloads = i == 1;
 
     if ((rc = load_epss(cfg, lookup, ctx, err)) != 0)
         return rc;

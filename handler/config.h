@@ -79,6 +79,9 @@ struct sw_config {
     enum sw_chat_format chat_format;
     double epss_alert;                         /* 0..1 */
     unsigned max_notifications_per_invocation; /* 1..SW_CFG_MAX_NOTIFICATIONS_LIMIT */
+    /* AFFECTED_WORKLOADS on: CRITICAL/HIGH image findings name the ECS/EKS clusters running
+     * the image (Inspector2 GetClustersForImage). Default off. */
+    bool affected_workloads;
 };
 
 /* Looks up a variable: returns its value, or NULL when unset. getenv-like, with a context. */

@@ -15,6 +15,7 @@
 #include "runtime/lr_log.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define SIGNAL_MAX 512
@@ -372,6 +373,28 @@ out_plan:
     sw_notification_free(&n);
 }
 
+/* "Running in ..." for an image finding (AFFECTED_WORKLOADS=on): fail-soft, a failed or
+ * denied lookup becomes a note in the notification, never a missing notification. */
+static void affected_workloads(struct sw_function *fn, const struct sw_finding *f,
+                               struct sw_notification *n)
+{
+    struct sw_workloads *w = calloc(1, sizeof(*w));
+    struct sw_error err = {0};
+    const char *failure = NULL;
+    if (w == NULL) {
+        failure = "out of memory";
+    } else if (fn->io.workloads(fn->io.ctx, f->resource_id, fn->deadline_ms, w, &err) != SW_OK) {
+        lr_log(LR_LOG_WARN, "affected workloads of %s not known: %s", f->resource_id, err.msg);
+        failure = err.msg;
+    }
+    struct sw_workloads none = {0};
+    struct sw_error aerr = {0};
+    if (sw_workloads_annotate(n, w ? w : &none, failure, &aerr) != SW_OK) {
+        lr_log(LR_LOG_WARN, "affected workloads not added: %s", aerr.msg);
+    }
+    free(w);
+}
+
 static void notify_event(struct sw_function *fn, const struct sw_event *ev, long long now_ms,
                          struct sw_outcome *out)
 {
@@ -398,6 +421,10 @@ static void notify_event(struct sw_function *fn, const struct sw_event *ev, long
     if (finding && sw_notify_mark_priority(&ev->finding, fn->cfg->epss_alert, &n, &err) != SW_OK) {
         fail(out, SW_FUNCTION_ERROR_INTERNAL, err.msg);
         goto out_free;
+    }
+    if (finding && fn->cfg->affected_workloads && fn->io.workloads &&
+        sw_workloads_wanted(&ev->finding)) {
+        affected_workloads(fn, &ev->finding, &n);
     }
     char subject[sizeof(n.subject)];
     memcpy(subject, n.subject, sizeof(subject));

@@ -14,6 +14,7 @@
 #include "handler/error.h"
 #include "handler/notification.h"
 #include "handler/notify_finding.h"
+#include "handler/workloads.h"
 #include "handler/org.h"
 
 #include <stdbool.h>
@@ -42,6 +43,12 @@ struct sw_function_io {
     /* Publishes a finished notification. Returns 0, or a negative SW_E* with err set (the
      * AWS error code and message in err->msg). */
     int (*publish)(void *ctx, const struct sw_notification *n, struct sw_error *err);
+    /* Optional (NULL: not available): the ECS/EKS clusters running an ECR image
+     * (Inspector2 GetClustersForImage), within SW_WORKLOADS_TIMEOUT_MS and before
+     * deadline_ms (0 = none), after which AWS calls get deadline_ms again. Returns 0, or a
+     * negative SW_E* with err->msg saying why (the AWS error code and message). */
+    int (*workloads)(void *ctx, const char *image_arn, long long deadline_ms,
+                     struct sw_workloads *out, struct sw_error *err);
 };
 
 /* SCOPE=organization only: checks, and when execute restores, every member of the

@@ -34,7 +34,8 @@ void sw_state_clear(struct sw_state *s)
 
 struct sw_function_io sw_state_io(struct sw_state *s)
 {
-    return (struct sw_function_io){s, sw_state_read, sw_state_perform, sw_state_publish};
+    return (struct sw_function_io){s, sw_state_read, sw_state_perform, sw_state_publish,
+                                   sw_state_workloads};
 }
 
 /* A transport or client failure has no AWS error code: name the kind of failure. */
@@ -239,4 +240,26 @@ int sw_state_publish(void *ctx, const struct sw_notification *n, struct sw_error
     }
     lr_log(LR_LOG_DEBUG, "published message %s", message_id);
     return SW_OK;
+}
+
+int sw_state_workloads(void *ctx, const char *image_arn, long long deadline_ms,
+                       struct sw_workloads *out, struct sw_error *err)
+{
+    struct sw_state *s = ctx;
+    struct sw_aws_error aerr;
+    long long limit = sw_http_now_ms() + SW_WORKLOADS_TIMEOUT_MS;
+    if (deadline_ms > 0 && deadline_ms < limit) {
+        limit = deadline_ms;
+    }
+    sw_aws_error_clear(&aerr);
+    sw_aws_client_set_deadline(s->aws, limit);
+    int rc = sw_workloads_fetch(s->aws, image_arn, out, &aerr, err);
+    sw_aws_client_set_deadline(s->aws, deadline_ms);
+    if (rc == SW_EAWS && aerr.code[0] != '\0') {
+        return sw_error_set(err, rc, "%s: %s", aerr.code, aerr.message);
+    }
+    if (rc == SW_ETIMEOUT) {
+        return sw_error_set(err, rc, "no answer within %d ms", SW_WORKLOADS_TIMEOUT_MS);
+    }
+    return rc;
 }

@@ -51,5 +51,7 @@ int sw_state_read(void *ctx, const char *account, bool read_rescan, struct sw_ac
 void sw_state_perform(void *ctx, const struct sw_drift_plan *plan,
                       struct sw_action_result *results);
 int sw_state_publish(void *ctx, const struct sw_notification *n, struct sw_error *err);
+int sw_state_workloads(void *ctx, const char *image_arn, long long deadline_ms,
+                       struct sw_workloads *out, struct sw_error *err);
 
 #endif

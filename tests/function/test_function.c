@@ -136,7 +136,7 @@ static struct fixture *fixture_new(const char *mode, const char *min_severity)
     struct sw_error err = {0};
     assert_non_null(f);
     assert_int_equal(sw_cfg_load(&f->cfg, lookup, env, &err), SW_OK);
-    struct sw_function_io io = {&f->account, fake_read, fake_perform, fake_publish};
+    struct sw_function_io io = {&f->account, fake_read, fake_perform, fake_publish, NULL};
     assert_int_equal(sw_function_init(&f->fn, &f->cfg, "eu-west-1", &io, &err), SW_OK);
     sw_outcome_init(&f->out);
     /* Scanning off: never enabled, registry on BASIC scan-on-push. */

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """fake_aws: one local endpoint answering the AWS calls scanwarden makes, with faults on demand.
 
-Inspector2 (restJson1: BatchGetAccountStatus, Enable, GetConfiguration, UpdateConfiguration),
+Inspector2 (restJson1: BatchGetAccountStatus, Enable, GetConfiguration, UpdateConfiguration,
+GetClustersForImage answering the `clusters` attribute),
 ECR (awsJson1_1: Get/PutRegistryScanningConfiguration) and SNS (awsQuery: Publish), told
 apart by path, X-Amz-Target and Action, over one account's state. Point the function at it
 with AWS_ENDPOINT_URL. Signatures are not checked (tests/e2e against moto_server do that);
@@ -37,6 +38,7 @@ INSPECTOR2_PATHS = {
     "/enable": "inspector2:Enable",
     "/configuration/get": "inspector2:GetConfiguration",
     "/configuration/update": "inspector2:UpdateConfiguration",
+    "/cluster/get": "inspector2:GetClustersForImage",
 }
 
 
@@ -49,6 +51,7 @@ class FakeAws:
             "scanFrequency": "CONTINUOUS_SCAN",
             "repositoryFilters": [{"filter": "*", "filterType": "WILDCARD"}]}]}
         self.rescan_duration = "LIFETIME"
+        self.clusters = []   # GetClustersForImage "cluster" list (ClusterInformation objects)
         self.faults = {}     # op -> [fault, remaining (None: always)]
         self.calls = []      # (op, time) per request
         self.published = []  # {"Subject", "Message", "TopicArn"} per successful Publish
@@ -139,6 +142,8 @@ class FakeAws:
                 self.rescan_duration = req.get("ecrConfiguration", {}).get(
                     "rescanDuration", self.rescan_duration)
                 return 200, {}, b"{}"
+            if op == "inspector2:GetClustersForImage":
+                return 200, {}, _json({"cluster": self.clusters})
             if op == "ecr:GetRegistryScanningConfiguration":
                 return 200, {}, _json({"registryId": self.account,
                                        "scanningConfiguration": self.scan_config})

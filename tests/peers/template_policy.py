@@ -38,6 +38,7 @@ ENV_TO_PARAMETER = {
     "ECR_RESCAN_DURATION": "EcrRescanDuration",
     "SCOPE": "Scope",
     "REGIONS": "Regions",
+    "AFFECTED_WORKLOADS": "AffectedWorkloads",
 }
 
 # The deployment whose policy grants the most: every action the function can call.
@@ -59,7 +60,7 @@ def parameters_from_env(env):
         if param is None:
             continue
         value = value.strip()
-        if param in ("RemediationMode", "Scope", "Regions"):
+        if param in ("RemediationMode", "Scope", "Regions", "AffectedWorkloads"):
             value = value.lower()
         elif param != "RepositoryFilters":
             value = value.upper()

@@ -12,9 +12,11 @@ SOURCE_DIR = os.environ.get("SW_SOURCE_DIR", os.path.abspath(os.path.join(HERE, 
 sys.path.insert(0, os.path.join(SOURCE_DIR, "tests", "peers"))
 
 import sam_template  # noqa: E402
+import template_policy  # noqa: E402
 
 FN = "ScanwardenFunction"
-NOTIFY_VARIABLES = ("CHAT_FORMAT", "EPSS_ALERT", "MAX_NOTIFICATIONS_PER_INVOCATION")
+NOTIFY_VARIABLES = ("CHAT_FORMAT", "EPSS_ALERT", "MAX_NOTIFICATIONS_PER_INVOCATION",
+                    "AFFECTED_WORKLOADS")
 
 
 def env(**parameters):
@@ -49,6 +51,30 @@ class NotificationParameters(unittest.TestCase):
         self.assertEqual(self.params["ChatFormat"]["AllowedValues"], ["none", "chatbot"])
         cap = self.params["MaxNotificationsPerInvocation"]
         self.assertEqual((cap["MinValue"], cap["MaxValue"]), (1, 10000))
+
+
+def actions(policy):
+    out = set()
+    for s in template_policy.statements(policy):
+        a = s["Action"]
+        out |= set(a if isinstance(a, list) else [a])
+    return out
+
+
+class AffectedWorkloadsPermission(unittest.TestCase):
+    TOPIC = "arn:aws:sns:us-east-1:123456789012:scanwarden"
+
+    def test_granted_only_when_on(self):
+        default = template_policy.function_policy(self.TOPIC, env={}, moto=False)
+        self.assertNotIn("inspector2:GetClustersForImage", actions(default))
+        on = template_policy.function_policy(self.TOPIC, env={"AFFECTED_WORKLOADS": " On "},
+                                             moto=False)
+        self.assertEqual(actions(on) - actions(default), {"inspector2:GetClustersForImage"})
+        (st,) = [s for s in template_policy.statements(on)
+                 if s["Action"] == "inspector2:GetClustersForImage"]
+        self.assertEqual(st["Resource"], "*")  # Inspector2 has no resource-level permissions
+        self.assertEqual(env(AffectedWorkloads="on")["AFFECTED_WORKLOADS"], "on")
+        self.assertNotIn("AFFECTED_WORKLOADS", env())
 
 
 if __name__ == "__main__":
