@@ -363,7 +363,8 @@ static void drift_check(struct sw_function *fn, const struct sw_event *ev, const
            r.notified ? ", notified" : "");
 
 out_result:
-    if (fn->cfg->scope == SW_SCOPE_ORGANIZATION && fn->org_io.check != NULL) {
+    if (fn->cfg->scope == SW_SCOPE_ORGANIZATION && fn->org_io.check != NULL &&
+        !fn->in_extra_region) {
         org_check(fn, ev, account, &r, now_ms, out);
     } else {
         finish_check(&r, out);
@@ -393,6 +394,32 @@ static void affected_workloads(struct sw_function *fn, const struct sw_finding *
         lr_log(LR_LOG_WARN, "affected workloads not added: %s", aerr.msg);
     }
     free(w);
+}
+
+/* REGIONS: the same account check in every other region, each with its own I/O (client)
+ * and its own notification. The answer stays the home region's, unless a region failed:
+ * then the first failure is the answer (RemediationFailed names the region). */
+static void extra_regions_check(struct sw_function *fn, const struct sw_event *ev,
+                                const char *function_arn, long long now_ms, struct sw_outcome *out)
+{
+    char home[sizeof(fn->region)];
+    struct sw_function_io home_io = fn->io;
+    memcpy(home, fn->region, sizeof(home));
+    for (size_t i = 0; i < fn->extra_count && i < SW_CFG_REGIONS_MAX; i++) {
+        struct sw_outcome o;
+        sw_outcome_init(&o);
+        memcpy(fn->region, fn->extra[i].region, sizeof(fn->region));
+        fn->io = fn->extra[i].io;
+        fn->in_extra_region = true;
+        drift_check(fn, ev, function_arn, now_ms, &o);
+        fn->in_extra_region = false;
+        fn->io = home_io;
+        memcpy(fn->region, home, sizeof(home));
+        if (o.failed && !out->failed) {
+            fail(out, o.error_type, sw_buf_cstr(&o.body));
+        }
+        sw_outcome_free(&o);
+    }
 }
 
 static void notify_event(struct sw_function *fn, const struct sw_event *ev, long long now_ms,
@@ -473,6 +500,7 @@ void sw_function_handle(struct sw_function *fn, const char *payload, size_t len,
     switch (ev.cls) {
     case SW_CLASS_DRIFT_CHECK:
         drift_check(fn, &ev, function_arn, now_ms, out);
+        extra_regions_check(fn, &ev, function_arn, now_ms, out);
         break;
     case SW_CLASS_NOTIFY:
         notify_event(fn, &ev, now_ms, out);

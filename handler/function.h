@@ -60,6 +60,12 @@ struct sw_function_org_io {
                  struct sw_org_report *out);
 };
 
+/* REGIONS beyond the function's own: the account check runs there too, through io. */
+struct sw_function_region {
+    char region[SW_CFG_REGION_MAX + 1];
+    struct sw_function_io io;
+};
+
 /* Everything that lives from one invocation to the next (owned by main). */
 struct sw_function {
     const struct sw_config *cfg; /* borrowed, validated */
@@ -69,7 +75,10 @@ struct sw_function {
     struct sw_finding_cache seen;            /* duplicate findings (SPEC §1.3) */
     long long deadline_ms;                   /* this invocation's deadline (0 = none), by main */
     struct sw_function_org_io org_io;        /* set after init in organization mode, else 0 */
-    struct sw_org_report org;                /* the last organization run's report */
+    struct sw_function_region extra[SW_CFG_REGIONS_MAX]; /* set after init by main (REGIONS) */
+    size_t extra_count;
+    bool in_extra_region;     /* the account check of an extra region is running (no org check) */
+    struct sw_org_report org; /* the last organization run's report */
 };
 
 /* What to answer: a success body, or an error of type error_type with body as message. */

@@ -30,7 +30,8 @@ struct app {
     struct sw_config cfg;
     struct sw_aws_client *aws;
     struct sw_state state;
-    struct sw_org_state org; /* SCOPE=organization: per-region clients and rotation */
+    struct sw_org_state org; /* REGIONS' clients; SCOPE=organization: rotation too */
+    struct sw_state region_states[SW_CFG_REGIONS_MAX]; /* account check in REGIONS' others */
     struct sw_function fn;
     struct sw_outcome outcome; /* reused: its buffer is the response body */
 };
@@ -53,6 +54,9 @@ static int handle(const struct lr_invocation *inv, struct lr_response *out, void
     struct app *app = user;
     app->fn.deadline_ms = aws_deadline(inv->deadline_ms, sw_http_now_ms());
     sw_aws_client_set_deadline(app->aws, app->fn.deadline_ms);
+    for (size_t i = 0; i < app->org.region_count; i++) {
+        sw_aws_client_set_deadline(app->org.clients[i], app->fn.deadline_ms);
+    }
     sw_function_handle(&app->fn, inv->payload, inv->payload_len, inv->function_arn,
                        sw_http_now_ms(), &app->outcome);
     if (app->outcome.failed) {
@@ -107,7 +111,7 @@ int main(int argc, char **argv)
     }
     sw_state_init(&app->state, app->aws, &app->cfg);
     struct sw_function_io io = sw_state_io(&app->state);
-    if (app->cfg.scope == SW_SCOPE_ORGANIZATION) {
+    if (app->cfg.scope == SW_SCOPE_ORGANIZATION || app->cfg.region_count > 0) {
         if (sw_org_state_init(&app->org, &app->cfg, app->aws, &err) != SW_OK) {
             status = init_failed(rt, ERROR_INVALID_CONFIGURATION, &err);
             goto out_state;
@@ -120,6 +124,16 @@ int main(int argc, char **argv)
     if (app->cfg.scope == SW_SCOPE_ORGANIZATION) {
         app->fn.org_io = (struct sw_function_org_io){.ctx = &app->org, .check = sw_org_state_check};
     }
+    for (size_t i = 0; i < app->org.region_count; i++) {
+        if (!app->org.owned[i]) {
+            continue; /* the function's own region: the home check */
+        }
+        struct sw_function_region *x = &app->fn.extra[app->fn.extra_count++];
+        sw_state_init(&app->region_states[i], app->org.clients[i], &app->cfg);
+        app->region_states[i].publish_aws = app->aws;
+        x->io = sw_state_io(&app->region_states[i]);
+        memcpy(x->region, app->org.regions[i], sizeof(x->region));
+    }
     lr_log(LR_LOG_INFO, "scanwarden ready: mode %s, min severity %s, region %s, scope %s",
            sw_mode_name(app->cfg.mode), sw_severity_name(app->cfg.min_severity), app->fn.region,
            sw_scope_name(app->cfg.scope));
@@ -131,6 +145,11 @@ int main(int argc, char **argv)
 
 out_state:
     sw_org_report_clear(&app->fn.org);
+    for (size_t i = 0; i < app->org.region_count; i++) {
+        if (app->org.owned[i]) {
+            sw_state_clear(&app->region_states[i]);
+        }
+    }
     sw_org_state_free(&app->org);
     sw_state_clear(&app->state);
     sw_aws_client_free(app->aws);

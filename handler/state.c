@@ -229,7 +229,8 @@ int sw_state_publish(void *ctx, const struct sw_notification *n, struct sw_error
     sw_notification_init(&wire);
     int rc = sw_wire_build(n, s->cfg->chat_format, &wire, err);
     if (rc == SW_OK) {
-        rc = sw_sns_publish(s->aws, s->cfg->sns_topic_arn, &wire, true, message_id, &aerr, err);
+        rc = sw_sns_publish(s->publish_aws ? s->publish_aws : s->aws, s->cfg->sns_topic_arn, &wire,
+                            true, message_id, &aerr, err);
     }
     sw_notification_free(&wire);
     if (rc == SW_EAWS && aerr.code[0] != '\0') {

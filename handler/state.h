@@ -23,7 +23,10 @@ struct sw_state_failure {
 
 /* Everything a read or a perform leaves behind; owned by main, reused per invocation. */
 struct sw_state {
-    struct sw_aws_client *aws;   /* borrowed */
+    struct sw_aws_client *aws; /* borrowed */
+    /* Borrowed client for sns:Publish, or NULL for aws (REGIONS: other regions' checks
+     * publish through the function's own client, where the topic is reachable). */
+    struct sw_aws_client *publish_aws;
     const struct sw_config *cfg; /* borrowed */
     char account[SW_AWS_ACCOUNT_ID_MAX];
     /* The last read, behind the struct sw_actual_state handed out. */

@@ -67,6 +67,7 @@ class Organization(unittest.TestCase):
             cls.members = sorted({"%012d" % rng.randrange(10**11, 10**12) for _ in range(MEMBERS)})
             assert len(cls.members) == MEMBERS
             cls.clients = {REGION: cls.world.inspector2, OTHER_REGION: cls._client(OTHER_REGION)}
+            cls.ecr_other = cls._client(OTHER_REGION, "ecr")
             for region, client in cls.clients.items():
                 for m in cls.members:
                     client.associate_member(accountId=m)
@@ -81,10 +82,10 @@ class Organization(unittest.TestCase):
             raise
 
     @classmethod
-    def _client(cls, region):
-        """The administrator's Inspector2 client in another region."""
+    def _client(cls, region, service="inspector2"):
+        """The administrator's client of service in another region."""
         moto = cls.world.moto
-        return boto3.client("inspector2", endpoint_url=moto.endpoint_url, region_name=region,
+        return boto3.client(service, endpoint_url=moto.endpoint_url, region_name=region,
                             aws_access_key_id=moto.admin["AccessKeyId"],
                             aws_secret_access_key=moto.admin["SecretAccessKey"],
                             aws_session_token=moto.admin.get("SessionToken"),
@@ -99,6 +100,12 @@ class Organization(unittest.TestCase):
         self.world.good_state()
         for client in self.clients.values():  # organization auto-enable for ECR on
             client.update_organization_configuration(autoEnable={"ec2": False, "ecr": True})
+        # The administrator's own account is fine in the other region too.
+        self.clients[OTHER_REGION].enable(accountIds=[self.world.account], resourceTypes=["ECR"])
+        self.ecr_other.put_registry_scanning_configuration(
+            scanType="ENHANCED",
+            rules=[{"scanFrequency": "CONTINUOUS_SCAN",
+                    "repositoryFilters": [{"filter": "*", "filterType": "WILDCARD"}]}])
         self.world.notifications()  # drop what earlier tests left
 
     def drift(self, region=REGION, seed=1):
@@ -250,6 +257,26 @@ class Organization(unittest.TestCase):
         doc = document(note)
         self.assertEqual(set(members_by_result(doc, REGION)), set(off_home))
         self.assertEqual(set(members_by_result(doc, OTHER_REGION)), set(off_other))
+
+    def test_regions_in_account_mode_restore_the_account_in_each_region(self):
+        admin = self.world.account
+        inspector = self.clients[OTHER_REGION]
+        ecr = self.ecr_other
+        inspector.disable(accountIds=[admin], resourceTypes=["ECR"])
+        ecr.put_registry_scanning_configuration(scanType="BASIC", rules=[])
+        self.world.good_state()  # the home region is fine
+        run = run_function(self.world, [self.world.scheduled_event()],
+                           self.world.function_env(REGIONS="%s,%s" % (REGION, OTHER_REGION)))
+        (inv,) = run.invocations
+        self.assertTrue(inv.ok, inv)
+        self.assertNotIn("organization", inv.body)  # account mode: no member check
+        status = inspector.batch_get_account_status(accountIds=[admin])["accounts"][0]
+        self.assertEqual(status["resourceState"]["ecr"]["status"], "ENABLED")
+        self.assertEqual(ecr.get_registry_scanning_configuration()["scanningConfiguration"]
+                         ["scanType"], "ENHANCED")
+        (note,) = self.world.notifications(expect=1)
+        self.assertEqual(note.attributes["region"], OTHER_REGION)
+        self.assertEqual(self.front.calls_of("ListMembers"), [])
 
     def test_member_events_run_the_check_only_in_organization_mode(self):
         off = self.drift(seed=6)
