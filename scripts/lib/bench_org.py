@@ -89,9 +89,10 @@ def main():
             print("         (set-up: %d associate_member calls in %.1f s)" % (n, setup_s))
         finally:
             world.stop()
-    print("AWS calls counted at the front (member calls only); each run also makes the "
-          "administrator's own account check (BatchGetAccountStatus via the front is counted "
-          "above, GetRegistryScanningConfiguration) and one SNS Publish when something drifted.")
+    print("AWS calls counted at the front: ListMembers, BatchGetAccountStatus (including the "
+          "administrator's own account check's one) and Enable. Not counted: one "
+          "DescribeOrganizationConfiguration per region, the account check's "
+          "GetRegistryScanningConfiguration, and one SNS Publish when something drifted.")
 
 
 if __name__ == "__main__":
