@@ -129,7 +129,8 @@ int sw_wire_document(const struct sw_notification *n, struct sw_buf *out, struct
 static const char *str_of(const cJSON *obj, const char *key)
 {
     const cJSON *v = obj ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
-    return cJSON_IsString(v) && v->valuestring && v->valuestring[0] ? v->valuestring : NULL;
+    return v != NULL && cJSON_IsString(v) && v->valuestring && v->valuestring[0] ? v->valuestring
+                                                                                 : NULL;
 }
 
 static const cJSON *obj_of(const cJSON *obj, const char *key)

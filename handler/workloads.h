@@ -20,7 +20,7 @@
 #define SW_WORKLOADS_MAX 10          /* clusters asked for and listed (one page) */
 #define SW_WORKLOADS_ARN_MAX 512     /* bytes of a cluster ARN kept */
 #define SW_WORKLOADS_TIMEOUT_MS 3000 /* the lookup's own deadline */
-#define SW_WORKLOADS_ANSWER_MAX (256 * 1024)
+#define SW_WORKLOADS_ANSWER_MAX ((size_t)256 * 1024)
 #define SW_WORKLOADS_NOTE_MAX 300 /* bytes of the failure note */
 
 struct sw_workload_cluster {
