@@ -77,7 +77,7 @@ static void region_failed(struct sw_org_region_report *rr, const char *api, int 
 
 static void free_ids(char **ids, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; ids != NULL && i < n; i++)
         free(ids[i]);
     free(ids);
 }

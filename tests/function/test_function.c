@@ -375,6 +375,148 @@ static void function_arn_account(void **state)
     }
 }
 
+/* ---- organization mode and REGIONS (issue 8) ---- */
+
+struct fake_org {
+    int calls;
+    char admin[16];
+    bool execute;
+    long long deadline_ms;
+    bool fail_one; /* one member's Enable fails */
+};
+
+static int fake_org_check(void *ctx, const char *admin_account, bool execute, long long deadline_ms,
+                          struct sw_org_report *out)
+{
+    struct fake_org *o = ctx;
+    o->calls++;
+    snprintf(o->admin, sizeof(o->admin), "%s", admin_account);
+    o->execute = execute;
+    o->deadline_ms = deadline_ms;
+    sw_org_report_clear(out);
+    out->execute = execute;
+    snprintf(out->admin_account, sizeof(out->admin_account), "%s", admin_account);
+    out->region_count = 1;
+    struct sw_org_region_report *rr = &out->regions[0];
+    snprintf(rr->region, sizeof(rr->region), "eu-west-1");
+    rr->member_count = rr->checked = 3;
+    for (int i = 0; i < 2; i++) {
+        struct sw_org_account *a = sw_org_report_add(rr, i ? "222222222222" : "333333333333", NULL);
+        assert_non_null(a);
+        a->attempted = execute;
+        a->restored = execute && !(o->fail_one && i == 1);
+        if (execute && !a->restored)
+            snprintf(a->error_code, sizeof(a->error_code), "ACCESS_DENIED");
+    }
+    return SW_OK;
+}
+
+static struct fixture *org_fixture(const char *scope, struct fake_org *org)
+{
+    struct env_var env[] = {
+        {"SNS_TOPIC_ARN", "arn:aws:sns:eu-west-1:123456789012:alerts"},
+        {"SCOPE", scope},
+        {NULL, NULL},
+    };
+    struct fixture *f = fixture_new("enforce", "HIGH");
+    struct sw_error err = {0};
+    assert_int_equal(sw_cfg_load(&f->cfg, lookup, env, &err), SW_OK);
+    if (f->cfg.scope == SW_SCOPE_ORGANIZATION)
+        f->fn.org_io = (struct sw_function_org_io){.ctx = org, .check = fake_org_check};
+    f->fn.deadline_ms = 1725468998000LL;
+    /* The administrator's own account is fine: only the members drifted. */
+    snprintf(f->account.ecr_status, sizeof(f->account.ecr_status), "ENABLED");
+    snprintf(f->account.scan_type, sizeof(f->account.scan_type), "ENHANCED");
+    snprintf(f->account.frequency, sizeof(f->account.frequency), "CONTINUOUS_SCAN");
+    return f;
+}
+
+static void organization_mode_checks_members_after_the_account(void **state)
+{
+    (void)state;
+    struct fake_org org = {0};
+    struct fixture *f = org_fixture("organization", &org);
+    char *ev = read_event("scheduled-event.eventbridge-docs.json");
+    invoke(f, ev);
+    assert_false(f->out.failed);
+    assert_int_equal(f->account.reads, 1); /* the administrator's own check first */
+    assert_int_equal(org.calls, 1);
+    assert_string_equal(org.admin, "123456789012");
+    assert_true(org.execute);
+    assert_int_equal(org.deadline_ms, 1725468998000LL);
+    assert_int_equal(f->account.published, 1); /* one notification for the members */
+    assert_non_null(strstr(f->account.subjects[0], "ECR scanning restored in 2 member(s)"));
+    assert_non_null(strstr(body(f), "\"organization\":{\"regions\":[{\"region\":\"eu-west-1\""));
+    assert_non_null(strstr(body(f), "\"notified\":true"));
+    free(ev);
+    sw_org_report_clear(&f->fn.org);
+    fixture_free(f);
+}
+
+static void organization_member_not_restored_is_RemediationFailed(void **state)
+{
+    (void)state;
+    struct fake_org org = {.fail_one = true};
+    struct fixture *f = org_fixture("organization", &org);
+    char *ev = read_event("scheduled-event.eventbridge-docs.json");
+    invoke(f, ev);
+    assert_true(f->out.failed);
+    assert_string_equal(f->out.error_type, "RemediationFailed");
+    assert_non_null(strstr(body(f), "222222222222: ACCESS_DENIED"));
+    assert_int_equal(f->account.published, 1); /* notified before failing */
+    free(ev);
+    sw_org_report_clear(&f->fn.org);
+    fixture_free(f);
+}
+
+static void member_events_only_in_organization_mode(void **state)
+{
+    (void)state;
+    char *ev = read_event("inspector2-autoenable.inspector-docs.json");
+    struct fake_org org = {0};
+    struct fixture *f = org_fixture("account", &org);
+    invoke(f, ev);
+    assert_non_null(strstr(body(f), "\"handled\":false"));
+    assert_int_equal(f->account.reads, 0);
+    fixture_free(f);
+
+    f = org_fixture("organization", &org);
+    invoke(f, ev);
+    assert_non_null(strstr(body(f), "\"handled\":true"));
+    assert_int_equal(org.calls, 1);
+    free(ev);
+    sw_org_report_clear(&f->fn.org);
+    fixture_free(f);
+}
+
+static void regions_run_the_account_check_in_each(void **state)
+{
+    (void)state;
+    struct fixture *f = fixture_new("enforce", "HIGH");
+    struct fake_account other = {0};
+    snprintf(other.scan_type, sizeof(other.scan_type), "BASIC");
+    snprintf(f->fn.extra[0].region, sizeof(f->fn.extra[0].region), "us-east-1");
+    f->fn.extra[0].io = f->fn.io;
+    f->fn.extra[0].io.ctx = &other;
+    f->fn.extra_count = 1;
+    other.deny_api = "ecr:PutRegistryScanningConfiguration";
+    char *ev = read_event("scheduled-event.eventbridge-docs.json");
+    invoke(f, ev);
+    assert_int_equal(f->account.reads, 1);
+    assert_int_equal(other.reads, 1);
+    assert_int_equal(f->account.published, 1);
+    assert_int_equal(other.published, 1); /* its own notification */
+    /* The home region was restored, the other was not: the answer names it. */
+    assert_true(f->out.failed);
+    assert_string_equal(f->out.error_type, "RemediationFailed");
+    assert_non_null(strstr(body(f), "us-east-1"));
+    assert_string_equal(f->fn.region, "eu-west-1"); /* restored after the extra regions */
+    free(ev);
+    for (int i = 0; i < other.published; i++)
+        free(other.messages[i]);
+    fixture_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -389,6 +531,10 @@ int main(void)
         cmocka_unit_test(publish_failure_is_NotificationFailed_and_not_remembered),
         cmocka_unit_test(bad_payloads_are_InvalidEvent_and_unknown_events_unhandled),
         cmocka_unit_test(function_arn_account),
+        cmocka_unit_test(organization_mode_checks_members_after_the_account),
+        cmocka_unit_test(organization_member_not_restored_is_RemediationFailed),
+        cmocka_unit_test(member_events_only_in_organization_mode),
+        cmocka_unit_test(regions_run_the_account_check_in_each),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
