@@ -219,22 +219,33 @@ int sw_function_drift_plan(struct sw_function *fn, const char *account,
     return sw_drift_decide(&desired, actual, plan, err);
 }
 
-/* The one point every notification goes through: the outbox folds more than
- * MAX_NOTIFICATIONS_PER_INVOCATION into one summary (storm control), then publishes. n is
- * moved into the outbox. Returns 0 or the first publish failure (err set). */
+/* The one point every notification of an invocation goes through (storm control): the
+ * first MAX_NOTIFICATIONS_PER_INVOCATION are published at once, later ones are recorded and
+ * folded into one summary when the invocation ends (storm_end). Returns 0 (published, or
+ * recorded for the summary) or the publish failure (err set). */
 static int deliver(struct sw_function *fn, struct sw_notification *n, long long now_ms,
                    struct sw_error *err)
 {
-    struct sw_outbox box;
-    size_t published = 0;
-    sw_outbox_init(&box, fn->cfg->max_notifications_per_invocation);
     n->generated_ms = now_ms;
-    int rc = sw_outbox_add(&box, n, err);
-    if (rc == SW_OK) {
-        rc = sw_outbox_flush(&box, now_ms, fn->io.publish, fn->io.ctx, &published, err);
+    return sw_outbox_offer(&fn->storm, n, fn->io.publish, fn->io.ctx, err);
+}
+
+/* Publishes the summary of what deliver() recorded past the cap, if anything. */
+static void storm_end(struct sw_function *fn, long long now_ms)
+{
+    struct sw_error err = {0};
+    size_t held = fn->storm.total;
+    size_t published = 0;
+    if (sw_outbox_finish(&fn->storm, now_ms, fn->io.publish, fn->io.ctx, &published, &err) !=
+        SW_OK) {
+        lr_log(LR_LOG_ERROR, "summary of %zu folded notification(s) not published: %s", held,
+               err.msg);
+    } else if (published) {
+        lr_log(LR_LOG_WARN,
+               "%zu notification(s) past MAX_NOTIFICATIONS_PER_INVOCATION folded "
+               "into one summary",
+               held);
     }
-    sw_outbox_free(&box);
-    return rc;
 }
 
 /* SCOPE=organization: after the administrator's own account check (r), the members'
@@ -479,6 +490,7 @@ void sw_function_handle(struct sw_function *fn, const char *payload, size_t len,
     out->error_type[0] = '\0';
     sw_buf_reset(&out->body);
 
+    sw_outbox_init(&fn->storm, fn->cfg->max_notifications_per_invocation);
     int rc = sw_event_parse(payload, len, &ev, &err);
     if (rc == SW_ENOMEM) {
         fail(out, SW_FUNCTION_ERROR_INTERNAL, err.msg);
@@ -518,5 +530,6 @@ void sw_function_handle(struct sw_function *fn, const char *payload, size_t len,
     }
     }
 out_clear:
+    storm_end(fn, now_ms);
     sw_event_clear(&ev);
 }

@@ -14,6 +14,7 @@
 #include "handler/error.h"
 #include "handler/notification.h"
 #include "handler/notify_finding.h"
+#include "handler/outbox.h"
 #include "handler/workloads.h"
 #include "handler/org.h"
 
@@ -79,6 +80,9 @@ struct sw_function {
     size_t extra_count;
     bool in_extra_region;     /* the account check of an extra region is running (no org check) */
     struct sw_org_report org; /* the last organization run's report */
+    /* Storm control over one invocation: the first MAX_NOTIFICATIONS_PER_INVOCATION are
+     * published as they come, the rest folded into one summary at the end. */
+    struct sw_outbox storm;
 };
 
 /* What to answer: a success body, or an error of type error_type with body as message. */

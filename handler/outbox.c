@@ -125,21 +125,30 @@ int sw_outbox_summary(const struct sw_outbox *o, int64_t generated_ms, struct sw
     }
     const char *account = common(o, offsetof(struct sw_outbox_record, account));
     const char *region = common(o, offsetof(struct sw_outbox_record, region));
-    snprintf(subject, sizeof(subject), "scanwarden: %zu notifications%s%s%s%s folded into one",
-             o->total, account || region ? " in " : "", account ? account : "",
-             account && region ? "/" : "", region ? region : "");
+    snprintf(subject, sizeof(subject), "scanwarden: %zu %snotifications%s%s%s%s folded into one",
+             o->total, o->sent ? "more " : "", account || region ? " in " : "",
+             account ? account : "", account && region ? "/" : "", region ? region : "");
     sw_notification_set_subject(n, subject);
 
     struct sw_buf *b = &n->message;
     sw_buf_reset(b);
-    rc = sw_buf_appendf(b,
-                        "This invocation produced %zu notifications, more than "
-                        "MAX_NOTIFICATIONS_PER_INVOCATION (%zu), so they are folded into this "
-                        "one summary.%s\n\n",
-                        o->total, o->max,
-                        high ? " Some of them are high priority (known exploit or EPSS at or "
-                               "above EPSS_ALERT)."
-                             : "");
+    if (o->sent)
+        rc = sw_buf_appendf(b,
+                            "This invocation produced %zu notifications, more than "
+                            "MAX_NOTIFICATIONS_PER_INVOCATION (%zu): the first %zu were "
+                            "published one by one, the other %zu are folded into this summary.",
+                            o->sent + o->total, o->max, o->sent, o->total);
+    else
+        rc = sw_buf_appendf(b,
+                            "This invocation produced %zu notifications, more than "
+                            "MAX_NOTIFICATIONS_PER_INVOCATION (%zu), so they are folded into "
+                            "this one summary.",
+                            o->total, o->max);
+    if (rc == 0)
+        rc = sw_buf_appendf(b, "%s\n\n",
+                            high ? " Some of them are high priority (known exploit or EPSS at or "
+                                   "above EPSS_ALERT)."
+                                 : "");
     for (size_t i = 0; rc == 0 && i < listed; i++) {
         const struct sw_outbox_record *r = &o->records[i];
         rc = sw_buf_appendf(b, "- %s%s\n", r->subject, r->high_priority ? " (high priority)" : "");
@@ -166,7 +175,9 @@ int sw_outbox_summary(const struct sw_outbox *o, int64_t generated_ms, struct sw
     cJSON *sum = root ? cJSON_AddObjectToObject(root, "summary") : NULL;
     cJSON *kinds = sum ? cJSON_AddObjectToObject(sum, "kinds") : NULL;
     cJSON *items = sum ? cJSON_AddArrayToObject(sum, "items") : NULL;
-    bool ok = items && cJSON_AddNumberToObject(sum, "notification_count", (double)o->total) &&
+    bool ok = items &&
+              cJSON_AddNumberToObject(sum, "notification_count", (double)(o->sent + o->total)) &&
+              cJSON_AddNumberToObject(sum, "published_individually", (double)o->sent) &&
               cJSON_AddNumberToObject(sum, "limit", (double)o->max) &&
               cJSON_AddNumberToObject(sum, "high_priority_count", (double)high) &&
               cJSON_AddNumberToObject(sum, "items_omitted", (double)(o->total - listed));
@@ -235,4 +246,39 @@ int sw_outbox_flush(struct sw_outbox *o, int64_t generated_ms, sw_outbox_publish
 out:
     sw_outbox_free(o);
     return first;
+}
+
+int sw_outbox_offer(struct sw_outbox *o, const struct sw_notification *n,
+                    sw_outbox_publish_fn publish, void *ctx, struct sw_error *err)
+{
+    if (o->sent < o->max && o->total == 0) {
+        o->sent++;
+        return publish(ctx, n, err);
+    }
+    if (!o->records) {
+        o->records = calloc(SW_OUTBOX_LISTED_MAX, sizeof(*o->records));
+        if (!o->records)
+            return sw_error_set(err, SW_ENOMEM, "outbox: out of memory");
+    }
+    record(o, n);
+    o->total++;
+    return 0;
+}
+
+int sw_outbox_finish(struct sw_outbox *o, int64_t generated_ms, sw_outbox_publish_fn publish,
+                     void *ctx, size_t *published, struct sw_error *err)
+{
+    int rc = 0;
+    *published = 0;
+    if (o->total > 0) {
+        struct sw_notification summary;
+        sw_notification_init(&summary);
+        rc = sw_outbox_summary(o, generated_ms, &summary, err);
+        if (rc == 0)
+            rc = publish(ctx, &summary, err);
+        *published = rc == 0;
+        sw_notification_free(&summary);
+    }
+    sw_outbox_free(o);
+    return rc;
 }

@@ -36,6 +36,7 @@ struct sw_outbox {
     size_t total;                     /* notifications added */
     struct sw_outbox_record *records; /* the first SW_OUTBOX_LISTED_MAX, for a summary */
     size_t record_count;
+    size_t sent; /* streaming mode: published one by one by sw_outbox_offer */
 };
 
 /* Publishes one finished notification; see struct sw_function_io. */
@@ -63,5 +64,16 @@ int sw_outbox_summary(const struct sw_outbox *o, int64_t generated_ms, struct sw
  * failure (err set). The outbox is emptied either way. */
 int sw_outbox_flush(struct sw_outbox *o, int64_t generated_ms, sw_outbox_publish_fn publish,
                     void *ctx, size_t *published, struct sw_error *err);
+
+/* Streaming mode (the pipeline's): the first max notifications offered are published at
+ * once (n is left to the caller); later ones are only recorded (n untouched), to be folded
+ * into one summary by sw_outbox_finish. Returns 0 or the publish failure (err set). */
+int sw_outbox_offer(struct sw_outbox *o, const struct sw_notification *n,
+                    sw_outbox_publish_fn publish, void *ctx, struct sw_error *err);
+
+/* Streaming mode: publishes the summary of what was recorded past the cap, if anything was.
+ * *published is 1 when a summary went out. The outbox is emptied either way. */
+int sw_outbox_finish(struct sw_outbox *o, int64_t generated_ms, sw_outbox_publish_fn publish,
+                     void *ctx, size_t *published, struct sw_error *err);
 
 #endif

@@ -355,6 +355,48 @@ static void bad_payloads_are_InvalidEvent_and_unknown_events_unhandled(void **st
     fixture_free(f);
 }
 
+/* Storm control (issue 7): an invocation whose checks produce more notifications than
+ * MAX_NOTIFICATIONS_PER_INVOCATION (here REGIONS' account checks in 4 regions, cap 2)
+ * publishes the first ones as they come and folds the rest into one summary at the end. */
+static void storm_of_region_notifications_is_folded(void **state)
+{
+    (void)state;
+    static const char *const regions[] = {"us-east-1", "us-west-2", "ap-south-1"};
+    struct fixture *f = fixture_new("enforce", "HIGH");
+    struct fake_account extra[3];
+    memset(extra, 0, sizeof(extra));
+    f->cfg.max_notifications_per_invocation = 2;
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(extra[i].scan_type, sizeof(extra[i].scan_type), "BASIC");
+        snprintf(extra[i].frequency, sizeof(extra[i].frequency), "SCAN_ON_PUSH");
+        snprintf(f->fn.extra[i].region, sizeof(f->fn.extra[i].region), "%s", regions[i]);
+        f->fn.extra[i].io =
+            (struct sw_function_io){&extra[i], fake_read, fake_perform, fake_publish, NULL};
+    }
+    f->fn.extra_count = 3;
+    char *ev = read_event("scheduled-event.eventbridge-docs.json");
+    invoke(f, ev);
+    assert_false(f->out.failed);
+    /* Every region was restored; 4 notifications: home and us-east-1 at once, the other two
+     * folded into the summary, which goes out through the home region's publisher. */
+    for (size_t i = 0; i < 3; i++)
+        assert_int_equal(extra[i].writes, 2);
+    assert_int_equal(extra[0].published, 1);
+    assert_int_equal(extra[1].published, 0);
+    assert_int_equal(extra[2].published, 0);
+    assert_int_equal(f->account.published, 2);
+    assert_string_equal(f->account.subjects[1],
+                        "scanwarden: 2 more notifications in 123456789012 folded into one");
+    assert_non_null(strstr(f->account.messages[1], "us-west-2"));
+    assert_non_null(strstr(f->account.messages[1], "ap-south-1"));
+    free(ev);
+    for (size_t i = 0; i < 3; i++) {
+        for (int m = 0; m < extra[i].published; m++)
+            free(extra[i].messages[m]);
+    }
+    fixture_free(f);
+}
+
 static void function_arn_account(void **state)
 {
     char acct[SW_FUNCTION_ACCOUNT_MAX + 1];
@@ -530,6 +572,7 @@ int main(void)
         cmocka_unit_test(findings_threshold_and_duplicates),
         cmocka_unit_test(publish_failure_is_NotificationFailed_and_not_remembered),
         cmocka_unit_test(bad_payloads_are_InvalidEvent_and_unknown_events_unhandled),
+        cmocka_unit_test(storm_of_region_notifications_is_folded),
         cmocka_unit_test(function_arn_account),
         cmocka_unit_test(organization_mode_checks_members_after_the_account),
         cmocka_unit_test(organization_member_not_restored_is_RemediationFailed),

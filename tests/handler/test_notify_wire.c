@@ -543,6 +543,56 @@ static void storm_publish_failure_still_tries_each(void **state)
     cJSON_Delete(p.last_document);
 }
 
+/* The pipeline's mode: the first max go out at once, the rest become one summary. */
+static void storm_streaming_publishes_first_then_folds(void **state)
+{
+    (void)state;
+    struct sw_outbox o;
+    struct published p = {0};
+    struct sw_error err = {0};
+    size_t published = 0;
+    sw_outbox_init(&o, 2);
+    for (int i = 0; i < 5; i++) {
+        struct sw_notification n;
+        char subject[64];
+        sw_notification_init(&n);
+        snprintf(subject, sizeof(subject), "[HIGH] CVE-2024-%05d in web/api:1", i);
+        sw_notification_set_subject(&n, subject);
+        assert_int_equal(sw_buf_append_str(&n.message, "text"), 0);
+        sw_notification_add_attribute(&n, "event_kind", "remediation");
+        sw_notification_add_attribute(&n, "account_id", ACCOUNT);
+        assert_int_equal(sw_outbox_offer(&o, &n, record_publish, &p, &err), 0);
+        assert_int_equal(p.count, i < 2 ? (size_t)i + 1 : 2); /* published at once, then held */
+        sw_notification_free(&n);
+    }
+    assert_int_equal(sw_outbox_finish(&o, NOW_2024_10_10, record_publish, &p, &published, &err), 0);
+    assert_int_equal(published, 1);
+    assert_int_equal(p.count, 3);
+    assert_string_equal(p.kinds[2], "summary");
+    assert_string_equal(p.subjects[2],
+                        "scanwarden: 3 more notifications in 123456789012 folded into one");
+    assert_non_null(strstr(p.last_message, "the first 2 were published one by one, the other 3"));
+    assert_null(strstr(p.last_message, "CVE-2024-00001"));
+    assert_non_null(strstr(p.last_message, "- [HIGH] CVE-2024-00004 in web/api:1\n"));
+    const cJSON *s = cJSON_GetObjectItemCaseSensitive(p.last_document, "summary");
+    assert_int_equal(cJSON_GetObjectItemCaseSensitive(s, "notification_count")->valuedouble, 5);
+    assert_int_equal(cJSON_GetObjectItemCaseSensitive(s, "published_individually")->valuedouble, 2);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(s, "items")), 3);
+
+    /* Under the cap: nothing to summarise. */
+    struct sw_notification n;
+    sw_notification_init(&n);
+    sw_notification_set_subject(&n, "one");
+    assert_int_equal(sw_buf_append_str(&n.message, "text"), 0);
+    assert_int_equal(sw_outbox_offer(&o, &n, record_publish, &p, &err), 0);
+    assert_int_equal(sw_outbox_finish(&o, NOW_2024_10_10, record_publish, &p, &published, &err), 0);
+    assert_int_equal(published, 0);
+    assert_int_equal(p.count, 4);
+    sw_notification_free(&n);
+    free(p.last_message);
+    cJSON_Delete(p.last_document);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -557,6 +607,7 @@ int main(void)
         cmocka_unit_test(storm_over_cap_is_one_summary),
         cmocka_unit_test(storm_of_thousands_is_bounded),
         cmocka_unit_test(storm_publish_failure_still_tries_each),
+        cmocka_unit_test(storm_streaming_publishes_first_then_folds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
