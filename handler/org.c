@@ -155,6 +155,13 @@ bool sw_org_batch_fits(long long now_ms, long long deadline_ms, long long slowes
     return now_ms + slowest_batch_ms + SW_ORG_RESERVE_MS < deadline_ms;
 }
 
+size_t sw_org_next_first_region(size_t cut, size_t checked, size_t count)
+{
+    if (count == 0)
+        return 0;
+    return checked > 0 ? (cut + 1) % count : cut % count;
+}
+
 static int cmp_ids(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);

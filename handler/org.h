@@ -104,6 +104,10 @@ size_t sw_org_next_batch(size_t n, size_t start, size_t done, size_t max, size_t
  * reserve is before the deadline. */
 bool sw_org_batch_fits(long long now_ms, long long deadline_ms, long long slowest_batch_ms);
 
+/* The region the next run starts with, after region `cut` (of count) was cut by the deadline
+ * having checked `checked` members: the one after it, or itself when it got no time. */
+size_t sw_org_next_first_region(size_t cut, size_t checked, size_t count);
+
 /* Sorts account ids (strcmp order) and drops duplicates; returns the new count. */
 size_t sw_org_sort_ids(char **ids, size_t n);
 

@@ -279,6 +279,12 @@ static int check_region(struct sw_org_state *s, size_t ri, const char *admin, bo
     size_t n = 0;
     snprintf(rr->region, sizeof(rr->region), "%s", s->regions[ri]);
     sw_aws_client_set_deadline(c, deadline_ms);
+    if (!sw_org_batch_fits(sw_http_now_ms(), deadline_ms, 0)) {
+        rr->cut = true; /* no time left for this region: the next run starts with it */
+        lr_log(LR_LOG_WARN, "organization check in %s: no time left before the deadline",
+               rr->region);
+        return SW_OK;
+    }
     check_auto_enable(c, execute, rr);
     int rc = list_members(c, admin, rr, &ids, &n);
     if (rc != SW_OK)
@@ -331,9 +337,19 @@ int sw_org_state_check(void *ctx, const char *admin_account, bool execute, long 
     out->execute = execute;
     snprintf(out->admin_account, sizeof(out->admin_account), "%s", admin_account);
     int rc = SW_OK;
-    for (size_t i = 0; i < s->region_count && rc == SW_OK; i++) {
-        out->region_count++;
-        rc = check_region(s, i, admin_account, execute, deadline_ms, &out->regions[i]);
+    /* Regions rotate too: after a run cut by the deadline, the next one starts with the
+     * region after the one that was cut (with that one when it got no time at all), so a
+     * large region cannot starve the others; it continues from its own offset later. */
+    size_t first = s->region_count ? s->first_region % s->region_count : 0;
+    bool cut = false;
+    for (size_t k = 0; k < s->region_count && rc == SW_OK; k++) {
+        size_t i = (first + k) % s->region_count;
+        struct sw_org_region_report *rr = &out->regions[out->region_count++];
+        rc = check_region(s, i, admin_account, execute, deadline_ms, rr);
+        if (rr->cut && !cut) {
+            cut = true;
+            s->first_region = sw_org_next_first_region(i, rr->checked, s->region_count);
+        }
     }
     return rc;
 }

@@ -25,6 +25,7 @@ struct sw_org_state {
     bool owned[SW_CFG_REGIONS_MAX]; /* created here (else the function's own client) */
     bool have_offset[SW_CFG_REGIONS_MAX];
     size_t offset[SW_CFG_REGIONS_MAX]; /* where the next run starts, per region */
+    size_t first_region;               /* the region the next run starts with */
 };
 
 /* Sets up s for cfg's REGIONS (the home client's region when unset). home is the function's

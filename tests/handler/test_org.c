@@ -117,6 +117,16 @@ static void deadline_cut(void **state)
     assert_false(sw_org_batch_fits(now, now - 1, 0)); /* already past */
 }
 
+static void regions_rotate_after_a_cut(void **state)
+{
+    (void)state;
+    assert_int_equal(sw_org_next_first_region(0, 100, 2), 1); /* progress: the next one first */
+    assert_int_equal(sw_org_next_first_region(1, 100, 2), 0);
+    assert_int_equal(sw_org_next_first_region(1, 0, 3), 1); /* no time at all: itself first */
+    assert_int_equal(sw_org_next_first_region(0, 5, 1), 0);
+    assert_int_equal(sw_org_next_first_region(0, 5, 0), 0);
+}
+
 static void members_and_drift(void **state)
 {
     (void)state;
@@ -281,6 +291,7 @@ int main(void)
         cmocka_unit_test(a_cut_run_and_the_next_cover_everyone),
         cmocka_unit_test(rotation_start),
         cmocka_unit_test(deadline_cut),
+        cmocka_unit_test(regions_rotate_after_a_cut),
         cmocka_unit_test(members_and_drift),
         cmocka_unit_test(ids_sorted_and_deduplicated),
         cmocka_unit_test(event_triggers),
