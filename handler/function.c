@@ -251,7 +251,8 @@ static void storm_end(struct sw_function *fn, long long now_ms)
 /* SCOPE=organization: after the administrator's own account check (r), the members'
  * check, its one notification, and the answer for both. */
 static void org_check(struct sw_function *fn, const struct sw_event *ev, const char *account,
-                      struct sw_result *r, long long now_ms, struct sw_outcome *out)
+                      struct sw_result *r, struct sw_notification *account_n, long long now_ms,
+                      struct sw_outcome *out)
 {
     struct sw_org_report *rep = &fn->org;
     struct sw_buf json, msg, org_msg;
@@ -271,10 +272,17 @@ static void org_check(struct sw_function *fn, const struct sw_event *ev, const c
         char signal[SIGNAL_MAX];
         struct sw_change_context ctx;
         change_context(ev, signal, &ctx);
-        if (sw_org_notify_build(rep, &ctx, &n, &err) != SW_OK) {
+        if (sw_org_notify_build(rep, &ctx, &n, &err) != SW_OK ||
+            (account_n != NULL && sw_org_notify_add_account(&n, account_n, &err) != SW_OK)) {
             lr_log(LR_LOG_ERROR, "organization notification not built: %s", err.msg);
         } else if (deliver(fn, &n, now_ms, &err) != SW_OK) {
             lr_log(LR_LOG_ERROR, "organization notification not published: %s", err.msg);
+        } else {
+            r->notified = true;
+        }
+    } else if (account_n != NULL) { /* only the administrator's own account drifted */
+        if (deliver(fn, account_n, now_ms, &err) != SW_OK) {
+            lr_log(LR_LOG_ERROR, "drift notification not published: %s", err.msg);
         } else {
             r->notified = true;
         }
@@ -333,6 +341,10 @@ static void drift_check(struct sw_function *fn, const struct sw_event *ev, const
     struct sw_notification n;
     struct sw_error err = {0};
     sw_notification_init(&n);
+    /* Organization mode: the account's notification goes out inside the members' one. */
+    bool org_home =
+        fn->cfg->scope == SW_SCOPE_ORGANIZATION && fn->org_io.check != NULL && !fn->in_extra_region;
+    bool held = false;
 
     if (fn->io.read_state(fn->io.ctx, account, desired.rescan_duration != NULL, &actual,
                           &read_failure) != SW_OK) {
@@ -364,6 +376,8 @@ static void drift_check(struct sw_function *fn, const struct sw_event *ev, const
     change_context(ev, signal, &ctx);
     if (sw_notify_drift_build(&plan, &ctx, r.results, r.result_count, &n, &err) != SW_OK) {
         lr_log(LR_LOG_ERROR, "drift notification not built: %s", err.msg);
+    } else if (org_home) {
+        held = true; /* org_check sends it, with the members' summary when there is one */
     } else if (deliver(fn, &n, now_ms, &err) != SW_OK) {
         lr_log(LR_LOG_ERROR, "drift notification not published: %s", err.msg);
     } else {
@@ -374,9 +388,8 @@ static void drift_check(struct sw_function *fn, const struct sw_event *ev, const
            r.notified ? ", notified" : "");
 
 out_result:
-    if (fn->cfg->scope == SW_SCOPE_ORGANIZATION && fn->org_io.check != NULL &&
-        !fn->in_extra_region) {
-        org_check(fn, ev, account, &r, now_ms, out);
+    if (org_home) {
+        org_check(fn, ev, account, &r, held ? &n : NULL, now_ms, out);
     } else {
         finish_check(&r, out);
     }

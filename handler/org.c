@@ -427,6 +427,31 @@ int sw_org_notify_build(const struct sw_org_report *r, const struct sw_change_co
     return SW_OK;
 }
 
+int sw_org_notify_add_account(struct sw_notification *n, struct sw_notification *account_n,
+                              struct sw_error *err)
+{
+    int rc =
+        sw_buf_appendf(&n->message, "\nThe administrator's own account: %s\n", account_n->subject);
+    if (rc == 0)
+        rc = sw_buf_append(&n->message, sw_buf_cstr(&account_n->message), account_n->message.len);
+    if (rc != 0)
+        return sw_error_set(err, rc, "organization notification: %s",
+                            rc == SW_ENOMEM ? "out of memory" : "too long");
+    char subject[SW_SUBJECT_MAX_CHARS + 64];
+    snprintf(subject, sizeof(subject), "%s (+ admin account)", n->subject);
+    sw_notification_set_subject(n, subject);
+    cJSON *org = n->document ? cJSON_GetObjectItemCaseSensitive(n->document, "organization") : NULL;
+    cJSON *drift = account_n->document
+                       ? cJSON_DetachItemFromObjectCaseSensitive(account_n->document, "drift")
+                       : NULL;
+    if (org != NULL && drift != NULL)
+        cJSON_AddItemToObject(org, "administrator", drift);
+    else
+        cJSON_Delete(drift);
+    sw_notification_finish(n);
+    return SW_OK;
+}
+
 /* ---- result summary ---- */
 
 static cJSON *region_json(const struct sw_org_report *r, const struct sw_org_region_report *rr)

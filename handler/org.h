@@ -122,6 +122,13 @@ bool sw_org_event_triggers(const char *source, const char *detail_type, const ch
 int sw_org_notify_build(const struct sw_org_report *r, const struct sw_change_context *ctx,
                         struct sw_notification *n, struct sw_error *err);
 
+/* Folds the administrator's own account notification (from sw_notify_drift_build) into the
+ * organization notification n: its text as a section, its document's "drift" as
+ * "organization"."administrator"; the subject says both. account_n keeps its text; its
+ * document is taken. Returns 0, SW_ENOMEM or SW_ELIMIT with err set. */
+int sw_org_notify_add_account(struct sw_notification *n, struct sw_notification *account_n,
+                              struct sw_error *err);
+
 /* The report as a compact JSON object for the invocation result, e.g.
  * {"regions":[{"region":"us-east-1","members":250,"checked":250,"drifted":83,"restored":83,
  * "failed":[],"complete":true}]}. Returns 0, SW_ENOMEM or SW_ELIMIT. */

@@ -425,6 +425,7 @@ struct fake_org {
     bool execute;
     long long deadline_ms;
     bool fail_one; /* one member's Enable fails */
+    bool none;     /* no member drifted */
 };
 
 static int fake_org_check(void *ctx, const char *admin_account, bool execute, long long deadline_ms,
@@ -442,7 +443,7 @@ static int fake_org_check(void *ctx, const char *admin_account, bool execute, lo
     struct sw_org_region_report *rr = &out->regions[0];
     snprintf(rr->region, sizeof(rr->region), "eu-west-1");
     rr->member_count = rr->checked = 3;
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < (o->none ? 0 : 2); i++) {
         struct sw_org_account *a = sw_org_report_add(rr, i ? "222222222222" : "333333333333", NULL);
         assert_non_null(a);
         a->attempted = execute;
@@ -506,6 +507,36 @@ static void organization_member_not_restored_is_RemediationFailed(void **state)
     assert_string_equal(f->out.error_type, "RemediationFailed");
     assert_non_null(strstr(body(f), "222222222222: ACCESS_DENIED"));
     assert_int_equal(f->account.published, 1); /* notified before failing */
+    free(ev);
+    sw_org_report_clear(&f->fn.org);
+    fixture_free(f);
+}
+
+static void organization_mode_sends_one_notification_for_account_and_members(void **state)
+{
+    (void)state;
+    char *ev = read_event("scheduled-event.eventbridge-docs.json");
+    struct fake_org org = {0};
+    struct fixture *f = org_fixture("organization", &org);
+    snprintf(f->account.ecr_status, sizeof(f->account.ecr_status), "DISABLED");
+    invoke(f, ev);
+    assert_false(f->out.failed);
+    assert_int_equal(f->account.published, 1); /* one, not two */
+    assert_non_null(strstr(f->account.subjects[0], "member(s) (+ admin account)"));
+    assert_non_null(strstr(f->account.messages[0], "333333333333"));
+    assert_non_null(strstr(f->account.messages[0], "The administrator's own account: "));
+    assert_non_null(strstr(f->account.messages[0], "inspector2:Enable"));
+    sw_org_report_clear(&f->fn.org);
+    fixture_free(f);
+
+    /* Only the administrator drifted: its own notification, as in account mode. */
+    struct fake_org quiet = {.none = true};
+    f = org_fixture("organization", &quiet);
+    snprintf(f->account.ecr_status, sizeof(f->account.ecr_status), "DISABLED");
+    invoke(f, ev);
+    assert_int_equal(f->account.published, 1);
+    assert_null(strstr(f->account.subjects[0], "organization"));
+    assert_non_null(strstr(body(f), "\"notified\":true"));
     free(ev);
     sw_org_report_clear(&f->fn.org);
     fixture_free(f);
@@ -576,6 +607,7 @@ int main(void)
         cmocka_unit_test(function_arn_account),
         cmocka_unit_test(organization_mode_checks_members_after_the_account),
         cmocka_unit_test(organization_member_not_restored_is_RemediationFailed),
+        cmocka_unit_test(organization_mode_sends_one_notification_for_account_and_members),
         cmocka_unit_test(member_events_only_in_organization_mode),
         cmocka_unit_test(regions_run_the_account_check_in_each),
     };
