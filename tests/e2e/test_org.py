@@ -193,6 +193,24 @@ class Organization(unittest.TestCase):
         self.assertEqual(self.front.calls_of("Enable"), [])
         self.assertEqual(self.world.notifications(timeout_s=0.5), [])
 
+    def test_administrator_and_members_drifted_give_one_notification(self):
+        off = self.drift(seed=7)
+        self.world.break_state()  # the administrator's own account too
+        run = run_function(self.world, [self.world.scheduled_event()], self.env())
+        (inv,) = run.invocations
+        (region,) = self.org_summary(inv)
+        self.assertEqual(region["restored"], len(off))
+        self.assertIn("inspector_ecr", inv.body["drift"])  # the account check's part
+        self.assertEqual(self.world.inspector_ecr_status(), "ENABLED")
+        notes = self.world.notifications(expect=1, timeout_s=2)
+        self.assertEqual(len(notes), 1)
+        self.assertIn("(+ admin account)", notes[0].subject)
+        doc = document(notes[0])
+        admin = doc["organization"]["administrator"]
+        self.assertEqual({d["name"] for d in admin["drifts"]},
+                         {"inspector_ecr", "registry_scan_type", "registry_rule"})
+        self.assertEqual(set(members_by_result(doc)), set(off))
+
     def test_a_run_cut_by_its_deadline_stops_cleanly_and_the_next_finishes(self):
         off = self.drift(seed=2)
         # Slow AWS for the first calls: the admin's own status read and the first batch
