@@ -454,7 +454,8 @@ int sw_org_notify_add_account(struct sw_notification *n, struct sw_notification 
 
 /* ---- result summary ---- */
 
-static cJSON *region_json(const struct sw_org_report *r, const struct sw_org_region_report *rr)
+static cJSON *region_json(const struct sw_org_report *r, const struct sw_org_region_report *rr,
+                          size_t failed_max)
 {
     cJSON *o = cJSON_CreateObject();
     if (o == NULL)
@@ -478,7 +479,7 @@ static cJSON *region_json(const struct sw_org_report *r, const struct sw_org_reg
     cJSON *failed = ok ? cJSON_AddArrayToObject(o, "failed") : NULL;
     ok = ok && failed != NULL;
     size_t listed = 0;
-    for (size_t i = 0; ok && r->execute && i < rr->drifted_count && listed < 10; i++) {
+    for (size_t i = 0; ok && r->execute && i < rr->drifted_count && listed < failed_max; i++) {
         const struct sw_org_account *a = &rr->drifted[i];
         if (a->restored)
             continue;
@@ -499,7 +500,8 @@ static cJSON *region_json(const struct sw_org_report *r, const struct sw_org_reg
     return o;
 }
 
-int sw_org_report_json(const struct sw_org_report *r, struct sw_buf *out, struct sw_error *err)
+/* One attempt with at most failed_max failed members listed per region. */
+static int report_json(const struct sw_org_report *r, size_t failed_max, struct sw_buf *out)
 {
     sw_buf_reset(out);
     int rc = SW_ENOMEM;
@@ -509,7 +511,7 @@ int sw_org_report_json(const struct sw_org_report *r, struct sw_buf *out, struct
     if (regions == NULL)
         goto out_root;
     for (size_t i = 0; i < r->region_count; i++) {
-        cJSON *o = region_json(r, &r->regions[i]);
+        cJSON *o = region_json(r, &r->regions[i], failed_max);
         if (o == NULL)
             goto out_root;
         cJSON_AddItemToArray(regions, o);
@@ -517,12 +519,25 @@ int sw_org_report_json(const struct sw_org_report *r, struct sw_buf *out, struct
     text = cJSON_PrintUnformatted(root);
     if (text == NULL)
         goto out_root;
-    rc = sw_buf_append_str(out, text);
+    rc = strlen(text) > SW_ORG_JSON_MAX ? SW_ELIMIT : sw_buf_append_str(out, text);
     cJSON_free(text);
 out_root:
     cJSON_Delete(root);
-    if (rc != SW_OK)
+    return rc;
+}
+
+int sw_org_report_json(const struct sw_org_report *r, struct sw_buf *out, struct sw_error *err)
+{
+    /* The invocation result is bounded (SW_RESULT_JSON_MAX): list fewer failed members, then
+     * none, before giving up (the notification has them all). */
+    static const size_t failed_max[] = {10, 3, 0};
+    int rc = SW_ELIMIT;
+    for (size_t i = 0; i < sizeof(failed_max) / sizeof(failed_max[0]) && rc == SW_ELIMIT; i++)
+        rc = report_json(r, failed_max[i], out);
+    if (rc != SW_OK) {
+        sw_buf_reset(out);
         return sw_error_set(err, rc, "organization summary: %s",
                             rc == SW_ENOMEM ? "out of memory" : "too long");
+    }
     return SW_OK;
 }

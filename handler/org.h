@@ -25,6 +25,7 @@
 #define SW_ORG_CODE_MAX 128 /* AWS error code kept */
 #define SW_ORG_MESSAGE_MAX 512
 #define SW_ORG_LISTED_MAX 500 /* accounts listed by name in a notification per region */
+#define SW_ORG_JSON_MAX 6144  /* bytes of the summary in the result (SW_RESULT_JSON_MAX 8192) */
 
 /* One member whose ECR scanning was not on. */
 struct sw_org_account {
@@ -129,7 +130,8 @@ int sw_org_notify_build(const struct sw_org_report *r, const struct sw_change_co
 int sw_org_notify_add_account(struct sw_notification *n, struct sw_notification *account_n,
                               struct sw_error *err);
 
-/* The report as a compact JSON object for the invocation result, e.g.
+/* The report as a compact JSON object for the invocation result (at most SW_ORG_JSON_MAX bytes:
+ * fewer failed members are listed when needed; SW_ELIMIT past that), e.g.
  * {"regions":[{"region":"us-east-1","members":250,"checked":250,"drifted":83,"restored":83,
  * "failed":[],"complete":true}]}. Returns 0, SW_ENOMEM or SW_ELIMIT. */
 int sw_org_report_json(const struct sw_org_report *r, struct sw_buf *out, struct sw_error *err);

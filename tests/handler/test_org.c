@@ -248,6 +248,32 @@ static void notification_per_account_and_region(void **state)
     assert_int_equal(r.region_count, 0);
 }
 
+static void result_summary_stays_bounded(void **state)
+{
+    (void)state;
+    struct sw_org_report r = {0};
+    r.execute = true;
+    r.region_count = SW_CFG_REGIONS_MAX;
+    for (size_t i = 0; i < r.region_count; i++) {
+        struct sw_org_region_report *rr = &r.regions[i];
+        snprintf(rr->region, sizeof(rr->region), "ap-southeast-%zu", i + 1);
+        for (int k = 0; k < 50; k++) {
+            char id[16];
+            snprintf(id, sizeof(id), "3%011d", k);
+            struct sw_org_account *a = sw_org_report_add(rr, id, "DISABLED");
+            assert_non_null(a);
+            snprintf(a->error_code, sizeof(a->error_code), "ACCESS_DENIED");
+        }
+    }
+    struct sw_buf json;
+    sw_buf_init(&json, 8192);
+    assert_int_equal(sw_org_report_json(&r, &json, NULL), 0);
+    assert_true(json.len <= SW_ORG_JSON_MAX);
+    assert_non_null(strstr(sw_buf_cstr(&json), "\"region\":\"ap-southeast-32\""));
+    sw_buf_free(&json);
+    sw_org_report_clear(&r);
+}
+
 static void dry_run_writes_would(void **state)
 {
     (void)state;
@@ -296,6 +322,7 @@ int main(void)
         cmocka_unit_test(ids_sorted_and_deduplicated),
         cmocka_unit_test(event_triggers),
         cmocka_unit_test(notification_per_account_and_region),
+        cmocka_unit_test(result_summary_stays_bounded),
         cmocka_unit_test(dry_run_writes_would),
         cmocka_unit_test(nothing_drifted_nothing_to_notify),
     };
