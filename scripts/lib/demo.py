@@ -45,7 +45,16 @@ def show_notification(note):
     attrs = ", ".join("%s=%s" % kv for kv in sorted(note.attributes.items()))
     say("   %s|%s Attributes: %s" % (CYAN, OFF, attrs))
     say("   %s|%s" % (CYAN, OFF))
-    for line in note.message.splitlines():
+    lines = note.message.splitlines()
+    try:  # SQS subscribers get the JSON document (MessageStructure=json); e-mail the text
+        doc = json.loads(note.message)
+        if isinstance(doc, dict) and "schema_version" in doc:
+            say("   %s|%s (SQS gets the JSON document; e-mail subscribers get the text)"
+                % (CYAN, OFF))
+            lines = json.dumps(doc, indent=2, ensure_ascii=False).splitlines()
+    except ValueError:
+        pass
+    for line in lines:
         say("   %s|%s %s" % (CYAN, OFF, line))
     say("   %s+%s+%s" % (CYAN, "-" * (WIDTH - 4), OFF))
 
