@@ -354,7 +354,7 @@ int main(int argc, char **argv)
     double t0 = now_s();
     s.pid = spawn(argv[5], rt_port, aws_port);
 
-    struct conn conns[CONN_MAX];
+    struct conn conns[CONN_MAX] = {{0}};
     size_t nconn = 0;
     int status = 0;
     for (;;) {
