@@ -265,9 +265,13 @@ static void org_check(struct sw_function *fn, const struct sw_event *ev, const c
 
     if (fn->org_io.check(fn->org_io.ctx, account, fn->cfg->mode == SW_MODE_ENFORCE, fn->deadline_ms,
                          rep) != SW_OK) {
+        if (account_n != NULL && deliver(fn, account_n, now_ms, &err) != SW_OK) {
+            lr_log(LR_LOG_ERROR, "drift notification not published: %s", err.msg);
+        }
         fail(out, SW_FUNCTION_ERROR_INTERNAL, "organization check: out of memory");
         goto out_free;
     }
+    bool org_built = false;
     if (sw_org_report_notable(rep)) {
         char signal[SIGNAL_MAX];
         struct sw_change_context ctx;
@@ -275,12 +279,16 @@ static void org_check(struct sw_function *fn, const struct sw_event *ev, const c
         if (sw_org_notify_build(rep, &ctx, &n, &err) != SW_OK ||
             (account_n != NULL && sw_org_notify_add_account(&n, account_n, &err) != SW_OK)) {
             lr_log(LR_LOG_ERROR, "organization notification not built: %s", err.msg);
-        } else if (deliver(fn, &n, now_ms, &err) != SW_OK) {
-            lr_log(LR_LOG_ERROR, "organization notification not published: %s", err.msg);
         } else {
-            r->notified = true;
+            org_built = true;
+            if (deliver(fn, &n, now_ms, &err) != SW_OK) {
+                lr_log(LR_LOG_ERROR, "organization notification not published: %s", err.msg);
+            } else {
+                r->notified = true;
+            }
         }
-    } else if (account_n != NULL) { /* only the administrator's own account drifted */
+    }
+    if (!org_built && account_n != NULL) { /* only the administrator's own account drifted */
         if (deliver(fn, account_n, now_ms, &err) != SW_OK) {
             lr_log(LR_LOG_ERROR, "drift notification not published: %s", err.msg);
         } else {
