@@ -214,12 +214,14 @@ class Organization(unittest.TestCase):
     def test_a_run_cut_by_its_deadline_stops_cleanly_and_the_next_finishes(self):
         off = self.drift(seed=2)
         # Slow AWS for the first calls: the admin's own status read and the first batch
-        # (status + Enable) take 1 s each; with 6 s to the deadline and 2 s kept back,
-        # a second batch of 2 s no longer fits.
-        self.front.delay_s = 1.0
+        # (status + Enable) take 1.5 s each. With 9 s to the deadline (8.1 s for AWS calls
+        # after main's answer reserve) and 2 s kept back, the first batch fits whenever it
+        # starts before 6.1 s (normally ~1.6 s) and a second one of >= 3 s never does
+        # (it would start after >= 4.5 s).
+        self.front.delay_s = 1.5
         self.front.slow_calls = 3
         run = run_function(self.world, [self.world.scheduled_event(), self.world.scheduled_event()],
-                           self.env(), deadlines_ms=[6000, None])
+                           self.env(), deadlines_ms=[9000, None])
         first, second = run.invocations
         (r1,) = self.org_summary(first)
         self.assertFalse(r1["complete"])
