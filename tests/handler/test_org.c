@@ -256,7 +256,7 @@ static void result_summary_stays_bounded(void **state)
     r.region_count = SW_CFG_REGIONS_MAX;
     for (size_t i = 0; i < r.region_count; i++) {
         struct sw_org_region_report *rr = &r.regions[i];
-        snprintf(rr->region, sizeof(rr->region), "ap-southeast-%zu", i + 1);
+        snprintf(rr->region, sizeof(rr->region), "ap-southeast-%d", (int)(i % 99) + 1);
         for (int k = 0; k < 50; k++) {
             char id[16];
             snprintf(id, sizeof(id), "3%011d", k);
