@@ -237,7 +237,10 @@ int sw_state_publish(void *ctx, const struct sw_notification *n, struct sw_error
         return sw_error_set(err, rc, "sns:Publish: %s: %s", aerr.code, aerr.message);
     }
     if (rc != SW_OK) {
-        return sw_error_wrap(err, "sns:Publish");
+        /* The AWS client and the SNS validator already name the operation. */
+        if (err && strncmp(err->msg, "sns:Publish", strlen("sns:Publish")) != 0)
+            sw_error_wrap(err, "sns:Publish");
+        return rc;
     }
     lr_log(LR_LOG_DEBUG, "published message %s", message_id);
     return SW_OK;

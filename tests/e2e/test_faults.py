@@ -123,8 +123,20 @@ class AwsFaults(FaultTestCase):
         inv = run.invocations[0]
         self.assertEqual(inv.error_type, "NotificationFailed", inv.raw)
         self.assertIn("Throttling", inv.body["errorMessage"])
+        # The operation is named once, not once per layer.
+        self.assertEqual(inv.body["errorMessage"].count("sns:Publish"), 1, inv.body["errorMessage"])
         self.assertIn("Throttling", run.log)
         self.assertLessEqual(self.aws.ops().count("sns:Publish"), 3)  # max attempts
+        self.assert_before_deadline(run)
+
+    def test_resets_on_sns_are_NotificationFailed_naming_the_operation_once(self):
+        self.aws.fault("sns:Publish", {"action": "reset"}, times=None)
+        run = self.run_events([finding()])
+        inv = run.invocations[0]
+        self.assertEqual(inv.error_type, "NotificationFailed", inv.raw)
+        message = inv.body["errorMessage"]
+        self.assertEqual(message.count("sns:Publish"), 1, message)
+        self.assertIn("attempt", message)
         self.assert_before_deadline(run)
 
     def test_throttling_then_success_publishes_once(self):
