@@ -4,7 +4,8 @@
 Everything runs locally: moto_server (IAM authentication on) plays AWS, the local
 Runtime API server plays Lambda, and build/bootstrap is the real function, warm for the
 whole story, holding only its IAM policy. Each notification is printed as the SQS
-subscriber of the SNS topic receives it. DEMO_KEEP=1 keeps the servers and the
+subscriber of the SNS topic receives it, with the
+e-mail text a person reads. DEMO_KEEP=1 keeps the servers and the
 function running after the story, prints how to explore them, and stops them all on
 Ctrl-C.
 """
@@ -38,24 +39,57 @@ def step(n, title):
     say("%s%d. %s%s" % (BOLD, n, title, OFF))
 
 
-def show_notification(note):
-    say("   %s+-- SNS notification (as the subscriber receives it) %s+%s"
-        % (CYAN, "-" * (WIDTH - 58), OFF))
-    say("   %s|%s Subject: %s%s%s" % (CYAN, OFF, BOLD, note.subject, OFF))
+def email_text(world, subject):
+    """The text an e-mail subscriber gets: the "email" member of the message structure the
+    function published (MessageStructure=json), read from what moto's SNS accepted. moto
+    does not deliver e-mail, and its SQS delivery carries the "sqs" member only."""
+    url = "%s/moto-api/data.json" % world.endpoint
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            data = json.loads(r.read())
+    except (OSError, ValueError):
+        return None
+    for topic in data.get("sns", {}).get("Topic", []):
+        for sent in reversed(topic.get("sent_notifications", [])):
+            if len(sent) > 2 and sent[2] == subject:
+                try:
+                    return json.loads(sent[1]).get("email")
+                except (TypeError, ValueError, AttributeError):
+                    return None
+    return None
+
+
+def box_line(text=""):
+    say("   %s|%s %s" % (CYAN, OFF, text))
+
+
+def show_notification(world, note, document_lines=14):
+    say("   %s+-- SNS notification %s+%s" % (CYAN, "-" * (WIDTH - 26), OFF))
+    box_line("Subject: %s%s%s" % (BOLD, note.subject, OFF))
     attrs = ", ".join("%s=%s" % kv for kv in sorted(note.attributes.items()))
-    say("   %s|%s Attributes: %s" % (CYAN, OFF, attrs))
-    say("   %s|%s" % (CYAN, OFF))
-    lines = note.message.splitlines()
-    try:  # SQS subscribers get the JSON document (MessageStructure=json); e-mail the text
+    box_line("Attributes: %s" % attrs)
+    email = email_text(world, note.subject)
+    if email:
+        box_line()
+        box_line("%sWhat the security engineer reads (e-mail subscription):%s" % (DIM, OFF))
+        for line in email.splitlines():
+            box_line(line)
+    try:  # SQS, Lambda and HTTP subscribers get the JSON document (MessageStructure=json)
         doc = json.loads(note.message)
-        if isinstance(doc, dict) and "schema_version" in doc:
-            say("   %s|%s (SQS gets the JSON document; e-mail subscribers get the text)"
-                % (CYAN, OFF))
-            lines = json.dumps(doc, indent=2, ensure_ascii=False).splitlines()
     except ValueError:
-        pass
-    for line in lines:
-        say("   %s|%s %s" % (CYAN, OFF, line))
+        doc = None
+    if isinstance(doc, dict) and "schema_version" in doc:
+        lines = json.dumps(doc, indent=2, ensure_ascii=False).splitlines()
+        box_line()
+        box_line("%sWhat the SQS subscriber received (docs/notification.schema.json):%s"
+                 % (DIM, OFF))
+        for line in lines[:document_lines]:
+            box_line(line)
+        if len(lines) > document_lines:
+            box_line("%s... (%d more lines of JSON)%s" % (DIM, len(lines) - document_lines, OFF))
+    elif not email:
+        for line in note.message.splitlines():
+            box_line(line)
     say("   %s+%s+%s" % (CYAN, "-" * (WIDTH - 4), OFF))
 
 
@@ -161,7 +195,7 @@ def main():
         step(2, "The scheduled check runs (EventBridge schedule -> the function)")
         fn.invoke(world.scheduled_event())
         for note in world.notifications(expect=1):
-            show_notification(note)
+            show_notification(world, note)
         show_state(world, "after")
 
         step(3, "Alice turns Inspector ECR scanning off with the aws CLI")
@@ -177,7 +211,7 @@ def main():
         say("   %seventName Disable by %s from %s%s" % (DIM, who, "192.0.2.44", OFF))
         fn.invoke(event)
         for note in world.notifications(expect=1):
-            show_notification(note)
+            show_notification(world, note)
         show_state(world, "after")
 
         step(4, "The same CloudTrail event is delivered again (at-least-once delivery)")
@@ -187,7 +221,7 @@ def main():
         step(5, "Inspector reports a CRITICAL vulnerability in an image")
         fn.invoke(world.finding_event("CRITICAL", finding_id="demo-critical-1"))
         for note in world.notifications(expect=1):
-            show_notification(note)
+            show_notification(world, note)
 
         step(6, "Final state")
         show_state(world, "final")
