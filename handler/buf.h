@@ -19,10 +19,10 @@ struct sw_str {
 #define SW_STR_LIT(s) ((struct sw_str){(s), sizeof(s) - 1})
 
 struct sw_buf {
-    char *data;  /* NULL until the first append; always NUL-terminated after it */
-    size_t len;  /* bytes used, not counting the NUL */
-    size_t cap;  /* bytes allocated */
-    size_t max;  /* ceiling on len */
+    char *data; /* NULL until the first append; always NUL-terminated after it */
+    size_t len; /* bytes used, not counting the NUL */
+    size_t cap; /* bytes allocated */
+    size_t max; /* ceiling on len */
 };
 
 /* A zeroed struct sw_buf is valid and empty; sw_buf_init sets its ceiling. */

@@ -31,7 +31,8 @@ struct sw_error {
 int sw_error_set(struct sw_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Prefixes err->msg with context ("ecr:PutRegistryScanningConfiguration: ..."). Returns err->code. */
+/* Prefixes err->msg with context ("ecr:PutRegistryScanningConfiguration: ..."). Returns err->code.
+ */
 int sw_error_wrap(struct sw_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 void sw_error_clear(struct sw_error *err);

@@ -822,9 +822,11 @@ int sw_event_parse(const char *buf, size_t len, struct sw_event *ev, struct sw_e
     int rc;
     cJSON *root = NULL;
     const char *end = NULL;
-    struct parse_ctx px = {ev, false};
+    struct parse_ctx px;
 
     memset(ev, 0, sizeof(*ev));
+    px.ev = ev;
+    px.oom = false;
     if (!buf || len == 0)
         return sw_error_set(err, SW_EPARSE, "the event is empty; expected a JSON object");
     if (len > SW_EVENT_MAX_BYTES)

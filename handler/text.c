@@ -87,10 +87,10 @@ void sw_text_sanitize_utf8(char *s, size_t len)
 
 /* ASCII for the Latin-1 Supplement letters U+00C0..U+00FF ("" = drop). */
 static const char *const latin1_letters[64] = {
-    "A", "A", "A", "A", "A", "A", "AE", "C", "E", "E", "E", "E", "I", "I", "I", "I",
-    "D", "N", "O", "O", "O", "O", "O", "x", "O", "U", "U", "U", "U", "Y", "Th", "ss",
-    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
-    "d", "n", "o", "o", "o", "o", "o", "/", "o", "u", "u", "u", "u", "y", "th", "y",
+    "A", "A", "A", "A", "A", "A", "AE", "C", "E", "E", "E", "E", "I", "I", "I",  "I",
+    "D", "N", "O", "O", "O", "O", "O",  "x", "O", "U", "U", "U", "U", "Y", "Th", "ss",
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",
+    "d", "n", "o", "o", "o", "o", "o",  "/", "o", "u", "u", "u", "u", "y", "th", "y",
 };
 
 static const char *transliterate(unsigned cp)
@@ -98,17 +98,33 @@ static const char *transliterate(unsigned cp)
     if (cp >= 0xc0 && cp <= 0xff)
         return latin1_letters[cp - 0xc0];
     switch (cp) {
-    case 0xa0: case 0x2002: case 0x2003: case 0x2009: case 0x202f:
+    case 0xa0:
+    case 0x2002:
+    case 0x2003:
+    case 0x2009:
+    case 0x202f:
         return " ";
-    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2212:
+    case 0x2010:
+    case 0x2011:
+    case 0x2012:
+    case 0x2013:
+    case 0x2014:
+    case 0x2212:
         return "-";
-    case 0x2018: case 0x2019: case 0x201a: case 0x2032:
+    case 0x2018:
+    case 0x2019:
+    case 0x201a:
+    case 0x2032:
         return "'";
-    case 0x201c: case 0x201d: case 0x201e: case 0x2033:
+    case 0x201c:
+    case 0x201d:
+    case 0x201e:
+    case 0x2033:
         return "\"";
     case 0x2026:
         return "...";
-    case 0x2022: case 0xb7:
+    case 0x2022:
+    case 0xb7:
         return "*";
     case 0x2192:
         return "->";

@@ -65,17 +65,19 @@ static void utf8_validation_rejects_overlong_and_surrogates(void **state)
 static void ascii_line_transliterates_and_flattens(void **state)
 {
     char out[100];
-    sw_text_ascii_line("Caf\xc3\xa9 \xe2\x80\x9cna\xc3\xafve\xe2\x80\x9d\r\nline\ttwo \xf0\x9f\x94\xa5", out,
-                       sizeof(out), 99);
+    sw_text_ascii_line(
+        "Caf\xc3\xa9 \xe2\x80\x9cna\xc3\xafve\xe2\x80\x9d\r\nline\ttwo \xf0\x9f\x94\xa5", out,
+        sizeof(out), 99);
     assert_string_equal(out, "Cafe \"naive\" line two");
 }
 
 static void ascii_line_cuts_at_word_boundary(void **state)
 {
     char out[100];
-    size_t n = sw_text_ascii_line("[CRITICAL] CVE-2023-44487 in a-very-long-repository-name-that-keeps-"
-                                  "going-and-going/and-more:tag-1.2.3 with more words after",
-                                  out, sizeof(out), 99);
+    size_t n =
+        sw_text_ascii_line("[CRITICAL] CVE-2023-44487 in a-very-long-repository-name-that-keeps-"
+                           "going-and-going/and-more:tag-1.2.3 with more words after",
+                           out, sizeof(out), 99);
     assert_true(n <= 99);
     assert_non_null(strstr(out, "[CRITICAL] CVE-2023-44487"));
     for (size_t i = 0; i < n; i++)
@@ -115,7 +117,8 @@ static void error_wrap_prefixes_context(void **state)
     struct sw_error err = {0};
     assert_int_equal(sw_error_set(&err, SW_EAWS, "AccessDeniedException: not allowed"), SW_EAWS);
     sw_error_wrap(&err, "ecr:%s", "PutRegistryScanningConfiguration");
-    assert_string_equal(err.msg, "ecr:PutRegistryScanningConfiguration: AccessDeniedException: not allowed");
+    assert_string_equal(err.msg,
+                        "ecr:PutRegistryScanningConfiguration: AccessDeniedException: not allowed");
     assert_string_equal(sw_strerror(SW_ECONFIG), "invalid configuration");
 }
 

@@ -60,8 +60,8 @@ static void spec_example_config_change_restored(void **state)
 
 static void unhandled_event(void **state)
 {
-    struct sw_result r = {false, NULL, "no rule for source aws.s3 / detail-type Object Created",
-                          NULL,  NULL, 0,
+    struct sw_result r = {false, NULL,  "no rule for source aws.s3 / detail-type Object Created",
+                          NULL,  NULL,  0,
                           NULL,  false, NULL};
     assert_json(&r,
                 "{\"handled\":false,\"reason\":\"no rule for source aws.s3 / detail-type Object "
