@@ -73,6 +73,8 @@ static const char HELP[] =
     "  EPSS_ALERT             0..1 (0.1): findings with EPSS >= this, or a known exploit, are\n"
     "                         high priority\n"
     "  MAX_NOTIFICATIONS_PER_INVOCATION  positive integer (20): more are folded into one\n"
+    "  MAX_NOTIFICATIONS_PER_MINUTE  positive integer (60): more finding notifications in one\n"
+    "                         minute are suppressed, then summarised by the next invocation\n"
     "  AFFECTED_WORKLOADS     off|on (off): on names the ECS/EKS clusters running the image of\n"
     "                         CRITICAL and HIGH findings (Inspector2 GetClustersForImage)\n"
     "  SCOPE, REGIONS         organization scale (account|organization; region list)\n"

@@ -548,11 +548,12 @@ static int load_epss(struct sw_config *cfg, sw_cfg_lookup_fn lookup, void *ctx,
     return 0;
 }
 
-static int load_max_notifications(struct sw_config *cfg, sw_cfg_lookup_fn lookup, void *ctx,
-                                  struct sw_error *err)
+/* MAX_NOTIFICATIONS_PER_INVOCATION, MAX_NOTIFICATIONS_PER_MINUTE: 1..the limit. */
+static int load_cap(const char *name, unsigned *out, sw_cfg_lookup_fn lookup, void *ctx,
+                    struct sw_error *err)
 {
     size_t len;
-    const char *v = get_value(lookup, ctx, "MAX_NOTIFICATIONS_PER_INVOCATION", &len);
+    const char *v = get_value(lookup, ctx, name, &len);
     if (!v)
         return 0;
     uint64_t n = 0;
@@ -563,9 +564,9 @@ static int load_max_notifications(struct sw_config *cfg, sw_cfg_lookup_fn lookup
         char allowed[64];
         snprintf(allowed, sizeof(allowed), "the integers from 1 to %d",
                  SW_CFG_MAX_NOTIFICATIONS_LIMIT);
-        return bad_value(err, "MAX_NOTIFICATIONS_PER_INVOCATION", v, len, allowed);
+        return bad_value(err, name, v, len, allowed);
     }
-    cfg->max_notifications_per_invocation = (unsigned)n;
+    *out = (unsigned)n;
     return 0;
 }
 
@@ -583,6 +584,7 @@ int sw_cfg_load(struct sw_config *cfg, sw_cfg_lookup_fn lookup, void *ctx, struc
     cfg->chat_format = SW_CHAT_FORMAT_NONE;
     cfg->epss_alert = SW_CFG_DEFAULT_EPSS_ALERT;
     cfg->max_notifications_per_invocation = SW_CFG_DEFAULT_MAX_NOTIFICATIONS;
+    cfg->max_notifications_per_minute = SW_CFG_DEFAULT_MAX_NOTIFICATIONS_PER_MINUTE;
 
     if ((rc = load_topic_arn(cfg, lookup, ctx, err)) != 0)
         return rc;
@@ -637,7 +639,11 @@ int sw_cfg_load(struct sw_config *cfg, sw_cfg_lookup_fn lookup, void *ctx, struc
 
     if ((rc = load_epss(cfg, lookup, ctx, err)) != 0)
         return rc;
-    return load_max_notifications(cfg, lookup, ctx, err);
+    if ((rc = load_cap("MAX_NOTIFICATIONS_PER_INVOCATION", &cfg->max_notifications_per_invocation,
+                       lookup, ctx, err)) != 0)
+        return rc;
+    return load_cap("MAX_NOTIFICATIONS_PER_MINUTE", &cfg->max_notifications_per_minute, lookup, ctx,
+                    err);
 }
 
 static const char *env_lookup(void *ctx, const char *name)

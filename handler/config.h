@@ -53,12 +53,13 @@ enum sw_chat_format { SW_CHAT_FORMAT_NONE = 0, SW_CHAT_FORMAT_CHATBOT };
 #define SW_CFG_FILTER_MAX 255                /* ECR: a filter is 1-255 characters */
 #define SW_CFG_REGIONS_MAX 32                /* REGIONS entries */
 #define SW_CFG_VALUE_MAX 32768               /* any variable's raw value */
-#define SW_CFG_MAX_NOTIFICATIONS_LIMIT 10000 /* MAX_NOTIFICATIONS_PER_INVOCATION ceiling */
+#define SW_CFG_MAX_NOTIFICATIONS_LIMIT 10000 /* ceiling of both MAX_NOTIFICATIONS_PER_* */
 
 /* Defaults (SPEC §3, §8). */
 #define SW_CFG_DEFAULT_MIN_SEVERITY SW_SEVERITY_HIGH
 #define SW_CFG_DEFAULT_EPSS_ALERT 0.1
 #define SW_CFG_DEFAULT_MAX_NOTIFICATIONS 20
+#define SW_CFG_DEFAULT_MAX_NOTIFICATIONS_PER_MINUTE 60
 
 struct sw_config {
     char sns_topic_arn[SW_CFG_ARN_MAX + 1];
@@ -79,6 +80,9 @@ struct sw_config {
     enum sw_chat_format chat_format;
     double epss_alert;                         /* 0..1 */
     unsigned max_notifications_per_invocation; /* 1..SW_CFG_MAX_NOTIFICATIONS_LIMIT */
+    /* Finding-side notifications past this in one minute are suppressed and summarised by the
+     * next invocation (handler/rate_window.h). 1..SW_CFG_MAX_NOTIFICATIONS_LIMIT. */
+    unsigned max_notifications_per_minute;
     /* AFFECTED_WORKLOADS on: CRITICAL/HIGH image findings name the ECS/EKS clusters running
      * the image (Inspector2 GetClustersForImage). Default off. */
     bool affected_workloads;

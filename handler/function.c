@@ -41,6 +41,7 @@ int sw_function_init(struct sw_function *fn, const struct sw_config *cfg, const 
         fn->filters[i] = cfg->repository_filters[i];
     }
     sw_finding_cache_init(&fn->seen);
+    sw_rate_window_init(&fn->rate, cfg->max_notifications_per_minute);
     return SW_OK;
 }
 
@@ -219,15 +220,50 @@ int sw_function_drift_plan(struct sw_function *fn, const char *account,
     return sw_drift_decide(&desired, actual, plan, err);
 }
 
-/* The one point every notification of an invocation goes through (storm control): the
- * first MAX_NOTIFICATIONS_PER_INVOCATION are published at once, later ones are recorded and
+/* The one point every notification of an invocation goes through. Rate cap first: a
+ * finding-side notification (suppressible) past MAX_NOTIFICATIONS_PER_MINUTE is only
+ * recorded (*suppressed set) for the summary rate_begin publishes after the minute; drift
+ * and remediation ones count but always go on. Then storm control: the first
+ * MAX_NOTIFICATIONS_PER_INVOCATION are published at once, later ones are recorded and
  * folded into one summary when the invocation ends (storm_end). Returns 0 (published, or
- * recorded for the summary) or the publish failure (err set). */
+ * recorded for a summary) or the publish failure (err set). */
 static int deliver(struct sw_function *fn, struct sw_notification *n, long long now_ms,
-                   struct sw_error *err)
+                   bool suppressible, bool *suppressed, struct sw_error *err)
 {
     n->generated_ms = now_ms;
+    if (!sw_rate_window_admit(&fn->rate, now_ms, n, suppressible)) {
+        if (suppressed)
+            *suppressed = true;
+        lr_log(LR_LOG_WARN, "notification suppressed: over MAX_NOTIFICATIONS_PER_MINUTE (%zu): %s",
+               fn->rate.max, n->subject);
+        return SW_OK;
+    }
     return sw_outbox_offer(&fn->storm, n, fn->io.publish, fn->io.ctx, err);
+}
+
+/* The first invocation after a minute in which notifications were suppressed publishes
+ * their one summary before anything else. A failed publish is logged; the summary is not
+ * kept (its count is in the log line). */
+static void rate_begin(struct sw_function *fn, long long now_ms)
+{
+    struct sw_notification summary;
+    struct sw_error err = {0};
+    bool built = false;
+    size_t suppressed = fn->rate.suppressed;
+    sw_notification_init(&summary);
+    if (sw_rate_window_roll(&fn->rate, now_ms, &summary, &built, &err) != SW_OK) {
+        lr_log(LR_LOG_ERROR, "summary of %zu rate-limited notification(s) not built: %s",
+               suppressed, err.msg);
+    } else if (built && fn->io.publish(fn->io.ctx, &summary, &err) != SW_OK) {
+        lr_log(LR_LOG_ERROR, "summary of %zu rate-limited notification(s) not published: %s",
+               suppressed, err.msg);
+    } else if (built) {
+        lr_log(LR_LOG_WARN,
+               "published the summary of %zu notification(s) suppressed by "
+               "MAX_NOTIFICATIONS_PER_MINUTE",
+               suppressed);
+    }
+    sw_notification_free(&summary);
 }
 
 /* Publishes the summary of what deliver() recorded past the cap, if anything. */
@@ -265,7 +301,7 @@ static void org_check(struct sw_function *fn, const struct sw_event *ev, const c
 
     if (fn->org_io.check(fn->org_io.ctx, account, fn->cfg->mode == SW_MODE_ENFORCE, fn->deadline_ms,
                          rep) != SW_OK) {
-        if (account_n != NULL && deliver(fn, account_n, now_ms, &err) != SW_OK) {
+        if (account_n != NULL && deliver(fn, account_n, now_ms, false, NULL, &err) != SW_OK) {
             lr_log(LR_LOG_ERROR, "drift notification not published: %s", err.msg);
         }
         fail(out, SW_FUNCTION_ERROR_INTERNAL, "organization check: out of memory");
@@ -281,7 +317,7 @@ static void org_check(struct sw_function *fn, const struct sw_event *ev, const c
             lr_log(LR_LOG_ERROR, "organization notification not built: %s", err.msg);
         } else {
             org_built = true;
-            if (deliver(fn, &n, now_ms, &err) != SW_OK) {
+            if (deliver(fn, &n, now_ms, false, NULL, &err) != SW_OK) {
                 lr_log(LR_LOG_ERROR, "organization notification not published: %s", err.msg);
             } else {
                 r->notified = true;
@@ -289,7 +325,7 @@ static void org_check(struct sw_function *fn, const struct sw_event *ev, const c
         }
     }
     if (!org_built && account_n != NULL) { /* only the administrator's own account drifted */
-        if (deliver(fn, account_n, now_ms, &err) != SW_OK) {
+        if (deliver(fn, account_n, now_ms, false, NULL, &err) != SW_OK) {
             lr_log(LR_LOG_ERROR, "drift notification not published: %s", err.msg);
         } else {
             r->notified = true;
@@ -386,7 +422,7 @@ static void drift_check(struct sw_function *fn, const struct sw_event *ev, const
         lr_log(LR_LOG_ERROR, "drift notification not built: %s", err.msg);
     } else if (org_home) {
         held = true; /* org_check sends it, with the members' summary when there is one */
-    } else if (deliver(fn, &n, now_ms, &err) != SW_OK) {
+    } else if (deliver(fn, &n, now_ms, false, NULL, &err) != SW_OK) {
         lr_log(LR_LOG_ERROR, "drift notification not published: %s", err.msg);
     } else {
         r.notified = true;
@@ -487,16 +523,17 @@ static void notify_event(struct sw_function *fn, const struct sw_event *ev, long
     }
     char subject[sizeof(n.subject)];
     memcpy(subject, n.subject, sizeof(subject));
-    if (deliver(fn, &n, now_ms, &err) != SW_OK) {
+    if (deliver(fn, &n, now_ms, true, &r.rate_limited, &err) != SW_OK) {
         lr_log(LR_LOG_ERROR, "%s notification not published: %s", r.event_kind, err.msg);
         fail(out, SW_FUNCTION_ERROR_NOTIFICATION_FAILED, err.msg);
         goto out_free;
     }
-    if (finding) {
+    if (finding) { /* a suppressed one too: it is in the summary, and no flood repeats it */
         sw_finding_cache_add(&fn->seen, &ev->finding);
     }
-    r.notified = true;
-    lr_log(LR_LOG_INFO, "%s event: notified: %s", r.event_kind, subject);
+    r.notified = !r.rate_limited;
+    lr_log(LR_LOG_INFO, "%s event: %s: %s", r.event_kind,
+           r.rate_limited ? "rate limited (summarised later)" : "notified", subject);
     succeed(out, &r);
 out_free:
     sw_notification_free(&n);
@@ -512,6 +549,7 @@ void sw_function_handle(struct sw_function *fn, const char *payload, size_t len,
     sw_buf_reset(&out->body);
 
     sw_outbox_init(&fn->storm, fn->cfg->max_notifications_per_invocation);
+    rate_begin(fn, now_ms);
     int rc = sw_event_parse(payload, len, &ev, &err);
     if (rc == SW_ENOMEM) {
         fail(out, SW_FUNCTION_ERROR_INTERNAL, err.msg);

@@ -15,6 +15,7 @@
 #include "handler/notification.h"
 #include "handler/notify_finding.h"
 #include "handler/outbox.h"
+#include "handler/rate_window.h"
 #include "handler/workloads.h"
 #include "handler/org.h"
 
@@ -83,6 +84,9 @@ struct sw_function {
     /* Storm control over one invocation: the first MAX_NOTIFICATIONS_PER_INVOCATION are
      * published as they come, the rest folded into one summary at the end. */
     struct sw_outbox storm;
+    /* MAX_NOTIFICATIONS_PER_MINUTE across invocations: finding-side notifications past it
+     * are suppressed; the next invocation after the minute publishes their summary first. */
+    struct sw_rate_window rate;
 };
 
 /* What to answer: a success body, or an error of type error_type with body as message. */

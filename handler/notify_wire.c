@@ -306,11 +306,15 @@ static void md_summary(struct sw_buf *b, const cJSON *s)
 {
     const cJSON *count = cJSON_GetObjectItemCaseSensitive(s, "notification_count");
     const cJSON *limit = cJSON_GetObjectItemCaseSensitive(s, "limit");
+    const char *cap = str_of(s, "cap");
+    bool per_minute = cap && strcmp(cap, "MAX_NOTIFICATIONS_PER_MINUTE") == 0;
     if (cJSON_IsNumber(count) && cJSON_IsNumber(limit))
-        (void)sw_buf_appendf(b,
-                             "*%.0f notifications* in one invocation, over the limit of %.0f "
-                             "(MAX_NOTIFICATIONS_PER_INVOCATION):\n",
-                             count->valuedouble, limit->valuedouble);
+        (void)sw_buf_appendf(
+            b,
+            "*%.0f notifications* in one %s, over the limit of %.0f "
+            "(%s):\n",
+            count->valuedouble, per_minute ? "minute" : "invocation", limit->valuedouble,
+            per_minute ? "MAX_NOTIFICATIONS_PER_MINUTE" : "MAX_NOTIFICATIONS_PER_INVOCATION");
     const cJSON *items = obj_of(s, "items");
     int shown = 0;
     for (const cJSON *it = items ? items->child : NULL; it && shown < CHAT_SUMMARY_ITEMS;

@@ -6,6 +6,8 @@
  * an ordinary notification (text, attributes, document) so it reaches every subscriber. */
 #include "handler/outbox.h"
 
+#include "handler/timeparse.h"
+
 #include <cjson/cJSON.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -47,11 +49,8 @@ static void copy_field(char *dst, size_t cap, const char *src)
     snprintf(dst, cap, "%s", src ? src : "");
 }
 
-static void record(struct sw_outbox *o, const struct sw_notification *n)
+void sw_outbox_record_of(struct sw_outbox_record *r, const struct sw_notification *n)
 {
-    if (o->record_count >= SW_OUTBOX_LISTED_MAX)
-        return;
-    struct sw_outbox_record *r = &o->records[o->record_count++];
     copy_field(r->subject, sizeof(r->subject), n->subject);
     copy_field(r->kind, sizeof(r->kind), sw_notification_attribute(n, "event_kind"));
     copy_field(r->severity, sizeof(r->severity), sw_notification_attribute(n, "severity"));
@@ -59,6 +58,12 @@ static void record(struct sw_outbox *o, const struct sw_notification *n)
     copy_field(r->region, sizeof(r->region), sw_notification_attribute(n, "region"));
     const char *p = sw_notification_attribute(n, "priority");
     r->high_priority = p && strcmp(p, "high") == 0;
+}
+
+static void record(struct sw_outbox *o, const struct sw_notification *n)
+{
+    if (o->record_count < SW_OUTBOX_LISTED_MAX)
+        sw_outbox_record_of(&o->records[o->record_count++], n);
 }
 
 int sw_outbox_add(struct sw_outbox *o, struct sw_notification *n, struct sw_error *err)
@@ -88,11 +93,11 @@ int sw_outbox_add(struct sw_outbox *o, struct sw_notification *n, struct sw_erro
 }
 
 /* The one value every record shares for a field, or NULL when they differ or are empty. */
-static const char *common(const struct sw_outbox *o, size_t offset)
+static const char *common(const struct sw_outbox_record *records, size_t count, size_t offset)
 {
     const char *first = NULL;
-    for (size_t i = 0; i < o->record_count; i++) {
-        const char *v = (const char *)&o->records[i] + offset;
+    for (size_t i = 0; i < count; i++) {
+        const char *v = (const char *)&records[i] + offset;
         if (!v[0])
             return NULL;
         if (!first)
@@ -107,11 +112,47 @@ static const char *const severity_order[] = {"CRITICAL", "HIGH",          "MEDIU
                                              "LOW",      "INFORMATIONAL", "UNTRIAGED"};
 #define SEVERITIES (sizeof(severity_order) / sizeof(severity_order[0]))
 
-int sw_outbox_summary(const struct sw_outbox *o, int64_t generated_ms, struct sw_notification *n,
-                      struct sw_error *err)
+/* What a summary is of: records[0..listed) of total notifications held back, after sent
+ * went out, under the cap named cap (limit); rate: the per-minute cap's window. */
+struct summary_of {
+    const struct sw_outbox_record *records;
+    size_t listed;
+    size_t total;
+    size_t sent;
+    size_t limit;
+    bool rate;
+    int64_t window_start_ms;
+};
+
+static int intro(const struct summary_of *o, struct sw_buf *b)
+{
+    if (o->rate) {
+        char start[40];
+        sw_time_format_iso(o->window_start_ms, start, sizeof(start));
+        return sw_buf_appendf(b,
+                              "In the minute from %s, %zu notifications were published, up to "
+                              "MAX_NOTIFICATIONS_PER_MINUTE (%zu); %zu more finding notifications "
+                              "were suppressed and are summarised here.",
+                              start, o->sent, o->limit, o->total);
+    }
+    if (o->sent)
+        return sw_buf_appendf(b,
+                              "This invocation produced %zu notifications, more than "
+                              "MAX_NOTIFICATIONS_PER_INVOCATION (%zu): the first %zu were "
+                              "published one by one, the other %zu are folded into this summary.",
+                              o->sent + o->total, o->limit, o->sent, o->total);
+    return sw_buf_appendf(b,
+                          "This invocation produced %zu notifications, more than "
+                          "MAX_NOTIFICATIONS_PER_INVOCATION (%zu), so they are folded into "
+                          "this one summary.",
+                          o->total, o->limit);
+}
+
+static int summarize(const struct summary_of *o, int64_t generated_ms, struct sw_notification *n,
+                     struct sw_error *err)
 {
     char subject[SW_SUBJECT_MAX_CHARS * 2];
-    size_t listed = o->record_count;
+    size_t listed = o->listed;
     size_t high = 0;
     size_t top = SEVERITIES;
     int rc = 0;
@@ -123,27 +164,17 @@ int sw_outbox_summary(const struct sw_outbox *o, int64_t generated_ms, struct sw
                 top = s;
         }
     }
-    const char *account = common(o, offsetof(struct sw_outbox_record, account));
-    const char *region = common(o, offsetof(struct sw_outbox_record, region));
-    snprintf(subject, sizeof(subject), "scanwarden: %zu %snotifications%s%s%s%s folded into one",
-             o->total, o->sent ? "more " : "", account || region ? " in " : "",
-             account ? account : "", account && region ? "/" : "", region ? region : "");
+    const char *account = common(o->records, listed, offsetof(struct sw_outbox_record, account));
+    const char *region = common(o->records, listed, offsetof(struct sw_outbox_record, region));
+    snprintf(subject, sizeof(subject), "scanwarden: %zu %snotifications%s%s%s%s %s", o->total,
+             o->sent && !o->rate ? "more " : "", account || region ? " in " : "",
+             account ? account : "", account && region ? "/" : "", region ? region : "",
+             o->rate ? "suppressed (per-minute cap)" : "folded into one");
     sw_notification_set_subject(n, subject);
 
     struct sw_buf *b = &n->message;
     sw_buf_reset(b);
-    if (o->sent)
-        rc = sw_buf_appendf(b,
-                            "This invocation produced %zu notifications, more than "
-                            "MAX_NOTIFICATIONS_PER_INVOCATION (%zu): the first %zu were "
-                            "published one by one, the other %zu are folded into this summary.",
-                            o->sent + o->total, o->max, o->sent, o->total);
-    else
-        rc = sw_buf_appendf(b,
-                            "This invocation produced %zu notifications, more than "
-                            "MAX_NOTIFICATIONS_PER_INVOCATION (%zu), so they are folded into "
-                            "this one summary.",
-                            o->total, o->max);
+    rc = intro(o, b);
     if (rc == 0)
         rc = sw_buf_appendf(b, "%s\n\n",
                             high ? " Some of them are high priority (known exploit or EPSS at or "
@@ -178,7 +209,10 @@ int sw_outbox_summary(const struct sw_outbox *o, int64_t generated_ms, struct sw
     bool ok = items &&
               cJSON_AddNumberToObject(sum, "notification_count", (double)(o->sent + o->total)) &&
               cJSON_AddNumberToObject(sum, "published_individually", (double)o->sent) &&
-              cJSON_AddNumberToObject(sum, "limit", (double)o->max) &&
+              cJSON_AddNumberToObject(sum, "limit", (double)o->limit) &&
+              cJSON_AddStringToObject(sum, "cap",
+                                      o->rate ? "MAX_NOTIFICATIONS_PER_MINUTE"
+                                              : "MAX_NOTIFICATIONS_PER_INVOCATION") &&
               cJSON_AddNumberToObject(sum, "high_priority_count", (double)high) &&
               cJSON_AddNumberToObject(sum, "items_omitted", (double)(o->total - listed));
     for (size_t i = 0; ok && i < listed; i++) {
@@ -201,6 +235,11 @@ int sw_outbox_summary(const struct sw_outbox *o, int64_t generated_ms, struct sw
              (!r->region[0] || cJSON_AddStringToObject(it, "region", r->region)) &&
              cJSON_AddStringToObject(it, "priority", r->high_priority ? "high" : "normal");
     }
+    if (ok && o->rate) {
+        char start[40];
+        sw_time_format_iso(o->window_start_ms, start, sizeof(start));
+        ok = cJSON_AddStringToObject(sum, "window_start", start) != NULL;
+    }
     if (!ok) {
         cJSON_Delete(root);
         return sw_error_set(err, SW_ENOMEM, "outbox summary: document: out of memory");
@@ -209,6 +248,31 @@ int sw_outbox_summary(const struct sw_outbox *o, int64_t generated_ms, struct sw
     n->generated_ms = generated_ms;
     sw_notification_finish(n);
     return 0;
+}
+
+int sw_outbox_summary(const struct sw_outbox *o, int64_t generated_ms, struct sw_notification *n,
+                      struct sw_error *err)
+{
+    struct summary_of of = {.records = o->records,
+                            .listed = o->record_count,
+                            .total = o->total,
+                            .sent = o->sent,
+                            .limit = o->max};
+    return summarize(&of, generated_ms, n, err);
+}
+
+int sw_outbox_rate_summary(const struct sw_outbox_record *records, size_t listed, size_t total,
+                           size_t published, size_t limit, int64_t window_start_ms,
+                           int64_t generated_ms, struct sw_notification *n, struct sw_error *err)
+{
+    struct summary_of of = {.records = records,
+                            .listed = listed < total ? listed : total,
+                            .total = total,
+                            .sent = published,
+                            .limit = limit,
+                            .rate = true,
+                            .window_start_ms = window_start_ms};
+    return summarize(&of, generated_ms, n, err);
 }
 
 int sw_outbox_flush(struct sw_outbox *o, int64_t generated_ms, sw_outbox_publish_fn publish,

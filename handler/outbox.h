@@ -43,6 +43,9 @@ struct sw_outbox {
 typedef int (*sw_outbox_publish_fn)(void *ctx, const struct sw_notification *n,
                                     struct sw_error *err);
 
+/* Fills r with what a summary keeps of n (subject and attributes). */
+void sw_outbox_record_of(struct sw_outbox_record *r, const struct sw_notification *n);
+
 /* Sets up an empty outbox for at most max (>= 1) individual notifications. */
 void sw_outbox_init(struct sw_outbox *o, size_t max);
 
@@ -58,6 +61,13 @@ bool sw_outbox_folded(const struct sw_outbox *o);
 /* Builds into n (initialised) the summary of everything added, at generated_ms. */
 int sw_outbox_summary(const struct sw_outbox *o, int64_t generated_ms, struct sw_notification *n,
                       struct sw_error *err);
+
+/* The same summary for the per-minute cap (handler/rate_window.c): records[0..listed) of
+ * total notifications suppressed in the minute from window_start_ms, after published
+ * went out in it under limit (MAX_NOTIFICATIONS_PER_MINUTE). */
+int sw_outbox_rate_summary(const struct sw_outbox_record *records, size_t listed, size_t total,
+                           size_t published, size_t limit, int64_t window_start_ms,
+                           int64_t generated_ms, struct sw_notification *n, struct sw_error *err);
 
 /* Publishes what was added: each notification, or the one summary when folded. Every
  * notification is attempted; *published counts the successes. Returns 0, or the first

@@ -106,6 +106,8 @@ static cJSON *build(const struct sw_result *r)
         goto out_delete;
     if (!cJSON_AddBoolToObject(root, "notified", r->notified))
         goto out_delete;
+    if (r->rate_limited && !cJSON_AddBoolToObject(root, "rate_limited", true))
+        goto out_delete;
     return root;
 
 out_delete:

@@ -34,6 +34,9 @@ struct sw_result {
     /* SCOPE=organization: the members' summary (a JSON object, sw_org_report_json), put
      * under "organization"; NULL otherwise. */
     const char *organization_json;
+    /* Its notification was suppressed by MAX_NOTIFICATIONS_PER_MINUTE (put as
+     * "rate_limited":true; summarised by a later invocation). */
+    bool rate_limited;
 };
 
 /* Writes the compact JSON into out (reset first), e.g.

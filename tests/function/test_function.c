@@ -397,6 +397,56 @@ static void storm_of_region_notifications_is_folded(void **state)
     fixture_free(f);
 }
 
+/* The per-minute cap (issue 6): with MAX_NOTIFICATIONS_PER_MINUTE=2, five findings in one
+ * minute publish two; the others succeed as "rate_limited" without a notification. A drift
+ * check in that minute is still notified. The first invocation after the minute publishes
+ * one summary of the suppressed ones before its own notification. */
+static void per_minute_cap_suppresses_then_summarises(void **state)
+{
+    (void)state;
+    const long long t0 = 1725468938000LL;
+    struct fixture *f = fixture_new("enforce", "HIGH");
+    char *sample = read_event("inspector2-finding-ecr.inspector-docs-2024.json");
+    char *critical = replace(sample, "\"severity\": \"MEDIUM\"", "\"severity\": \"CRITICAL\"");
+    char *schedule = read_event("scheduled-event.eventbridge-docs.json");
+    f->cfg.max_notifications_per_minute = 2;
+    sw_rate_window_init(&f->fn.rate, f->cfg.max_notifications_per_minute);
+    for (int i = 0; i < 6; i++) {
+        char id[32];
+        snprintf(id, sizeof(id), "rate-%d", i);
+        char *ev = replace(critical, "{{FINDING_ID}}", id);
+        /* five in the first minute; the sixth 61 s after the first */
+        long long at = i < 5 ? t0 + i * 1000 : t0 + 61000;
+        sw_function_handle(&f->fn, ev, strlen(ev), FN_ARN, at, &f->out);
+        free(ev);
+        assert_false(f->out.failed);
+        if (i == 2 || i == 3 || i == 4) {
+            assert_non_null(strstr(body(f), "\"notified\":false"));
+            assert_non_null(strstr(body(f), "\"rate_limited\":true"));
+        } else {
+            assert_non_null(strstr(body(f), "\"notified\":true"));
+            assert_null(strstr(body(f), "rate_limited"));
+        }
+        if (i == 4) { /* over the cap, a drift check is still notified */
+            sw_function_handle(&f->fn, schedule, strlen(schedule), FN_ARN, t0 + 5000, &f->out);
+            assert_non_null(strstr(body(f), "\"notified\":true"));
+            assert_int_equal(f->account.published, 3);
+        }
+    }
+    /* finding, finding, drift, then the summary first, then the sixth finding */
+    assert_int_equal(f->account.published, 5);
+    assert_non_null(strstr(f->account.subjects[3], "scanwarden: 3 notifications"));
+    assert_non_null(strstr(f->account.subjects[3], "suppressed (per-minute cap)"));
+    assert_non_null(strstr(f->account.messages[3], "MAX_NOTIFICATIONS_PER_MINUTE (2)"));
+    assert_non_null(strstr(f->account.messages[3], "CVE-2024-6119"));
+    assert_non_null(strstr(f->account.subjects[4], "CVE-2024-6119"));
+    assert_null(strstr(f->account.subjects[4], "suppressed"));
+    free(schedule);
+    free(sample);
+    free(critical);
+    fixture_free(f);
+}
+
 static void function_arn_account(void **state)
 {
     char acct[SW_FUNCTION_ACCOUNT_MAX + 1];
@@ -604,6 +654,7 @@ int main(void)
         cmocka_unit_test(publish_failure_is_NotificationFailed_and_not_remembered),
         cmocka_unit_test(bad_payloads_are_InvalidEvent_and_unknown_events_unhandled),
         cmocka_unit_test(storm_of_region_notifications_is_folded),
+        cmocka_unit_test(per_minute_cap_suppresses_then_summarises),
         cmocka_unit_test(function_arn_account),
         cmocka_unit_test(organization_mode_checks_members_after_the_account),
         cmocka_unit_test(organization_member_not_restored_is_RemediationFailed),
