@@ -25,7 +25,8 @@ static const char *const NAMES[] = {"SNS_TOPIC_ARN",
                                     "REGIONS",
                                     "CHAT_FORMAT",
                                     "EPSS_ALERT",
-                                    "MAX_NOTIFICATIONS_PER_INVOCATION"};
+                                    "MAX_NOTIFICATIONS_PER_INVOCATION",
+                                    "MAX_NOTIFICATIONS_PER_MINUTE"};
 #define NAME_COUNT (sizeof(NAMES) / sizeof(NAMES[0]))
 
 struct env {
@@ -88,6 +89,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(cfg->epss_alert >= 0.0 && cfg->epss_alert <= 1.0);
         FUZZ_CHECK(cfg->max_notifications_per_invocation >= 1 &&
                    cfg->max_notifications_per_invocation <= SW_CFG_MAX_NOTIFICATIONS_LIMIT);
+        FUZZ_CHECK(cfg->max_notifications_per_minute >= 1 &&
+                   cfg->max_notifications_per_minute <= SW_CFG_MAX_NOTIFICATIONS_LIMIT);
         FUZZ_CHECK(fuzz_ascii_printable(cfg->sns_topic_arn, strlen(cfg->sns_topic_arn)));
     } else {
         FUZZ_CHECK(rc == SW_ECONFIG);

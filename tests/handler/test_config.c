@@ -75,6 +75,7 @@ static void defaults_apply_when_only_the_topic_is_set(void **state)
     assert_int_equal(cfg.chat_format, SW_CHAT_FORMAT_NONE);
     assert_true(cfg.epss_alert > 0.0999 && cfg.epss_alert < 0.1001);
     assert_int_equal(cfg.max_notifications_per_invocation, 20);
+    assert_int_equal(cfg.max_notifications_per_minute, 60);
 }
 
 static void missing_topic_is_an_error_naming_the_variable(void **state)
@@ -351,6 +352,19 @@ static void later_variables(void **state)
                          SW_ECONFIG);
     assert_string_equal(err.msg, "MAX_NOTIFICATIONS_PER_INVOCATION: \"99999999999\" is not one "
                                  "of the integers from 1 to 10000");
+
+    assert_int_equal(load_one(&cfg, "MAX_NOTIFICATIONS_PER_MINUTE", " 7 ", &err), 0);
+    assert_int_equal(cfg.max_notifications_per_minute, 7);
+    assert_int_equal(cfg.max_notifications_per_invocation, 20); /* the other cap untouched */
+    assert_int_equal(load_one(&cfg, "MAX_NOTIFICATIONS_PER_MINUTE", "10000", &err), 0);
+    assert_int_equal(load_one(&cfg, "MAX_NOTIFICATIONS_PER_MINUTE", "", &err), 0);
+    assert_int_equal(cfg.max_notifications_per_minute, 60); /* empty counts as unset */
+    for (size_t i = 0; i < 6; i++)
+        assert_int_equal(load_one(&cfg, "MAX_NOTIFICATIONS_PER_MINUTE", bad_max[i], &err),
+                         SW_ECONFIG);
+    load_one(&cfg, "MAX_NOTIFICATIONS_PER_MINUTE", "0", &err);
+    assert_string_equal(err.msg, "MAX_NOTIFICATIONS_PER_MINUTE: \"0\" is not one of the "
+                                 "integers from 1 to 10000");
 
     assert_int_equal(
         load_one(&cfg, "REGIONS", "us-east-1, EU-WEST-1,us-gov-west-1,us-east-1", &err), 0);

@@ -1,5 +1,6 @@
 """template.yaml: the notification parameters of issue 7 (SPEC section 8) reach the
-function as CHAT_FORMAT, EPSS_ALERT and MAX_NOTIFICATIONS_PER_INVOCATION, only when they
+function as CHAT_FORMAT, EPSS_ALERT, MAX_NOTIFICATIONS_PER_INVOCATION and
+MAX_NOTIFICATIONS_PER_MINUTE (issue 6), only when they
 differ from the function's defaults (so the default environment stays SPEC 3's), and the
 parameters refuse what the function would refuse at init."""
 
@@ -16,7 +17,7 @@ import template_policy  # noqa: E402
 
 FN = "ScanwardenFunction"
 NOTIFY_VARIABLES = ("CHAT_FORMAT", "EPSS_ALERT", "MAX_NOTIFICATIONS_PER_INVOCATION",
-                    "AFFECTED_WORKLOADS")
+                    "MAX_NOTIFICATIONS_PER_MINUTE", "AFFECTED_WORKLOADS")
 
 
 def env(**parameters):
@@ -35,12 +36,15 @@ class NotificationParameters(unittest.TestCase):
         self.assertEqual(self.params["ChatFormat"]["Default"], "none")
         self.assertEqual(self.params["EpssAlert"]["Default"], "0.1")
         self.assertEqual(str(self.params["MaxNotificationsPerInvocation"]["Default"]), "20")
+        self.assertEqual(str(self.params["MaxNotificationsPerMinute"]["Default"]), "60")
 
     def test_chosen_values_reach_the_function(self):
-        e = env(ChatFormat="chatbot", EpssAlert="0.05", MaxNotificationsPerInvocation="5")
+        e = env(ChatFormat="chatbot", EpssAlert="0.05", MaxNotificationsPerInvocation="5",
+                MaxNotificationsPerMinute="12")
         self.assertEqual(e["CHAT_FORMAT"], "chatbot")
         self.assertEqual(e["EPSS_ALERT"], "0.05")
         self.assertEqual(str(e["MAX_NOTIFICATIONS_PER_INVOCATION"]), "5")
+        self.assertEqual(str(e["MAX_NOTIFICATIONS_PER_MINUTE"]), "12")
 
     def test_parameters_refuse_what_the_function_refuses(self):
         epss = self.params["EpssAlert"]
@@ -49,8 +53,9 @@ class NotificationParameters(unittest.TestCase):
         for bad in ("", "1.5", "-0.1", "2", ".5", "0.1x", "abc"):
             self.assertFalse(sam_template.parameter_accepts(epss, bad), bad)
         self.assertEqual(self.params["ChatFormat"]["AllowedValues"], ["none", "chatbot"])
-        cap = self.params["MaxNotificationsPerInvocation"]
-        self.assertEqual((cap["MinValue"], cap["MaxValue"]), (1, 10000))
+        for name in ("MaxNotificationsPerInvocation", "MaxNotificationsPerMinute"):
+            cap = self.params[name]
+            self.assertEqual((cap["MinValue"], cap["MaxValue"]), (1, 10000), name)
 
 
 def actions(policy):
