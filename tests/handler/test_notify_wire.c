@@ -507,6 +507,39 @@ static void storm_over_cap_is_one_summary(void **state)
     cJSON_Delete(p.last_document);
 }
 
+/* The per-minute cap's summary (handler/rate_window.c) is the same builder's: a valid
+ * summary document naming its cap and window, and chat text naming the right variable. */
+static void per_minute_summary_names_its_cap_and_window(void **state)
+{
+    (void)state;
+    struct sw_outbox o;
+    struct sw_notification summary, wire;
+    struct sw_error err = {0};
+    sw_outbox_init(&o, 10);
+    add_findings(&o, 3, 0);
+    sw_notification_init(&summary);
+    assert_int_equal(sw_outbox_rate_summary(o.records, o.record_count, 9, 5, 5,
+                                            NOW_2024_10_10 - 60000, NOW_2024_10_10, &summary, &err),
+                     0);
+    assert_string_equal(summary.subject, "scanwarden: 9 notifications in " ACCOUNT "/" REGION
+                                         " suppressed (per-minute cap)");
+    assert_non_null(strstr(sw_buf_cstr(&summary.message), "In the minute from "
+                                                          "2024-10-09T23:59:00Z, 5 notifications"));
+    assert_non_null(strstr(sw_buf_cstr(&summary.message), "- ... and 6 more not listed\n"));
+    cJSON *doc = check_wire("summary-per-minute", &summary, "summary");
+    const cJSON *sum = cJSON_GetObjectItemCaseSensitive(doc, "summary");
+    assert_string_equal(jstr(sum, "cap"), "MAX_NOTIFICATIONS_PER_MINUTE");
+    assert_string_equal(jstr(sum, "window_start"), "2024-10-09T23:59:00Z");
+    cJSON_Delete(doc);
+    sw_notification_init(&wire);
+    assert_int_equal(sw_wire_build(&summary, SW_CHAT_FORMAT_CHATBOT, &wire, &err), 0);
+    assert_non_null(strstr(sw_buf_cstr(&wire.message), "in one minute, over the limit of 5 "
+                                                       "(MAX_NOTIFICATIONS_PER_MINUTE)"));
+    sw_notification_free(&wire);
+    sw_notification_free(&summary);
+    sw_outbox_free(&o);
+}
+
 static void storm_of_thousands_is_bounded(void **state)
 {
     (void)state;
@@ -606,6 +639,7 @@ int main(void)
         cmocka_unit_test(storm_under_cap_publishes_each),
         cmocka_unit_test(storm_over_cap_is_one_summary),
         cmocka_unit_test(storm_of_thousands_is_bounded),
+        cmocka_unit_test(per_minute_summary_names_its_cap_and_window),
         cmocka_unit_test(storm_publish_failure_still_tries_each),
         cmocka_unit_test(storm_streaming_publishes_first_then_folds),
     };
