@@ -9,6 +9,7 @@
 #include "handler/events.h"
 #include "handler/notify_document.h"
 #include "handler/notify_drift.h"
+#include "handler/notify_regions.h"
 #include "handler/outbox.h"
 #include "handler/result.h"
 #include "handler/text.h"
@@ -422,6 +423,9 @@ static void drift_check(struct sw_function *fn, const struct sw_event *ev, const
         lr_log(LR_LOG_ERROR, "drift notification not built: %s", err.msg);
     } else if (org_home) {
         held = true; /* org_check sends it, with the members' summary when there is one */
+    } else if (fn->region_notes != NULL && fn->region_note_count < fn->region_note_cap) {
+        sw_notification_move(&fn->region_notes[fn->region_note_count++], &n);
+        r.notified = true; /* regions_deliver sends it, with the other regions' */
     } else if (deliver(fn, &n, now_ms, false, NULL, &err) != SW_OK) {
         lr_log(LR_LOG_ERROR, "drift notification not published: %s", err.msg);
     } else {
@@ -464,9 +468,61 @@ static void affected_workloads(struct sw_function *fn, const struct sw_finding *
     free(w);
 }
 
-/* REGIONS: the same account check in every other region, each with its own I/O (client)
- * and its own notification. The answer stays the home region's, unless a region failed:
- * then the first failure is the answer (RemediationFailed names the region). */
+/* REGIONS in account scope: hold the drift notifications of this check (regions_deliver
+ * sends them as one). Without REGIONS, or when out of memory, each goes out by itself. */
+static void regions_hold(struct sw_function *fn)
+{
+    fn->region_note_count = 0;
+    fn->region_note_cap = 0;
+    fn->region_notes = NULL;
+    if (fn->extra_count == 0 || (fn->cfg->scope == SW_SCOPE_ORGANIZATION && fn->org_io.check))
+        return;
+    size_t cap = 1 + (fn->extra_count < SW_CFG_REGIONS_MAX ? fn->extra_count : SW_CFG_REGIONS_MAX);
+    fn->region_notes = calloc(cap, sizeof(*fn->region_notes));
+    if (fn->region_notes == NULL) {
+        lr_log(LR_LOG_WARN, "REGIONS: out of memory: one notification per drifted region");
+        return;
+    }
+    for (size_t i = 0; i < cap; i++)
+        sw_notification_init(&fn->region_notes[i]);
+    fn->region_note_cap = cap;
+}
+
+/* One notification for the drifted regions: one as it is, two or more combined (or, if the
+ * combined one cannot be built, each by itself). */
+static void regions_deliver(struct sw_function *fn, long long now_ms)
+{
+    struct sw_notification *parts = fn->region_notes;
+    size_t count = fn->region_note_count;
+    struct sw_notification all;
+    struct sw_error err = {0};
+    fn->region_notes = NULL;
+    sw_notification_init(&all);
+    if (count >= 2) {
+        if (sw_notify_regions_build(parts, count, &all, &err) == SW_OK) {
+            if (deliver(fn, &all, now_ms, false, NULL, &err) != SW_OK)
+                lr_log(LR_LOG_ERROR, "regions notification not published: %s", err.msg);
+            count = 0;
+        } else {
+            lr_log(LR_LOG_ERROR, "regions notification not built (one per region): %s", err.msg);
+        }
+    }
+    for (size_t i = 0; i < count; i++) {
+        if (deliver(fn, &parts[i], now_ms, false, NULL, &err) != SW_OK)
+            lr_log(LR_LOG_ERROR, "drift notification not published: %s", err.msg);
+    }
+    for (size_t i = 0; i < fn->region_note_cap; i++)
+        sw_notification_free(&parts[i]);
+    free(parts);
+    sw_notification_free(&all);
+    fn->region_note_count = 0;
+    fn->region_note_cap = 0;
+}
+
+/* REGIONS: the same account check in every other region, each with its own I/O (client);
+ * their notifications are held for one (regions_deliver). The answer stays the home
+ * region's, unless a region failed: then the first failure is the answer
+ * (RemediationFailed names the region). */
 static void extra_regions_check(struct sw_function *fn, const struct sw_event *ev,
                                 const char *function_arn, long long now_ms, struct sw_outcome *out)
 {
@@ -570,8 +626,10 @@ void sw_function_handle(struct sw_function *fn, const char *payload, size_t len,
     }
     switch (ev.cls) {
     case SW_CLASS_DRIFT_CHECK:
+        regions_hold(fn);
         drift_check(fn, &ev, function_arn, now_ms, out);
         extra_regions_check(fn, &ev, function_arn, now_ms, out);
+        regions_deliver(fn, now_ms);
         break;
     case SW_CLASS_NOTIFY:
         notify_event(fn, &ev, now_ms, out);

@@ -14,6 +14,7 @@
 #include "handler/notify_document.h"
 #include "handler/notify_drift.h"
 #include "handler/notify_finding.h"
+#include "handler/notify_regions.h"
 #include "handler/notify_wire.h"
 #include "handler/outbox.h"
 #include "handler/text.h"
@@ -255,6 +256,92 @@ static void drift_documents(void **state)
         cJSON_Delete(doc);
         sw_notification_free(&n);
         sw_drift_plan_clear(&plan);
+    }
+}
+
+/* REGIONS (issue 8): two or more regions' drift notifications as one, whose document keeps
+ * each region's own "drift" under "regions" (validated against the schema like the rest). */
+static void regions_documents(void **state)
+{
+    (void)state;
+    static const char *const regions[] = {REGION, "us-east-1", "ap-south-1"};
+    static const struct {
+        const char *name, *kind, *outcome, *subject;
+        enum sw_drift_mode mode;
+        int failing; /* index of the region whose second action fails, or -1 */
+    } cases[] = {
+        {"remediation-regions", "remediation", "restored",
+         "scanwarden: ECR scanning restored in 3 regions of " ACCOUNT, SW_DRIFT_MODE_ENFORCE, -1},
+        {"remediation-regions-failed", "remediation", "failed",
+         "scanwarden: FAILED to restore ECR scanning in 1 of 3 regions of " ACCOUNT,
+         SW_DRIFT_MODE_ENFORCE, 1},
+        {"drift-regions", "drift", "would-restore",
+         "scanwarden: ECR scanning drift in 3 regions of " ACCOUNT " (dry-run)",
+         SW_DRIFT_MODE_DRY_RUN, -1},
+    };
+    for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        struct sw_notification parts[3], all;
+        struct sw_error err = {0};
+        size_t actions = 0, drifts = 0;
+        for (size_t i = 0; i < 3; i++) {
+            struct sw_drift_plan plan = {0};
+            struct sw_action_result results[SW_DRIFT_ACTIONS_MAX];
+            decide_all_off(cases[c].mode, &plan);
+            snprintf(plan.region, sizeof(plan.region), "%s", regions[i]);
+            for (size_t a = 0; a < plan.action_count; a++) {
+                bool bad = cases[c].failing == (int)i && a == 1;
+                results[a] = (struct sw_action_result){sw_drift_api_name(plan.actions[a].api), !bad,
+                                                       bad ? "AccessDeniedException" : NULL,
+                                                       bad ? "not authorized" : NULL};
+            }
+            sw_notification_init(&parts[i]);
+            if (sw_notify_drift_build(&plan, &CLOUDTRAIL, results, plan.action_count, &parts[i],
+                                      &err))
+                fail_msg("%s", err.msg);
+            actions += plan.action_count;
+            drifts += plan.item_count;
+            sw_drift_plan_clear(&plan);
+        }
+        sw_notification_init(&all);
+        assert_int_equal(sw_notify_regions_build(parts, 1, &all, &err), SW_EINVAL);
+        if (sw_notify_regions_build(parts, 3, &all, &err))
+            fail_msg("%s", err.msg);
+        all.generated_ms = NOW_2024_10_10;
+        assert_string_equal(all.subject, cases[c].subject);
+        assert_string_equal(sw_notification_attribute(&all, "region"),
+                            REGION ",us-east-1,ap-south-1");
+        assert_string_equal(sw_notification_attribute(&all, "event_kind"), cases[c].kind);
+        const char *text = sw_buf_cstr(&all.message);
+        for (size_t i = 0; i < 3; i++) {
+            char heading[SW_SUBJECT_MAX_CHARS + 64];
+            snprintf(heading, sizeof(heading), "== %.32s ==\n%.99s\n", regions[i],
+                     parts[i].subject);
+            assert_non_null(strstr(text, heading));
+            assert_non_null(strstr(text, sw_buf_cstr(&parts[i].message)));
+        }
+        cJSON *doc = check_wire(cases[c].name, &all, cases[c].kind);
+        assert_string_equal(jstr(doc, "account"), ACCOUNT);
+        const cJSON *d = cJSON_GetObjectItemCaseSensitive(doc, "drift");
+        assert_string_equal(jstr(d, "outcome"), cases[c].outcome);
+        assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(d, "drifts")),
+                         (int)drifts);
+        assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(d, "actions")),
+                         (int)actions);
+        const cJSON *rs = cJSON_GetObjectItemCaseSensitive(doc, "regions");
+        assert_int_equal(cJSON_GetArraySize(rs), 3);
+        for (size_t i = 0; i < 3; i++) {
+            const cJSON *r = cJSON_GetArrayItem(rs, (int)i);
+            assert_string_equal(jstr(r, "region"), regions[i]);
+            const cJSON *rd = cJSON_GetObjectItemCaseSensitive(r, "drift");
+            assert_string_equal(jstr(rd, "outcome"), cases[c].failing == (int)i ? "failed"
+                                                     : cases[c].mode == SW_DRIFT_MODE_DRY_RUN
+                                                         ? "would-restore"
+                                                         : "restored");
+        }
+        cJSON_Delete(doc);
+        sw_notification_free(&all);
+        for (size_t i = 0; i < 3; i++)
+            sw_notification_free(&parts[i]);
     }
 }
 
@@ -633,6 +720,7 @@ int main(void)
         cmocka_unit_test(scan_documents),
         cmocka_unit_test(coverage_document),
         cmocka_unit_test(drift_documents),
+        cmocka_unit_test(regions_documents),
         cmocka_unit_test(priority_marking),
         cmocka_unit_test(priority_subject_keeps_severity_and_id),
         cmocka_unit_test(huge_finding_fits),
