@@ -298,6 +298,28 @@ class Organization(unittest.TestCase):
         self.assertEqual(note.attributes["region"], OTHER_REGION)
         self.assertEqual(self.front.calls_of("ListMembers"), [])
 
+    def test_regions_in_account_mode_drifted_in_both_is_one_notification(self):
+        admin = self.world.account
+        self.clients[OTHER_REGION].disable(accountIds=[admin], resourceTypes=["ECR"])
+        self.ecr_other.put_registry_scanning_configuration(scanType="BASIC", rules=[])
+        self.world.break_state()  # the home region drifted too
+        run = run_function(self.world, [self.world.scheduled_event()],
+                           self.world.function_env(REGIONS="%s,%s" % (REGION, OTHER_REGION)))
+        (inv,) = run.invocations
+        self.assertTrue(inv.ok, inv)
+        self.assertEqual(self.world.inspector_ecr_status(), "ENABLED")
+        self.assertEqual(self.ecr_other.get_registry_scanning_configuration()
+                         ["scanningConfiguration"]["scanType"], "ENHANCED")
+        (note,) = self.world.notifications(expect=1)  # one for both regions
+        self.assertEqual(note.subject,
+                         "scanwarden: ECR scanning restored in 2 regions of %s" % admin)
+        self.assertEqual(note.attributes["region"], "%s,%s" % (REGION, OTHER_REGION))
+        self.assertEqual(note.attributes["event_kind"], "remediation")
+        doc = document(note)  # schema-checked
+        self.assertEqual(doc["drift"]["outcome"], "restored")
+        self.assertEqual([r["region"] for r in doc["regions"]], [REGION, OTHER_REGION])
+        self.assertEqual({r["drift"]["outcome"] for r in doc["regions"]}, {"restored"})
+
     def test_member_events_run_the_check_only_in_organization_mode(self):
         off = self.drift(seed=6)
         autoenable = harness.load_event("inspector2-autoenable.inspector-docs.json")

@@ -355,10 +355,10 @@ static void bad_payloads_are_InvalidEvent_and_unknown_events_unhandled(void **st
     fixture_free(f);
 }
 
-/* Storm control (issue 7): an invocation whose checks produce more notifications than
- * MAX_NOTIFICATIONS_PER_INVOCATION (here REGIONS' account checks in 4 regions, cap 2)
- * publishes the first ones as they come and folds the rest into one summary at the end. */
-static void storm_of_region_notifications_is_folded(void **state)
+/* REGIONS (issue 8) with storm control (issue 7): a check over 4 drifted regions is one
+ * notification, whatever MAX_NOTIFICATIONS_PER_INVOCATION (here 2) says; it goes out through
+ * the home region's publisher and names every region. */
+static void regions_check_is_one_notification_under_the_cap(void **state)
 {
     (void)state;
     static const char *const regions[] = {"us-east-1", "us-west-2", "ap-south-1"};
@@ -377,23 +377,20 @@ static void storm_of_region_notifications_is_folded(void **state)
     char *ev = read_event("scheduled-event.eventbridge-docs.json");
     invoke(f, ev);
     assert_false(f->out.failed);
-    /* Every region was restored; 4 notifications: home and us-east-1 at once, the other two
-     * folded into the summary, which goes out through the home region's publisher. */
-    for (size_t i = 0; i < 3; i++)
-        assert_int_equal(extra[i].writes, 2);
-    assert_int_equal(extra[0].published, 1);
-    assert_int_equal(extra[1].published, 0);
-    assert_int_equal(extra[2].published, 0);
-    assert_int_equal(f->account.published, 2);
-    assert_string_equal(f->account.subjects[1],
-                        "scanwarden: 2 more notifications in 123456789012 folded into one");
-    assert_non_null(strstr(f->account.messages[1], "us-west-2"));
-    assert_non_null(strstr(f->account.messages[1], "ap-south-1"));
-    free(ev);
     for (size_t i = 0; i < 3; i++) {
-        for (int m = 0; m < extra[i].published; m++)
-            free(extra[i].messages[m]);
+        assert_int_equal(extra[i].writes, 2);
+        assert_int_equal(extra[i].published, 0);
     }
+    assert_int_equal(f->account.published, 1);
+    assert_string_equal(f->account.subjects[0],
+                        "scanwarden: ECR scanning restored in 4 regions of 123456789012");
+    assert_non_null(strstr(f->account.messages[0], "== eu-west-1 =="));
+    for (size_t i = 0; i < 3; i++) {
+        char heading[64];
+        snprintf(heading, sizeof(heading), "== %s ==", regions[i]);
+        assert_non_null(strstr(f->account.messages[0], heading));
+    }
+    free(ev);
     fixture_free(f);
 }
 
@@ -627,16 +624,93 @@ static void regions_run_the_account_check_in_each(void **state)
     invoke(f, ev);
     assert_int_equal(f->account.reads, 1);
     assert_int_equal(other.reads, 1);
+    /* Both drifted: one notification for both, through the home region's publisher. */
     assert_int_equal(f->account.published, 1);
-    assert_int_equal(other.published, 1); /* its own notification */
+    assert_int_equal(other.published, 0);
+    assert_string_equal(f->account.subjects[0],
+                        "scanwarden: FAILED to restore ECR scanning in 1 of 2 regions of "
+                        "123456789012");
+    assert_non_null(strstr(f->account.messages[0], "== eu-west-1 ==\nscanwarden: ECR scanning "
+                                                   "restored in 123456789012/eu-west-1"));
+    assert_non_null(strstr(f->account.messages[0], "== us-east-1 ==\nscanwarden: FAILED"));
+    assert_non_null(strstr(f->account.messages[0], "AccessDeniedException"));
     /* The home region was restored, the other was not: the answer names it. */
     assert_true(f->out.failed);
     assert_string_equal(f->out.error_type, "RemediationFailed");
     assert_non_null(strstr(body(f), "us-east-1"));
     assert_string_equal(f->fn.region, "eu-west-1"); /* restored after the extra regions */
     free(ev);
-    for (int i = 0; i < other.published; i++)
-        free(other.messages[i]);
+    fixture_free(f);
+}
+
+/* REGIONS, both regions drifted and restored: exactly one notification naming both. */
+static void regions_two_drifted_are_one_notification(void **state)
+{
+    (void)state;
+    struct fixture *f = fixture_new("enforce", "HIGH");
+    struct fake_account other = {0};
+    snprintf(other.scan_type, sizeof(other.scan_type), "BASIC");
+    snprintf(f->fn.extra[0].region, sizeof(f->fn.extra[0].region), "us-east-1");
+    f->fn.extra[0].io = f->fn.io;
+    f->fn.extra[0].io.ctx = &other;
+    f->fn.extra_count = 1;
+    char *ev = read_event("scheduled-event.eventbridge-docs.json");
+    invoke(f, ev);
+    assert_false(f->out.failed);
+    assert_int_equal(f->account.writes, 2);
+    assert_int_equal(other.writes, 2);
+    assert_int_equal(f->account.published + other.published, 1);
+    assert_string_equal(f->account.subjects[0],
+                        "scanwarden: ECR scanning restored in 2 regions of 123456789012");
+    assert_string_equal(f->account.modes[0], "enforce");
+    assert_non_null(strstr(f->account.messages[0], "== eu-west-1 =="));
+    assert_non_null(strstr(f->account.messages[0], "== us-east-1 =="));
+    assert_non_null(strstr(body(f), "\"notified\":true"));
+
+    invoke(f, ev); /* restored everywhere: nothing drifted, nothing published */
+    assert_false(f->out.failed);
+    assert_int_equal(f->account.published + other.published, 1);
+    free(ev);
+    fixture_free(f);
+}
+
+/* REGIONS, only the other region drifted: its notification goes out exactly as a check in
+ * that region alone would send it. */
+static void regions_one_drifted_is_its_own_notification(void **state)
+{
+    (void)state;
+    struct fixture *f = fixture_new("enforce", "HIGH");
+    struct fake_account other = {0};
+    snprintf(f->account.ecr_status, sizeof(f->account.ecr_status), "ENABLED");
+    snprintf(f->account.scan_type, sizeof(f->account.scan_type), "ENHANCED");
+    snprintf(f->account.frequency, sizeof(f->account.frequency), "CONTINUOUS_SCAN");
+    snprintf(other.scan_type, sizeof(other.scan_type), "BASIC");
+    snprintf(f->fn.extra[0].region, sizeof(f->fn.extra[0].region), "us-east-1");
+    f->fn.extra[0].io = f->fn.io;
+    f->fn.extra[0].io.ctx = &other;
+    f->fn.extra_count = 1;
+    char *ev = read_event("scheduled-event.eventbridge-docs.json");
+    invoke(f, ev);
+    assert_false(f->out.failed);
+    assert_int_equal(f->account.writes, 0);
+    assert_int_equal(other.writes, 2);
+    assert_int_equal(f->account.published + other.published, 1);
+
+    /* The same drift checked by a function whose only region is us-east-1. */
+    struct fixture *alone = fixture_new("enforce", "HIGH");
+    struct sw_error err = {0};
+    struct sw_function_io io = {&alone->account, fake_read, fake_perform, fake_publish, NULL};
+    assert_int_equal(sw_function_init(&alone->fn, &alone->cfg, "us-east-1", &io, &err), SW_OK);
+    snprintf(alone->account.frequency, sizeof(alone->account.frequency), "%s", "");
+    invoke(alone, ev);
+    assert_int_equal(alone->account.published, 1);
+    assert_string_equal(f->account.subjects[0], alone->account.subjects[0]);
+    assert_string_equal(f->account.subjects[0],
+                        "scanwarden: ECR scanning restored in 123456789012/us-east-1");
+    assert_string_equal(f->account.messages[0], alone->account.messages[0]);
+    assert_null(strstr(f->account.messages[0], "== "));
+    free(ev);
+    fixture_free(alone);
     fixture_free(f);
 }
 
@@ -653,7 +727,7 @@ int main(void)
         cmocka_unit_test(findings_threshold_and_duplicates),
         cmocka_unit_test(publish_failure_is_NotificationFailed_and_not_remembered),
         cmocka_unit_test(bad_payloads_are_InvalidEvent_and_unknown_events_unhandled),
-        cmocka_unit_test(storm_of_region_notifications_is_folded),
+        cmocka_unit_test(regions_check_is_one_notification_under_the_cap),
         cmocka_unit_test(per_minute_cap_suppresses_then_summarises),
         cmocka_unit_test(function_arn_account),
         cmocka_unit_test(organization_mode_checks_members_after_the_account),
@@ -661,6 +735,8 @@ int main(void)
         cmocka_unit_test(organization_mode_sends_one_notification_for_account_and_members),
         cmocka_unit_test(member_events_only_in_organization_mode),
         cmocka_unit_test(regions_run_the_account_check_in_each),
+        cmocka_unit_test(regions_two_drifted_are_one_notification),
+        cmocka_unit_test(regions_one_drifted_is_its_own_notification),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
