@@ -19,6 +19,9 @@ export AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=AKIASOAKEXAMPLE AWS_SECRET_ACCESS_
 export AWS_LAMBDA_LOG_FORMAT=TEXT AWS_LAMBDA_LOG_LEVEL=WARN AWS_LAMBDA_FUNCTION_NAME=scanwarden
 export SNS_TOPIC_ARN=arn:aws:sns:us-east-1:123456789012:scanwarden-alerts
 export MIN_SEVERITY=MEDIUM REMEDIATION_MODE=enforce
+# The highest per-minute cap: the soak publishes as much as it can (it runs far faster than
+# 10,000 notifications a minute, so the cap still suppresses and summarises past that).
+export MAX_NOTIFICATIONS_PER_MINUTE=10000
 unset AWS_SESSION_TOKEN AWS_ENDPOINT_URL_INSPECTOR2 AWS_ENDPOINT_URL_ECR AWS_ENDPOINT_URL_SNS
 echo "soak: $n invocations, sample every $sample, warm-up $warmup ($(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg))"
 "$build_dir/bench/soak" "$n" "$sample" "$warmup" ../shared/events "$build_dir/bootstrap"
