@@ -15,6 +15,8 @@
 #include "handler/text.h"
 #include "runtime/lr_log.h"
 
+#include <cjson/cJSON.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -285,6 +287,24 @@ static void storm_end(struct sw_function *fn, long long now_ms)
     }
 }
 
+/* The administrator's own drift notification in organization mode, when the members' one
+ * does not carry it: held for regions_deliver (hold), else published. True when it is
+ * (or will be) sent. */
+static bool admin_deliver(struct sw_function *fn, struct sw_notification *account_n, bool hold,
+                          long long now_ms)
+{
+    struct sw_error err = {0};
+    if (hold) {
+        sw_notification_move(&fn->region_notes[fn->region_note_count++], account_n);
+        return true;
+    }
+    if (deliver(fn, account_n, now_ms, false, NULL, &err) != SW_OK) {
+        lr_log(LR_LOG_ERROR, "drift notification not published: %s", err.msg);
+        return false;
+    }
+    return true;
+}
+
 /* SCOPE=organization: after the administrator's own account check (r), the members'
  * check, its one notification, and the answer for both. */
 static void org_check(struct sw_function *fn, const struct sw_event *ev, const char *account,
@@ -300,11 +320,14 @@ static void org_check(struct sw_function *fn, const struct sw_event *ev, const c
     sw_buf_init(&org_msg, SW_RESULT_MESSAGE_MAX);
     sw_notification_init(&n);
 
+    /* REGIONS: the other regions' administrator drift is not known yet, so both this
+     * region's and the members' notification are held for regions_deliver to fold. */
+    bool hold = fn->region_notes != NULL && fn->region_note_count < fn->region_note_cap;
+
     if (fn->org_io.check(fn->org_io.ctx, account, fn->cfg->mode == SW_MODE_ENFORCE, fn->deadline_ms,
                          rep) != SW_OK) {
-        if (account_n != NULL && deliver(fn, account_n, now_ms, false, NULL, &err) != SW_OK) {
-            lr_log(LR_LOG_ERROR, "drift notification not published: %s", err.msg);
-        }
+        if (account_n != NULL)
+            (void)admin_deliver(fn, account_n, hold, now_ms);
         fail(out, SW_FUNCTION_ERROR_INTERNAL, "organization check: out of memory");
         goto out_free;
     }
@@ -314,8 +337,16 @@ static void org_check(struct sw_function *fn, const struct sw_event *ev, const c
         struct sw_change_context ctx;
         change_context(ev, signal, &ctx);
         if (sw_org_notify_build(rep, &ctx, &n, &err) != SW_OK ||
-            (account_n != NULL && sw_org_notify_add_account(&n, account_n, &err) != SW_OK)) {
+            (!hold && account_n != NULL &&
+             sw_org_notify_add_account(&n, account_n, &err) != SW_OK)) {
             lr_log(LR_LOG_ERROR, "organization notification not built: %s", err.msg);
+        } else if (hold) {
+            org_built = true;
+            sw_notification_move(&fn->org_note, &n);
+            fn->org_note_held = true;
+            if (account_n != NULL)
+                (void)admin_deliver(fn, account_n, true, now_ms);
+            r->notified = true; /* regions_deliver sends it, with every region's admin drift */
         } else {
             org_built = true;
             if (deliver(fn, &n, now_ms, false, NULL, &err) != SW_OK) {
@@ -325,13 +356,8 @@ static void org_check(struct sw_function *fn, const struct sw_event *ev, const c
             }
         }
     }
-    if (!org_built && account_n != NULL) { /* only the administrator's own account drifted */
-        if (deliver(fn, account_n, now_ms, false, NULL, &err) != SW_OK) {
-            lr_log(LR_LOG_ERROR, "drift notification not published: %s", err.msg);
-        } else {
-            r->notified = true;
-        }
-    }
+    if (!org_built && account_n != NULL) /* only the administrator's own account drifted */
+        r->notified = admin_deliver(fn, account_n, hold, now_ms);
     if (sw_org_report_json(rep, &json, &err) == SW_OK) {
         r->organization_json = sw_buf_cstr(&json);
     }
@@ -468,14 +494,17 @@ static void affected_workloads(struct sw_function *fn, const struct sw_finding *
     free(w);
 }
 
-/* REGIONS in account scope: hold the drift notifications of this check (regions_deliver
- * sends them as one). Without REGIONS, or when out of memory, each goes out by itself. */
+/* REGIONS: hold the (administrator's) account drift notifications of this check and, in
+ * organization scope, the members' one (regions_deliver sends them as one). Without
+ * REGIONS, or when out of memory, each goes out by itself. */
 static void regions_hold(struct sw_function *fn)
 {
     fn->region_note_count = 0;
     fn->region_note_cap = 0;
     fn->region_notes = NULL;
-    if (fn->extra_count == 0 || (fn->cfg->scope == SW_SCOPE_ORGANIZATION && fn->org_io.check))
+    fn->org_note_held = false;
+    sw_notification_init(&fn->org_note);
+    if (fn->extra_count == 0)
         return;
     size_t cap = 1 + (fn->extra_count < SW_CFG_REGIONS_MAX ? fn->extra_count : SW_CFG_REGIONS_MAX);
     fn->region_notes = calloc(cap, sizeof(*fn->region_notes));
@@ -488,8 +517,51 @@ static void regions_hold(struct sw_function *fn)
     fn->region_note_cap = cap;
 }
 
+/* Organization scope: the administrator's drift in every region (parts, home first when it
+ * drifted) into the members' notification, then that one notification out. Two or more
+ * regions are combined first (notify_regions.c): the administrator section is then over
+ * all of them, with each region's own under organization.administrator_regions. */
+static void org_fold_deliver(struct sw_function *fn, struct sw_notification *parts, size_t count,
+                             long long now_ms)
+{
+    struct sw_notification all;
+    struct sw_error err = {0};
+    sw_notification_init(&all);
+    struct sw_notification *admin = count == 1 ? &parts[0] : NULL;
+    if (count >= 2 && sw_notify_regions_build(parts, count, &all, &err) == SW_OK)
+        admin = &all;
+    else if (count >= 2)
+        lr_log(LR_LOG_ERROR, "administrator regions not combined: %s", err.msg);
+    if (admin != NULL) {
+        cJSON *per_region = admin == &all && all.document != NULL
+                                ? cJSON_DetachItemFromObjectCaseSensitive(all.document, "regions")
+                                : NULL;
+        if (sw_org_notify_add_account(&fn->org_note, admin, &err) != SW_OK) {
+            lr_log(LR_LOG_ERROR,
+                   "administrator drift not added to the organization "
+                   "notification: %s",
+                   err.msg);
+            cJSON_Delete(per_region);
+        } else {
+            cJSON *org =
+                fn->org_note.document
+                    ? cJSON_GetObjectItemCaseSensitive(fn->org_note.document, "organization")
+                    : NULL;
+            if (org == NULL || per_region == NULL ||
+                !cJSON_AddItemToObject(org, "administrator_regions", per_region))
+                cJSON_Delete(per_region);
+            else
+                sw_notification_finish(&fn->org_note);
+        }
+    }
+    if (deliver(fn, &fn->org_note, now_ms, false, NULL, &err) != SW_OK)
+        lr_log(LR_LOG_ERROR, "organization notification not published: %s", err.msg);
+    sw_notification_free(&all);
+}
+
 /* One notification for the drifted regions: one as it is, two or more combined (or, if the
- * combined one cannot be built, each by itself). */
+ * combined one cannot be built, each by itself); in organization scope, folded into the
+ * members' one when there is one. */
 static void regions_deliver(struct sw_function *fn, long long now_ms)
 {
     struct sw_notification *parts = fn->region_notes;
@@ -498,6 +570,10 @@ static void regions_deliver(struct sw_function *fn, long long now_ms)
     struct sw_error err = {0};
     fn->region_notes = NULL;
     sw_notification_init(&all);
+    if (fn->org_note_held) {
+        org_fold_deliver(fn, parts, count, now_ms);
+        count = 0;
+    }
     if (count >= 2) {
         if (sw_notify_regions_build(parts, count, &all, &err) == SW_OK) {
             if (deliver(fn, &all, now_ms, false, NULL, &err) != SW_OK)
@@ -515,6 +591,8 @@ static void regions_deliver(struct sw_function *fn, long long now_ms)
         sw_notification_free(&parts[i]);
     free(parts);
     sw_notification_free(&all);
+    sw_notification_free(&fn->org_note);
+    fn->org_note_held = false;
     fn->region_note_count = 0;
     fn->region_note_cap = 0;
 }

@@ -81,11 +81,16 @@ struct sw_function {
     size_t extra_count;
     bool in_extra_region;     /* the account check of an extra region is running (no org check) */
     struct sw_org_report org; /* the last organization run's report */
-    /* REGIONS in account scope: the drift notifications of one check, one per drifted
-     * region, held while it runs and sent as one at its end (owned while set, else NULL). */
+    /* REGIONS: the (administrator's) account drift notifications of one check, one per
+     * drifted region, held while it runs and sent as one at its end (owned while set, else
+     * NULL). */
     struct sw_notification *region_notes;
     size_t region_note_count;
     size_t region_note_cap;
+    /* REGIONS in organization scope: the members' notification, held (org_note_held) until
+     * the administrator's drift in every region (region_notes) is folded into it. */
+    struct sw_notification org_note;
+    bool org_note_held;
     /* Storm control over one invocation: the first MAX_NOTIFICATIONS_PER_INVOCATION are
      * published as they come, the rest folded into one summary at the end. */
     struct sw_outbox storm;

@@ -278,6 +278,31 @@ class Organization(unittest.TestCase):
         self.assertEqual(set(members_by_result(doc, REGION)), set(off_home))
         self.assertEqual(set(members_by_result(doc, OTHER_REGION)), set(off_other))
 
+    def test_regions_admin_and_members_drifted_everywhere_give_one_notification(self):
+        admin = self.world.account
+        off_home = self.drift(REGION, seed=9)
+        off_other = self.drift(OTHER_REGION, seed=10)
+        self.world.break_state()  # the administrator's own account, home region
+        self.clients[OTHER_REGION].disable(accountIds=[admin], resourceTypes=["ECR"])
+        self.ecr_other.put_registry_scanning_configuration(scanType="BASIC", rules=[])
+        run = run_function(self.world, [self.world.scheduled_event()],
+                           self.env(REGIONS="%s,%s" % (REGION, OTHER_REGION)))
+        (inv,) = run.invocations
+        self.assertTrue(inv.ok, inv)
+        self.assertEqual(self.ecr_other.get_registry_scanning_configuration()
+                         ["scanningConfiguration"]["scanType"], "ENHANCED")
+        (note,) = self.world.notifications(expect=1, timeout_s=2)
+        self.assertEqual(self.world.notifications(timeout_s=1.0), [])  # exactly one
+        self.assertIn("(+ admin account)", note.subject)
+        doc = document(note)  # schema-checked
+        self.assertEqual(set(members_by_result(doc, REGION)), set(off_home))
+        self.assertEqual(set(members_by_result(doc, OTHER_REGION)), set(off_other))
+        org = doc["organization"]
+        self.assertEqual([r["region"] for r in org["administrator_regions"]],
+                         [REGION, OTHER_REGION])
+        self.assertEqual({r["drift"]["outcome"] for r in org["administrator_regions"]},
+                         {"restored"})
+
     def test_regions_in_account_mode_restore_the_account_in_each_region(self):
         admin = self.world.account
         inspector = self.clients[OTHER_REGION]

@@ -714,6 +714,68 @@ static void regions_one_drifted_is_its_own_notification(void **state)
     fixture_free(f);
 }
 
+/* Organization scope with REGIONS: the members of every region and the administrator's own
+ * drift in every region go out as exactly one notification. */
+static void organization_regions_one_notification_over_admin_and_members(void **state)
+{
+    (void)state;
+    char *ev = read_event("scheduled-event.eventbridge-docs.json");
+    struct fake_org org = {0};
+    struct fixture *f = org_fixture("organization", &org);
+    struct fake_account other = {0};
+    snprintf(f->account.ecr_status, sizeof(f->account.ecr_status), "DISABLED");
+    snprintf(other.scan_type, sizeof(other.scan_type), "BASIC");
+    snprintf(f->fn.extra[0].region, sizeof(f->fn.extra[0].region), "us-east-1");
+    f->fn.extra[0].io = f->fn.io;
+    f->fn.extra[0].io.ctx = &other;
+    f->fn.extra_count = 1;
+    invoke(f, ev);
+    assert_false(f->out.failed);
+    assert_int_equal(org.calls, 1);
+    assert_int_equal(other.writes, 2);
+    assert_int_equal(f->account.published + other.published, 1);
+    assert_non_null(strstr(f->account.subjects[0], "member(s) (+ admin account)"));
+    const char *m = f->account.messages[0];
+    assert_non_null(strstr(m, "333333333333"));
+    assert_non_null(strstr(m, "The administrator's own account: scanwarden: ECR scanning "
+                              "restored in 2 regions of 123456789012"));
+    assert_non_null(strstr(m, "== eu-west-1 ==\nscanwarden: ECR scanning restored in "
+                              "123456789012/eu-west-1"));
+    assert_non_null(strstr(m, "== us-east-1 ==\nscanwarden: ECR scanning restored in "
+                              "123456789012/us-east-1"));
+    assert_non_null(strstr(body(f), "\"notified\":true"));
+    sw_org_report_clear(&f->fn.org);
+
+    invoke(f, ev); /* the administrator restored everywhere: only the members' notification */
+    assert_int_equal(f->account.published + other.published, 2);
+    assert_null(strstr(f->account.subjects[1], "(+ admin account)"));
+    assert_null(strstr(f->account.messages[1], "The administrator's own account"));
+    sw_org_report_clear(&f->fn.org);
+    fixture_free(f);
+
+    /* Only the administrator's extra region drifted, no member: one notification, that one. */
+    struct fake_org quiet = {.none = true};
+    struct fake_account east = {0};
+    f = org_fixture("organization", &quiet);
+    snprintf(east.scan_type, sizeof(east.scan_type), "BASIC");
+    snprintf(f->fn.extra[0].region, sizeof(f->fn.extra[0].region), "us-east-1");
+    f->fn.extra[0].io = f->fn.io;
+    f->fn.extra[0].io.ctx = &east;
+    f->fn.extra_count = 1;
+    invoke(f, ev);
+    assert_false(f->out.failed);
+    assert_int_equal(quiet.calls, 1);
+    assert_int_equal(f->account.published + east.published, 1);
+    assert_string_equal(f->account.subjects[0],
+                        "scanwarden: ECR scanning restored in 123456789012/us-east-1");
+
+    invoke(f, ev); /* nothing drifted anywhere: no notification */
+    assert_int_equal(f->account.published + east.published, 1);
+    free(ev);
+    sw_org_report_clear(&f->fn.org);
+    fixture_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -737,6 +799,7 @@ int main(void)
         cmocka_unit_test(regions_run_the_account_check_in_each),
         cmocka_unit_test(regions_two_drifted_are_one_notification),
         cmocka_unit_test(regions_one_drifted_is_its_own_notification),
+        cmocka_unit_test(organization_regions_one_notification_over_admin_and_members),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
