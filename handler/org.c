@@ -445,7 +445,7 @@ int sw_org_notify_add_account(struct sw_notification *n, struct sw_notification 
                        ? cJSON_DetachItemFromObjectCaseSensitive(account_n->document, "drift")
                        : NULL;
     if (org != NULL && drift != NULL)
-        cJSON_AddItemToObject(org, "administrator", drift);
+        cJSON_AddItemToObject(org, "administrator_drift", drift);
     else
         cJSON_Delete(drift);
     sw_notification_finish(n);

@@ -38,7 +38,14 @@ except ImportError:  # the schema check is skipped; the rest of each test still 
 def document(note):
     """The JSON document an SQS subscriber receives, checked against
     docs/notification.schema.json when jsonschema is installed."""
-    doc = json.loads(note.message)
+    def no_duplicate_keys(pairs):
+        keys = [k for k, _ in pairs]
+        dup = {k for k in keys if keys.count(k) > 1}
+        if dup:
+            raise AssertionError("duplicate keys in the document: %s" % sorted(dup))
+        return dict(pairs)
+
+    doc = json.loads(note.message, object_pairs_hook=no_duplicate_keys)
     if jsonschema is not None:
         with open(os.path.join(harness.SOURCE_DIR, "docs", "notification.schema.json"),
                   encoding="utf-8") as f:
@@ -206,7 +213,8 @@ class Organization(unittest.TestCase):
         self.assertEqual(len(notes), 1)
         self.assertIn("(+ admin account)", notes[0].subject)
         doc = document(notes[0])
-        admin = doc["organization"]["administrator"]
+        self.assertEqual(doc["organization"]["administrator"], self.world.account)
+        admin = doc["organization"]["administrator_drift"]
         self.assertEqual({d["name"] for d in admin["drifts"]},
                          {"inspector_ecr", "registry_scan_type", "registry_rule"})
         self.assertEqual(set(members_by_result(doc)), set(off))
