@@ -23,10 +23,10 @@ SOURCE_DIR = os.environ.get(
     "SW_SOURCE_DIR", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 )
 BUILD_DIR = os.environ.get("SW_BUILD_DIR", os.path.join(SOURCE_DIR, "build"))
-SHARED_DIR = os.environ.get("SW_SHARED_DIR", os.path.join(SOURCE_DIR, "..", "shared"))
+DATA_DIR = os.environ.get("SW_TEST_DATA_DIR", os.path.join(SOURCE_DIR, "tests", "data"))
 PEERS_DIR = os.path.join(SOURCE_DIR, "tests", "peers")
 BOOTSTRAP = os.path.join(BUILD_DIR, "bootstrap")
-EVENTS_DIR = os.path.join(SHARED_DIR, "events")
+EVENTS_DIR = os.path.join(DATA_DIR, "events")
 REGION = "us-east-1"
 FUNCTION_NAME = "scanwarden"
 
@@ -53,7 +53,7 @@ WRAPPER_EXIT_CODE = 99
 
 
 def load_event(name):
-    """A sample event from ../shared/events (name relative to that folder)."""
+    """A sample event from tests/data/events (name relative to that folder)."""
     with open(os.path.join(EVENTS_DIR, name), encoding="utf-8") as f:
         return json.load(f)
 

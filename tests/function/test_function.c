@@ -167,7 +167,7 @@ static const char *body(const struct fixture *f)
 static char *read_event(const char *name)
 {
     char path[1024];
-    snprintf(path, sizeof(path), "%s/events/%s", SW_SHARED_DIR, name);
+    snprintf(path, sizeof(path), "%s/events/%s", SW_TEST_DATA_DIR, name);
     FILE *fp = fopen(path, "rb");
     assert_non_null(fp);
     char *buf = calloc(1, 1 << 20);

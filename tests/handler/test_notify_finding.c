@@ -1,6 +1,7 @@
 /* Unit tests for sw_notify_finding: parse -> decide -> notification text for findings,
- * Inspector scans, coverage changes and ECR basic scans, from the shared samples and
- * variants (each severity and status, missing fields, non-ASCII, 500 and 1000 packages).
+ * Inspector scans, coverage changes and ECR basic scans, from the sample events
+ * (tests/data/events) and variants (each severity and status, missing fields, non-ASCII,
+ * 500 and 1000 packages).
  * Exact lines are asserted where a person relies on them: subject, deadline, packages. */
 #include <setjmp.h>
 #include <stdarg.h>
