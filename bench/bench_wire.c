@@ -1,4 +1,4 @@
-/* bench_wire: CPU of turning a built notification into what SNS delivers (issue 7).
+/* bench_wire: CPU of turning a built notification into what SNS delivers (docs/contract.md §4.1).
  *
  * Since notifications are published with MessageStructure=json, every publish also prints
  * the JSON document (and the chat payload) and the message structure. This measures that

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The function's performance figures quoted in the README (issue 4):
+# The function's performance figures quoted in the README:
 #  1. CPU per event for the 2024 finding sample: parse + decide + build the notification
 #     (median of many batches; goal <= 50 us);
 #  2. RSS over 100,000 mixed events through the pipeline with a publish sink (goal: flat

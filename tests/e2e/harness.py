@@ -63,8 +63,8 @@ RESCAN_ACTIONS = ("inspector2:GetConfiguration", "inspector2:UpdateConfiguration
 
 def function_policy(topic_arn, account, env=None):
     """The function's IAM policy as the tests grant it in moto: template.yaml's policy for
-    the deployment that env (SPEC §3 variables) describes, adjusted for moto (moto-notes 6
-    and 7) by tests/peers/template_policy.py."""
+    the deployment that env (docs/contract.md §3 variables) describes, adjusted for moto
+    (docs/emulator-notes.md §6 and §7) by tests/peers/template_policy.py."""
     spec_env = {k: v for k, v in (env or {}).items()
                 if k in template_policy.ENV_TO_PARAMETER and v}
     return template_policy.function_policy(topic_arn, account=account, region=REGION,

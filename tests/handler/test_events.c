@@ -50,7 +50,7 @@ static struct expectation expected[] = {
     {"synthesized/cloudtrail-inspector2-DisableDelegatedAdminAccount.json", SW_EVENT_CLOUDTRAIL,
      SW_CLASS_DRIFT_CHECK, false},
     {"synthesized/cloudtrail-inspector2-Enable-AccessDenied.json", SW_EVENT_CLOUDTRAIL,
-     SW_CLASS_UNHANDLED, false}, /* Enable is not in SPEC §2.1 */
+     SW_CLASS_UNHANDLED, false}, /* Enable is not in docs/contract.md §2.1 */
     {"synthesized/cloudtrail-inspector2-Enable-ECR.json", SW_EVENT_CLOUDTRAIL, SW_CLASS_UNHANDLED,
      false},
     {"synthesized/cloudtrail-inspector2-UpdateConfiguration.json", SW_EVENT_CLOUDTRAIL,

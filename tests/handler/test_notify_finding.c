@@ -27,8 +27,9 @@ static int64_t ts(const char *s)
     return sw_time_parse(s, strlen(s));
 }
 
-/* SPEC §4 for every notification: ASCII subject of at most 99 characters, no line breaks;
- * message valid UTF-8 and within 256 KiB; nothing printed as null; no empty "Label: " line. */
+/* docs/contract.md §4 for every notification: ASCII subject of at most 99 characters, no
+ * line breaks; message valid UTF-8 and within 256 KiB; nothing printed as null; no empty
+ * "Label: " line. */
 static void check_common(const struct sw_notification *n)
 {
     size_t len = strlen(n->subject);

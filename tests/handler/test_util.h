@@ -18,7 +18,8 @@ static inline const char *tu_data_dir(void)
     return (d && d[0]) ? d : SW_TEST_DATA_DIR;
 }
 
-/* Reads tests/data/events/<rel> into a malloc'd, NUL-terminated buffer; fails the test if absent. */
+/* Reads tests/data/events/<rel> into a malloc'd, NUL-terminated buffer; fails the test if
+ * absent. */
 static inline char *tu_read_shared(const char *rel, size_t *len)
 {
     char path[1024];

@@ -31,7 +31,8 @@ from eventpattern import matches  # noqa: E402
 FN = "ScanwardenFunction"
 RULES = ["ConfigChange", "ComplianceChange", "Finding", "ScanAndCoverage", "BasicScan",
          "OrganizationChange"]
-SEVERITIES = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNTRIAGED"]  # SPEC 1.3 order
+# In the order of docs/contract.md §1.3.
+SEVERITIES = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNTRIAGED"]
 
 # Which rule each sample event is for, with the template's defaults (MIN_SEVERITY HIGH).
 EXPECTED_RULES = {
