@@ -69,11 +69,11 @@ static int cmp_double(const void *a, const void *b)
 
 /* ---- part 1 ---------------------------------------------------------------------------- */
 
-static void bench_finding(const char *shared)
+static void bench_finding(const char *data_dir)
 {
     char path[1024];
     snprintf(path, sizeof(path), "%s/events/inspector2-finding-ecr.inspector-docs-2024.json",
-             shared);
+             data_dir);
     char *payload = read_file(path);
     size_t len = strlen(payload);
     static double per_event_us[BATCHES];
@@ -159,7 +159,7 @@ static const char *lookup(void *ctx, const char *name)
     return NULL;
 }
 
-static void bench_rss(const char *shared)
+static void bench_rss(const char *data_dir)
 {
     static const char *names[] = {
         "inspector2-finding-ecr.inspector-docs-2024.json",
@@ -180,7 +180,7 @@ static void bench_rss(const char *shared)
     char *samples[SAMPLES_MAX];
     for (size_t i = 0; i < n_samples; i++) {
         char path[1024];
-        snprintf(path, sizeof(path), "%s/events/%s", shared, names[i]);
+        snprintf(path, sizeof(path), "%s/events/%s", data_dir, names[i]);
         samples[i] = read_file(path);
     }
     /* A finding whose ARN changes every time, so the duplicate cache keeps evicting. */
@@ -258,9 +258,9 @@ static void bench_rss(const char *shared)
 
 int main(int argc, char **argv)
 {
-    const char *shared = argc > 1 ? argv[1] : SW_SHARED_DIR;
+    const char *data_dir = argc > 1 ? argv[1] : SW_TEST_DATA_DIR;
     lr_log_configure(LR_LOG_FORMAT_TEXT, LR_LOG_FATAL, stderr); /* quiet: logs cost I/O */
-    bench_finding(shared);
-    bench_rss(shared);
+    bench_finding(data_dir);
+    bench_rss(data_dir);
     return 0;
 }

@@ -1,4 +1,4 @@
-/* bench_wire: CPU of turning a built notification into what SNS delivers (issue 7).
+/* bench_wire: CPU of turning a built notification into what SNS delivers (docs/contract.md §4.1).
  *
  * Since notifications are published with MessageStructure=json, every publish also prints
  * the JSON document (and the chat payload) and the message structure. This measures that
@@ -59,10 +59,10 @@ static void measure(const char *what, const struct sw_notification *n, enum sw_c
 
 int main(int argc, char **argv)
 {
-    const char *shared = argc > 1 ? argv[1] : SW_SHARED_DIR;
+    const char *data_dir = argc > 1 ? argv[1] : SW_TEST_DATA_DIR;
     char path[1024];
     snprintf(path, sizeof(path), "%s/events/inspector2-finding-ecr.inspector-docs-2024.json",
-             shared);
+             data_dir);
     FILE *f = fopen(path, "rb");
     char *payload = calloc(1, EVENT_FILE_MAX);
     if (!f || !payload)

@@ -428,7 +428,7 @@ int main(int argc, char **argv)
            "descriptors %d, %s\n",
            warmup, base_rss, min_rss, max_rss, max_rss - base_rss,
            flat ? "flat within 1 MiB" : "NOT FLAT", base_fds, fds_changed ? "CHANGED" : "constant");
-    /* The function ends itself, non-zero, when /next answers 500 (SPEC §6). */
+    /* The function ends itself, non-zero, when /next answers 500 (docs/contract.md §6). */
     int ok = flat && !fds_changed && s.answered == s.target && WIFEXITED(status) && exit_code != 0;
     printf("soak %s\n", ok ? "PASSED" : "FAILED");
     return ok ? 0 : 1;

@@ -1,7 +1,7 @@
 /* fuzz_check: the invariants the fuzz targets assert on what leaves the function.
  *
- * A notification must satisfy SPEC §4 whatever the input was, and text that reaches a log
- * line or a header must carry no control character (no log or header injection). A broken
+ * A notification must satisfy docs/contract.md §4 whatever the input was, and text that reaches a
+ * log line or a header must carry no control character (no log or header injection). A broken
  * invariant aborts, which libFuzzer reports as a crash with the input that caused it.
  * Header-only (static functions) so each target stays one file. */
 #ifndef SW_FUZZ_CHECK_H
@@ -43,8 +43,8 @@ static inline bool fuzz_no_controls(const char *s, size_t len)
     return true;
 }
 
-/* SPEC §4 on a finished notification: ASCII subject of at most 99 characters without line
- * breaks, a non-empty valid printable UTF-8 message within 256 KiB, ASCII attributes. */
+/* docs/contract.md §4 on a finished notification: ASCII subject of at most 99 characters without
+ * line breaks, a non-empty valid printable UTF-8 message within 256 KiB, ASCII attributes. */
 static inline void fuzz_check_notification(const struct sw_notification *n)
 {
     size_t slen = strnlen(n->subject, sizeof(n->subject));

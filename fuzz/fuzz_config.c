@@ -1,4 +1,4 @@
-/* fuzz_config: libFuzzer entry point for the configuration (SPEC §3, §8).
+/* fuzz_config: libFuzzer entry point for the configuration (docs/contract.md §3, §8).
  *
  * Input lines are "<selector byte><value>": the selector picks one of the variables
  * sw_cfg_load reads, the rest of the line is its value (the last one wins). Loading

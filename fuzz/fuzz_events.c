@@ -1,7 +1,7 @@
 /* fuzz_events: libFuzzer entry point for the event parser and the finding-side builders.
  *
  * Any bytes go through sw_event_parse; whatever parses is classified, decided and, for
- * finding-side kinds, turned into a notification whose SPEC §4 limits are checked. A
+ * finding-side kinds, turned into a notification whose docs/contract.md §4 limits are checked. A
  * crash, a sanitizer report, a leak or a broken limit is a finding of the fuzzer. */
 #include "handler/events.h"
 #include "handler/notify_finding.h"

@@ -3,8 +3,8 @@
  * The first two bytes choose the configuration (mode, MIN_SEVERITY, rescan management) and
  * the account's state as the fake I/O reports it (Inspector status, scan type, rules, read,
  * write and publish failures, AWS error texts with control characters); the rest is the
- * payload given to sw_function_handle. Every notification published must satisfy SPEC §4
- * and every answer must be a JSON object (success) or an error type with a message. */
+ * payload given to sw_function_handle. Every notification published must satisfy docs/contract.md
+ * §4 and every answer must be a JSON object (success) or an error type with a message. */
 #include "fuzz_check.h"
 #include "handler/function.h"
 

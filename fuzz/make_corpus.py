@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Writes the seed corpora in fuzz/corpus/<target>/ from the project's sample data.
 
-Seeds: ../shared/events (events), tests/aws/data (recorded AWS answers and error bodies),
-../shared/sigv4-test-suite (requests), plus a few hand-written configuration and Runtime
+Seeds: tests/data/events (events), tests/aws/data (recorded AWS answers and error bodies),
+tests/aws/sigv4-test-suite (requests), plus a few hand-written configuration and Runtime
 API header inputs. Each file is small; rerun this script after the samples change.
 Usage: python3 fuzz/make_corpus.py
 """
@@ -12,7 +12,8 @@ import os
 import shutil
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED = os.path.join(os.path.dirname(ROOT), "shared")
+EVENTS = os.path.join(ROOT, "tests", "data", "events")
+SIGV4_SUITE = os.path.join(ROOT, "tests", "aws", "sigv4-test-suite")
 OUT = os.path.join(ROOT, "fuzz", "corpus")
 
 
@@ -24,7 +25,7 @@ def write(target, name, data):
 
 
 def events():
-    return sorted(glob.glob(os.path.join(SHARED, "events", "**", "*.json"), recursive=True))
+    return sorted(glob.glob(os.path.join(EVENTS, "**", "*.json"), recursive=True))
 
 
 def main():
@@ -72,7 +73,7 @@ def main():
     write("fuzz_aws_response", "creds-time", bytes([12]) + b"2016-02-25T06:03:31.123+01:00")
 
     # fuzz_sigv4: flags byte, method, path, query, headers, empty line, body.
-    for case in sorted(glob.glob(os.path.join(SHARED, "sigv4-test-suite/v4/**/request.txt"),
+    for case in sorted(glob.glob(os.path.join(SIGV4_SUITE, "v4/**/request.txt"),
                                  recursive=True)):
         text = open(case, "rb").read().replace(b"\r\n", b"\n")
         head, _, body = text.partition(b"\n\n")

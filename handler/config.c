@@ -1,4 +1,4 @@
-/* sw_cfg: reads the environment variables of SPEC §3 and §8 once, at start.
+/* sw_cfg: reads the environment variables of docs/contract.md §3 and §8 once, at start.
  *
  * Every value is trimmed and matched case-insensitively against its allowed names; a
  * bad one stops initialisation with a message that quotes it (sanitised and shortened,

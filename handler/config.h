@@ -1,4 +1,4 @@
-/* sw_cfg: the function's configuration, read and validated once at start (SPEC §3, §8).
+/* sw_cfg: the function's configuration, read and validated once at start (docs/contract.md §3, §8).
  *
  * Values come from a getenv-like callback so tests need not touch the process
  * environment. Enum values are case-insensitive and trimmed; an invalid value is
@@ -55,7 +55,7 @@ enum sw_chat_format { SW_CHAT_FORMAT_NONE = 0, SW_CHAT_FORMAT_CHATBOT };
 #define SW_CFG_VALUE_MAX 32768               /* any variable's raw value */
 #define SW_CFG_MAX_NOTIFICATIONS_LIMIT 10000 /* ceiling of both MAX_NOTIFICATIONS_PER_* */
 
-/* Defaults (SPEC §3, §8). */
+/* Defaults (docs/contract.md §3, §8). */
 #define SW_CFG_DEFAULT_MIN_SEVERITY SW_SEVERITY_HIGH
 #define SW_CFG_DEFAULT_EPSS_ALERT 0.1
 #define SW_CFG_DEFAULT_MAX_NOTIFICATIONS 20
@@ -73,7 +73,7 @@ struct sw_config {
     char repository_filters[SW_CFG_FILTERS_MAX][SW_CFG_FILTER_MAX + 1];
     size_t repository_filter_count; /* >= 1 ("*" by default) */
     enum sw_rescan_duration rescan_duration;
-    /* SPEC §8 (defined in full by later issues; parsed and validated here). */
+    /* docs/contract.md §8 (parsed and validated here). */
     enum sw_scope scope;
     char regions[SW_CFG_REGIONS_MAX][SW_CFG_REGION_MAX + 1];
     size_t region_count; /* 0: REGIONS unset, meaning the function's own region */

@@ -1,4 +1,4 @@
-/* sw_drift: the pure drift decision (SPEC §1.1, §1.2).
+/* sw_drift: the pure drift decision (docs/contract.md §1.1, §1.2).
  *
  * Compares the desired state (configuration) with the actual state read back from
  * Inspector2 and ECR, and returns a plan: the drifts (name, before -> after) and the
@@ -18,7 +18,7 @@
 #define SW_DRIFT_FILTERS_MAX 100    /* filters per rule */
 #define SW_DRIFT_FILTER_LEN_MAX 255 /* bytes per filter */
 #define SW_DRIFT_RULES_MAX 2        /* rules per registry configuration */
-/* Bounds on what a read-back may hold (moto accepts more than AWS; see moto-notes 10).
+/* Bounds on what a read-back may hold (moto accepts more than AWS; see docs/emulator-notes.md §10).
  * Past them sw_drift_decide fails with SW_ELIMIT instead of trusting the input. */
 #define SW_DRIFT_READ_RULES_MAX 16
 #define SW_DRIFT_READ_FILTERS_MAX 1000
@@ -74,7 +74,7 @@ struct sw_actual_state {
     const char *rescan_duration;
 };
 
-/* Drift names, as they appear in the result JSON (SPEC §5) and the notification. */
+/* Drift names, as they appear in the result JSON (docs/contract.md §5) and the notification. */
 enum sw_drift_name {
     SW_DRIFT_INSPECTOR_ECR = 0,  /* "inspector_ecr": Inspector2 ECR scanning not enabled */
     SW_DRIFT_REGISTRY_SCAN_TYPE, /* "registry_scan_type": registry scanType not ENHANCED */

@@ -1,4 +1,4 @@
-/* sw_event: bounds, parses and classifies one invocation payload (SPEC §2).
+/* sw_event: bounds, parses and classifies one invocation payload (docs/contract.md §2).
  *
  * A single pass over the raw bytes enforces the size, depth and value-count limits
  * before cJSON allocates anything; then each kind's fields are copied, capped, into a

@@ -2,7 +2,7 @@
  *
  * The payload is checked against named limits (size, nesting depth, value count)
  * before cJSON sees it; every copied string and list is capped again. Each event kind of
- * SPEC §2 gets its own struct; the classification says which SPEC bucket it falls in
+ * docs/contract.md §2 gets its own struct; the classification says which bucket of §2 it falls in
  * (drift check, notification, or unhandled §2.4). Deciding and acting are left to others. */
 #ifndef SW_EVENTS_H
 #define SW_EVENTS_H
@@ -29,7 +29,7 @@
 /* Cut strings end with this marker (within the byte limit, on a UTF-8 boundary). */
 #define SW_EVENT_CUT_MARKER "..."
 
-/* What the payload is (SPEC §2). */
+/* What the payload is (docs/contract.md §2). */
 enum sw_event_kind {
     SW_EVENT_UNKNOWN = 0,              /* a JSON object matching no kind below */
     SW_EVENT_CLOUDTRAIL,               /* "AWS API Call via CloudTrail" (aws.inspector2, aws.ecr) */
@@ -43,7 +43,7 @@ enum sw_event_kind {
     SW_EVENT_BASIC_SCAN                /* "ECR Image Scan" (basic scanning) */
 };
 
-/* Which SPEC bucket it falls in. */
+/* Which bucket of docs/contract.md §2 it falls in. */
 enum sw_event_class {
     SW_CLASS_UNHANDLED = 0, /* §2.4: {"handled":false}, one log line, no AWS call */
     SW_CLASS_DRIFT_CHECK,   /* §2.1, §2.2: run the drift check */
@@ -247,7 +247,7 @@ const char *sw_event_kind_name(enum sw_event_kind k);
 const char *sw_event_class_name(enum sw_event_class c);
 
 /* The event's account: the envelope's `account`, else the kind's own account field, else
- * NULL (main then uses the account of the invoked function ARN, SPEC §1.2). */
+ * NULL (main then uses the account of the invoked function ARN, docs/contract.md §1.2.1). */
 const char *sw_event_account(const struct sw_event *ev);
 
 /* Maps an Inspector severity name (case-insensitive) to the enum; SW_SEVERITY_NONE if unknown. */

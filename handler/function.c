@@ -1,4 +1,4 @@
-/* sw_function: the per-invocation pipeline of scanwarden (SPEC §1-§5).
+/* sw_function: the per-invocation pipeline of scanwarden (docs/contract.md §1-§5).
  *
  * It wires the parts together and holds no policy of its own: events.c parses and
  * classifies, drift.c decides, notify_*.c write the text, result.c summarises, and
@@ -122,7 +122,7 @@ static bool account_valid(const char *s)
     return true;
 }
 
-/* What made us look, for the notification (SPEC §1.2: who changed it, when). */
+/* What made us look, for the notification (docs/contract.md §1.2: who changed it, when). */
 static void change_context(const struct sw_event *ev, char *signal, struct sw_change_context *ctx)
 {
     memset(ctx, 0, sizeof(*ctx));
@@ -695,7 +695,7 @@ void sw_function_handle(struct sw_function *fn, const char *payload, size_t len,
         goto out_clear;
     }
 
-    /* Organization mode reacts to member changes too (issue 8); account mode does not. */
+    /* Member changes matter in organization mode only (docs/contract.md §2.5). */
     if (ev.cls == SW_CLASS_UNHANDLED && fn->cfg->scope == SW_SCOPE_ORGANIZATION &&
         sw_org_event_triggers(ev.env.source, ev.env.detail_type,
                               ev.kind == SW_EVENT_CLOUDTRAIL ? ev.cloudtrail.event_name : NULL)) {

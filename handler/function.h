@@ -1,4 +1,4 @@
-/* sw_function: one invocation of scanwarden, from payload to response (SPEC §1-§5).
+/* sw_function: one invocation of scanwarden, from payload to response (docs/contract.md §1-§5).
  *
  * The pipeline: parse and classify the event, then either run the drift check
  * (read state, decide, restore or describe, notify once when something drifted)
@@ -74,7 +74,7 @@ struct sw_function {
     struct sw_function_io io;
     char region[SW_CFG_REGION_MAX + 1];      /* AWS_REGION */
     const char *filters[SW_CFG_FILTERS_MAX]; /* views into cfg->repository_filters */
-    struct sw_finding_cache seen;            /* duplicate findings (SPEC §1.3) */
+    struct sw_finding_cache seen;            /* duplicate findings (docs/contract.md §1.3) */
     long long deadline_ms;                   /* this invocation's deadline (0 = none), by main */
     struct sw_function_org_io org_io;        /* set after init in organization mode, else 0 */
     struct sw_function_region extra[SW_CFG_REGIONS_MAX]; /* set after init by main (REGIONS) */
@@ -116,8 +116,8 @@ void sw_outcome_free(struct sw_outcome *out);
 
 /* Handles one invocation: payload[0..len) and the invoked function ARN (may be NULL or "").
  * now_ms is the current time (Unix epoch ms) for response deadlines. Always fills *out
- * (reset first): a success JSON (SPEC §5), or an error InvalidEvent (not a JSON object),
- * RemediationFailed (state not restored; notified first), NotificationFailed (a finding
+ * (reset first): a success JSON (docs/contract.md §5), or an error InvalidEvent (not a JSON
+ * object), RemediationFailed (state not restored; notified first), NotificationFailed (a finding
  * could not be published) or InternalError (out of memory). */
 void sw_function_handle(struct sw_function *fn, const char *payload, size_t len,
                         const char *function_arn, long long now_ms, struct sw_outcome *out);

@@ -1,4 +1,4 @@
-/* sw_notification: the SNS message struct and the SPEC §4 limits applied to it. */
+/* sw_notification: the SNS message struct and the docs/contract.md §4 limits applied to it. */
 #include "handler/notification.h"
 
 #include "handler/error.h"

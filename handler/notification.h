@@ -1,7 +1,7 @@
 /* sw_notification: one SNS message as the builders produce it and the publisher sends it.
  *
  * Builders (notify_*.c) are pure: they fill this struct from parsed events or a
- * drift decision. sw_notification_finish enforces SPEC §4 (ASCII subject of at most
+ * drift decision. sw_notification_finish enforces docs/contract.md §4 (ASCII subject of at most
  * 99 characters, message of at most 256 KiB cut on a UTF-8 boundary with a marker,
  * at most 10 String attributes) so no builder has to. */
 #ifndef SW_NOTIFICATION_H

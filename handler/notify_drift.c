@@ -1,9 +1,9 @@
-/* sw_notify_drift: writes the one notification of a drift check (SPEC §1.2, §4).
+/* sw_notify_drift: writes the one notification of a drift check (docs/contract.md §1.2, §4).
  *
  * Subject, plain-text message for an email reader and attributes, from the plan, the
  * event's account of the change and each action's result. Event and AWS strings are
  * untrusted: each is flattened to one line and bounded before it reaches the message,
- * and absent fields are left out. The SPEC §4 limits are applied by notification.c. */
+ * and absent fields are left out. The docs/contract.md §4 limits are applied by notification.c. */
 #include "handler/notify_drift.h"
 
 #include "handler/text.h"

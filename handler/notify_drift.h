@@ -1,6 +1,6 @@
 /* sw_notify_drift: the one remediation / dry-run notification of a drift check.
  *
- * A pure builder (SPEC §1.2, §4): from the plan, the event that triggered the check
+ * A pure builder (docs/contract.md §1.2, §4): from the plan, the event that triggered the check
  * and the result of each action, it writes the subject, the plain-text message and
  * the attributes. Enforce mode gives event_kind "remediation", dry-run gives "drift".
  * Publishing is left to the caller. */

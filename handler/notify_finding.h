@@ -1,4 +1,4 @@
-/* sw_notify_finding: the finding-side notifications (SPEC §1.3, §2.3, §4).
+/* sw_notify_finding: the finding-side notifications (docs/contract.md §1.3, §2.3, §4).
  *
  * Pure functions over parsed events: "should this notify?" decisions and builders
  * for an Inspector2 Finding, an Inspector2 Scan summary, an Inspector2 Coverage change
@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Response deadlines counted from firstObservedAt (SPEC §1.3). */
+/* Response deadlines counted from firstObservedAt (docs/contract.md §1.3). */
 #define SW_SLA_CRITICAL_MS ((int64_t)24 * 3600 * 1000)
 #define SW_SLA_HIGH_MS ((int64_t)7 * 24 * 3600 * 1000)
 #define SW_SLA_MEDIUM_MS ((int64_t)30 * 24 * 3600 * 1000)
@@ -71,7 +71,7 @@ int sw_notify_event_build(const struct sw_event *ev, enum sw_severity min, int64
  * 0 when the region is missing or invalid. See README "Events and notifications". */
 size_t sw_notify_console_link(const struct sw_finding *f, char *out, size_t cap);
 
-/* Duplicate-finding suppression (SPEC §1.3, best effort): remembers the last
+/* Duplicate-finding suppression (docs/contract.md §1.3, best effort): remembers the last
  * SW_FINDING_CACHE_SIZE (findingArn, updatedAt) pairs, as SHA-256 digests, oldest evicted
  * first. Zero-initialise (or sw_finding_cache_init) before use; nothing to free. */
 #define SW_FINDING_CACHE_SIZE 256

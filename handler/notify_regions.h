@@ -1,9 +1,9 @@
 /* sw_notify_regions: one notification for a drift check that ran in several regions.
  *
- * With REGIONS (account scope, issue 8) the check runs once per region and each drifted
- * region yields its own drift notification (notify_drift.c). This folds two or more of
- * them into the one the check publishes: a subject over all, each region's text under its
- * heading, and the document's "drift" merged with every region's own under "regions". */
+ * With REGIONS (account scope, docs/contract.md §1.5) the check runs once per region and each
+ * drifted region yields its own drift notification (notify_drift.c). This folds two or more of them
+ * into the one the check publishes: a subject over all, each region's text under its heading, and
+ * the document's "drift" merged with every region's own under "regions". */
 #ifndef SW_NOTIFY_REGIONS_H
 #define SW_NOTIFY_REGIONS_H
 

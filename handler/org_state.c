@@ -102,7 +102,7 @@ static int list_members(struct sw_aws_client *c, const char *admin, struct sw_or
             break;
         }
         for (size_t i = 0; i < l.count && rc == SW_OK; i++) {
-            /* moto ignores onlyAssociated: filter here too (moto-notes 14). */
+            /* moto ignores onlyAssociated: filter here too (docs/emulator-notes.md §14). */
             if (!sw_org_member_counts(l.members[i].relationship_status, l.members[i].account_id,
                                       admin))
                 continue;

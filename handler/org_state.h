@@ -1,4 +1,4 @@
-/* sw_org_state: the AWS I/O of organization mode (SCOPE=organization, issue 8).
+/* sw_org_state: the AWS I/O of organization mode (SCOPE=organization, docs/contract.md §1.4).
  *
  * For each region of REGIONS (one AWS client each; the function's own client for its
  * region): lists the associated members (ListMembers, every page), reads their ECR status

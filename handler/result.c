@@ -1,6 +1,6 @@
 /* sw_result: the compact JSON an invocation answers with, and the RemediationFailed call.
  *
- * Lambda gets a short summary (SPEC §5) that a person reading the invocation log or a
+ * Lambda gets a short summary (docs/contract.md §5) that a person reading the invocation log or a
  * test can check: what kind of event, what drifted, which writes ran and how they ended,
  * whether a notification went out. Strings from events and AWS are bounded here; cJSON
  * escapes them. */

@@ -1,4 +1,4 @@
-/* sw_result: the invocation result (SPEC §5).
+/* sw_result: the invocation result (docs/contract.md §5).
  *
  * Builds the compact JSON success response that summarises what an invocation did,
  * and decides whether the invocation must instead fail with RemediationFailed (an AWS
@@ -21,7 +21,7 @@
 
 /* What an invocation did. All pointers borrowed. */
 struct sw_result {
-    bool handled;                     /* false: the event matched nothing (SPEC §2.4) */
+    bool handled;                     /* false: matched nothing (docs/contract.md §2.4) */
     const char *event_kind;           /* "config-change", "schedule", "finding", ... or NULL */
     const char *reason;               /* why not handled (or other remark), or NULL */
     const struct sw_drift_plan *plan; /* NULL when no drift check was due */

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Organization mode figures quoted in the README (issue 8): time and AWS calls of one
+# Organization mode figures quoted in the README (docs/contract.md §1.4): time and AWS calls of one
 # scheduled organization check through build/bootstrap against moto_server (IAM
 # authentication on) behind tests/peers/inspector2_org_front.py (ListMembers pages of 50,
 # batches of 100), for several member counts, with every member drifted and with none.

@@ -11,4 +11,4 @@ sw_install_deps
 build_dir=${BUILD_DIR:-build-bench}
 cmake -S . -B "$build_dir" -DSW_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build_dir" --target bench_wire -j"$(nproc)" >/dev/null
-"$build_dir/bench/bench_wire" "$(cd .. && pwd)/shared"
+"$build_dir/bench/bench_wire" "$PWD/tests/data"

@@ -2,7 +2,8 @@
 # Builds the libFuzzer targets with clang (ASan+UBSan, build-fuzz/) and runs them.
 # Usage: scripts/fuzz.sh [seconds]           every target for [seconds] each (default 60)
 #        scripts/fuzz.sh TARGET [seconds]    one target (fuzz_events, fuzz_function, ...)
-# Seeds come from fuzz/corpus/<target>/ (and ../shared/events for the event targets); the
+# Seeds come from fuzz/corpus/<target>/ (fuzz/make_corpus.py writes them from tests/data/events
+# and the other vendored samples); the
 # grown corpus stays in build-fuzz/corpus-<target>/, crashes go to build-fuzz/crashes/.
 # Prints, per target, the executions, coverage (edges, features) and CPU seconds; exits
 # non-zero when any target found a crash, a leak or a timeout.

@@ -1,9 +1,19 @@
 #!/usr/bin/env bash
-# Static checks CI runs before the tests: every tracked C file formatted as
-# .clang-format says, and cppcheck (warnings, portability, performance) clean on
-# the runtime, the handler and the examples. Fast (seconds); no build needed.
+# Static checks CI runs before the tests: the repository stands alone (no tracked
+# file reads, links or cites a folder beside the clone, and the contract is cited as
+# docs/contract.md), every tracked C file formatted as .clang-format says, and
+# cppcheck (warnings, portability, performance) clean on the runtime, the handler
+# and the examples. Fast (seconds); no build needed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The patterns are written so that this file does not match them itself.
+echo "==> references outside the repository"
+if git grep -n -e '\.\./shared' -e 'SPEC[ ]§' -e 'SPEC\.md' -- .; then
+    echo "lint: the lines above refer to a folder beside the clone or cite SPEC; the repository" >&2
+    echo "must stand alone: vendor data under tests/ with its provenance, cite docs/contract.md." >&2
+    exit 1
+fi
 # shellcheck source=lib/deps.sh
 . scripts/lib/deps.sh
 sw_install_deps clang-format cppcheck

@@ -26,8 +26,8 @@ def main():
     binary = sys.argv[1] if len(sys.argv) > 1 else "build/tests/handler/test_notify_wire"
     with tempfile.TemporaryDirectory() as out:
         env = dict(os.environ, SW_WIRE_OUT=out)
-        env.setdefault("SW_SHARED_DIR", os.path.join(os.path.dirname(__file__), "..", "..",
-                                                     "shared"))
+        env.setdefault("SW_TEST_DATA_DIR", os.path.join(os.path.dirname(__file__), "..", "tests",
+                                                        "data"))
         subprocess.run([binary], env=env, check=True, stdout=subprocess.DEVNULL, timeout=60)
 
         def read(name, ext):

@@ -24,4 +24,4 @@ export MIN_SEVERITY=MEDIUM REMEDIATION_MODE=enforce
 export MAX_NOTIFICATIONS_PER_MINUTE=10000
 unset AWS_SESSION_TOKEN AWS_ENDPOINT_URL_INSPECTOR2 AWS_ENDPOINT_URL_ECR AWS_ENDPOINT_URL_SNS
 echo "soak: $n invocations, sample every $sample, warm-up $warmup ($(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg))"
-"$build_dir/bench/soak" "$n" "$sample" "$warmup" ../shared/events "$build_dir/bootstrap"
+"$build_dir/bench/soak" "$n" "$sample" "$warmup" tests/data/events "$build_dir/bootstrap"

@@ -14,7 +14,7 @@ build_dir=$(cd "${BUILD_DIR:-build}" && pwd)
 modules=("$@")
 [ ${#modules[@]} -gt 0 ] || modules=(test_faults)
 export SW_E2E_WRAPPER="valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --track-fds=no"
-export SW_BUILD_DIR="$build_dir" SW_SOURCE_DIR="$PWD" SW_SHARED_DIR="$PWD/../shared"
+export SW_BUILD_DIR="$build_dir" SW_SOURCE_DIR="$PWD" SW_TEST_DATA_DIR="$PWD/tests/data"
 export PYTHONDONTWRITEBYTECODE=1
 cd tests/e2e
 python3 -m unittest -v "${modules[@]}"

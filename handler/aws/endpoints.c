@@ -24,7 +24,7 @@ static const struct service_info services[] = {
 };
 
 /* Documented FIPS endpoints ({region} is substituted). Sources: AWS General Reference
- * service endpoint tables, summarised in ../shared/reference/protocols.md section 4.
+ * service endpoint tables, summarised in docs/contract.md §9.2.
  * - Inspector2: inspector2-fips in the four US commercial regions only; the rule set's
  *   GovCloud and China hosts are not documented, so they are treated as unavailable.
  * - ECR: the documented host is ecr-fips.{region}.amazonaws.com (also botocore's older

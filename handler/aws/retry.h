@@ -4,7 +4,7 @@
  * exponential backoff, server hints), when the retry quota or the invocation
  * deadline says stop. Nothing here sleeps, reads a clock or draws a random
  * number: the caller (sw_aws_call) passes them in, so every decision is a unit
- * test. See ../shared/reference/retry.md. */
+ * test. See docs/contract.md §9.5. */
 #ifndef SW_RETRY_H
 #define SW_RETRY_H
 

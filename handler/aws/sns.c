@@ -2,7 +2,7 @@
  * and botocore's encoding (Python urlencode: space as '+', every other byte
  * outside A-Z a-z 0-9 - _ . ~ as %XX), so the same notification always gives
  * the same bytes, and they are the bytes moto re-encodes when it checks the
- * signature. The answer is XML, read with sw_xml. SPEC §4 is re-checked here. */
+ * signature. The answer is XML, read with sw_xml. docs/contract.md §4 is re-checked here. */
 #include "handler/aws/sns.h"
 
 #include "handler/aws/xml.h"

@@ -5,7 +5,7 @@
  * A-Z a-z 0-9 - _ . ~ as %XX; AWS accepts it, and moto checks signatures
  * against exactly this form), and
  * reads MessageId from the XML answer. The notification must already satisfy
- * SPEC §4 (sw_notification_finish); this checks it again rather than trust. */
+ * docs/contract.md §4 (sw_notification_finish); this checks it again rather than trust. */
 #ifndef SW_SNS_H
 #define SW_SNS_H
 
@@ -22,10 +22,10 @@
 
 /* Publishes n to topic_arn. message_structure_json sends MessageStructure=json (the message
  * is then a JSON object of per-protocol messages). On success message_id (cap
- * SW_SNS_MESSAGE_ID_MAX) holds the MessageId. SW_EINVAL when the notification breaks SPEC §4
- * (empty message, subject not ASCII / over 99 characters / with line breaks, message over
- * 256 KiB or not UTF-8) or the topic ARN is empty/too long. aerr (may be NULL) is cleared
- * first; it is filled only with SW_EAWS (or SW_ETIMEOUT after an AWS error). */
+ * SW_SNS_MESSAGE_ID_MAX) holds the MessageId. SW_EINVAL when the notification breaks
+ * docs/contract.md §4 (empty message, subject not ASCII / over 99 characters / with line breaks,
+ * message over 256 KiB or not UTF-8) or the topic ARN is empty/too long. aerr (may be NULL) is
+ * cleared first; it is filled only with SW_EAWS (or SW_ETIMEOUT after an AWS error). */
 int sw_sns_publish(struct sw_aws_client *c, const char *topic_arn, const struct sw_notification *n,
                    bool message_structure_json, char message_id[SW_SNS_MESSAGE_ID_MAX],
                    struct sw_aws_error *aerr, struct sw_error *err);

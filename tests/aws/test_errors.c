@@ -1,7 +1,7 @@
 /* Error parsing for every protocol, replayed from the files in tests/aws/data/errors: answers
  * recorded from moto 5.2 with IAM auth (tests/aws/data/record_errors.py; their expected
  * values are what botocore itself parsed, or the XML <Error> where botocore cannot read
- * it) and hand-written cases of the Smithy protocol rules (../shared/reference/protocols.md).
+ * it) and hand-written cases of the Smithy protocol rules (docs/contract.md §9.4).
  * Each file: protocol, status, headers, body, expect{code, message|message_contains,
  * request_id}. */
 #include <setjmp.h>

@@ -1,4 +1,5 @@
-/* SigV4 against the aws-c-auth signing test suite (../shared/sigv4-test-suite/v4/).
+/* SigV4 against the aws-c-auth signing test suite, vendored in tests/aws/sigv4-test-suite/v4/
+ * (source and licence: tests/aws/sigv4-test-suite/SOURCE.md).
  *
  * One cmocka test per case folder, found by walking the folder (never hand-listed):
  * request.txt and context.json are parsed, the request is signed, and the canonical
@@ -310,11 +311,11 @@ static int cmp_case(const void *a, const void *b)
 
 int main(void)
 {
-    const char *shared = getenv("SW_SHARED_DIR");
-    if (!shared || !*shared)
-        shared = SW_SHARED_DIR;
+    const char *source = getenv("SW_SOURCE_DIR");
+    if (!source || !*source)
+        source = SW_SOURCE_DIR;
     char root[1024];
-    snprintf(root, sizeof(root), "%s/sigv4-test-suite/v4", shared);
+    snprintf(root, sizeof(root), "%s/tests/aws/sigv4-test-suite/v4", source);
 
     static struct suite_case cases[MAX_CASES];
     static struct CMUnitTest tests[MAX_CASES];

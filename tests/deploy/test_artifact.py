@@ -244,8 +244,8 @@ def invocations(target):
             check(got == expected, "echo answered %r, expected %r" % (got, expected))
         return payloads, len(payloads), verify
 
-    # bootstrap: SPEC §2.4: valid JSON matching no rule -> {"handled":false}, no AWS call;
-    # a payload that is not a JSON object -> error InvalidEvent, and the next one is served.
+    # bootstrap: docs/contract.md §2.4: valid JSON matching no rule -> {"handled":false}, no AWS
+    # call; a payload that is not a JSON object -> error InvalidEvent, and the next one is served.
     events = [{"payload": {"source": "scanwarden.test", "detail-type": "Nothing to do", "detail": {}}},
               {"payload": [1, 2, 3]},
               {"payload": {"source": "scanwarden.test", "detail-type": "Still nothing", "detail": {}}}]

@@ -23,10 +23,10 @@ SOURCE_DIR = os.environ.get(
     "SW_SOURCE_DIR", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 )
 BUILD_DIR = os.environ.get("SW_BUILD_DIR", os.path.join(SOURCE_DIR, "build"))
-SHARED_DIR = os.environ.get("SW_SHARED_DIR", os.path.join(SOURCE_DIR, "..", "shared"))
+DATA_DIR = os.environ.get("SW_TEST_DATA_DIR", os.path.join(SOURCE_DIR, "tests", "data"))
 PEERS_DIR = os.path.join(SOURCE_DIR, "tests", "peers")
 BOOTSTRAP = os.path.join(BUILD_DIR, "bootstrap")
-EVENTS_DIR = os.path.join(SHARED_DIR, "events")
+EVENTS_DIR = os.path.join(DATA_DIR, "events")
 REGION = "us-east-1"
 FUNCTION_NAME = "scanwarden"
 
@@ -53,7 +53,7 @@ WRAPPER_EXIT_CODE = 99
 
 
 def load_event(name):
-    """A sample event from ../shared/events (name relative to that folder)."""
+    """A sample event from tests/data/events (name relative to that folder)."""
     with open(os.path.join(EVENTS_DIR, name), encoding="utf-8") as f:
         return json.load(f)
 
@@ -63,8 +63,8 @@ RESCAN_ACTIONS = ("inspector2:GetConfiguration", "inspector2:UpdateConfiguration
 
 def function_policy(topic_arn, account, env=None):
     """The function's IAM policy as the tests grant it in moto: template.yaml's policy for
-    the deployment that env (SPEC §3 variables) describes, adjusted for moto (moto-notes 6
-    and 7) by tests/peers/template_policy.py."""
+    the deployment that env (docs/contract.md §3 variables) describes, adjusted for moto
+    (docs/emulator-notes.md §6 and §7) by tests/peers/template_policy.py."""
     spec_env = {k: v for k, v in (env or {}).items()
                 if k in template_policy.ENV_TO_PARAMETER and v}
     return template_policy.function_policy(topic_arn, account=account, region=REGION,

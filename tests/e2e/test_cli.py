@@ -1,7 +1,7 @@
-"""End-to-end tests of the operator command line (issue 7): build/bootstrap run by a person,
-without AWS_LAMBDA_RUNTIME_API. --check and --event run against moto_server with the
-template's IAM policy (harness.World); --dry-run of a finding event runs with every AWS
-endpoint pointed at a closed local port, so any AWS call would fail the test."""
+"""End-to-end tests of the operator command line (docs/contract.md §7.4): build/bootstrap run by a
+person, without AWS_LAMBDA_RUNTIME_API. --check and --event run against moto_server with the
+template's IAM policy (harness.World); --dry-run of a finding event runs with every AWS endpoint
+pointed at a closed local port, so any AWS call would fail the test."""
 
 import json
 import os

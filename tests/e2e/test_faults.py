@@ -1,10 +1,10 @@
-"""Fault tests of the whole function (issue 6): build/bootstrap against the local Runtime API
-server and tests/peers/fake_aws.py, which answers every AWS call and injects the faults
-moto cannot (throttling storms, 5xx, resets, slow answers, ExpiredToken, AccessDenied on one
-action, Inspector failedAccounts, a missing SNS topic), and hostile events (6 MB, deep
-nesting, invalid UTF-8, NUL bytes, wrong types, huge arrays, control characters).
+"""Fault tests of the whole function (docs/contract.md §1.2.6, §5.2): build/bootstrap against the
+local Runtime API server and tests/peers/fake_aws.py, which answers every AWS call and injects the
+faults moto cannot (throttling storms, 5xx, resets, slow answers, ExpiredToken, AccessDenied on one
+action, Inspector failedAccounts, a missing SNS topic), and hostile events (6 MB, deep nesting,
+invalid UTF-8, NUL bytes, wrong types, huge arrays, control characters).
 
-Each test checks what SPEC §5 promises: the answer (success or the error type), that it
+Each test checks what docs/contract.md §5 promises: the answer (success or the error type), that it
 came before the invocation's deadline, a log line that names the failure, and that neither
 the secret key nor the session token appears in the log or the answer."""
 
@@ -114,7 +114,7 @@ class FaultTestCase(unittest.TestCase):
 
 
 class AwsFaults(FaultTestCase):
-    """SPEC §5 under AWS failures: the right answer, in time, a clear log, no secret."""
+    """docs/contract.md §5 under AWS failures: the right answer, in time, a clear log, no secret."""
 
     def test_throttling_storm_on_sns_is_NotificationFailed_in_bounded_attempts(self):
         self.aws.fault("sns:Publish", {"status": 400, "code": "Throttling",
@@ -226,7 +226,7 @@ class AwsFaults(FaultTestCase):
         found, drift = run.invocations
         self.assertEqual(found.error_type, "NotificationFailed", found.raw)
         self.assertIn("NotFound", found.body["errorMessage"])
-        # The drift was restored, so the check itself succeeded (SPEC §5); that nobody
+        # The drift was restored, so the check itself succeeded (docs/contract.md §5); that nobody
         # could be told is in the answer and the log.
         self.assertTrue(drift.ok, drift.raw)
         self.assertFalse(drift.body["notified"], drift.raw)

@@ -1,6 +1,6 @@
-"""End-to-end tests of the function (SPEC §1-§5): build/bootstrap, run as Lambda runs it,
-against the local Runtime API server and moto_server with IAM authentication, holding only
-the function's IAM policy. Each class has its own moto_server (see harness.World)."""
+"""End-to-end tests of the function (docs/contract.md §1-§5): build/bootstrap, run as Lambda runs
+it, against the local Runtime API server and moto_server with IAM authentication, holding only the
+function's IAM policy. Each class has its own moto_server (see harness.World)."""
 
 import json
 import os
@@ -41,7 +41,7 @@ class WorldTestCase(unittest.TestCase):
 
 
 class DriftCheck(WorldTestCase):
-    """SPEC §1.1, §1.2, §2.1, §2.2: read, decide, restore, notify once."""
+    """docs/contract.md §1.1, §1.2, §2.1, §2.2: read, decide, restore, notify once."""
 
     def test_scheduled_check_restores_inspector_and_registry_then_does_nothing(self):
         w = self.world
@@ -237,7 +237,7 @@ class DriftCheck(WorldTestCase):
 
 
 class RescanDuration(WorldTestCase):
-    """SPEC §1.1.3: ECR_RESCAN_DURATION, read with GetConfiguration only when managed.
+    """docs/contract.md §1.1.3: ECR_RESCAN_DURATION, read with GetConfiguration only when managed.
     moto lacks the two operations: tests/peers/inspector2_front.py serves them."""
 
     def setUp(self):
@@ -295,7 +295,7 @@ class RescanDuration(WorldTestCase):
 
 
 class Findings(WorldTestCase):
-    """SPEC §1.3, §2.3, §2.4, §4: findings to notifications, bad payloads."""
+    """docs/contract.md §1.3, §2.3, §2.4, §4: findings to notifications, bad payloads."""
 
     def test_findings_at_or_above_min_severity_are_notified_once(self):
         w = self.world
@@ -413,7 +413,7 @@ class Findings(WorldTestCase):
 
 
 class Configuration(WorldTestCase):
-    """SPEC §3: an invalid value is an init error and nothing is written."""
+    """docs/contract.md §3: an invalid value is an init error and nothing is written."""
 
     def test_invalid_configuration_is_an_init_error_and_writes_nothing(self):
         w = self.world

@@ -1,7 +1,7 @@
-"""End-to-end tests of what an SQS subscriber of the topic receives (issue 7): the function
-publishes with MessageStructure=json, so SQS gets the versioned JSON document
-(docs/notification.schema.json), not the e-mail text; findings with a known exploit or an
-EPSS at or above EPSS_ALERT are marked high priority in subject, attribute and document.
+"""End-to-end tests of what an SQS subscriber of the topic receives (docs/contract.md §4): the
+function publishes with MessageStructure=json, so SQS gets the versioned JSON document
+(docs/notification.schema.json), not the e-mail text; findings with a known exploit or an EPSS at or
+above EPSS_ALERT are marked high priority in subject, attribute and document.
 
 moto (5.2) honours MessageStructure=json for SQS subscribers (it picks the "sqs" key, else
 "default"); it cannot deliver to an https subscriber without a TLS peer, so the chat payload

@@ -1,7 +1,7 @@
-"""Organization mode end to end (issue 8): build/bootstrap with SCOPE=organization in the
-delegated administrator account, against moto with IAM authentication (the role holds
-only template.yaml's policy for Scope=organization) behind tests/peers/inspector2_org_front.py,
-which adds what moto lacks: ListMembers paging, the 100-account limit and failedAccounts.
+"""Organization mode end to end (docs/contract.md §1.4): build/bootstrap with SCOPE=organization in
+the delegated administrator account, against moto with IAM authentication (the role holds only
+template.yaml's policy for Scope=organization) behind tests/peers/inspector2_org_front.py, which
+adds what moto lacks: ListMembers paging, the 100-account limit and failedAccounts.
 
 An organization of 250 members (moto associate_member from the administrator account);
 a random third has ECR scanning off. What a user relies on: one run enables exactly
@@ -126,7 +126,8 @@ class Organization(unittest.TestCase):
 
     def auto_enable(self, region=REGION):
         """DescribeOrganizationConfiguration's autoEnable, as the administrator reads it. moto
-        rejects the signature of a signed POST without a body (moto-notes 4), so send {}."""
+        rejects the signature of a signed POST without a body (docs/emulator-notes.md §13), so
+        send {}."""
         client = self.clients[region]
 
         def body(request, **_kw):

@@ -1,9 +1,9 @@
-"""End-to-end tests of the affected-workloads enrichment (issue 7, AFFECTED_WORKLOADS=on):
-CRITICAL and HIGH image findings ask Inspector2 GetClustersForImage where the image runs and
-say "Running in ..."; the lookup is bounded in time and fail-soft (AccessDenied or no answer
-gives a note, the notification still goes out). build/bootstrap --event runs the real
-pipeline against tests/peers/fake_aws.py (one local endpoint for Inspector2 and SNS, with
-faults on demand); what a subscriber gets is read from the Publish it recorded."""
+"""End-to-end tests of the affected-workloads enrichment (docs/contract.md §1.3,
+AFFECTED_WORKLOADS=on): CRITICAL and HIGH image findings ask Inspector2 GetClustersForImage where
+the image runs and say "Running in ..."; the lookup is bounded in time and fail-soft (AccessDenied
+or no answer gives a note, the notification still goes out). build/bootstrap --event runs the real
+pipeline against tests/peers/fake_aws.py (one local endpoint for Inspector2 and SNS, with faults on
+demand); what a subscriber gets is read from the Publish it recorded."""
 
 import json
 import os

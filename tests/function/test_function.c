@@ -167,7 +167,7 @@ static const char *body(const struct fixture *f)
 static char *read_event(const char *name)
 {
     char path[1024];
-    snprintf(path, sizeof(path), "%s/events/%s", SW_SHARED_DIR, name);
+    snprintf(path, sizeof(path), "%s/events/%s", SW_TEST_DATA_DIR, name);
     FILE *fp = fopen(path, "rb");
     assert_non_null(fp);
     char *buf = calloc(1, 1 << 20);
@@ -355,7 +355,7 @@ static void bad_payloads_are_InvalidEvent_and_unknown_events_unhandled(void **st
     fixture_free(f);
 }
 
-/* REGIONS (issue 8) with storm control (issue 7): a check over 4 drifted regions is one
+/* REGIONS (docs/contract.md §1.5) with storm control (§4.7): a check over 4 drifted regions is one
  * notification, whatever MAX_NOTIFICATIONS_PER_INVOCATION (here 2) says; it goes out through
  * the home region's publisher and names every region. */
 static void regions_check_is_one_notification_under_the_cap(void **state)
@@ -394,8 +394,8 @@ static void regions_check_is_one_notification_under_the_cap(void **state)
     fixture_free(f);
 }
 
-/* The per-minute cap (issue 6): with MAX_NOTIFICATIONS_PER_MINUTE=2, five findings in one
- * minute publish two; the others succeed as "rate_limited" without a notification. A drift
+/* The per-minute cap (docs/contract.md §4.7): with MAX_NOTIFICATIONS_PER_MINUTE=2, five findings in
+ * one minute publish two; the others succeed as "rate_limited" without a notification. A drift
  * check in that minute is still notified. The first invocation after the minute publishes
  * one summary of the suppressed ones before its own notification. */
 static void per_minute_cap_suppresses_then_summarises(void **state)
@@ -464,7 +464,7 @@ static void function_arn_account(void **state)
     }
 }
 
-/* ---- organization mode and REGIONS (issue 8) ---- */
+/* ---- organization mode and REGIONS (docs/contract.md §1.4, §1.5) ---- */
 
 struct fake_org {
     int calls;

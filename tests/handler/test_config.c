@@ -1,5 +1,5 @@
-/* Unit tests for sw_cfg: every variable of SPEC §3 and §8, valid and invalid values, and
- * the exact messages a user sees in the init error. The environment is a table passed to
+/* Unit tests for sw_cfg: every variable of docs/contract.md §3 and §8, valid and invalid values,
+ * and the exact messages a user sees in the init error. The environment is a table passed to
  * sw_cfg_load, so the process environment is never touched. */
 #include <setjmp.h>
 #include <stdarg.h>

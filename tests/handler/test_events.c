@@ -1,4 +1,4 @@
-/* Unit tests for sw_event and sw_time: every sample in shared/events/ parsed and classified
+/* Unit tests for sw_event and sw_time: every sample in tests/data/events/ parsed and classified
  * (the folder is walked, so a new sample without an expectation fails), exact values of the
  * important fields, and hostile variants: wrong types, missing fields, too deep, too big,
  * not an object, not JSON, the three Inspector timestamp styles. */
@@ -20,10 +20,10 @@
 
 #include "handler/test_util.h"
 
-/* ---- the shared samples ---- */
+/* ---- the sample events (tests/data/events) ---- */
 
 struct expectation {
-    const char *file; /* relative to shared/events/ */
+    const char *file; /* relative to tests/data/events/ */
     enum sw_event_kind kind;
     enum sw_event_class cls;
     bool seen;
@@ -50,7 +50,7 @@ static struct expectation expected[] = {
     {"synthesized/cloudtrail-inspector2-DisableDelegatedAdminAccount.json", SW_EVENT_CLOUDTRAIL,
      SW_CLASS_DRIFT_CHECK, false},
     {"synthesized/cloudtrail-inspector2-Enable-AccessDenied.json", SW_EVENT_CLOUDTRAIL,
-     SW_CLASS_UNHANDLED, false}, /* Enable is not in SPEC §2.1 */
+     SW_CLASS_UNHANDLED, false}, /* Enable is not in docs/contract.md §2.1 */
     {"synthesized/cloudtrail-inspector2-Enable-ECR.json", SW_EVENT_CLOUDTRAIL, SW_CLASS_UNHANDLED,
      false},
     {"synthesized/cloudtrail-inspector2-UpdateConfiguration.json", SW_EVENT_CLOUDTRAIL,
@@ -73,7 +73,7 @@ static size_t check_folder(const char *sub)
 {
     char dir[1024];
     size_t checked = 0;
-    snprintf(dir, sizeof(dir), "%s/events%s%s", tu_shared_dir(), sub[0] ? "/" : "", sub);
+    snprintf(dir, sizeof(dir), "%s/events%s%s", tu_data_dir(), sub[0] ? "/" : "", sub);
     DIR *d = opendir(dir);
     assert_non_null(d);
     struct dirent *de;
@@ -85,7 +85,7 @@ static size_t check_folder(const char *sub)
         snprintf(rel, sizeof(rel), "%s%s%s", sub, sub[0] ? "/" : "", de->d_name);
         struct expectation *e = find_expectation(rel);
         if (!e)
-            fail_msg("shared/events/%s has no expectation in test_events.c", rel);
+            fail_msg("tests/data/events/%s has no expectation in test_events.c", rel);
         size_t len;
         char *buf = tu_read_shared(rel, &len);
         struct sw_event ev;
@@ -108,7 +108,7 @@ static size_t check_folder(const char *sub)
     return checked;
 }
 
-static void every_shared_sample_is_classified(void **state)
+static void every_sample_event_is_classified(void **state)
 {
     size_t n = check_folder("") + check_folder("synthesized");
     for (size_t i = 0; i < sizeof(expected) / sizeof(expected[0]); i++) {
@@ -749,7 +749,7 @@ static void parse_never_reads_past_len(void **state)
         (void)sw_event_parse(at, n, &ev, &err);
         sw_event_clear(&ev);
     }
-    /* Every shared sample too. */
+    /* Some of the sample events too. */
     static const char *const samples[] = {
         "inspector2-finding-ecr.inspector-docs-2024.json",
         "synthesized/cloudtrail-inspector2-Disable-ECR.json",
@@ -860,7 +860,7 @@ static void the_three_styles_in_an_event(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(every_shared_sample_is_classified),
+        cmocka_unit_test(every_sample_event_is_classified),
         cmocka_unit_test(finding_sample_fields),
         cmocka_unit_test(cloudtrail_sample_fields),
         cmocka_unit_test(other_sample_fields),

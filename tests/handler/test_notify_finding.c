@@ -1,6 +1,7 @@
 /* Unit tests for sw_notify_finding: parse -> decide -> notification text for findings,
- * Inspector scans, coverage changes and ECR basic scans, from the shared samples and
- * variants (each severity and status, missing fields, non-ASCII, 500 and 1000 packages).
+ * Inspector scans, coverage changes and ECR basic scans, from the sample events
+ * (tests/data/events) and variants (each severity and status, missing fields, non-ASCII,
+ * 500 and 1000 packages).
  * Exact lines are asserted where a person relies on them: subject, deadline, packages. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,8 +27,9 @@ static int64_t ts(const char *s)
     return sw_time_parse(s, strlen(s));
 }
 
-/* SPEC §4 for every notification: ASCII subject of at most 99 characters, no line breaks;
- * message valid UTF-8 and within 256 KiB; nothing printed as null; no empty "Label: " line. */
+/* docs/contract.md §4 for every notification: ASCII subject of at most 99 characters, no
+ * line breaks; message valid UTF-8 and within 256 KiB; nothing printed as null; no empty
+ * "Label: " line. */
 static void check_common(const struct sw_notification *n)
 {
     size_t len = strlen(n->subject);

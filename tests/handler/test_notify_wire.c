@@ -259,8 +259,8 @@ static void drift_documents(void **state)
     }
 }
 
-/* REGIONS (issue 8): two or more regions' drift notifications as one, whose document keeps
- * each region's own "drift" under "regions" (validated against the schema like the rest). */
+/* REGIONS (docs/contract.md §1.5): two or more regions' drift notifications as one, whose document
+ * keeps each region's own "drift" under "regions" (validated against the schema like the rest). */
 static void regions_documents(void **state)
 {
     (void)state;

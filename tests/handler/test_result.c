@@ -1,4 +1,4 @@
-/* Unit tests for sw_result: the exact JSON of each kind of invocation summary (SPEC §5)
+/* Unit tests for sw_result: the exact JSON of each kind of invocation summary (docs/contract.md §5)
  * and when an invocation must end as the error RemediationFailed. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,4 +1,5 @@
-/* Helpers shared by the handler unit tests: locating and reading shared/events samples.
+/* Helpers shared by the handler unit tests: locating and reading the sample events that
+ * the tests share, vendored in tests/data/events (provenance: tests/data/events/SOURCES.md).
  * Header-only (static functions) so each test stays a single source file. */
 #ifndef SW_TEST_HANDLER_UTIL_H
 #define SW_TEST_HANDLER_UTIL_H
@@ -9,18 +10,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The shared/ folder: $SW_SHARED_DIR (set by ctest), else the path configured at build time. */
-static inline const char *tu_shared_dir(void)
+/* The test data folder (tests/data): $SW_TEST_DATA_DIR (set by ctest), else the path
+ * configured at build time. */
+static inline const char *tu_data_dir(void)
 {
-    const char *d = getenv("SW_SHARED_DIR");
-    return (d && d[0]) ? d : SW_SHARED_DIR;
+    const char *d = getenv("SW_TEST_DATA_DIR");
+    return (d && d[0]) ? d : SW_TEST_DATA_DIR;
 }
 
-/* Reads shared/events/<rel> into a malloc'd, NUL-terminated buffer; fails the test if absent. */
+/* Reads tests/data/events/<rel> into a malloc'd, NUL-terminated buffer; fails the test if
+ * absent. */
 static inline char *tu_read_shared(const char *rel, size_t *len)
 {
     char path[1024];
-    snprintf(path, sizeof(path), "%s/events/%s", tu_shared_dir(), rel);
+    snprintf(path, sizeof(path), "%s/events/%s", tu_data_dir(), rel);
     FILE *f = fopen(path, "rb");
     if (!f)
         fail_msg("cannot open %s", path);
@@ -36,7 +39,7 @@ static inline char *tu_read_shared(const char *rel, size_t *len)
     return buf;
 }
 
-/* Parses shared/events/<rel> into ev; fails the test on any error. */
+/* Parses tests/data/events/<rel> into ev; fails the test on any error. */
 static inline void tu_parse_shared(const char *rel, struct sw_event *ev)
 {
     size_t len;

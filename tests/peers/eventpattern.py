@@ -1,7 +1,7 @@
 """EventBridge event-pattern matching, as documented, for testing rule patterns offline.
 
 moto's TestEventPattern is a stub and its matcher does not look inside arrays
-of objects (reference/moto-notes.md item 12), so the template's rules are checked
+of objects (docs/emulator-notes.md §12), so the template's rules are checked
 with this matcher of the documented syntax ("Creating event patterns",
 "Content filtering", "Comparison operators" in the EventBridge user guide):
 exact strings/numbers/null/booleans, prefix, suffix, equals-ignore-case (also

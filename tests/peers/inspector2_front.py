@@ -2,7 +2,7 @@
 """inspector2_front: the Inspector2 endpoint moto lacks, in front of moto.
 
 moto 5.2 has no Inspector2 GetConfiguration / UpdateConfiguration (HTTP 404,
-moto-notes 4). This small server on 127.0.0.1 (port 0) serves those two
+docs/emulator-notes.md §4). This small server on 127.0.0.1 (port 0) serves those two
 operations itself and forwards every other request unchanged (Host and
 Authorization included) to the upstream moto_server, so a client configured with
 AWS_ENDPOINT_URL_INSPECTOR2=<front> sees one complete Inspector2.

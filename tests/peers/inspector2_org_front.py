@@ -3,7 +3,7 @@
 
 moto 5.2 ignores ListMembers' maxResults/nextToken/onlyAssociated, accepts more
 than 100 account ids in BatchGetAccountStatus and Enable, and never answers
-failedAccounts (moto-notes 14). This front (an Inspector2Front, so it also serves
+failedAccounts (docs/emulator-notes.md §14). This front (an Inspector2Front, so it also serves
 GetConfiguration/UpdateConfiguration) adds them while moto keeps the state and
 checks the signature and IAM permissions of every request it forwards:
 

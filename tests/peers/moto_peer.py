@@ -5,7 +5,7 @@ One MotoPeer is one `moto_server` process on 127.0.0.1, port 0 (the port it
 picked is read from its log), started with INITIAL_NO_AUTH_ACTION_COUNT=3 so the
 only unauthenticated requests are the three that create an admin user and key.
 Every later request must be SigV4-signed by a known key and allowed by its
-policies. Helpers apply ../shared/reference/moto-notes.md items 6-8 when granting
+policies. Helpers apply docs/emulator-notes.md §6-§8 when granting
 a policy (see grant_policy).
 
 Python interface (import with sys.path including tests/peers):
@@ -58,7 +58,7 @@ START_TIMEOUT_S = 20
 FREE_ACTIONS = 3  # create_user, put_user_policy, create_access_key
 ADMIN_POLICY = {"Version": "2012-10-17",
                 "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
-TRUST_ANY_AWS = {"Version": "2012-10-17", "Statement": [  # moto-notes 8
+TRUST_ANY_AWS = {"Version": "2012-10-17", "Statement": [  # docs/emulator-notes.md §8
     {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}
 
 
@@ -67,7 +67,8 @@ def _as_list(v):
 
 
 def grant_policy(policy, topic_arn=None):
-    """The policy as moto must be given it to enforce what AWS would (moto-notes 6 and 7).
+    """The policy as moto must be given it to enforce what AWS would (docs/emulator-notes.md
+    §6 and §7).
 
     - Deny statements with a Condition are dropped (moto ignores conditions, so a
       conditional Deny would deny everything).

@@ -1,10 +1,10 @@
 """The function's IAM policy from template.yaml, ready to grant in moto (tests).
 
-SPEC section 7: the end-to-end tests run the function with exactly the policy
+docs/contract.md §7.3: the end-to-end tests run the function with exactly the policy
 template.yaml gives its role. This module translates the template offline
 (sam_template.py), takes the inline policy of the function's role with the
 test's topic ARN, key ARN, account and region substituted, and applies what
-moto needs (reference/moto-notes.md):
+moto needs (docs/emulator-notes.md):
   6. moto matches most actions against Resource "*": every statement scoped to
      the topic gets a "*" copy (only those, so other scoping still counts);
   7. moto ignores Conditions, so a conditional Deny would deny everything: such
@@ -29,7 +29,7 @@ import sam_template  # noqa: E402
 
 ROLE_ID = "ScanwardenFunctionRole"
 
-# SPEC section 3 variable -> template parameter.
+# docs/contract.md §3 variable -> template parameter.
 ENV_TO_PARAMETER = {
     "MIN_SEVERITY": "MinSeverity",
     "REMEDIATION_MODE": "RemediationMode",
@@ -47,7 +47,7 @@ WIDEST_PARAMETERS = {"RemediationMode": "enforce", "EcrRescanDuration": "DAYS_30
 
 
 def parameters_from_env(env):
-    """Template parameters for a function environment (SPEC section 3 names).
+    """Template parameters for a function environment (docs/contract.md §3 names).
 
     Values are normalised as the function does (trimmed; case-insensitive), so
     "  Dry-Run " picks the dry-run policy. Unknown names are ignored, and so are
@@ -98,7 +98,7 @@ def exact_policy(topic_arn=None, key_arn=None, account=sam_template.DEFAULT_ACCO
 
 
 def for_moto(policy, topic_arn):
-    """moto-notes 6 and 7 applied to a policy document (a new document)."""
+    """docs/emulator-notes.md §6 and §7 applied to a policy document (a new document)."""
     doc = copy.deepcopy(policy)
     kept = []
     for st in statements(doc):
@@ -121,7 +121,7 @@ def function_policy(topic_arn, key_arn=None, account=sam_template.DEFAULT_ACCOUN
                     region=sam_template.DEFAULT_REGION, parameters=None, env=None, moto=True):
     """The policy the tests grant the function's role.
 
-    parameters (template names) or env (SPEC names) choose the deployment;
+    parameters (template names) or env (variable names) choose the deployment;
     neither: WIDEST_PARAMETERS. moto=False returns the exact AWS policy."""
     if parameters is None and env is None:
         params = dict(WIDEST_PARAMETERS)
@@ -142,7 +142,7 @@ def main(argv=None):
     ap.add_argument("--account", default=sam_template.DEFAULT_ACCOUNT)
     ap.add_argument("--region", default=sam_template.DEFAULT_REGION)
     ap.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
-                    help="function environment (SPEC names), e.g. REMEDIATION_MODE=dry-run")
+                    help="function environment (variable names), e.g. REMEDIATION_MODE=dry-run")
     ap.add_argument("--parameter", action="append", default=[], metavar="NAME=VALUE",
                     help="template parameter, e.g. RemediationMode=off")
     ap.add_argument("--exact", action="store_true", help="the AWS policy, without the moto adjustments")

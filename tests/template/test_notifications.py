@@ -1,8 +1,7 @@
-"""template.yaml: the notification parameters of issue 7 (SPEC section 8) reach the
-function as CHAT_FORMAT, EPSS_ALERT, MAX_NOTIFICATIONS_PER_INVOCATION and
-MAX_NOTIFICATIONS_PER_MINUTE (issue 6), only when they
-differ from the function's defaults (so the default environment stays SPEC 3's), and the
-parameters refuse what the function would refuse at init."""
+"""template.yaml: the notification parameters (docs/contract.md §8) reach the function as
+CHAT_FORMAT, EPSS_ALERT, MAX_NOTIFICATIONS_PER_INVOCATION and MAX_NOTIFICATIONS_PER_MINUTE, only
+when they differ from the function's defaults (so the default environment stays that of
+docs/contract.md §3), and the parameters refuse what the function would refuse at init."""
 
 import os
 import sys

@@ -21,8 +21,8 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_DIR = os.environ.get("SW_SOURCE_DIR", os.path.abspath(os.path.join(HERE, "..", "..")))
-SHARED_DIR = os.environ.get("SW_SHARED_DIR", os.path.join(SOURCE_DIR, "..", "shared"))
-EVENTS_DIR = os.path.join(SHARED_DIR, "events")
+DATA_DIR = os.environ.get("SW_TEST_DATA_DIR", os.path.join(SOURCE_DIR, "tests", "data"))
+EVENTS_DIR = os.path.join(DATA_DIR, "events")
 sys.path.insert(0, os.path.join(SOURCE_DIR, "tests", "peers"))
 
 import sam_template  # noqa: E402
@@ -31,7 +31,8 @@ from eventpattern import matches  # noqa: E402
 FN = "ScanwardenFunction"
 RULES = ["ConfigChange", "ComplianceChange", "Finding", "ScanAndCoverage", "BasicScan",
          "OrganizationChange"]
-SEVERITIES = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNTRIAGED"]  # SPEC 1.3 order
+# In the order of docs/contract.md §1.3.
+SEVERITIES = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNTRIAGED"]
 
 # Which rule each sample event is for, with the template's defaults (MIN_SEVERITY HIGH).
 EXPECTED_RULES = {

@@ -1,7 +1,7 @@
 """tests/peers/template_policy.py: the end-to-end tests get exactly the template's policy.
 
 The module must hand over the function role's policy with the test's ARNs in
-place, change it only in the two ways moto needs (moto-notes items 6 and 7),
+place, change it only in the two ways moto needs (docs/emulator-notes.md §6 and §7),
 pick the deployment from the function's environment the way the function
 reads it, and work as a command line tool. InMoto grants it to a role in a
 real moto_server with IAM authentication and makes the function's calls.

@@ -105,8 +105,8 @@ def expected(service, status, headers, text):
         out["request_id"] = header_id
     if not out["code"].isdigit():
         return out
-    # botocore's JSON parsers do not read XML bodies (moto-notes 5) and give the status;
-    # scanwarden reads the XML <Error>, else names the status and describes the body.
+    # botocore's JSON parsers do not read XML bodies (docs/emulator-notes.md §5) and give the
+    # status; scanwarden reads the XML <Error>, else names the status and describes the body.
     import xml.etree.ElementTree as ET
     try:
         root = ET.fromstring(text)
