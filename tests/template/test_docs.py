@@ -160,7 +160,7 @@ class Links(unittest.TestCase):
                         problems.append(where + " (no such file)")
                     elif anchor and dest.endswith(".md") and anchor not in anchors(read(dest)):
                         problems.append(where + " (no such heading)")
-        self.assertEqual(problems, [], "\n".join(problems))
+        self.assertFalse(problems, "\n" + "\n".join(problems))
 
 
 class SelfContained(unittest.TestCase):
@@ -170,7 +170,7 @@ class SelfContained(unittest.TestCase):
             for number, line in enumerate(read(page).split("\n"), 1):
                 if "../shared" in line or re.search(r"(?i)\bissue\s*#?\d+|SPEC\s*§", line):
                     problems.append("%s:%d: %s" % (page, number, line.strip()))
-        self.assertEqual(problems, [], "\n".join(problems))
+        self.assertFalse(problems, "\n" + "\n".join(problems))
 
 
 if __name__ == "__main__":
