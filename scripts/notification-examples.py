@@ -43,6 +43,7 @@ def render(binary):
     parts = []
     with tempfile.TemporaryDirectory() as out:
         env = dict(os.environ, SW_WIRE_OUT=out)
+        env.setdefault("SW_TEST_DATA_DIR", os.path.join(ROOT, "tests", "data"))  # sample events
         run = subprocess.run([binary], env=env, capture_output=True, text=True, timeout=60)
         if run.returncode != 0:
             sys.stderr.write(run.stdout + run.stderr)
