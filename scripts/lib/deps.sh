@@ -2,7 +2,7 @@
 # tests with, when they are missing. As root it uses apt-get; otherwise it says
 # exactly what to install and stops.
 SW_DEBIAN_PACKAGES=(build-essential cmake pkg-config libcurl4-openssl-dev libssl-dev
-    libcjson-dev libcmocka-dev python3 zip openssl)
+    libcjson-dev libcmocka-dev python3 zip openssl graphviz)
 
 sw_missing_packages() {
     local missing=()
