@@ -36,8 +36,9 @@ sw_check_python_peers() {
     local missing=()
     command -v python3 >/dev/null || missing+=(python3)
     python3 -c 'import moto, boto3, flask' 2>/dev/null || missing+=("python: moto[server] boto3")
+    python3 -c 'import jsonschema' 2>/dev/null || missing+=("python: jsonschema")
     if [ ${#missing[@]} -gt 0 ]; then
-        echo "Missing test peers: ${missing[*]} (pip install 'moto[server]>=5.2' boto3 awscli cfn-lint)" >&2
+        echo "Missing test peers: ${missing[*]} (pip install 'moto[server]>=5.2' boto3 awscli cfn-lint jsonschema)" >&2
         return 1
     fi
 }

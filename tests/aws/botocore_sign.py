@@ -6,6 +6,21 @@ each with botocore.auth.SigV4Auth (or S3SigV4Auth for the S3-style cases) at the
 case's fixed time, and writes the Authorization header and canonical request back,
 so the C signer is compared with the reference implementation, not with itself.
 
+A case's "query_mode" says how botocore gets the query:
+- "url" (default): in the URL, as an SDK sends it. botocore then signs the query string
+  verbatim (split on '&' and '=', sorted, not re-encoded): right for the canonically
+  encoded queries an SDK serializer produces, which is what the generated cases hold.
+- "decoded": as the parameters a service reads from the wire query: split on '&', then
+  on the first '=', each side percent-decoded per RFC 3986 (urllib.parse.unquote: '+'
+  stays a plus, a '%' without two hex digits stays a literal '%'). botocore then
+  URI-encodes each name and value itself and sorts them, which is the canonical query
+  string the AWS documentation defines ("Create a signed AWS API request", IAM User
+  Guide: UriEncode every byte but A-Z a-z 0-9 - . _ ~, uppercase hex, space as %20,
+  names and values encoded separately, sorted after encoding) and that the service
+  recomputes to verify. Used for non-canonical queries (lowercase or needless escapes,
+  invalid escapes, '+', spaces, '=' in values), where verbatim signing would not match
+  what the service computes.
+
 usage: botocore_sign.py CASES.json OUT.json
 """
 import datetime
@@ -13,6 +28,7 @@ import hashlib
 import json
 import sys
 from unittest import mock
+from urllib.parse import unquote
 
 import botocore.auth
 from botocore.auth import S3SigV4Auth, SigV4Auth
@@ -20,12 +36,26 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 
+def decoded_params(query):
+    """The (name, value) pairs a service reads from a wire query string (see above)."""
+    if not query:
+        return []
+    pairs = []
+    for segment in query.split("&"):
+        name, _, value = segment.partition("=")
+        pairs.append((unquote(name, errors="strict"), unquote(value, errors="strict")))
+    return pairs
+
+
 def sign(case):
     url = f"{case['scheme']}://{case['host']}{case['path']}"
-    if case["query"]:
+    params = None
+    if case.get("query_mode", "url") == "decoded":
+        params = decoded_params(case["query"])
+    elif case["query"]:
         url += "?" + case["query"]
     body = bytes.fromhex(case["body_hex"])
-    request = AWSRequest(method=case["method"], url=url, data=body)
+    request = AWSRequest(method=case["method"], url=url, data=body, params=params)
     for name, value in case["headers"]:
         request.headers[name] = value  # HTTPHeaders appends: duplicates kept in order
     if case["content_sha256"] and case["style"] != "s3":

@@ -5,9 +5,17 @@
  * repeated keys, duplicate, folded and padded headers, binary bodies, session tokens,
  * X-Amz-Content-Sha256, S3-style unnormalized paths). They are written as JSON,
  * tests/aws/botocore_sign.py signs each with botocore at the same fixed time, and every
- * Authorization header must match ours byte for byte. SW_SIGV4_SEED changes the seed. */
+ * Authorization header must match ours byte for byte. SW_SIGV4_SEED changes the seed.
+ *
+ * Then the query shapes an SDK serializer never produces (sigv4_query_rows.h, and ODD_CASES
+ * generated ones: lowercase and needless escapes, invalid and cut escapes, '+', spaces, '='
+ * in values, empty segments) are signed the same way, with botocore given the parameters a
+ * service reads from the query (botocore_sign.py, query_mode "decoded"): it encodes and
+ * sorts them as the AWS documentation defines. For the rows of sigv4_query_rows.h, the
+ * canonical query string in botocore's canonical request must also be the row's `want`. */
 #include "handler/aws/sigv4.h"
 #include "handler/aws/sigv4_internal.h"
+#include "sigv4_query_rows.h"
 #include "test_proc.h"
 
 #include <cjson/cJSON.h>
@@ -21,6 +29,8 @@
 #include <cmocka.h>
 
 #define CASES 400
+#define ODD_CASES 120
+#define ALL_CASES (CASES + (int)SIGV4_QUERY_ROWS + ODD_CASES)
 #define MAX_JSON (64 * 1024 * 1024)
 
 static uint64_t rng_state;
@@ -137,6 +147,79 @@ static void gen_query(char *out, size_t cap)
         raw[0] = '\0';
         add_text(raw, sizeof(raw), 0, 4);
         encode(raw, out, cap, false);
+    }
+}
+
+/* Query pieces an SDK would have encoded canonically. Escapes of non-ASCII bytes are whole
+ * UTF-8 sequences, and a cut escape ("%4") can only complete to an ASCII byte, so every
+ * query decodes to UTF-8 text. */
+static const char *const odd_pieces[] = {
+    "a",
+    "Z",
+    "0",
+    "~",
+    "-",
+    "_",
+    ".",
+    "%7e",
+    "%7E",
+    "%41",
+    "%2a",
+    "%2A",
+    "%2f",
+    "%3d",
+    "%26",
+    "%20",
+    "+",
+    " ",
+    "=",
+    "*",
+    "!",
+    "'",
+    "(",
+    "/",
+    ":",
+    "@",
+    "?",
+    "%zz",
+    "%g1",
+    "%4",
+    "%25",
+    "%c3%a9",
+    "%C3%A9",
+    "\xc3\xa9",
+    "%e1%88%b4",
+    "\xe1\x88\xb4",
+    "%F0%9F%99%82",
+    "key",
+    "v",
+    "%2B",
+};
+
+static void add_odd_text(char *out, size_t cap, size_t min, size_t max)
+{
+    size_t n = min + pick(max - min + 1);
+    for (size_t i = 0; i < n; i++) {
+        const char *p = odd_pieces[pick(sizeof(odd_pieces) / sizeof(odd_pieces[0]))];
+        if (strlen(out) + strlen(p) + 1 < cap)
+            strcat(out, p);
+    }
+}
+
+static void gen_odd_query(char *out, size_t cap)
+{
+    out[0] = '\0';
+    size_t n = 1 + pick(6);
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0)
+            strcat(out, "&");
+        if (chance(5))
+            continue; /* empty segment */
+        add_odd_text(out, cap, 0, 4);
+        if (chance(10))
+            continue; /* key without '=' */
+        strcat(out, "=");
+        add_odd_text(out, cap, 0, 5); /* may hold more '=' */
     }
 }
 
@@ -330,6 +413,23 @@ static char *sign_case(const cJSON *c, char **canonical)
     return auth;
 }
 
+/* Copies line n (from 0) of text into out. */
+static void canonical_line(const char *text, int n, char *out, size_t cap)
+{
+    out[0] = '\0';
+    if (!text)
+        return;
+    for (; n > 0 && text; n--) {
+        text = strchr(text, '\n');
+        if (text)
+            text++;
+    }
+    if (!text)
+        return;
+    size_t len = strcspn(text, "\n");
+    snprintf(out, cap, "%.*s", (int)len, text);
+}
+
 static char *slurp(const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -361,6 +461,18 @@ static void test_matches_botocore(void **state)
     cJSON *cases = cJSON_CreateArray();
     for (int i = 0; i < CASES; i++)
         cJSON_AddItemToArray(cases, gen_case(i));
+    /* After the CASES above, so adding these changed none of them. */
+    for (int i = CASES; i < ALL_CASES; i++) {
+        cJSON *c = gen_case(i);
+        char query[2048];
+        if (i < CASES + (int)SIGV4_QUERY_ROWS)
+            snprintf(query, sizeof(query), "%s", sigv4_query_rows[i - CASES].in);
+        else
+            gen_odd_query(query, sizeof(query));
+        cJSON_ReplaceItemInObjectCaseSensitive(c, "query", cJSON_CreateString(query));
+        cJSON_AddStringToObject(c, "query_mode", "decoded");
+        cJSON_AddItemToArray(cases, c);
+    }
     char *text = cJSON_PrintUnformatted(cases);
     FILE *f = fopen(in_path, "wb");
     assert_non_null(f);
@@ -380,10 +492,10 @@ static void test_matches_botocore(void **state)
     cJSON *results = cJSON_ParseWithLength(result_text, strlen(result_text));
     free(result_text);
     assert_non_null(results);
-    assert_int_equal(cJSON_GetArraySize(results), CASES);
+    assert_int_equal(cJSON_GetArraySize(results), ALL_CASES);
 
-    int matched = 0, with_token = 0, s3 = 0, with_body = 0, sha = 0;
-    for (int i = 0; i < CASES; i++) {
+    int matched = 0, with_token = 0, s3 = 0, with_body = 0, sha = 0, rows_as_documented = 0;
+    for (int i = 0; i < ALL_CASES; i++) {
         const cJSON *c = cJSON_GetArrayItem(cases, i);
         const cJSON *r = cJSON_GetArrayItem(results, i);
         const char *want = str_of(r, "authorization");
@@ -404,17 +516,32 @@ static void test_matches_botocore(void **state)
             with_body += strlen(str_of(c, "body_hex")) > 0;
             sha += cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "content_sha256"));
         }
+        if (i >= CASES && i < CASES + (int)SIGV4_QUERY_ROWS) {
+            const struct sigv4_query_row *row = &sigv4_query_rows[i - CASES];
+            char query_line[2048];
+            canonical_line(str_of(r, "canonical_request"), 2, query_line, sizeof(query_line));
+            if (strcmp(query_line, row->want) == 0)
+                rows_as_documented++;
+            else
+                fprintf(stderr,
+                        "query row \"%s\": botocore's canonical query is \"%s\", "
+                        "sigv4_query_rows.h says \"%s\"\n",
+                        row->in, query_line, row->want);
+        }
         free(got);
         free(canonical);
     }
     printf("botocore comparison: %d/%d Authorization headers equal (%d with a session token, "
-           "%d with a body, %d with X-Amz-Content-Sha256, %d S3-style)\n",
-           matched, CASES, with_token, with_body, sha, s3);
+           "%d with a body, %d with X-Amz-Content-Sha256, %d S3-style; %d decoded-query cases, "
+           "%d/%d query rows as documented)\n",
+           matched, ALL_CASES, with_token, with_body, sha, s3, ALL_CASES - CASES,
+           rows_as_documented, (int)SIGV4_QUERY_ROWS);
     cJSON_Delete(results);
     cJSON_Delete(cases);
     const char *const files[] = {"cases.json", "botocore.json"};
     test_proc_rmdir(dir, files, 2);
-    assert_int_equal(matched, CASES);
+    assert_int_equal(matched, ALL_CASES);
+    assert_int_equal(rows_as_documented, (int)SIGV4_QUERY_ROWS);
     /* The generator must actually cover the variants it claims to. */
     assert_true(with_token > CASES / 4);
     assert_true(s3 > CASES / 20);

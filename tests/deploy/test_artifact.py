@@ -269,8 +269,8 @@ def serve_in_chroot(root, target):
     sys.path.insert(0, os.path.join(SOURCE, "tests", "peers"))
     try:
         from runtime_api_server import RuntimeApiServer
-    except ImportError as e:
-        raise Skip("tests/peers/runtime_api_server.py is not available: %s" % e)
+    except ImportError as e:  # a file of this repository: broken, not absent
+        raise Fail("cannot import tests/peers/runtime_api_server.py: %s" % e) from e
     events, count, verify = invocations(target)
     env = {"AWS_LAMBDA_FUNCTION_NAME": "scanwarden", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "128",
            "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST", "AWS_REGION": "us-east-1",
@@ -302,8 +302,8 @@ def remediate_in_chroot(root, work):
     sys.path.insert(0, os.path.join(SOURCE, "tests", "e2e"))
     try:
         import harness
-    except ImportError as e:
-        raise Skip("tests/e2e/harness.py (moto world) is not available: %s" % e)
+    except ImportError as e:  # a file of this repository (or its moto peers): broken
+        raise Fail("cannot import tests/e2e/harness.py (the moto world): %s" % e) from e
     wrapper = os.path.join(work, "bootstrap-in-chroot.sh")
     with open(wrapper, "w") as f:
         f.write("#!/bin/sh\nexec %s %s /var/task/bootstrap\n" % (shutil.which("chroot"), root))

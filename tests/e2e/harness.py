@@ -52,6 +52,39 @@ TIMEOUT_FACTOR = float(os.environ.get("SW_E2E_TIMEOUT_FACTOR", "10" if WRAPPER e
 WRAPPER_EXIT_CODE = 99
 
 
+def require_bootstrap():
+    """Fails (never skips) when build/bootstrap is missing: it is a build target, so its
+    absence means the build is broken or incomplete, and a green run would test nothing.
+    Call from setUp/setUpClass of every test that runs the function."""
+    if not os.access(BOOTSTRAP, os.X_OK):
+        raise AssertionError("%s is missing or not executable: build the project first "
+                             "(cmake --build %s); the end-to-end tests run it"
+                             % (BOOTSTRAP, BUILD_DIR))
+
+
+def schema_validator(name):
+    """A Draft 2020-12 validator for docs/<name> (the schema itself checked first).
+
+    jsonschema is a test dependency (scripts/lib/deps.sh checks for it): without it this
+    raises AssertionError, so a test that says its documents are schema-checked fails
+    instead of skipping or leaving the check out."""
+    try:
+        import jsonschema
+    except ImportError as e:
+        raise AssertionError("python jsonschema is not installed (pip install jsonschema): "
+                             "the notification documents cannot be schema-checked") from e
+    with open(os.path.join(SOURCE_DIR, "docs", name), encoding="utf-8") as f:
+        schema = json.load(f)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def validate_document(doc, name="notification.schema.json"):
+    """Validates doc against docs/<name>; raises (failing the test) when it does not match
+    or when jsonschema is missing."""
+    schema_validator(name).validate(doc)
+
+
 def load_event(name):
     """A sample event from tests/data/events (name relative to that folder)."""
     with open(os.path.join(EVENTS_DIR, name), encoding="utf-8") as f:
@@ -190,11 +223,12 @@ class World:
         """The function's environment. Unless creds are given, its credentials are those of
         a role with the template's policy for this configuration (e.g. dry-run: no write)."""
         if creds is None:
-            try:
-                policy = function_policy(self.topic_arn, self.account, overrides)
-            except Exception:  # an invalid value (init-error tests): the default deployment
-                policy = self.policy
-            creds = self.creds_for_policy(policy)
+            # No fallback: a policy that cannot be built fails the test rather than run the
+            # function with another deployment's (wider) rights. Values the template refuses
+            # (init-error tests) need no special case: template_policy ignores them, so the
+            # policy is the default deployment's.
+            creds = self.creds_for_policy(function_policy(self.topic_arn, self.account,
+                                                          overrides))
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "AWS_REGION": REGION,

@@ -11,11 +11,6 @@ import unittest
 
 import harness
 
-try:
-    import jsonschema
-except ImportError:  # pragma: no cover - the machine image has it (cfn-lint needs it)
-    jsonschema = None
-
 TIMEOUT_S = 30
 SPEC_VARIABLES = ("SNS_TOPIC_ARN", "MIN_SEVERITY", "REMEDIATION_MODE", "SCAN_FREQUENCY",
                   "REPOSITORY_FILTERS", "ECR_RESCAN_DURATION", "CHAT_FORMAT", "EPSS_ALERT",
@@ -40,18 +35,14 @@ def closed_port_url():
 
 
 def validator(name):
-    if jsonschema is None:
-        raise unittest.SkipTest("python jsonschema is not installed")
-    with open(os.path.join(harness.SOURCE_DIR, "docs", name), encoding="utf-8") as f:
-        return jsonschema.Draft202012Validator(json.load(f))
+    return harness.schema_validator(name)  # fails, not skips, without jsonschema
 
 
 class Offline(unittest.TestCase):
     """What needs no AWS at all: help, usage errors, --dry-run of finding-side events."""
 
     def setUp(self):
-        if not os.access(harness.BOOTSTRAP, os.X_OK):
-            self.skipTest("build/bootstrap is not built")
+        harness.require_bootstrap()
         self.dead = closed_port_url()
         self.env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"),
                     "SNS_TOPIC_ARN": "arn:aws:sns:eu-west-1:123456789012:scanwarden",
@@ -132,8 +123,7 @@ class AgainstMoto(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        if not os.access(harness.BOOTSTRAP, os.X_OK):
-            raise unittest.SkipTest("build/bootstrap is not built")
+        harness.require_bootstrap()
         cls.world = harness.World()
 
     @classmethod

@@ -3,7 +3,6 @@ it, against the local Runtime API server and moto_server with IAM authentication
 function's IAM policy. Each class has its own moto_server (see harness.World)."""
 
 import json
-import os
 import unittest
 
 import harness
@@ -22,8 +21,7 @@ class WorldTestCase(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        if not os.access(harness.BOOTSTRAP, os.X_OK):
-            raise unittest.SkipTest("build/bootstrap is not built")
+        harness.require_bootstrap()
         cls.world = harness.World()
 
     @classmethod

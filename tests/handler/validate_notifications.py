@@ -16,9 +16,10 @@ import tempfile
 
 try:
     import jsonschema
-except ImportError:  # the machine image has it (cfn-lint depends on it)
-    print("SKIP: python jsonschema is not installed (pip install jsonschema)")
-    sys.exit(77)
+except ImportError:  # a test dependency (scripts/lib/deps.sh): its absence is a failure
+    print("FAIL: python jsonschema is not installed (pip install jsonschema): the "
+          "notification documents cannot be schema-checked", file=sys.stderr)
+    sys.exit(1)
 
 SOURCE_DIR = os.environ.get(
     "SW_SOURCE_DIR", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))

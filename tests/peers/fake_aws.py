@@ -153,8 +153,13 @@ class FakeAws:
                                     "rules": req.get("rules", [])}
                 return 200, {}, _json({"registryScanningConfiguration": self.scan_config})
             if op == "sns:Publish":
-                form = {k: v[0] for k, v in parse_qs(body.decode("utf-8"),
-                                                     keep_blank_values=True).items()}
+                try:  # strictly: invalid UTF-8 would otherwise become U+FFFD unnoticed
+                    form = {k: v[0] for k, v in parse_qs(body.decode("utf-8"),
+                                                         keep_blank_values=True,
+                                                         errors="strict").items()}
+                except UnicodeDecodeError as e:
+                    return 400, {}, _json({"__type": "InvalidParameter",
+                                           "message": "Publish is not valid UTF-8: %s" % e})
                 self.published.append(form)
                 mid = str(uuid.uuid4())
                 return 200, {"Content-Type": "text/xml"}, (

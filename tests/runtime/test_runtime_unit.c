@@ -358,22 +358,49 @@ static void log_long_message_stays_one_line(void **state)
 
 static void log_configuration_comes_from_the_environment(void **state)
 {
+    /* lr_log_init_from_env sets the format and the level and leaves the stream alone: start
+     * from the opposite settings (TEXT, ERROR) into f, and check what it set by what
+     * reaches f, with nothing configured in between. */
     FILE *f = tmpfile();
+    assert_non_null(f);
+    lr_log_configure(LR_LOG_FORMAT_TEXT, LR_LOG_ERROR, f);
     setenv("AWS_LAMBDA_LOG_FORMAT", "json", 1);
     setenv("AWS_LAMBDA_LOG_LEVEL", "debug", 1);
     lr_log_init_from_env();
-    lr_log_configure(LR_LOG_FORMAT_JSON, LR_LOG_DEBUG, f); /* same values, into f */
-    assert_true(lr_log_enabled(LR_LOG_DEBUG));
-    lr_log_init_from_env();
     assert_true(lr_log_enabled(LR_LOG_DEBUG));
     assert_false(lr_log_enabled(LR_LOG_TRACE));
+    lr_log(LR_LOG_DEBUG, "from the environment");
+    lr_log(LR_LOG_TRACE, "trace is below debug");
+    char *out = slurp(f);
+    assert_int_equal(out[0], '{'); /* JSON, as the environment says */
+    assert_non_null(strstr(out, "\"level\":\"DEBUG\",\"message\":\"from the environment\"}\n"));
+    assert_null(strstr(out, "trace is below debug"));
+
+    /* Format unset: TEXT; an unknown level: INFO. */
+    unsetenv("AWS_LAMBDA_LOG_FORMAT");
     setenv("AWS_LAMBDA_LOG_LEVEL", "nonsense", 1);
     lr_log_init_from_env();
-    assert_false(lr_log_enabled(LR_LOG_DEBUG)); /* unknown: INFO */
+    assert_false(lr_log_enabled(LR_LOG_DEBUG));
     assert_true(lr_log_enabled(LR_LOG_INFO));
+    lr_log(LR_LOG_DEBUG, "debug is below info");
+    lr_log(LR_LOG_INFO, "a text record");
+    out = slurp(f);
+    assert_null(strstr(out, "debug is below info"));
+    assert_non_null(strstr(out, " INFO a text record\n"));
+    assert_null(strstr(out, "\"message\":\"a text record\""));
+
+    /* Level names are case-insensitive. */
+    setenv("AWS_LAMBDA_LOG_FORMAT", "JSON", 1);
     setenv("AWS_LAMBDA_LOG_LEVEL", "ERROR", 1);
     lr_log_init_from_env();
     assert_false(lr_log_enabled(LR_LOG_WARN));
+    assert_true(lr_log_enabled(LR_LOG_ERROR));
+    lr_log(LR_LOG_WARN, "warn is below error");
+    lr_log(LR_LOG_ERROR, "an error record");
+    out = slurp(f);
+    assert_null(strstr(out, "warn is below error"));
+    assert_non_null(strstr(out, "\"level\":\"ERROR\",\"message\":\"an error record\"}\n"));
+
     unsetenv("AWS_LAMBDA_LOG_FORMAT");
     unsetenv("AWS_LAMBDA_LOG_LEVEL");
     lr_log_configure(LR_LOG_FORMAT_TEXT, LR_LOG_INFO, NULL);
