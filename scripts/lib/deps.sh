@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the scripts: installs the Debian packages scanwarden builds and
 # tests with, when they are missing. As root it uses apt-get; otherwise it says
 # exactly what to install and stops.
