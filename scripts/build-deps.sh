@@ -120,19 +120,37 @@ and rerun."
 apt_dir=$work/apt
 APT_OPTS=()
 
-# The system's deb (and deb-src) entries for Debian or Ubuntu mirrors, as
+# The system's deb (and deb-src) entries of Debian or Ubuntu archives, as
 # deb-src entries: apt_derive_list the one-line ones (sources.list, *.list),
-# apt_derive_sources the deb822 stanzas (*.sources).
+# apt_derive_sources the deb822 stanzas (*.sources). An archive is recognised
+# by the origin its Release file states (Debian, Ubuntu) in the system's lists
+# (read with apt-cache policy); with no lists yet, by "debian"/"ubuntu" in the
+# URI. Third-party repositories (often without sources) are left out.
 apt_system_sources() {
     eval "$(apt-config shell sys_list Dir::Etc::SourceList/f sys_parts Dir::Etc::SourceParts/d)"
+    apt-cache policy 2>/dev/null | awk '
+        /^ *-?[0-9]+ [a-z+]+:\/\// { uri = $2; sub(/\/$/, "", uri); next }
+        /^ *release .*o=(Debian|Ubuntu)(,|$)/ && uri != "" { print uri }' | sort -u >"$apt_dir/archives"
+}
+
+# Reads one-line deb-src entries on stdin; prints those whose URI is a known
+# archive (with no known archive: one that looks like one), once each.
+apt_known_archive() {
+    awk -v known="$apt_dir/archives" '
+        BEGIN { while ((getline line < known) > 0) { ok[line] = 1; n++ } }
+        {
+            line = $0; sub(/^deb-src +(\[[^]]*\] +)?/, "", line); split(line, w, " "); uri = w[1]
+            sub(/\/$/, "", uri)
+            if ((n ? (uri in ok) : (uri ~ /debian|ubuntu/ && uri !~ /^cdrom:/)) && !seen[$0]++) print
+        }'
 }
 
 apt_derive_list() {
     local f
     for f in "$sys_list" "$sys_parts"*.list; do
         [ -f "$f" ] || continue
-        sed -nE 's/^[[:space:]]*deb(-src)?[[:space:]]+/deb-src /p' "$f" | grep -E 'debian|ubuntu' || true
-    done | awk '!seen[$0]++'
+        sed -nE 's/^[[:space:]]*deb(-src)?[[:space:]]+/deb-src /p' "$f"
+    done | apt_known_archive
 }
 
 apt_derive_sources() {
@@ -141,18 +159,28 @@ apt_derive_sources() {
         [ -f "$f" ] || continue
         cat "$f"
         echo
-    done | awk 'function flush() {
-                    if (st != "" && types ~ /(^| )deb(-src)?( |$)/ && uris ~ /debian|ubuntu/ && !off && !seen[st]++)
-                        printf "Types: deb-src\n%s\n", st
-                    st = ""; types = ""; uris = ""; off = 0
-                }
-                /^[[:space:]]*$/ { flush(); next }
-                /^#/ { next }
-                /^Types:/ { sub(/^Types:[[:space:]]*/, ""); types = $0; next }
-                /^URIs:/ { uris = $0 }
-                /^Enabled:[[:space:]]*(no|false)/ { off = 1 }
-                { st = st $0 "\n" }
-                END { flush() }'
+    done | awk -v known="$apt_dir/archives" '
+        BEGIN { while ((getline line < known) > 0) { ok[line] = 1; n++ } }
+        function archive(uris,    u, i, k) {
+            k = split(uris, u, " ")
+            for (i = 2; i <= k; i++) {
+                sub(/\/$/, "", u[i])
+                if (n ? (u[i] in ok) : (u[i] ~ /debian|ubuntu/)) return 1
+            }
+            return 0
+        }
+        function flush() {
+            if (st != "" && types ~ /(^| )deb(-src)?( |$)/ && archive(uris) && !off && !seen[st]++)
+                printf "Types: deb-src\n%s\n", st
+            st = ""; types = ""; uris = ""; off = 0
+        }
+        /^[[:space:]]*$/ { flush(); next }
+        /^#/ { next }
+        /^Types:/ { sub(/^Types:[[:space:]]*/, ""); types = $0; next }
+        /^URIs:/ { uris = $0 }
+        /^Enabled:[[:space:]]*(no|false)/ { off = 1 }
+        { st = st $0 "\n" }
+        END { flush() }'
 }
 
 # Writes the private sources (SW_APT_SOURCES, or derived from the system's) and
@@ -225,6 +253,13 @@ apt_private_update() {
     fi
     if [ -f "$stamp" ]; then
         say "warning: could not refresh the package lists (offline?); using the ones from $(date -r "$stamp" '+%F %R')"
+        return 0
+    fi
+    if compgen -G "$apt_dir/state/lists/*_Sources*" >/dev/null; then
+        # Some entries failed (e.g. a mirror without sources): go on with the
+        # others; the next run tries again.
+        say "warning: some source indexes could not be downloaded; going on with the others:"
+        grep -E '^(E|W|Err):' "$apt_dir/update.log" | sed 's/^/    /' | head -n 10 >&2
         return 0
     fi
     sed 's/^/    /' "$apt_dir/update.log" | tail -n 15 >&2
