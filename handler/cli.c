@@ -27,7 +27,7 @@
 
 static const char USAGE[] = "usage: bootstrap --event FILE|- [--dry-run] [--account ID]\n"
                             "       bootstrap --check [--account ID]\n"
-                            "       bootstrap --help\n";
+                            "       bootstrap --help | --version\n";
 
 static const char HELP[] =
     "scanwarden: keeps Amazon Inspector scanning of ECR images on, and notifies about what\n"
@@ -50,6 +50,7 @@ static const char HELP[] =
     "  --account ID    The account to check, and the account of an event that names none.\n"
     "                  Default: the account of SNS_TOPIC_ARN.\n"
     "  --help          This text.\n"
+    "  --version       Print \"scanwarden VERSION\" and exit.\n"
     "\n"
     "Exit status\n"
     "  0  done (--check: no drift)\n"
@@ -98,6 +99,7 @@ struct cli_args {
     bool dry_run;
     bool check;
     bool help;
+    bool version;
 };
 
 bool sw_cli_wanted(int argc, char **argv)
@@ -135,6 +137,8 @@ static int parse_args(int argc, char **argv, struct cli_args *a)
         const char *arg = argv[i];
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             a->help = true;
+        } else if (strcmp(arg, "--version") == 0) {
+            a->version = true;
         } else if (strcmp(arg, "--dry-run") == 0) {
             a->dry_run = true;
         } else if (strcmp(arg, "--check") == 0) {
@@ -150,7 +154,7 @@ static int parse_args(int argc, char **argv, struct cli_args *a)
             return usage_error("unknown option", arg);
         }
     }
-    if (a->help)
+    if (a->help || a->version)
         return SW_CLI_EXIT_OK;
     if (!a->event && !a->check)
         return usage_error("say what to do: --event FILE|-, --check or --help", NULL);
@@ -446,6 +450,10 @@ int sw_cli_main(int argc, char **argv)
     int status = parse_args(argc, argv, &a);
     if (status != SW_CLI_EXIT_OK)
         return status;
+    if (a.version && !a.help) {
+        printf("scanwarden %s\n", SW_VERSION);
+        return SW_CLI_EXIT_OK;
+    }
     if (a.help) {
         fputs(USAGE, stdout);
         fputc('\n', stdout);

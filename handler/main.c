@@ -134,9 +134,10 @@ int main(int argc, char **argv)
         x->io = sw_state_io(&app->region_states[i]);
         memcpy(x->region, app->org.regions[i], sizeof(x->region));
     }
-    lr_log(LR_LOG_INFO, "scanwarden ready: mode %s, min severity %s, region %s, scope %s",
-           sw_mode_name(app->cfg.mode), sw_severity_name(app->cfg.min_severity), app->fn.region,
-           sw_scope_name(app->cfg.scope));
+    lr_log(LR_LOG_INFO,
+           "scanwarden ready: version %s, mode %s, min severity %s, region %s, scope %s",
+           SW_VERSION, sw_mode_name(app->cfg.mode), sw_severity_name(app->cfg.min_severity),
+           app->fn.region, sw_scope_name(app->cfg.scope));
 
     if (lr_runtime_run(rt, handle, app, &lerr) != LR_OK) {
         lr_log(LR_LOG_INFO, "runtime loop ended: %s", lerr.msg);

@@ -5,24 +5,47 @@
 # them statically and the bootstrap needs nothing from the system but glibc.
 # Sources come from the distribution's own source packages (apt-get source on
 # Debian, dnf download --source on Amazon Linux 2023) and are never committed.
+# On Debian, apt runs with a private configuration under SW_DEPS_WORK/apt (its
+# own deb-src sources derived from the system's mirrors, lists, cache, state):
+# nothing under /etc is written and the system's package lists are not touched.
+# What it downloads, where it caches and how to clear it: docs/building.md.
 #
 #   scripts/build-deps.sh [PREFIX]     default: .deps/prefix (git-ignored)
+#   scripts/build-deps.sh --fetch-only [PREFIX]
+#                          download and unpack the sources into SW_DEPS_WORK/src
+#                          only (no build; PREFIX untouched)
 #
 # Cached: a stamp in PREFIX records the source package versions and this
 # script's hash; a rerun with the same key does nothing. Environment:
-#   SW_DEPS_WORK   where sources are unpacked and built (default: .deps/work)
+#   SW_DEPS_WORK   where the private apt state lives and sources are unpacked
+#                  and built (default: .deps/work)
 #   SW_DEPS_JOBS   parallel make jobs (default: nproc)
 #   CC             the C compiler (default: cc)
+#   SW_APT_SOURCES a file of deb-src entries (one-line .list or deb822 .sources)
+#                  to use instead of those derived from /etc/apt
+#   SW_DEPS_APT_MAX_AGE  minutes before the private package lists are refreshed
+#                  (default 1440, a day; offline, older lists are used with a warning)
 #   SW_DEPS_SOURCES  a folder with source trees curl/, cjson/ and optionally
 #                  openssl/ (e.g. unpacked source packages copied from elsewhere):
 #                  build from those, fetch nothing. Without openssl/ the system's
 #                  static libssl.a/libcrypto.a are used.
+#   SW_DEPS_INSTALL=1  Amazon Linux: let dnf install missing build packages
+#                  (automatic inside a container, e.g. `sam build --use-container`)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+fetch_only=0
+if [ "${1:-}" = --fetch-only ]; then
+    fetch_only=1
+    shift
+fi
 prefix=${1:-$root/.deps/prefix}
-mkdir -p "$prefix"
-prefix=$(cd "$prefix" && pwd)
+if [ "$fetch_only" = 0 ]; then
+    mkdir -p "$prefix"
+    prefix=$(cd "$prefix" && pwd)
+fi
 work=${SW_DEPS_WORK:-$root/.deps/work}
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
 jobs=${SW_DEPS_JOBS:-$(nproc)}
 cc=${CC:-cc}
 start=$(date +%s)
@@ -73,53 +96,182 @@ elif command -v dnf >/dev/null 2>&1; then
     pkg_tool=dnf
 fi
 
-as_root() {
-    if [ "$(id -u)" = 0 ]; then
-        "$@"
-    elif command -v sudo >/dev/null 2>&1; then
-        sudo "$@"
-    else
-        die "needs root for: $* (run as root, or run it yourself first)"
-    fi
-}
+OFFLINE_HINT="or build offline: unpack curl's and cJSON's sources into DIR/curl and DIR/cjson \
+and rerun with SW_DEPS_SOURCES=DIR (docs/building.md)"
 
-# Debian: add deb-src entries mirroring the configured deb ones, once.
-apt_has_deb_src() {
-    grep -rqsE '^(deb-src[[:space:]]|Types:.*deb-src)' /etc/apt/sources.list /etc/apt/sources.list.d/
-}
-
-apt_enable_deb_src() {
-    apt_has_deb_src && return 0
-    say "no deb-src entry in /etc/apt: adding one for the configured Debian suites"
-    local f
-    for f in /etc/apt/sources.list.d/*.sources; do
-        [ -e "$f" ] || continue
-        grep -qE '^URIs:.*debian' "$f" || continue
-        sed 's/^Types:[[:space:]]*deb$/Types: deb-src/' "$f" |
-            as_root tee "/etc/apt/sources.list.d/scanwarden-src-$(basename "$f")" >/dev/null
-    done
-    if [ -f /etc/apt/sources.list ] && grep -qE '^deb[[:space:]]' /etc/apt/sources.list; then
-        sed -n 's/^deb[[:space:]]/deb-src /p' /etc/apt/sources.list |
-            as_root tee /etc/apt/sources.list.d/scanwarden-src.list >/dev/null
-    fi
-    apt_has_deb_src || die "could not add a deb-src entry; add one to /etc/apt and rerun"
-    as_root apt-get update -qq
-}
-
+# Debian: the build tools come from the system's packages. Installing them is
+# the operator's decision, never a side effect of a build: say what to install.
 apt_need_packages() {
     local missing=() p
     for p in "$@"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
-    say "installing: ${missing[*]}"
-    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends \
-        "${missing[@]}" >/dev/null
+    die "missing build packages: ${missing[*]}. Install them (once, as root):
+    apt-get install --no-install-recommends ${missing[*]}
+and rerun."
+}
+
+# A private apt configuration under $work/apt: its own etc dir (the deb-src
+# sources below), lists, cache and state, passed to every apt-get/apt-cache
+# call with -o. The system's /etc/apt is only read (its sources, keyrings,
+# auth.conf and apt.conf.d, e.g. a proxy), never written; the system's package
+# lists are never updated. apt-get source needs no root.
+apt_dir=$work/apt
+APT_OPTS=()
+
+# The system's deb (and deb-src) entries of Debian or Ubuntu archives, as
+# deb-src entries: apt_derive_list the one-line ones (sources.list, *.list),
+# apt_derive_sources the deb822 stanzas (*.sources). An archive is recognised
+# by the origin its Release file states (Debian, Ubuntu) in the system's lists
+# (read with apt-cache policy); with no lists yet, by "debian"/"ubuntu" in the
+# URI. Third-party repositories (often without sources) are left out.
+apt_system_sources() {
+    eval "$(apt-config shell sys_list Dir::Etc::SourceList/f sys_parts Dir::Etc::SourceParts/d)"
+    apt-cache policy 2>/dev/null | awk '
+        /^ *-?[0-9]+ [a-z+]+:\/\// { uri = $2; sub(/\/$/, "", uri); next }
+        /^ *release .*o=(Debian|Ubuntu)(,|$)/ && uri != "" { print uri }' | sort -u >"$apt_dir/archives"
+}
+
+# Reads one-line deb-src entries on stdin; prints those whose URI is a known
+# archive (with no known archive: one that looks like one), once each.
+apt_known_archive() {
+    awk -v known="$apt_dir/archives" '
+        BEGIN { while ((getline line < known) > 0) { ok[line] = 1; n++ } }
+        {
+            line = $0; sub(/^deb-src +(\[[^]]*\] +)?/, "", line); split(line, w, " "); uri = w[1]
+            sub(/\/$/, "", uri)
+            if ((n ? (uri in ok) : (uri ~ /debian|ubuntu/ && uri !~ /^cdrom:/)) && !seen[$0]++) print
+        }'
+}
+
+apt_derive_list() {
+    local f
+    for f in "$sys_list" "$sys_parts"*.list; do
+        [ -f "$f" ] || continue
+        sed -nE 's/^[[:space:]]*deb(-src)?[[:space:]]+/deb-src /p' "$f"
+    done | apt_known_archive
+}
+
+apt_derive_sources() {
+    local f
+    for f in "$sys_parts"*.sources; do
+        [ -f "$f" ] || continue
+        cat "$f"
+        echo
+    done | awk -v known="$apt_dir/archives" '
+        BEGIN { while ((getline line < known) > 0) { ok[line] = 1; n++ } }
+        function archive(uris,    u, i, k) {
+            k = split(uris, u, " ")
+            for (i = 2; i <= k; i++) {
+                sub(/\/$/, "", u[i])
+                if (n ? (u[i] in ok) : (u[i] ~ /debian|ubuntu/)) return 1
+            }
+            return 0
+        }
+        function flush() {
+            if (st != "" && types ~ /(^| )deb(-src)?( |$)/ && archive(uris) && !off && !seen[st]++)
+                printf "Types: deb-src\n%s\n", st
+            st = ""; types = ""; uris = ""; off = 0
+        }
+        /^[[:space:]]*$/ { flush(); next }
+        /^#/ { next }
+        /^Types:/ { sub(/^Types:[[:space:]]*/, ""); types = $0; next }
+        /^URIs:/ { uris = $0 }
+        /^Enabled:[[:space:]]*(no|false)/ { off = 1 }
+        { st = st $0 "\n" }
+        END { flush() }'
+}
+
+# Writes the private sources (SW_APT_SOURCES, or derived from the system's) and
+# sets APT_OPTS. A file is only replaced when its content changes, so its time
+# says when the lists must be refreshed.
+apt_private_setup() {
+    local sources=$apt_dir/etc/sources.list.d/scanwarden-src
+    local sys_list sys_parts trusted trustedparts netrc netrcparts e
+    mkdir -p "$apt_dir/etc/sources.list.d" "$apt_dir/etc/preferences.d" \
+        "$apt_dir/state/lists/partial" "$apt_dir/cache/archives/partial"
+    : >"$apt_dir/etc/sources.list"
+    : >"$apt_dir/state/status"
+    rm -f "$apt_dir/new.list" "$apt_dir/new.sources"
+    if [ -n "${SW_APT_SOURCES:-}" ]; then
+        [ -f "$SW_APT_SOURCES" ] || die "SW_APT_SOURCES=$SW_APT_SOURCES: no such file"
+        case $SW_APT_SOURCES in
+        *.sources) cp "$SW_APT_SOURCES" "$apt_dir/new.sources" ;;
+        *) cp "$SW_APT_SOURCES" "$apt_dir/new.list" ;;
+        esac
+    else
+        apt_system_sources
+        apt_derive_list >"$apt_dir/new.list"
+        apt_derive_sources >"$apt_dir/new.sources"
+    fi
+    for e in list sources; do
+        if [ -s "$apt_dir/new.$e" ]; then
+            cmp -s "$apt_dir/new.$e" "$sources.$e" || mv "$apt_dir/new.$e" "$sources.$e"
+        else
+            rm -f "$sources.$e"
+        fi
+        rm -f "$apt_dir/new.$e"
+    done
+    [ -s "$sources.list" ] || [ -s "$sources.sources" ] ||
+        die "no Debian or Ubuntu mirror found in the system's apt sources to derive deb-src entries from.
+Write your mirror's source entry into a file, e.g.
+    echo 'deb-src http://deb.debian.org/debian bookworm main' >my-sources.list
+and rerun with SW_APT_SOURCES=\$PWD/my-sources.list, $OFFLINE_HINT"
+    eval "$(apt-config shell trusted Dir::Etc::Trusted/f trustedparts Dir::Etc::TrustedParts/d \
+        netrc Dir::Etc::netrc/f netrcparts Dir::Etc::netrcparts/d)"
+    APT_OPTS=(
+        -o "Dir::Etc=$apt_dir/etc"
+        -o "Dir::Etc::SourceList=$apt_dir/etc/sources.list"
+        -o "Dir::Etc::SourceParts=$apt_dir/etc/sources.list.d"
+        -o "Dir::Etc::Preferences=$apt_dir/etc/preferences"
+        -o "Dir::Etc::PreferencesParts=$apt_dir/etc/preferences.d"
+        -o "Dir::Etc::Trusted=$trusted" -o "Dir::Etc::TrustedParts=$trustedparts"
+        -o "Dir::Etc::netrc=$netrc" -o "Dir::Etc::netrcparts=$netrcparts"
+        -o "Dir::State=$apt_dir/state" -o "Dir::State::Lists=$apt_dir/state/lists"
+        -o "Dir::State::status=$apt_dir/state/status"
+        -o "Dir::Cache=$apt_dir/cache" -o "Dir::Cache::pkgcache=" -o "Dir::Cache::srcpkgcache="
+    )
+}
+
+# Refreshes the private lists when they are missing, older than the sources, or
+# older than SW_DEPS_APT_MAX_AGE minutes (default a day). Offline with lists
+# already there: warns and uses them.
+apt_private_update() {
+    local stamp=$apt_dir/state/lists/.sw-updated f max_age=${SW_DEPS_APT_MAX_AGE:-1440}
+    if [ -f "$stamp" ] && [ -z "$(find "$stamp" -mmin +"$max_age")" ]; then
+        local newer=0
+        for f in "$apt_dir"/etc/sources.list.d/*; do
+            [ "$f" -nt "$stamp" ] && newer=1
+        done
+        [ $newer = 0 ] && return 0
+    fi
+    say "downloading the source package lists (private apt state in $apt_dir)"
+    if apt-get "${APT_OPTS[@]}" -o APT::Update::Error-Mode=any -q update >"$apt_dir/update.log" 2>&1; then
+        touch "$stamp"
+        return 0
+    fi
+    if [ -f "$stamp" ]; then
+        say "warning: could not refresh the package lists (offline?); using the ones from $(date -r "$stamp" '+%F %R')"
+        return 0
+    fi
+    if compgen -G "$apt_dir/state/lists/*_Sources*" >/dev/null; then
+        # Some entries failed (e.g. a mirror without sources): go on with the
+        # others; the next run tries again.
+        say "warning: some source indexes could not be downloaded; going on with the others:"
+        grep -E '^(E|W|Err):' "$apt_dir/update.log" | sed 's/^/    /' | head -n 10 >&2
+        return 0
+    fi
+    sed 's/^/    /' "$apt_dir/update.log" | tail -n 15 >&2
+    die "could not download the source package lists from the mirrors in $apt_dir/etc/sources.list.d
+(apt-get update with the private configuration above failed). Check the network and any proxy
+(apt's Acquire::http::Proxy in /etc/apt/apt.conf.d is honoured, so is http_proxy), point
+SW_APT_SOURCES at a file with a reachable mirror's deb-src entries, $OFFLINE_HINT"
 }
 
 # Version of the source package apt would fetch (read from the lists; no download).
 apt_source_version() {
-    apt-get source --print-uris -qq "$1" 2>/dev/null |
+    apt-get "${APT_OPTS[@]}" source --print-uris -qq "$1" 2>/dev/null |
         sed -n "s/^'[^']*\/${1}_\([^']*\)\.dsc'.*/\1/p" | head -n1 | sed 's/%2b/+/g; s/%7e/~/g'
 }
 
@@ -128,25 +280,37 @@ apt_source_version() {
 # versions the lists know, newest first.
 apt_fetch() {
     local name=$1 v
-    for v in "$2" $(apt-cache showsrc "$name" 2>/dev/null | sed -n 's/^Version: //p' | sort -ruV); do
-        if (cd "$work/src" && apt-get source -qq "$name=$v" >/dev/null 2>&1); then
+    for v in "$2" $(apt-cache "${APT_OPTS[@]}" showsrc "$name" 2>/dev/null | sed -n 's/^Version: //p' | sort -ruV); do
+        if (cd "$work/src" && apt-get "${APT_OPTS[@]}" source -qq "$name=$v" >"$work/src/$name.log" 2>&1); then
             [ "$v" = "$2" ] || say "fetched $name $v instead of $2"
             return 0
         fi
-        say "apt-get source $name=$v failed"
+        say "apt-get source $name=$v failed: $(tail -n1 "$work/src/$name.log")"
         find "$work/src" -maxdepth 1 -name "${name}[-_]*" -exec rm -rf {} +
     done
     return 1
 }
 
+# Amazon Linux 2023 (the `sam build --use-container` image): installing the
+# build tools is fine in a throwaway container; on a host, say what to install.
 dnf_need_packages() {
     local missing=() p
     for p in "$@"; do
         rpm -q "$p" >/dev/null 2>&1 || missing+=("$p")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
-    say "installing: ${missing[*]}"
-    as_root dnf install -y -q "${missing[@]}"
+    if [ -f /.dockerenv ] || [ -f /run/.containerenv ] || [ "${SW_DEPS_INSTALL:-0}" = 1 ]; then
+        say "installing (in a container): ${missing[*]}"
+        if [ "$(id -u)" = 0 ]; then
+            dnf install -y -q "${missing[@]}"
+        else
+            sudo dnf install -y -q "${missing[@]}"
+        fi
+        return
+    fi
+    die "missing build packages: ${missing[*]}. Install them (once, as root):
+    dnf install -y ${missing[*]}
+and rerun (or set SW_DEPS_INSTALL=1 to let this script install them)."
 }
 
 dnf_source_version() {
@@ -155,7 +319,7 @@ dnf_source_version() {
 }
 
 # Unpacks a source RPM's upstream tarball into $work/src/NAME (AL2023 patches
-# are not applied: upstream release sources, documented in the README).
+# are not applied: upstream release sources, documented in docs/building.md).
 dnf_fetch_source() {
     local name=$1
     local dir=$work/src/$name
@@ -171,19 +335,21 @@ dnf_fetch_source() {
 }
 
 # ----------------------------------------------------------- versions, cache
-script_hash=$(sha256sum "$0" | cut -c1-16)
+# The recipe's hash: the flags and everything from the OpenSSL section on (how
+# the prefix is built); changes to how sources are found do not invalidate it.
+script_hash=$({
+    printf '%s\n' "${CURL_CONFIGURE_FLAGS[@]}" "$DEPS_CFLAGS"
+    sed -n '/^# -* OpenSSL$/,$p' "$0"
+} | sha256sum | cut -c1-16)
 case $pkg_tool in
 apt)
-    # cmake and binutils are for scripts/build-artifact.sh, which runs this first.
-    apt_need_packages build-essential pkg-config dpkg-dev perl libssl-dev cmake binutils
-    apt_enable_deb_src
+    # dpkg-dev unpacks the source packages (dpkg-source); libssl-dev has the
+    # static OpenSSL libraries.
+    apt_need_packages build-essential pkg-config dpkg-dev libssl-dev
+    apt_private_setup
+    apt_private_update
     curl_ver=$(apt_source_version curl)
     cjson_ver=$(apt_source_version cjson)
-    if [ -z "$curl_ver" ] || [ -z "$cjson_ver" ]; then
-        as_root apt-get update -qq
-        curl_ver=$(apt_source_version curl)
-        cjson_ver=$(apt_source_version cjson)
-    fi
     ssl_ver=$(dpkg-query -W -f='${Version}' libssl-dev)
     ;;
 dnf)
@@ -212,12 +378,34 @@ sources)
     fi
     ;;
 *)
-    die "neither apt-get nor dnf found: fetch curl, cJSON and OpenSSL sources by hand (README)"
+    die "neither apt-get nor dnf found, so no source packages can be fetched: $OFFLINE_HINT"
     ;;
 esac
-[ -n "$curl_ver" ] || die "could not find the curl source package (is a source repository configured?)"
-[ -n "$cjson_ver" ] || die "could not find the cjson source package"
+src_where="the source repositories"
+[ "$pkg_tool" = apt ] && src_where="the private apt lists ($apt_dir, from $(
+    cd "$apt_dir/etc/sources.list.d" && echo *))"
+[ -n "$curl_ver" ] || die "no curl source package in $src_where: $OFFLINE_HINT"
+[ -n "$cjson_ver" ] || die "no cjson source package in $src_where: $OFFLINE_HINT"
 [ -n "$ssl_ver" ] || die "could not find the OpenSSL package version"
+# --fetch-only: download and unpack the sources into $work/src, build nothing.
+if [ "$fetch_only" = 1 ]; then
+    case $pkg_tool in
+    apt)
+        rm -rf "$work/src"
+        mkdir -p "$work/src"
+        apt_fetch curl "$curl_ver" || die "apt-get source curl failed for every version apt knows"
+        apt_fetch cjson "$cjson_ver" || die "apt-get source cjson failed for every version apt knows"
+        ;;
+    dnf)
+        mkdir -p "$work/src"
+        dnf_fetch_source curl
+        dnf_fetch_source cjson
+        ;;
+    esac
+    say "fetched curl $curl_ver and cjson $cjson_ver into $work/src in $(($(date +%s) - start)) s"
+    exit 0
+fi
+
 arch=$(uname -m)
 key="curl=$curl_ver cjson=$cjson_ver openssl=$ssl_ver arch=$arch script=$script_hash"
 stamp=$prefix/.sw-deps-stamp

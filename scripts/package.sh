@@ -4,11 +4,28 @@
 # extra attributes; only the mode is kept, so bootstrap stays executable),
 # so the same build gives the same bytes. Prints the zip's path and size.
 #
-#   scripts/package.sh [OUT.zip]      default: dist/scanwarden-<arch>.zip
+#   scripts/package.sh [OUT.zip | DIR]   default DIR: dist/
+# In a directory the zip is named scanwarden-VERSION-ARCH.zip: VERSION is
+# CMake's project(VERSION), ARCH Lambda's name for the machine (x86_64, arm64).
 # Environment: as scripts/build-artifact.sh (SW_ARTIFACT_TARGET, SW_DEPS_PREFIX...).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-out=${1:-$root/dist/scanwarden-$(uname -m).zip}
+version=$(sed -nE 's/^project\(scanwarden[[:space:]]+VERSION[[:space:]]+([0-9]+\.[0-9]+\.[0-9]+).*/\1/p' \
+    "$root/CMakeLists.txt")
+[ -n "$version" ] || {
+    echo "package: no project(scanwarden VERSION x.y.z) in CMakeLists.txt" >&2
+    exit 1
+}
+case $(uname -m) in
+x86_64 | amd64) arch=x86_64 ;;
+aarch64 | arm64) arch=arm64 ;;
+*) arch=$(uname -m) ;;
+esac
+out=${1:-$root/dist}
+case $out in
+*.zip) ;;
+*) out=${out%/}/scanwarden-$version-$arch.zip ;;
+esac
 command -v zip >/dev/null || {
     echo "package: zip is missing (Debian: apt-get install zip; AL2023: dnf install zip)" >&2
     exit 1

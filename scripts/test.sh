@@ -1,24 +1,64 @@
 #!/usr/bin/env bash
-# The README's test command. On a fresh Debian 12 machine it installs what is
-# missing, configures, builds with warnings as errors and runs every test
-# through ctest. SW_SANITIZE=1 runs the same suite built with ASan+UBSan in
-# build-asan/. Extra arguments go to ctest (e.g. -R runtime, -L unit).
+# The README's test command. On a fresh Debian 12 machine it installs the
+# missing Debian packages (as root), finds the Python peers (the clone's .venv/
+# first, else python3 on PATH; tests/requirements.txt), builds the lean static
+# dependencies of the artifact tests when they are missing (scripts/build-deps.sh,
+# cached in .deps/), configures, builds with warnings as errors and runs every
+# test through ctest, then says why any test was skipped.
+#
+# Environment:
+#   SW_SANITIZE=1      the same suite built with ASan+UBSan in build-asan/ (the
+#                      artifact tests are not part of it)
+#   SW_DEPS_PREFIX     the lean prefix (default .deps/prefix); SW_DEPS_WORK its work
+#                      folder (default .deps/work); SW_DEPS_NO_BUILD=1 never builds it
+#   BUILD_DIR          the build directory (default build, build-asan)
+# Extra arguments go to ctest (e.g. -R runtime, -L unit).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$PWD
 # shellcheck source=lib/deps.sh
 . scripts/lib/deps.sh
 sw_install_deps
+
+if [ -x .venv/bin/python3 ]; then
+    export PATH="$root/.venv/bin:$PATH"
+    echo "==> Python peers from .venv/ ($(.venv/bin/python3 --version 2>&1))"
+fi
 sw_check_python_peers
+python=$(command -v python3)
 
 build_dir=${BUILD_DIR:-build}
-cmake_args=(-DSW_WERROR=ON)
+cmake_args=(-DSW_WERROR=ON "-DSW_PYTHON3=$python")
 if [ "${SW_SANITIZE:-0}" = 1 ]; then
     build_dir=${BUILD_DIR:-build-asan}
     cmake_args+=(-DSW_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug)
     export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1}
     export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+else
+    # The artifact tests (tests/deploy) link against the lean static libraries:
+    # build them once (about half a minute; a rerun checks the cache in a second).
+    export SW_DEPS_PREFIX=${SW_DEPS_PREFIX:-$root/.deps/prefix}
+    export SW_DEPS_WORK=${SW_DEPS_WORK:-$root/.deps/work}
+    if [ "${SW_DEPS_NO_BUILD:-0}" != 1 ]; then
+        echo "==> lean static dependencies (scripts/build-deps.sh $SW_DEPS_PREFIX)"
+        bash scripts/build-deps.sh "$SW_DEPS_PREFIX" ||
+            echo "==> could not build the lean dependencies (above): the artifact tests (deploy_*) will be skipped" >&2
+    fi
 fi
 
 cmake -S . -B "$build_dir" "${cmake_args[@]}" >/dev/null
 cmake --build "$build_dir" -j"$(nproc)"
-ctest --test-dir "$build_dir" --output-on-failure "$@"
+status=0
+ctest --test-dir "$build_dir" --output-on-failure "$@" || status=$?
+
+# A skipped test says why: its "SKIPPED: ..." lines, from ctest's log.
+log=$build_dir/Testing/Temporary/LastTest.log
+if [ -f "$log" ]; then
+    awk '/^[0-9]+\/[0-9]+ Test: / { name = $3 }
+         /^SKIPPED: / || /\.\.\. skipped / { print "    " name ": " $0 }' "$log" >"$build_dir/skipped.txt"
+    if [ -s "$build_dir/skipped.txt" ]; then
+        echo "==> skipped, and why:"
+        cat "$build_dir/skipped.txt"
+    fi
+fi
+exit "$status"

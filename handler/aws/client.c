@@ -21,7 +21,7 @@
 #include <strings.h>
 #include <time.h>
 
-#define USER_AGENT "scanwarden/0.1"
+#define USER_AGENT "scanwarden/" SW_VERSION /* SW_VERSION: CMake project(VERSION) */
 
 struct sw_aws_client {
     char region[SW_ENDPOINT_MAX_REGION + 1];

@@ -1,8 +1,9 @@
+# shellcheck shell=bash
 # Sourced by the scripts: installs the Debian packages scanwarden builds and
 # tests with, when they are missing. As root it uses apt-get; otherwise it says
 # exactly what to install and stops.
 SW_DEBIAN_PACKAGES=(build-essential cmake pkg-config libcurl4-openssl-dev libssl-dev
-    libcjson-dev libcmocka-dev python3 zip openssl graphviz)
+    libcjson-dev libcmocka-dev python3 python3-venv zip openssl dpkg-dev binutils graphviz)
 
 sw_missing_packages() {
     local missing=()
@@ -30,15 +31,38 @@ sw_install_deps() {
     fi
 }
 
-# The test peers (moto_server with Flask, boto3, the aws CLI, cfn-lint) come with
-# this machine image; say so clearly when one is absent instead of failing later.
+# The Python test peers (tests/requirements.txt: moto_server with Flask, boto3,
+# the aws CLI, cfn-lint, the SAM translator, jsonschema). They come from the
+# python3 first on PATH: scripts/test.sh puts the clone's .venv/bin there when it
+# exists. When one is absent, say how to get them the way Debian allows (a
+# virtual environment) instead of failing later.
+SW_PYTHON_MODULES=(moto boto3 botocore flask flask_cors cfnlint samtranslator jsonschema yaml)
+SW_PYTHON_COMMANDS=(moto_server aws cfn-lint)
+
 sw_check_python_peers() {
-    local missing=()
-    command -v python3 >/dev/null || missing+=(python3)
-    python3 -c 'import moto, boto3, flask' 2>/dev/null || missing+=("python: moto[server] boto3")
-    python3 -c 'import jsonschema' 2>/dev/null || missing+=("python: jsonschema")
-    if [ ${#missing[@]} -gt 0 ]; then
-        echo "Missing test peers: ${missing[*]} (pip install 'moto[server]>=5.2' boto3 awscli cfn-lint jsonschema)" >&2
+    local missing=() m c py
+    if ! py=$(command -v python3); then
+        echo "Missing: python3 (Debian: apt-get install python3 python3-venv)" >&2
         return 1
     fi
+    for m in "${SW_PYTHON_MODULES[@]}"; do
+        python3 -c "import $m" 2>/dev/null || missing+=("$m")
+    done
+    for c in "${SW_PYTHON_COMMANDS[@]}"; do
+        command -v "$c" >/dev/null || missing+=("$c")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    {
+        echo "Missing test peers for $py: ${missing[*]}"
+        echo "Install them in a virtual environment in the clone (Debian's python3 refuses"
+        echo "a system-wide pip install), then rerun; scripts/test.sh uses .venv/ when present:"
+        echo ""
+        if [ -x .venv/bin/pip ]; then
+            echo "    .venv/bin/pip install -r tests/requirements.txt"
+        else
+            echo "    python3 -m venv .venv && .venv/bin/pip install -r tests/requirements.txt"
+        fi
+        echo ""
+    } >&2
+    return 1
 }

@@ -14,11 +14,12 @@ The artifact must run on provided.al2023 with nothing from the image but glibc:
              the lean libcurl's protocols/features and verifies an HTTPS peer against
              the CA file at curl's compiled-in default path (Amazon Linux's).
   package    scripts/package.sh gives the same zip bytes twice, <= 3 MB, holding
-             only an executable bootstrap.
+             only an executable bootstrap; `make package` names it
+             scanwarden-VERSION-ARCH.zip (CMake's project VERSION, x86_64/arm64).
 
-Needs the lean prefix from scripts/build-deps.sh (.ci/run builds it before the
-suite; set SW_DEPS_PREFIX to use another): without it each test exits 77 (ctest
-reports it skipped) and says so. The chroot test needs root.
+Needs the lean prefix from scripts/build-deps.sh (scripts/test.sh builds it when
+it is missing; set SW_DEPS_PREFIX to use another): without it each test exits 77
+(ctest reports it skipped) and says so. The chroot test needs root.
 
     test_artifact.py --target echo --system-binary build/examples/echo glibc|chroot|package
 """
@@ -75,8 +76,8 @@ def run(cmd, **kw):
 
 def require_prefix():
     if not os.path.isfile(os.path.join(PREFIX, ".sw-deps-stamp")):
-        raise Skip("no lean dependency prefix at %s: run `scripts/build-deps.sh` first "
-                   "(.ci/run does; it needs apt-get source, so tests never run it)" % PREFIX)
+        raise Skip("no lean dependency prefix at %s: run `scripts/build-deps.sh %s` first "
+                   "(scripts/test.sh does when it is missing)" % (PREFIX, PREFIX))
 
 
 def build_artifact(target, out_dir):
@@ -406,7 +407,21 @@ def test_package(args, work):
         mode = infos[0].external_attr >> 16
         check(mode & 0o111 == 0o111, "bootstrap is not executable in the zip (mode %o)" % mode)
         check(infos[0].date_time == (1980, 1, 1, 0, 0, 0), "timestamp not fixed: %s" % (infos[0].date_time,))
-    print("package: %d bytes zipped (%.2f MiB), deterministic" % (size, size / 1048576))
+
+    # `make package` (the documented command) names the zip with the version and
+    # Lambda's architecture name; same build, same bytes.
+    with open(os.path.join(SOURCE, "CMakeLists.txt"), encoding="utf-8") as f:
+        m = re.search(r"^project\(scanwarden\s+VERSION\s+(\d+\.\d+\.\d+)", f.read(), re.M)
+    check(m, "CMakeLists.txt has no project(scanwarden VERSION x.y.z)")
+    arch = {"x86_64": "x86_64", "aarch64": "arm64"}.get(os.uname().machine, os.uname().machine)
+    dist = os.path.join(work, "dist")
+    r = run(["make", "-s", "-C", SOURCE, "package", "PACKAGE_DIR=" + dist], env=env)
+    check(r.returncode == 0, "make package failed:\n%s%s" % (r.stdout[-3000:], r.stderr[-3000:]))
+    expected = "scanwarden-%s-%s.zip" % (m.group(1), arch)
+    check(os.listdir(dist) == [expected], "make package wrote %s, expected %s" % (os.listdir(dist), expected))
+    with open(os.path.join(dist, expected), "rb") as f:
+        check(hashlib.sha256(f.read()).hexdigest() == digests[0], "make package gave other bytes")
+    print("package: %d bytes zipped (%.2f MiB), deterministic, %s" % (size, size / 1048576, expected))
 
 
 def main():
