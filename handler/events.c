@@ -953,35 +953,6 @@ const char *sw_event_class_name(enum sw_event_class c)
     }
 }
 
-const char *sw_event_region(const struct sw_event *ev)
-{
-    if (ev->env.region)
-        return ev->env.region;
-    if (ev->kind == SW_EVENT_CLOUDTRAIL)
-        return ev->cloudtrail.aws_region;
-    if (ev->kind == SW_EVENT_CONFIG_COMPLIANCE)
-        return ev->config_compliance.aws_region;
-    return NULL;
-}
-
-const char *sw_event_account(const struct sw_event *ev)
-{
-    if (ev->env.account)
-        return ev->env.account;
-    switch (ev->kind) {
-    case SW_EVENT_FINDING:
-        return ev->finding.account_id;
-    case SW_EVENT_COVERAGE:
-        return ev->coverage.account_id;
-    case SW_EVENT_SECURITYHUB:
-        return ev->securityhub.account_id;
-    case SW_EVENT_CONFIG_COMPLIANCE:
-        return ev->config_compliance.account_id;
-    default:
-        return NULL;
-    }
-}
-
 enum sw_severity sw_event_severity_from_name(const char *s)
 {
     enum sw_severity sev;

@@ -251,15 +251,6 @@ const char *sw_event_kind_name(enum sw_event_kind k);
 /* "unhandled", "drift-check", "notify". */
 const char *sw_event_class_name(enum sw_event_class c);
 
-/* The event's account: the envelope's `account`, else the kind's own account field, else
- * NULL. Never chooses what is checked or written (that is the function's own account); the
- * pipeline refuses events that name an account it does not manage. */
-const char *sw_event_account(const struct sw_event *ev);
-
-/* The event's region: the envelope's `region`, else the CloudTrail record's or the Config
- * evaluation's awsRegion, else NULL. */
-const char *sw_event_region(const struct sw_event *ev);
-
 /* Maps an Inspector severity name (case-insensitive) to the enum; SW_SEVERITY_NONE if unknown. */
 enum sw_severity sw_event_severity_from_name(const char *s);
 

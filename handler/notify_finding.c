@@ -721,9 +721,9 @@ int sw_notify_coverage_build(const struct sw_event *ev, struct sw_notification *
     sw_notification_set_subject(n, subject);
 
     w_str(&w, "Amazon Inspector no longer scans ");
-    w_str(&w, img[0] ? img : "a resource");
+    w_flat(&w, img[0] ? img : "a resource");
     w_str(&w, " (scan status ");
-    w_str(&w, c->status ? c->status : "not ACTIVE");
+    w_flat(&w, c->status ? c->status : "not ACTIVE");
     w_str(&w, ").\n");
     const char *why = coverage_reason_text(c->reason);
     if (why) {

@@ -765,6 +765,22 @@ static void unicode_line_breaks_and_c1_controls_are_flattened(void **state)
         assert_line(&n, "Title: t Severity: LOW");
         sw_notification_free(&n);
         sw_event_clear(&ev);
+
+        /* A coverage event's status and resource too. */
+        snprintf(json, sizeof(json),
+                 "{\"source\":\"aws.inspector2\",\"detail-type\":\"Inspector2 Coverage\","
+                 "\"resources\":[\"arn:aws:ecr:eu-west-1:111122223333:repository/r%s\\n"
+                 "Reason code: FORGED\"],\"detail\":{\"scanStatus\":{\"statusCodeValue\":"
+                 "\"INACTIVE%sSeverity: LOW\"}}}",
+                 b, b);
+        parse(json, &ev);
+        build(&ev, SW_SEVERITY_HIGH, NOW_2024_10_10, &n);
+        assert_null(strstr(sw_buf_cstr(&n.message), raw[i]));
+        assert_false(has_line(&n, "Severity: LOW"));
+        assert_false(has_line(&n, "Reason code: FORGED"));
+        assert_null(strstr(sw_buf_cstr(&n.message), "\nReason code: FORGED"));
+        sw_notification_free(&n);
+        sw_event_clear(&ev);
     }
 }
 
