@@ -381,7 +381,8 @@ static bool scope_gate(struct sw_function *fn, const struct sw_event *ev, const 
         return false;
     }
     const char *others[SW_CFG_REGIONS_MAX];
-    size_t other_count = fn->extra_count < SW_CFG_REGIONS_MAX ? fn->extra_count : 0;
+    size_t other_count =
+        fn->extra_count < SW_CFG_REGIONS_MAX ? fn->extra_count : SW_CFG_REGIONS_MAX;
     for (size_t i = 0; i < other_count; i++)
         others[i] = fn->extra[i].region;
     struct sw_scope_rule sc = {account, fn->region, others, other_count,

@@ -12,6 +12,7 @@
 #include "handler/config.h"
 #include "handler/drift.h"
 #include "handler/error.h"
+#include "handler/ids.h"
 #include "handler/notification.h"
 #include "handler/notify_finding.h"
 #include "handler/outbox.h"
@@ -28,7 +29,7 @@
 #define SW_FUNCTION_ERROR_TYPE_MAX 64
 /* Bytes of an error response message (the runtime cuts longer ones anyway). */
 #define SW_FUNCTION_ERROR_MESSAGE_MAX 2048
-#define SW_FUNCTION_ACCOUNT_MAX 12 /* AWS account ids are 12 digits */
+#define SW_FUNCTION_ACCOUNT_MAX SW_ACCOUNT_ID_LEN /* AWS account ids are 12 digits */
 
 /* The I/O the pipeline needs; ctx is passed back to every call. */
 struct sw_function_io {
