@@ -204,7 +204,7 @@ static void bench_rss(const char *data_dir)
         exit(2);
     }
     struct sink sink = {0};
-    struct sw_function_io io = {&sink, sink_read, sink_perform, sink_publish, NULL};
+    struct sw_function_io io = {&sink, sink_read, sink_perform, sink_publish, NULL, NULL};
     struct sw_function fn;
     if (sw_function_init(&fn, &cfg, "us-east-1", &io, &err) != SW_OK) {
         fprintf(stderr, "init: %s\n", err.msg);

@@ -6,6 +6,7 @@
  * with SW_ECONFIG and a message that names a variable and holds no control character
  * (it reaches /runtime/init/error and the log). */
 #include "fuzz_check.h"
+#include "handler/ids.h"
 #include "handler/config.h"
 
 #include <stdint.h>
@@ -85,7 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                            strlen(cfg->repository_filters[i])));
         FUZZ_CHECK(cfg->region_count <= SW_CFG_REGIONS_MAX);
         for (size_t i = 0; i < cfg->region_count; i++)
-            FUZZ_CHECK(sw_cfg_region_valid(cfg->regions[i], strlen(cfg->regions[i])));
+            FUZZ_CHECK(sw_region_valid(cfg->regions[i], strlen(cfg->regions[i])));
         FUZZ_CHECK(cfg->epss_alert >= 0.0 && cfg->epss_alert <= 1.0);
         FUZZ_CHECK(cfg->max_notifications_per_invocation >= 1 &&
                    cfg->max_notifications_per_invocation <= SW_CFG_MAX_NOTIFICATIONS_LIMIT);

@@ -22,11 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CLI_FUNCTION_NAME "scanwarden-cli"
 #define RULES_TEXT_MAX 512
 
-static const char USAGE[] = "usage: bootstrap --event FILE|- [--dry-run] [--account ID]\n"
-                            "       bootstrap --check [--account ID]\n"
+static const char USAGE[] = "usage: bootstrap --event FILE|- [--dry-run]\n"
+                            "       bootstrap --check\n"
                             "       bootstrap --help | --version\n";
 
 static const char HELP[] =
@@ -45,10 +44,12 @@ static const char HELP[] =
     "                  Finding, scan and coverage events need no AWS call at all (but\n"
     "                  GetClustersForImage with AFFECTED_WORKLOADS=on); a drift check\n"
     "                  still reads the state (read-only calls).\n"
-    "  --check         Read the configured account's state and print the drift check as a\n"
-    "                  table (part, status, actual, desired). Never writes or publishes.\n"
-    "  --account ID    The account to check, and the account of an event that names none.\n"
-    "                  Default: the account of SNS_TOPIC_ARN.\n"
+    "  --check         Read the account's state and print the drift check as a table\n"
+    "                  (part, status, actual, desired). Never writes or publishes.\n"
+    "                  The account is always the one the credentials belong to\n"
+    "                  (sts:GetCallerIdentity, which needs no permission), as under Lambda it\n"
+    "                  is the function's own: an event naming another account is answered\n"
+    "                  {\"handled\":false} and nothing is read or written.\n"
     "  --help          This text.\n"
     "  --version       Print \"scanwarden VERSION\" and exit.\n"
     "\n"
@@ -83,19 +84,19 @@ static const char HELP[] =
     "  AWS_REGION (AWS_DEFAULT_REGION), AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,\n"
     "  AWS_SESSION_TOKEN, AWS_CONTAINER_CREDENTIALS_FULL_URI,\n"
     "  AWS_CONTAINER_AUTHORIZATION_TOKEN[_FILE], AWS_ENDPOINT_URL,\n"
-    "  AWS_ENDPOINT_URL_INSPECTOR2 / _ECR / _SNS, AWS_USE_FIPS_ENDPOINT, AWS_MAX_ATTEMPTS,\n"
+    "  AWS_ENDPOINT_URL_INSPECTOR2 / _ECR / _SNS / _STS, AWS_USE_FIPS_ENDPOINT,\n"
+    "  AWS_MAX_ATTEMPTS,\n"
     "  SSL_CERT_FILE, HTTPS_PROXY / NO_PROXY, AWS_LAMBDA_LOG_FORMAT (TEXT|JSON),\n"
     "  AWS_LAMBDA_LOG_LEVEL (logs go to stderr)\n"
     "\n"
     "Examples\n"
     "  SNS_TOPIC_ARN=arn:aws:sns:eu-west-1:123456789012:scanwarden AWS_REGION=eu-west-1 \\\n"
     "    bootstrap --event finding.json --dry-run\n"
-    "  bootstrap --check --account 123456789012\n"
+    "  bootstrap --check\n"
     "  aws events test-event-pattern ... ; cat event.json | bootstrap --event - \n";
 
 struct cli_args {
     const char *event;
-    const char *account;
     bool dry_run;
     bool check;
     bool help;
@@ -117,17 +118,6 @@ static int usage_error(const char *what, const char *arg)
     return SW_CLI_EXIT_USAGE;
 }
 
-static bool account_ok(const char *s)
-{
-    if (strlen(s) != 12)
-        return false;
-    for (size_t i = 0; i < 12; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-    }
-    return true;
-}
-
 static int parse_args(int argc, char **argv, struct cli_args *a)
 {
     memset(a, 0, sizeof(*a));
@@ -143,13 +133,10 @@ static int parse_args(int argc, char **argv, struct cli_args *a)
             a->dry_run = true;
         } else if (strcmp(arg, "--check") == 0) {
             a->check = true;
-        } else if (strcmp(arg, "--event") == 0 || strcmp(arg, "--account") == 0) {
+        } else if (strcmp(arg, "--event") == 0) {
             if (i + 1 >= argc)
                 return usage_error("this option needs a value:", arg);
-            if (arg[2] == 'e')
-                a->event = argv[++i];
-            else
-                a->account = argv[++i];
+            a->event = argv[++i];
         } else {
             return usage_error("unknown option", arg);
         }
@@ -162,8 +149,6 @@ static int parse_args(int argc, char **argv, struct cli_args *a)
         return usage_error("--event and --check do not go together", NULL);
     if (a->dry_run && !a->event)
         return usage_error("--dry-run goes with --event (--check never writes)", NULL);
-    if (a->account && !account_ok(a->account))
-        return usage_error("--account: not a 12-digit account id:", a->account);
     return SW_CLI_EXIT_OK;
 }
 
@@ -211,6 +196,12 @@ static int dry_read(void *ctx, const char *account, bool read_rescan, struct sw_
 {
     struct dry *d = ctx;
     return sw_state_read(d->state, account, read_rescan, out, failure);
+}
+
+static int dry_own_account(void *ctx, char out[SW_FUNCTION_ACCOUNT_MAX + 1], struct sw_error *err)
+{
+    struct dry *d = ctx;
+    return sw_state_own_account(d->state, out, err); /* a read that needs no permission */
 }
 
 static int dry_workloads(void *ctx, const char *image_arn, long long deadline_ms,
@@ -313,8 +304,7 @@ static int print_json(cJSON *j, bool pretty)
     return 0;
 }
 
-static int run_event(struct sw_function *fn, struct dry *dry, const struct cli_args *a,
-                     const char *function_arn)
+static int run_event(struct sw_function *fn, struct dry *dry, const struct cli_args *a)
 {
     struct sw_buf payload;
     struct sw_outcome outcome;
@@ -324,8 +314,9 @@ static int run_event(struct sw_function *fn, struct dry *dry, const struct cli_a
     status = read_event(a->event, &payload);
     if (status != SW_CLI_EXIT_OK)
         goto out;
-    sw_function_handle(fn, sw_buf_cstr(&payload), payload.len, function_arn, sw_http_now_ms(),
-                       &outcome);
+    /* No function ARN: the account is the credentials' own (io.own_account), asked only
+     * when a drift check needs it. */
+    sw_function_handle(fn, sw_buf_cstr(&payload), payload.len, NULL, sw_http_now_ms(), &outcome);
     status = !outcome.failed ? SW_CLI_EXIT_OK
              : strcmp(outcome.error_type, SW_FUNCTION_ERROR_INVALID_EVENT) == 0
                  ? SW_CLI_EXIT_INVALID_EVENT
@@ -395,13 +386,19 @@ static void row(const char *part, const struct sw_drift_item *it, const char *ac
            it ? it->after : actual_ok);
 }
 
-static int run_check(struct sw_function *fn, const struct sw_config *cfg, const char *account)
+static int run_check(struct sw_function *fn, const struct sw_config *cfg)
 {
     struct sw_actual_state actual = {0};
     struct sw_drift_plan plan = {0};
     struct sw_action_result failure = {0};
     struct sw_error err = {0};
     char rules[RULES_TEXT_MAX];
+    char account[SW_FUNCTION_ACCOUNT_MAX + 1];
+    if (fn->io.own_account(fn->io.ctx, account, &err) != SW_OK) {
+        fprintf(stderr, "bootstrap: --check: which account the credentials belong to: %s\n",
+                err.msg);
+        return SW_CLI_EXIT_AWS;
+    }
     int rc = sw_function_drift_plan(fn, account, &actual, &plan, &failure, &err);
     if (rc != SW_OK) {
         fprintf(stderr, "bootstrap: --check %s/%s: %s\n", account, fn->region, err.msg);
@@ -446,7 +443,6 @@ int sw_cli_main(int argc, char **argv)
     struct sw_state state;
     struct sw_function fn;
     struct dry dry = {0};
-    char function_arn[160];
     int status = parse_args(argc, argv, &a);
     if (status != SW_CLI_EXIT_OK)
         return status;
@@ -486,21 +482,18 @@ int sw_cli_main(int argc, char **argv)
             status = SW_CLI_EXIT_FAILED;
             goto out_state;
         }
-        io = (struct sw_function_io){&dry, dry_read, dry_perform, dry_publish, dry_workloads};
+        io = (struct sw_function_io){&dry,        dry_read,      dry_perform,
+                                     dry_publish, dry_workloads, dry_own_account};
     }
     if (sw_function_init(&fn, cfg, sw_aws_client_region(aws), &io, &err) != SW_OK) {
         fprintf(stderr, "bootstrap: invalid configuration: %s\n", err.msg);
         status = SW_CLI_EXIT_USAGE;
         goto out_state;
     }
-    const char *account = a.account ? a.account : cfg->sns_account;
-    snprintf(function_arn, sizeof(function_arn), "arn:%s:lambda:%s:%s:function:%s",
-             cfg->sns_partition[0] ? cfg->sns_partition : "aws", fn.region, account,
-             CLI_FUNCTION_NAME);
     if (a.check)
-        status = run_check(&fn, cfg, account);
+        status = run_check(&fn, cfg);
     else
-        status = run_event(&fn, &dry, &a, function_arn);
+        status = run_event(&fn, &dry, &a);
     fflush(stdout);
 out_state:
     cJSON_Delete(dry.notes);

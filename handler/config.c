@@ -6,6 +6,8 @@
  * what would be accepted. Nothing here allocates. */
 #include "handler/config.h"
 
+#include "handler/ids.h"
+
 #include "handler/text.h"
 
 #include <stdint.h>
@@ -173,34 +175,6 @@ bool sw_cfg_filter_valid(const char *s, size_t len)
         }
     }
     return true;
-}
-
-/* [a-z]{2}(-[a-z]+)+-[0-9]{1,2}: us-east-1, us-gov-west-1, cn-north-1, ap-southeast-5. */
-bool sw_cfg_region_valid(const char *s, size_t len)
-{
-    if (len < 6 || len > SW_CFG_REGION_MAX)
-        return false;
-    if (!(s[0] >= 'a' && s[0] <= 'z') || !(s[1] >= 'a' && s[1] <= 'z') || s[2] != '-')
-        return false;
-    size_t i = 3;
-    size_t words = 0;
-    for (;;) {
-        size_t start = i;
-        while (i < len && s[i] >= 'a' && s[i] <= 'z')
-            i++;
-        if (i == start || i >= len || s[i] != '-')
-            break;
-        words++;
-        i++; /* '-' */
-    }
-    if (words == 0)
-        return false;
-    size_t digits = 0;
-    while (i < len && s[i] >= '0' && s[i] <= '9') {
-        i++;
-        digits++;
-    }
-    return i == len && digits >= 1 && digits <= 2;
 }
 
 /* Writes a printable, shortened copy of a bad value for an error message: control
@@ -371,7 +345,7 @@ static int load_topic_arn(struct sw_config *cfg, sw_cfg_lookup_fn lookup, void *
                             "SNS_TOPIC_ARN: \"%s\" has a partition that is not one of aws, "
                             "aws-cn, aws-us-gov",
                             q);
-    if (!sw_cfg_region_valid(part[3], plen[3]))
+    if (!sw_region_valid(part[3], plen[3]))
         return sw_error_set(err, SW_ECONFIG,
                             "SNS_TOPIC_ARN: \"%s\" has no valid region (such as us-east-1) in "
                             "its fourth field (%s)",
@@ -382,7 +356,7 @@ static int load_topic_arn(struct sw_config *cfg, sw_cfg_lookup_fn lookup, void *
         return sw_error_set(err, SW_ECONFIG,
                             "SNS_TOPIC_ARN: \"%s\": region %.*s is not in partition %s", q,
                             (int)plen[3], part[3], partition);
-    if (plen[4] != 12 || !all_digits(part[4], 12))
+    if (!sw_account_id_valid(part[4], plen[4]))
         return sw_error_set(err, SW_ECONFIG,
                             "SNS_TOPIC_ARN: \"%s\" has no 12-digit account id in its fifth field "
                             "(%s)",
@@ -485,7 +459,7 @@ static int load_regions(struct sw_config *cfg, sw_cfg_lookup_fn lookup, void *ct
             low[i] = (char)lower((unsigned char)s[i]);
         if (ok)
             low[n] = '\0';
-        if (!ok || !sw_cfg_region_valid(low, n))
+        if (!ok || !sw_region_valid(low, n))
             return sw_error_set(err, SW_ECONFIG,
                                 "REGIONS: \"%s\" is not a region name (comma-separated, such as "
                                 "us-east-1,eu-west-1)",

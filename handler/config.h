@@ -121,7 +121,4 @@ bool sw_rescan_duration_parse(const char *s, size_t len, enum sw_rescan_duration
  * ^[a-z0-9*](?:[._\-/a-z0-9*]?[a-z0-9*]+)*$ and is 1-255 characters. */
 bool sw_cfg_filter_valid(const char *s, size_t len);
 
-/* True when s looks like an AWS region name (us-east-1, us-gov-west-1, cn-north-1). */
-bool sw_cfg_region_valid(const char *s, size_t len);
-
 #endif

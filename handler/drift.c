@@ -6,6 +6,8 @@
  * and prints the request bodies with cJSON. Performing the calls is left to the caller. */
 #include "handler/drift.h"
 
+#include "handler/ids.h"
+
 #include "handler/buf.h"
 
 #include <cjson/cJSON.h>
@@ -116,30 +118,6 @@ static bool str_eq(const char *a, const char *b)
 static bool is_wildcard(const struct sw_drift_filter *f)
 {
     return f->filter_type == NULL || strcmp(f->filter_type, WILDCARD) == 0;
-}
-
-static bool account_valid(const char *s)
-{
-    if (!s || strnlen(s, 13) != 12)
-        return false;
-    for (size_t i = 0; i < 12; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-    }
-    return true;
-}
-
-static bool region_valid(const char *s, size_t cap)
-{
-    size_t len = s ? strnlen(s, cap) : 0;
-    if (len == 0 || len >= cap)
-        return false;
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
-            return false;
-    }
-    return true;
 }
 
 /* Copies s into out[cap], ending in "..." when it does not fit. */
@@ -420,10 +398,11 @@ static int registry_part(struct sw_drift_plan *p, const struct sw_desired_state 
 static int check_inputs(const struct sw_desired_state *d, const struct sw_actual_state *a,
                         struct sw_error *err)
 {
-    if (!account_valid(d->account_id))
+    if (!sw_account_id_ok(d->account_id))
         return sw_error_set(err, SW_EINVAL, "drift: account id \"%.32s\" is not 12 digits",
                             d->account_id ? d->account_id : "");
-    if (!region_valid(d->region, sizeof(((struct sw_drift_plan *)0)->region)))
+    if (!sw_region_ok(d->region) ||
+        strlen(d->region) >= sizeof(((struct sw_drift_plan *)0)->region))
         return sw_error_set(err, SW_EINVAL, "drift: region \"%.40s\" is not a region name",
                             d->region ? d->region : "");
     if (d->filter_count == 0 || !d->filters)

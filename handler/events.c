@@ -6,6 +6,7 @@
  * wrong JSON type count as missing: the event's sender is not trusted to follow its schema. */
 #include "handler/events.h"
 
+#include "handler/ids.h"
 #include "handler/text.h"
 #include "handler/timeparse.h"
 
@@ -128,6 +129,21 @@ static const char *item_str(struct parse_ctx *px, const cJSON *v, size_t max)
 static const char *str(struct parse_ctx *px, const cJSON *o, const char *key, size_t max)
 {
     return item_str(px, get(o, key), max);
+}
+
+/* An account id (12 digits) or a region name (handler/ids.h) read from the event; NULL when
+ * absent or malformed, so that a bad value is never printed, sent as a message attribute or
+ * compared as if it were an account or region. */
+static const char *account_str(struct parse_ctx *px, const cJSON *o, const char *key)
+{
+    const char *s = raw_str(get(o, key));
+    return sw_account_id_ok(s) ? keep_bytes(px, s, SW_ACCOUNT_ID_LEN, SW_ACCOUNT_ID_LEN) : NULL;
+}
+
+static const char *region_str(struct parse_ctx *px, const cJSON *o, const char *key)
+{
+    const char *s = raw_str(get(o, key));
+    return sw_region_ok(s) ? keep_bytes(px, s, strlen(s), SW_REGION_NAME_MAX) : NULL;
 }
 
 static bool eq(const char *a, const char *b)
@@ -357,7 +373,7 @@ static void parse_cloudtrail(struct parse_ctx *px, const cJSON *d, bool inspecto
     ct->invoked_by = str(px, who, "invokedBy", SW_EVENT_STR_MAX);
     ct->source_ip = str(px, d, "sourceIPAddress", SW_EVENT_STR_MAX);
     ct->user_agent = str(px, d, "userAgent", SW_EVENT_STR_MAX);
-    ct->aws_region = str(px, d, "awsRegion", SW_EVENT_STR_MAX);
+    ct->aws_region = region_str(px, d, "awsRegion");
     ct->error_code = str(px, d, "errorCode", SW_EVENT_STR_MAX);
     ct->error_message = str(px, d, "errorMessage", SW_EVENT_TEXT_MAX);
     ct->request_summary = summary(px, get(d, "requestParameters"));
@@ -424,7 +440,7 @@ static void parse_securityhub(struct parse_ctx *px, const cJSON *d)
         if (!sh->control_id) {
             sh->control_id = keep_bytes(px, control, strlen(control), SW_EVENT_STR_MAX);
             sh->finding_id = str(px, f, "Id", SW_EVENT_STR_MAX);
-            sh->account_id = str(px, f, "AwsAccountId", SW_EVENT_STR_MAX);
+            sh->account_id = account_str(px, f, "AwsAccountId");
             sh->title = str(px, f, "Title", SW_EVENT_STR_MAX);
         }
     }
@@ -451,8 +467,8 @@ static void parse_config_compliance(struct parse_ctx *px, const cJSON *d)
         str(px, get_obj(d, "oldEvaluationResult"), "complianceType", SW_EVENT_STR_MAX);
     cc->resource_type = str(px, d, "resourceType", SW_EVENT_STR_MAX);
     cc->resource_id = str(px, d, "resourceId", SW_EVENT_STR_MAX);
-    cc->account_id = str(px, d, "awsAccountId", SW_EVENT_STR_MAX);
-    cc->aws_region = str(px, d, "awsRegion", SW_EVENT_STR_MAX);
+    cc->account_id = account_str(px, d, "awsAccountId");
+    cc->aws_region = region_str(px, d, "awsRegion");
 
     bool rule =
         cc->rule_name && (contains_nocase(cc->rule_name, "inspector-ecr-scan-enabled") ||
@@ -601,7 +617,8 @@ static void parse_packages(struct parse_ctx *px, const cJSON *pvd)
     f->packages_omitted = n - i;
 }
 
-/* The region field of an ARN (arn:partition:service:region:...), copied; NULL if none. */
+/* The region field of an ARN (arn:partition:service:region:...), copied; NULL if none or
+ * not a region name. */
 static const char *arn_region(struct parse_ctx *px, const char *arn)
 {
     if (!arn || strncmp(arn, "arn:", 4) != 0)
@@ -611,9 +628,9 @@ static const char *arn_region(struct parse_ctx *px, const char *arn)
     if (!p)
         return NULL;
     const char *e = strchr(p + 1, ':');
-    if (!e || e == p + 1)
+    if (!e || !sw_region_valid(p + 1, (size_t)(e - p - 1)))
         return NULL;
-    return keep_bytes(px, p + 1, (size_t)(e - p - 1), SW_EVENT_STR_MAX);
+    return keep_bytes(px, p + 1, (size_t)(e - p - 1), SW_REGION_NAME_MAX);
 }
 
 static void parse_finding(struct parse_ctx *px, const cJSON *d)
@@ -623,7 +640,7 @@ static void parse_finding(struct parse_ctx *px, const cJSON *d)
     double x;
 
     f->finding_arn = str(px, d, "findingArn", SW_EVENT_STR_MAX);
-    f->account_id = str(px, d, "awsAccountId", SW_EVENT_STR_MAX);
+    f->account_id = account_str(px, d, "awsAccountId");
     f->status = str(px, d, "status", SW_EVENT_STR_MAX);
     f->type = str(px, d, "type", SW_EVENT_STR_MAX);
     f->title = str(px, d, "title", SW_EVENT_STR_MAX);
@@ -656,7 +673,7 @@ static void parse_finding(struct parse_ctx *px, const cJSON *d)
         const cJSON *img = get_obj(details, "image");
         f->resource_type = str(px, res, "type", SW_EVENT_STR_MAX);
         f->resource_id = str(px, res, "id", SW_EVENT_STR_MAX);
-        f->region = str(px, res, "region", SW_EVENT_STR_MAX);
+        f->region = region_str(px, res, "region");
         f->repository = str(px, ecr, "repositoryName", SW_EVENT_STR_MAX);
         if (!f->repository)
             f->repository = str(px, img, "repositoryName", SW_EVENT_STR_MAX);
@@ -678,6 +695,8 @@ static void parse_finding(struct parse_ctx *px, const cJSON *d)
         f->region = ev->env.region;
     if (!f->region)
         f->region = arn_region(px, f->finding_arn);
+    if (!f->region)
+        f->region = arn_region(px, f->resource_id);
 
     f->first_observed_text = str(px, d, "firstObservedAt", SW_EVENT_STR_MAX);
     f->first_observed_ms = time_of(f->first_observed_text);
@@ -746,15 +765,25 @@ static void parse_coverage(struct parse_ctx *px, const cJSON *d, const cJSON *ro
     if (!c->resource_id)
         c->resource_id = str(px, d, "resourceId", SW_EVENT_STR_MAX);
     split_ecr_arn(px, c->resource_id, &c->repository, &c->image_digest);
-    c->account_id = str(px, d, "providerAccountId", SW_EVENT_STR_MAX);
+    c->account_id = account_str(px, d, "providerAccountId");
     if (!c->account_id)
         c->account_id = ev->env.account;
-    c->region = str(px, d, "providerRegion", SW_EVENT_STR_MAX);
+    c->region = region_str(px, d, "providerRegion");
     if (!c->region)
         c->region = ev->env.region;
     c->event_timestamp = str(px, d, "eventTimestamp", SW_EVENT_STR_MAX);
     c->event_time_ms = time_of(c->event_timestamp);
-    ev->cls = SW_CLASS_NOTIFY;
+    c->resource_type = str(px, d, "resourceType", SW_EVENT_STR_MAX);
+    /* Inspector also covers EC2 instances and Lambda functions; scanwarden watches ECR. */
+    bool ecr = c->resource_type ? eq(c->resource_type, "AWS_ECR_REPOSITORY") ||
+                                      eq(c->resource_type, "AWS_ECR_CONTAINER_IMAGE")
+                                : c->repository != NULL && strstr(c->resource_id, ":ecr:") != NULL;
+    if (ecr)
+        ev->cls = SW_CLASS_NOTIFY;
+    else
+        ev->unhandled_reason = "the Inspector2 Coverage event is not about an ECR repository or "
+                               "image (AWS_ECR_REPOSITORY, AWS_ECR_CONTAINER_IMAGE): scanwarden "
+                               "watches ECR scanning only";
 }
 
 /* ---- classification ---- */
@@ -859,8 +888,8 @@ int sw_event_parse(const char *buf, size_t len, struct sw_event *ev, struct sw_e
     ev->env.id = str(&px, root, "id", SW_EVENT_STR_MAX);
     ev->env.source = str(&px, root, "source", SW_EVENT_STR_MAX);
     ev->env.detail_type = str(&px, root, "detail-type", SW_EVENT_STR_MAX);
-    ev->env.account = str(&px, root, "account", SW_EVENT_STR_MAX);
-    ev->env.region = str(&px, root, "region", SW_EVENT_STR_MAX);
+    ev->env.account = account_str(&px, root, "account");
+    ev->env.region = region_str(&px, root, "region");
     ev->env.time = str(&px, root, "time", SW_EVENT_STR_MAX);
     ev->env.time_ms = time_of(ev->env.time);
     classify(&px, root);
@@ -921,24 +950,6 @@ const char *sw_event_class_name(enum sw_event_class c)
     case SW_CLASS_UNHANDLED:
     default:
         return "unhandled";
-    }
-}
-
-const char *sw_event_account(const struct sw_event *ev)
-{
-    if (ev->env.account)
-        return ev->env.account;
-    switch (ev->kind) {
-    case SW_EVENT_FINDING:
-        return ev->finding.account_id;
-    case SW_EVENT_COVERAGE:
-        return ev->coverage.account_id;
-    case SW_EVENT_SECURITYHUB:
-        return ev->securityhub.account_id;
-    case SW_EVENT_CONFIG_COMPLIANCE:
-        return ev->config_compliance.account_id;
-    default:
-        return NULL;
     }
 }
 

@@ -50,13 +50,15 @@ enum sw_event_class {
     SW_CLASS_NOTIFY         /* §2.3: a finding-side notification may follow */
 };
 
-/* The EventBridge envelope. Strings are NULL when absent (or not strings). */
+/* The EventBridge envelope. Strings are NULL when absent (or not strings). Every account and
+ * region in a parsed event (here and below) is a valid account id or region name
+ * (handler/ids.h), or NULL: a malformed one is dropped at parse time. */
 struct sw_event_envelope {
     const char *id;
     const char *source;
     const char *detail_type;
-    const char *account;
-    const char *region;
+    const char *account; /* 12 digits */
+    const char *region;  /* a region name */
     const char *time;
     int64_t time_ms; /* SW_TIME_NONE when absent */
 };
@@ -130,9 +132,11 @@ struct sw_vulnerable_package {
 struct sw_finding {
     const char *finding_arn;
     const char *account_id; /* detail.awsAccountId, else the envelope's */
-    const char *region;     /* resources[0].region, else the envelope's, else the ARN's */
-    const char *status;     /* ACTIVE, SUPPRESSED, CLOSED or unknown (kept) */
-    const char *type;       /* PACKAGE_VULNERABILITY, ... */
+    /* resources[0].region, else the envelope's, else the finding ARN's, else the resource
+     * ARN's (AWS's 2021 sample sends "N/A" there: not a region, so it is skipped) */
+    const char *region;
+    const char *status; /* ACTIVE, SUPPRESSED, CLOSED or unknown (kept) */
+    const char *type;   /* PACKAGE_VULNERABILITY, ... */
     const char *title;
     const char *description;
     const char *severity_text; /* as sent */
@@ -202,6 +206,7 @@ struct sw_coverage {
     const char *region;     /* providerRegion, else the envelope's */
     const char *event_timestamp;
     int64_t event_time_ms;
+    const char *resource_type; /* detail.resourceType when sent (AWS_ECR_REPOSITORY, ...) */
 };
 
 struct sw_event_arena; /* private: the memory behind the strings */
@@ -245,10 +250,6 @@ const char *sw_event_kind_name(enum sw_event_kind k);
 
 /* "unhandled", "drift-check", "notify". */
 const char *sw_event_class_name(enum sw_event_class c);
-
-/* The event's account: the envelope's `account`, else the kind's own account field, else
- * NULL (main then uses the account of the invoked function ARN, docs/contract.md §1.2.1). */
-const char *sw_event_account(const struct sw_event *ev);
 
 /* Maps an Inspector severity name (case-insensitive) to the enum; SW_SEVERITY_NONE if unknown. */
 enum sw_severity sw_event_severity_from_name(const char *s);

@@ -7,11 +7,13 @@
 #include "handler/function.h"
 
 #include "handler/events.h"
+#include "handler/ids.h"
 #include "handler/notify_document.h"
 #include "handler/notify_drift.h"
 #include "handler/notify_regions.h"
 #include "handler/outbox.h"
 #include "handler/result.h"
+#include "handler/scope.h"
 #include "handler/text.h"
 #include "runtime/lr_log.h"
 
@@ -23,16 +25,11 @@
 
 #define SIGNAL_MAX 512
 
-static bool region_valid(const char *region)
-{
-    return region != NULL && sw_cfg_region_valid(region, strlen(region));
-}
-
 int sw_function_init(struct sw_function *fn, const struct sw_config *cfg, const char *region,
                      const struct sw_function_io *io, struct sw_error *err)
 {
     memset(fn, 0, sizeof(*fn));
-    if (!region_valid(region) || strlen(region) > SW_CFG_REGION_MAX) {
+    if (!sw_region_ok(region) || strlen(region) > SW_CFG_REGION_MAX) {
         return sw_error_set(err, SW_EINVAL,
                             "AWS_REGION: \"%s\" is not a region name (e.g. eu-west-1)",
                             region ? region : "");
@@ -97,28 +94,12 @@ bool sw_function_arn_account(const char *arn, char out[SW_FUNCTION_ACCOUNT_MAX +
         }
         p++;
     }
-    size_t n = 0;
-    while (p[n] >= '0' && p[n] <= '9' && n <= SW_FUNCTION_ACCOUNT_MAX) {
-        n++;
-    }
-    if (n != SW_FUNCTION_ACCOUNT_MAX || p[n] != ':') {
+    const char *end = strchr(p, ':');
+    if (end == NULL || !sw_account_id_valid(p, (size_t)(end - p))) {
         return false;
     }
-    memcpy(out, p, n);
-    out[n] = '\0';
-    return true;
-}
-
-static bool account_valid(const char *s)
-{
-    if (s == NULL || strlen(s) != SW_FUNCTION_ACCOUNT_MAX) {
-        return false;
-    }
-    for (size_t i = 0; i < SW_FUNCTION_ACCOUNT_MAX; i++) {
-        if (s[i] < '0' || s[i] > '9') {
-            return false;
-        }
-    }
+    memcpy(out, p, SW_ACCOUNT_ID_LEN);
+    out[SW_ACCOUNT_ID_LEN] = '\0';
     return true;
 }
 
@@ -380,7 +361,65 @@ out_free:
     sw_buf_free(&json);
 }
 
-static void drift_check(struct sw_function *fn, const struct sw_event *ev, const char *function_arn,
+/* The account the function manages (the invoked function ARN's, else io.own_account), and
+ * whether ev may make it act there (handler/scope.c; in organization scope an account that
+ * is not the administrator's is looked up among the current members). False, with *out
+ * answered, when it may not: handled:false with the reason, or RemediationFailed when the
+ * account or a membership could not be told. No other AWS call is made before this says yes. */
+static bool scope_gate(struct sw_function *fn, const struct sw_event *ev, const char *function_arn,
+                       char account[SW_FUNCTION_ACCOUNT_MAX + 1], char *reason,
+                       struct sw_outcome *out)
+{
+    struct sw_error err = {0};
+    char msg[SW_SCOPE_REASON_MAX + sizeof(err.msg)];
+    if (!sw_function_arn_account(function_arn, account) &&
+        (fn->io.own_account == NULL || fn->io.own_account(fn->io.ctx, account, &err) != SW_OK)) {
+        snprintf(msg, sizeof(msg), "no account to check: the invoked function ARN has none%s%s",
+                 err.msg[0] ? ", and " : "", err.msg);
+        lr_log(LR_LOG_ERROR, "%s", msg);
+        fail(out, SW_RESULT_ERROR_REMEDIATION_FAILED, msg);
+        return false;
+    }
+    const char *others[SW_CFG_REGIONS_MAX];
+    size_t other_count =
+        fn->extra_count < SW_CFG_REGIONS_MAX ? fn->extra_count : SW_CFG_REGIONS_MAX;
+    for (size_t i = 0; i < other_count; i++)
+        others[i] = fn->extra[i].region;
+    struct sw_scope_rule sc = {account, fn->region, others, other_count,
+                               fn->cfg->scope == SW_SCOPE_ORGANIZATION};
+    const char *ask[SW_SCOPE_ASK_MAX];
+    size_t ask_count = 0;
+    enum sw_scope_verdict v =
+        sw_scope_decide(ev, &sc, ask, &ask_count, reason, SW_SCOPE_REASON_MAX);
+    for (size_t i = 0; v == SW_SCOPE_ASK_MEMBER && i < ask_count; i++) {
+        bool member = false;
+        if (fn->org_io.member == NULL ||
+            fn->org_io.member(fn->org_io.ctx, account, ask[i], fn->deadline_ms, &member, &err) !=
+                SW_OK) {
+            snprintf(msg, sizeof(msg),
+                     "organization: cannot tell whether account %s is a member: %s", ask[i],
+                     err.msg[0] ? err.msg : "no member lookup");
+            lr_log(LR_LOG_ERROR, "%s", msg);
+            fail(out, SW_RESULT_ERROR_REMEDIATION_FAILED, msg);
+            return false;
+        }
+        if (!member) {
+            sw_scope_not_member(ask[i], &sc, reason, SW_SCOPE_REASON_MAX);
+            v = SW_SCOPE_REFUSE;
+        }
+    }
+    if (v == SW_SCOPE_REFUSE) {
+        struct sw_result r = {
+            .handled = false, .event_kind = sw_event_kind_name(ev->kind), .reason = reason};
+        lr_log(LR_LOG_WARN, "%s event not acted on: %s", r.event_kind, reason);
+        succeed(out, &r);
+        return false;
+    }
+    return true;
+}
+
+/* The drift check of account (the function's own, see scope_gate) in fn->region. */
+static void drift_check(struct sw_function *fn, const struct sw_event *ev, const char *account,
                         long long now_ms, struct sw_outcome *out)
 {
     struct sw_result r = {.handled = true, .event_kind = sw_event_kind_name(ev->kind)};
@@ -388,18 +427,6 @@ static void drift_check(struct sw_function *fn, const struct sw_event *ev, const
         r.reason = "REMEDIATION_MODE is off: no drift check";
         lr_log(LR_LOG_INFO, "%s event: remediation mode off, drift check skipped", r.event_kind);
         succeed(out, &r);
-        return;
-    }
-
-    char arn_account[SW_FUNCTION_ACCOUNT_MAX + 1];
-    const char *account = sw_event_account(ev);
-    if (!account_valid(account)) {
-        account = sw_function_arn_account(function_arn, arn_account) ? arn_account : NULL;
-    }
-    if (account == NULL) {
-        fail(out, SW_FUNCTION_ERROR_INVALID_EVENT,
-             "no account to check: the event has no 12-digit \"account\" and the invoked "
-             "function ARN has none either");
         return;
     }
 
@@ -602,7 +629,7 @@ static void regions_deliver(struct sw_function *fn, long long now_ms)
  * region's, unless a region failed: then the first failure is the answer
  * (RemediationFailed names the region). */
 static void extra_regions_check(struct sw_function *fn, const struct sw_event *ev,
-                                const char *function_arn, long long now_ms, struct sw_outcome *out)
+                                const char *account, long long now_ms, struct sw_outcome *out)
 {
     char home[sizeof(fn->region)];
     struct sw_function_io home_io = fn->io;
@@ -613,7 +640,7 @@ static void extra_regions_check(struct sw_function *fn, const struct sw_event *e
         memcpy(fn->region, fn->extra[i].region, sizeof(fn->region));
         fn->io = fn->extra[i].io;
         fn->in_extra_region = true;
-        drift_check(fn, ev, function_arn, now_ms, &o);
+        drift_check(fn, ev, account, now_ms, &o);
         fn->in_extra_region = false;
         fn->io = home_io;
         memcpy(fn->region, home, sizeof(home));
@@ -703,12 +730,18 @@ void sw_function_handle(struct sw_function *fn, const char *payload, size_t len,
         ev.unhandled_reason = NULL;
     }
     switch (ev.cls) {
-    case SW_CLASS_DRIFT_CHECK:
+    case SW_CLASS_DRIFT_CHECK: {
+        char account[SW_FUNCTION_ACCOUNT_MAX + 1] = "";
+        char reason[SW_SCOPE_REASON_MAX];
+        if (fn->cfg->mode != SW_MODE_OFF &&
+            !scope_gate(fn, &ev, function_arn, account, reason, out))
+            break;
         regions_hold(fn);
-        drift_check(fn, &ev, function_arn, now_ms, out);
-        extra_regions_check(fn, &ev, function_arn, now_ms, out);
+        drift_check(fn, &ev, account, now_ms, out);
+        extra_regions_check(fn, &ev, account, now_ms, out);
         regions_deliver(fn, now_ms);
         break;
+    }
     case SW_CLASS_NOTIFY:
         notify_event(fn, &ev, now_ms, out);
         break;

@@ -12,6 +12,7 @@
 #include "handler/config.h"
 #include "handler/drift.h"
 #include "handler/error.h"
+#include "handler/ids.h"
 #include "handler/notification.h"
 #include "handler/notify_finding.h"
 #include "handler/outbox.h"
@@ -28,7 +29,7 @@
 #define SW_FUNCTION_ERROR_TYPE_MAX 64
 /* Bytes of an error response message (the runtime cuts longer ones anyway). */
 #define SW_FUNCTION_ERROR_MESSAGE_MAX 2048
-#define SW_FUNCTION_ACCOUNT_MAX 12 /* AWS account ids are 12 digits */
+#define SW_FUNCTION_ACCOUNT_MAX SW_ACCOUNT_ID_LEN /* AWS account ids are 12 digits */
 
 /* The I/O the pipeline needs; ctx is passed back to every call. */
 struct sw_function_io {
@@ -51,6 +52,10 @@ struct sw_function_io {
      * negative SW_E* with err->msg saying why (the AWS error code and message). */
     int (*workloads)(void *ctx, const char *image_arn, long long deadline_ms,
                      struct sw_workloads *out, struct sw_error *err);
+    /* Optional (NULL: not available): the function's own account when the invoked function
+     * ARN has none (the operator command line: sts:GetCallerIdentity). Returns 0, or a
+     * negative SW_E* with err set. */
+    int (*own_account)(void *ctx, char out[SW_FUNCTION_ACCOUNT_MAX + 1], struct sw_error *err);
 };
 
 /* SCOPE=organization only: checks, and when execute restores, every member of the
@@ -60,6 +65,11 @@ struct sw_function_org_io {
     void *ctx;
     int (*check)(void *ctx, const char *admin_account, bool execute, long long deadline_ms,
                  struct sw_org_report *out);
+    /* Whether account is a current member of admin_account's organization (*is_member),
+     * from the member list of the last check or a fresh ListMembers before deadline_ms.
+     * Returns 0, or a negative SW_E* with err saying why it could not be told. */
+    int (*member)(void *ctx, const char *admin_account, const char *account, long long deadline_ms,
+                  bool *is_member, struct sw_error *err);
 };
 
 /* REGIONS beyond the function's own: the account check runs there too, through io. */
@@ -114,10 +124,14 @@ int sw_function_init(struct sw_function *fn, const struct sw_config *cfg, const 
 void sw_outcome_init(struct sw_outcome *out);
 void sw_outcome_free(struct sw_outcome *out);
 
-/* Handles one invocation: payload[0..len) and the invoked function ARN (may be NULL or "").
- * now_ms is the current time (Unix epoch ms) for response deadlines. Always fills *out
- * (reset first): a success JSON (docs/contract.md §5), or an error InvalidEvent (not a JSON
- * object), RemediationFailed (state not restored; notified first), NotificationFailed (a finding
+/* Handles one invocation: payload[0..len) and the invoked function ARN (may be NULL or "":
+ * the account then comes from io.own_account). now_ms is the current time (Unix epoch ms)
+ * for response deadlines. A drift check acts on the function's own account only (in
+ * organization scope also its current members), in its region and REGIONS: an event naming
+ * another account or region makes no AWS call and is answered {"handled":false,"reason":..}
+ * with a WARN log line. Always fills *out (reset first): a success JSON (docs/contract.md §5), or an
+ * error InvalidEvent (not a JSON object), RemediationFailed (state not restored, or the own
+ * account or membership could not be told; notified first), NotificationFailed (a finding
  * could not be published) or InternalError (out of memory). */
 void sw_function_handle(struct sw_function *fn, const char *payload, size_t len,
                         const char *function_arn, long long now_ms, struct sw_outcome *out);

@@ -122,7 +122,8 @@ int main(int argc, char **argv)
         goto out_state;
     }
     if (app->cfg.scope == SW_SCOPE_ORGANIZATION) {
-        app->fn.org_io = (struct sw_function_org_io){.ctx = &app->org, .check = sw_org_state_check};
+        app->fn.org_io = (struct sw_function_org_io){
+            .ctx = &app->org, .check = sw_org_state_check, .member = sw_org_state_member};
     }
     for (size_t i = 0; i < app->org.region_count; i++) {
         if (!app->org.owned[i]) {

@@ -47,9 +47,12 @@ int sw_notification_add_attribute(struct sw_notification *n, const char *name, c
 {
     if (n->attribute_count >= SW_ATTRIBUTES_MAX || strlen(name) >= SW_ATTRIBUTE_NAME_MAX)
         return SW_ELIMIT;
-    struct sw_attribute *a = &n->attributes[n->attribute_count++];
+    struct sw_attribute *a = &n->attributes[n->attribute_count];
+    if (value == NULL ||
+        sw_text_ascii_line(value, a->value, sizeof(a->value), SW_ATTRIBUTE_VALUE_MAX - 1) == 0)
+        return 0; /* nothing usable left: SNS refuses an empty value, so it is left out */
     memcpy(a->name, name, strlen(name) + 1);
-    sw_text_ascii_line(value, a->value, sizeof(a->value), SW_ATTRIBUTE_VALUE_MAX - 1);
+    n->attribute_count++;
     return 0;
 }
 
@@ -70,7 +73,7 @@ void sw_notification_finish(struct sw_notification *n)
 
     if (!n->message.data)
         return;
-    sw_text_sanitize_utf8(n->message.data, n->message.len);
+    n->message.len = sw_text_sanitize_utf8(n->message.data, n->message.len);
     size_t budget = SW_SNS_MESSAGE_MAX_BYTES - overhead;
     if (n->message.len <= budget)
         return;

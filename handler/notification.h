@@ -53,8 +53,10 @@ void sw_notification_move(struct sw_notification *dst, struct sw_notification *s
 /* Sets the subject from UTF-8 text, rendered ASCII by sw_text_ascii_line. */
 void sw_notification_set_subject(struct sw_notification *n, const char *utf8);
 
-/* Adds a String message attribute (value rendered by sw_text_ascii_line). Returns 0, or
- * SW_ELIMIT when all SW_ATTRIBUTES_MAX are used or the name is too long. */
+/* Adds a String message attribute (value rendered by sw_text_ascii_line). A value that is
+ * NULL or renders empty (e.g. only non-ASCII or control characters) is left out, so one bad
+ * field never makes SNS refuse the whole notification. Returns 0, or SW_ELIMIT when all
+ * SW_ATTRIBUTES_MAX are used or the name is too long. */
 int sw_notification_add_attribute(struct sw_notification *n, const char *name, const char *value);
 
 /* Value of an attribute, or NULL. */

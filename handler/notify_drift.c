@@ -52,21 +52,15 @@ static bool present(const char *s)
     return s && s[0];
 }
 
-/* Appends s as one line: control characters become spaces, at most FIELD_MAX bytes (cut on
- * a UTF-8 boundary, with "..."). */
+/* Appends s as one line: control characters (sw_text_control_len) become spaces, at most
+ * FIELD_MAX bytes (cut on a UTF-8 boundary, with "..."). */
 static int append_flat(struct sw_buf *b, const char *s)
 {
     size_t len = strnlen(s, FIELD_MAX + 1);
     size_t keep = sw_text_utf8_prefix(s, len, FIELD_MAX);
-    size_t start = b->len;
-    int rc = sw_buf_append(b, s, keep);
+    int rc = sw_text_append_line(b, s, keep);
     if (rc)
         return rc;
-    for (size_t i = start; i < b->len; i++) {
-        unsigned char c = (unsigned char)b->data[i];
-        if (c < 0x20 || c == 0x7f)
-            b->data[i] = ' ';
-    }
     return keep < len ? sw_buf_append_str(b, "...") : 0;
 }
 

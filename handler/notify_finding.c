@@ -4,6 +4,7 @@
  * parsed event; nothing here reads a clock or the network (now is an argument). Only
  * fields the event carried are printed, so a missing one is left out, never "null".
  * The duplicate cache keeps SHA-256 digests so its size is fixed whatever the input. */
+#include "handler/ids.h"
 #include "handler/notify_finding.h"
 
 #include "handler/notify_document.h"
@@ -52,25 +53,14 @@ static void w_fmt(struct writer *w, const char *fmt, ...)
     w->rc = sw_buf_append(w->b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
 }
 
-/* Appends an event field that belongs on one line: CR, LF, tab and every other control
- * character become a space, so that a field cannot start a line of its own (a forged
- * "Severity: LOW") in the message. Multi-line texts (description, remediation) use w_str. */
+/* Appends an event field that belongs on one line: every control character (CR, LF, tab,
+ * C1, U+2028, U+2029: sw_text_control_len) becomes a space, so that a field cannot start a
+ * line of its own (a forged "Severity: LOW") in the message. Multi-line texts (description,
+ * remediation) use w_str. */
 static void w_flat(struct writer *w, const char *s)
 {
-    if (!s)
-        return;
-    while (*s && w->rc == 0) {
-        size_t run = 0;
-        while (s[run] && (unsigned char)s[run] >= 0x20 && s[run] != 0x7f)
-            run++;
-        if (run)
-            w->rc = sw_buf_append(w->b, s, run);
-        s += run;
-        if (*s && w->rc == 0) {
-            w->rc = sw_buf_append_char(w->b, ' ');
-            s++;
-        }
-    }
+    if (s && w->rc == 0)
+        w->rc = sw_text_append_line(w->b, s, strlen(s));
 }
 
 /* "Label: value\n" when value is present. */
@@ -233,7 +223,7 @@ static size_t console_url(const char *region, const char *fragment, char *out, s
     int n;
     if (cap)
         out[0] = '\0';
-    if (!region || !sw_cfg_region_valid(region, strlen(region)))
+    if (!region || !sw_region_valid(region, strlen(region)))
         return 0;
     if (strncmp(region, "cn-", 3) == 0)
         n = snprintf(out, cap, "https://%s.console.amazonaws.cn/inspector/v2/home?region=%s#/%s",
@@ -731,9 +721,9 @@ int sw_notify_coverage_build(const struct sw_event *ev, struct sw_notification *
     sw_notification_set_subject(n, subject);
 
     w_str(&w, "Amazon Inspector no longer scans ");
-    w_str(&w, img[0] ? img : "a resource");
+    w_flat(&w, img[0] ? img : "a resource");
     w_str(&w, " (scan status ");
-    w_str(&w, c->status ? c->status : "not ACTIVE");
+    w_flat(&w, c->status ? c->status : "not ACTIVE");
     w_str(&w, ").\n");
     const char *why = coverage_reason_text(c->reason);
     if (why) {

@@ -96,7 +96,7 @@ static int print_within(cJSON *root, size_t max, bool mark, struct sw_buf *out, 
             return sw_error_set(err, SW_ENOMEM, "printing the %s: out of memory", what);
         size_t len = strlen(s);
         if (len <= max) {
-            sw_text_sanitize_utf8(s, len);
+            len = sw_text_sanitize_utf8(s, len);
             sw_buf_reset(out);
             int rc = sw_buf_append(out, s, len);
             cJSON_free(s);
@@ -139,23 +139,81 @@ static const cJSON *obj_of(const cJSON *obj, const char *key)
     return cJSON_IsObject(v) || cJSON_IsArray(v) ? v : NULL;
 }
 
-/* Appends a value flattened to one line, at most CHAT_FIELD_MAX bytes. Errors (the ceiling
- * of the description) are ignored: the description is then simply shorter. */
+/* How a character of an event-derived value is written in the chat payload so that it shows
+ * as text, never as mark-up: CommonMark backslash escapes for its punctuation (links, images,
+ * emphasis, code, headings, tables), HTML entities for < > & (Slack's own escaping, which
+ * CommonMark decodes too), so <@here>, <!channel> or <http://x|y> neither mention nor link;
+ * '@' is followed by a zero-width space so a bare @here or @channel mentions nobody. NULL:
+ * written as it is. */
+static const char *md_escape(unsigned char c)
+{
+    switch (c) {
+    case '<':
+        return "&lt;";
+    case '>':
+        return "&gt;";
+    case '&':
+        return "&amp;";
+    case '@':
+        return "@\xE2\x80\x8B";
+    case '\\':
+    case '`':
+    case '*':
+    case '_':
+    case '~':
+    case '[':
+    case ']':
+    case '(':
+    case ')':
+    case '#':
+    case '|':
+    case '!':
+        return "";
+    default:
+        return NULL;
+    }
+}
+
+/* Writes into out (cap >= 8) the first max bytes of s (UTF-8 boundary, "..." when cut) as
+ * one escaped line: control characters (sw_text_control_len) become a space, mark-up is
+ * escaped (md_escape). Never ends inside an escape. Returns the length written. */
+static size_t md_text(const char *s, size_t max, char *out, size_t cap)
+{
+    size_t len = strlen(s);
+    size_t keep = sw_text_utf8_prefix(s, len, max);
+    size_t o = 0;
+    for (size_t i = 0; i < keep;) {
+        size_t ctl = sw_text_control_len(s + i, keep - i);
+        const char *esc = ctl ? " " : md_escape((unsigned char)s[i]);
+        char pair[2] = {'\\', s[i]};
+        const char *unit = esc == NULL ? s + i : esc[0] ? esc : pair;
+        size_t n = esc == NULL ? 1 : esc[0] ? strlen(esc) : 2;
+        if (o + n + 4 > cap) {
+            keep = i; /* no room: cut here, before the unit */
+            break;
+        }
+        memcpy(out + o, unit, n);
+        o += n;
+        i += ctl ? ctl : 1;
+    }
+    if (keep < len) {
+        memcpy(out + o, "...", 3);
+        o += 3;
+    }
+    out[o] = '\0';
+    return o;
+}
+
+/* Appends an event-derived value as escaped text (md_text), at most CHAT_FIELD_MAX bytes of
+ * it. Errors (the ceiling of the description) are ignored: the description is then simply
+ * shorter, never cut inside an escape. */
 static void md(struct sw_buf *b, const char *s)
 {
+    char out[CHAT_FIELD_MAX * 6 + 8];
     if (!s)
         return;
-    size_t len = strlen(s);
-    size_t keep = sw_text_utf8_prefix(s, len, CHAT_FIELD_MAX);
-    size_t start = b->len;
-    if (sw_buf_append(b, s, keep))
-        return;
-    for (size_t i = start; i < b->len; i++) {
-        if ((unsigned char)b->data[i] < 0x20)
-            b->data[i] = ' ';
-    }
-    if (keep < len)
-        (void)sw_buf_append_str(b, "...");
+    size_t n = md_text(s, CHAT_FIELD_MAX, out, sizeof(out));
+    (void)sw_buf_append(b, out, n);
 }
 
 static void md_field(struct sw_buf *b, const char *label, const char *value)
@@ -226,7 +284,8 @@ static void md_finding(struct sw_buf *b, const cJSON *f)
     const cJSON *pkgs = obj_of(f, "packages");
     int shown = 0;
     for (const cJSON *p = pkgs ? pkgs->child : NULL; p && shown < CHAT_PACKAGES; p = p->next) {
-        (void)sw_buf_append_str(b, shown ? ", `" : "*Packages:* `");
+        /* Plain escaped text, not a code span: escapes do not work inside one. */
+        (void)sw_buf_append_str(b, shown ? ", " : "*Packages:* ");
         md(b, str_of(p, "name"));
         (void)sw_buf_append_char(b, ' ');
         md(b, str_of(p, "version"));
@@ -235,7 +294,6 @@ static void md_finding(struct sw_buf *b, const cJSON *f)
             (void)sw_buf_append_str(b, " \xE2\x86\x92 ");
             md(b, fixed);
         }
-        (void)sw_buf_append_char(b, '`');
         shown++;
     }
     const cJSON *count = cJSON_GetObjectItemCaseSensitive(f, "package_count");
@@ -354,11 +412,13 @@ static cJSON *chat_payload(const struct sw_notification *n, const cJSON *doc, st
     const cJSON *coverage = obj_of(doc, "coverage");
     const cJSON *drift = obj_of(doc, "drift");
     const cJSON *summary = obj_of(doc, "summary");
-    char title[SW_SUBJECT_MAX_CHARS + 16];
+    char title[SW_SUBJECT_MAX_CHARS * 6 + 24];
     char thread[256];
-    char next1[CHAT_FIELD_MAX + 64];
+    char next1[CHAT_FIELD_MAX * 6 + 8];
 
-    snprintf(title, sizeof(title), "%s %s", title_emoji(doc, kind), n->subject);
+    /* The subject carries event text (a vulnerability id, an image name): escaped too. */
+    size_t emoji = (size_t)snprintf(title, sizeof(title), "%s ", title_emoji(doc, kind));
+    md_text(n->subject, SW_SUBJECT_MAX_CHARS, title + emoji, sizeof(title) - emoji);
     if (finding)
         md_finding(desc, finding);
     else if (scan)
@@ -382,8 +442,8 @@ static cJSON *chat_payload(const struct sw_notification *n, const cJSON *doc, st
     next1[0] = '\0';
     if (finding) {
         const char *fix = str_of(finding, "remediation");
-        snprintf(next1, sizeof(next1), "%.*s", CHAT_FIELD_MAX,
-                 fix ? fix : "Update the vulnerable packages and rebuild the image");
+        md_text(fix ? fix : "Update the vulnerable packages and rebuild the image", CHAT_FIELD_MAX,
+                next1, sizeof(next1));
         next[0] = next1;
         if (str_of(finding, "respond_by"))
             next[1] = "Respond before the SLA deadline above";
@@ -611,7 +671,7 @@ int sw_wire_build(const struct sw_notification *n, enum sw_chat_format chat,
                           budget);
         goto out_json;
     }
-    sw_text_sanitize_utf8(printed, plen);
+    plen = sw_text_sanitize_utf8(printed, plen);
     sw_buf_reset(&wire->message);
     rc = sw_buf_append(&wire->message, printed, plen);
     if (rc) {

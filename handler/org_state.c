@@ -38,7 +38,23 @@ int sw_org_state_init(struct sw_org_state *s, const struct sw_config *cfg,
         }
         s->region_count++;
     }
+    for (size_t i = 0; i < s->region_count; i++) {
+        if (s->clients[i] == home) {
+            s->member_region = i;
+            break;
+        }
+    }
     return SW_OK;
+}
+
+static void free_ids(char **ids, size_t n);
+
+/* Replaces the kept member list with ids (taken). */
+static void keep_members(struct sw_org_state *s, char **ids, size_t n)
+{
+    free_ids(s->members, s->member_count);
+    s->members = ids;
+    s->member_count = n;
 }
 
 void sw_org_state_free(struct sw_org_state *s)
@@ -47,6 +63,7 @@ void sw_org_state_free(struct sw_org_state *s)
         if (s->owned[i])
             sw_aws_client_free(s->clients[i]);
     }
+    keep_members(s, NULL, 0);
     memset(s, 0, sizeof(*s));
 }
 
@@ -286,7 +303,17 @@ static int check_region(struct sw_org_state *s, size_t ri, const char *admin, bo
         return SW_OK;
     }
     check_auto_enable(c, execute, rr);
-    int rc = list_members(c, admin, rr, &ids, &n);
+    /* The membership lookup of this invocation listed them already: not twice. */
+    bool reuse =
+        ri == s->member_region && deadline_ms != 0 && s->members_deadline_ms == deadline_ms;
+    int rc = SW_OK;
+    s->members_deadline_ms = 0;
+    if (reuse) {
+        ids = s->members;
+        n = s->member_count;
+    } else {
+        rc = list_members(c, admin, rr, &ids, &n);
+    }
     if (rc != SW_OK)
         return rc == SW_ENOMEM ? rc : SW_OK;
     rr->member_count = n;
@@ -325,8 +352,50 @@ static int check_region(struct sw_org_state *s, size_t ri, const char *admin, bo
            "calls%s",
            rr->region, n, rr->checked, start, rr->drifted_count, rr->calls,
            rr->cut ? ", cut by the deadline" : "");
-    free_ids(ids, n);
+    if (ri == s->member_region) {
+        if (!reuse)
+            keep_members(s, ids, n); /* for the next membership lookup */
+    } else {
+        free_ids(ids, n);
+    }
     return rc == SW_ENOMEM ? rc : SW_OK;
+}
+
+static int compare_ids(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static bool kept_member(const struct sw_org_state *s, const char *account)
+{
+    return s->members != NULL &&
+           bsearch(&account, s->members, s->member_count, sizeof(*s->members), compare_ids) != NULL;
+}
+
+int sw_org_state_member(void *ctx, const char *admin_account, const char *account,
+                        long long deadline_ms, bool *is_member, struct sw_error *err)
+{
+    struct sw_org_state *s = ctx;
+    *is_member = kept_member(s, account);
+    if (*is_member || s->region_count == 0 ||
+        (deadline_ms != 0 && s->members_deadline_ms == deadline_ms))
+        return SW_OK; /* listed in this invocation already: the answer stands */
+    struct sw_org_region_report rr;
+    memset(&rr, 0, sizeof(rr));
+    snprintf(rr.region, sizeof(rr.region), "%s", s->regions[s->member_region]);
+    struct sw_aws_client *c = s->clients[s->member_region];
+    char **ids = NULL;
+    size_t n = 0;
+    sw_aws_client_set_deadline(c, deadline_ms);
+    int rc = list_members(c, admin_account, &rr, &ids, &n);
+    if (rc != SW_OK)
+        return sw_error_set(err, rc == SW_ENOMEM ? rc : SW_EAWS, "%s failed in %s: %s: %s",
+                            rr.failed_api[0] ? rr.failed_api : "inspector2:ListMembers", rr.region,
+                            rr.failed_code, rr.failed_message);
+    keep_members(s, ids, n);
+    s->members_deadline_ms = deadline_ms;
+    *is_member = kept_member(s, account);
+    return SW_OK;
 }
 
 int sw_org_state_check(void *ctx, const char *admin_account, bool execute, long long deadline_ms,

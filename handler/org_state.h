@@ -26,6 +26,13 @@ struct sw_org_state {
     bool have_offset[SW_CFG_REGIONS_MAX];
     size_t offset[SW_CFG_REGIONS_MAX]; /* where the next run starts, per region */
     size_t first_region;               /* the region the next run starts with */
+    /* The member list of the membership region (the home client's, else the first), sorted:
+     * from the last check or lookup (owned). members_deadline_ms: the invocation deadline of
+     * a lookup's listing (0: none), so the same invocation neither lists twice nor again. */
+    size_t member_region;
+    char **members;
+    size_t member_count;
+    long long members_deadline_ms;
 };
 
 /* Sets up s for cfg's REGIONS (the home client's region when unset). home is the function's
@@ -44,5 +51,13 @@ void sw_org_state_free(struct sw_org_state *s);
  * or SW_ENOMEM. ctx is a struct sw_org_state (the sw_function_io org_check callback). */
 int sw_org_state_check(void *ctx, const char *admin_account, bool execute, long long deadline_ms,
                        struct sw_org_report *out);
+
+/* Whether account is a current member of admin_account's organization: looked up in the
+ * member list kept from the last check or lookup; when it is not there, listed again
+ * (ListMembers, every page, before deadline_ms), since it may have joined since. Returns 0
+ * with *is_member set, or an SW_E* with err naming the failed call. ctx is a struct
+ * sw_org_state (the sw_function_org_io member callback). */
+int sw_org_state_member(void *ctx, const char *admin_account, const char *account,
+                        long long deadline_ms, bool *is_member, struct sw_error *err);
 
 #endif

@@ -9,6 +9,7 @@
 #include "handler/notify_wire.h"
 
 #include "handler/aws/sns.h"
+#include "handler/aws/sts.h"
 #include "runtime/lr_log.h"
 
 #include <stdio.h>
@@ -34,8 +35,12 @@ void sw_state_clear(struct sw_state *s)
 
 struct sw_function_io sw_state_io(struct sw_state *s)
 {
-    return (struct sw_function_io){s, sw_state_read, sw_state_perform, sw_state_publish,
-                                   sw_state_workloads};
+    return (struct sw_function_io){s,
+                                   sw_state_read,
+                                   sw_state_perform,
+                                   sw_state_publish,
+                                   sw_state_workloads,
+                                   sw_state_own_account};
 }
 
 /* A transport or client failure has no AWS error code: name the kind of failure. */
@@ -266,4 +271,19 @@ int sw_state_workloads(void *ctx, const char *image_arn, long long deadline_ms,
         return sw_error_set(err, rc, "no answer within %d ms", SW_WORKLOADS_TIMEOUT_MS);
     }
     return rc;
+}
+
+int sw_state_own_account(void *ctx, char out[SW_FUNCTION_ACCOUNT_MAX + 1], struct sw_error *err)
+{
+    struct sw_state *s = ctx;
+    struct sw_aws_error aerr;
+    if (s->own_account[0] == '\0') {
+        int rc = sw_sts_get_caller_identity(s->aws, s->own_account, &aerr, err);
+        if (rc == SW_EAWS && aerr.code[0] != '\0')
+            return sw_error_set(err, rc, "sts:GetCallerIdentity: %s: %s", aerr.code, aerr.message);
+        if (rc != SW_OK)
+            return rc;
+    }
+    memcpy(out, s->own_account, SW_FUNCTION_ACCOUNT_MAX + 1);
+    return SW_OK;
 }

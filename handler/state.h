@@ -29,6 +29,7 @@ struct sw_state {
     struct sw_aws_client *publish_aws;
     const struct sw_config *cfg; /* borrowed */
     char account[SW_AWS_ACCOUNT_ID_MAX];
+    char own_account[SW_FUNCTION_ACCOUNT_MAX + 1]; /* sts:GetCallerIdentity's, once asked */
     /* The last read, behind the struct sw_actual_state handed out. */
     struct sw_account_status_list status;
     struct sw_ecr_scanning_configuration registry;
@@ -56,5 +57,7 @@ void sw_state_perform(void *ctx, const struct sw_drift_plan *plan,
 int sw_state_publish(void *ctx, const struct sw_notification *n, struct sw_error *err);
 int sw_state_workloads(void *ctx, const char *image_arn, long long deadline_ms,
                        struct sw_workloads *out, struct sw_error *err);
+/* The account of the credentials (sts:GetCallerIdentity, asked once and kept). */
+int sw_state_own_account(void *ctx, char out[SW_FUNCTION_ACCOUNT_MAX + 1], struct sw_error *err);
 
 #endif

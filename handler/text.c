@@ -1,6 +1,8 @@
 /* sw_text: UTF-8 boundaries and validation, and ASCII renderings for SNS subjects. */
 #include "handler/text.h"
 
+#include "handler/error.h"
+
 #include <string.h>
 
 /* Decodes one UTF-8 sequence at s[0..len). Returns its length (1-4) and the code point,
@@ -68,21 +70,61 @@ bool sw_text_utf8_valid(const char *s, size_t len)
     return true;
 }
 
-void sw_text_sanitize_utf8(char *s, size_t len)
+size_t sw_text_control_len(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (len == 0)
+        return 0;
+    if (p[0] < 0x20 || p[0] == 0x7f)
+        return 1; /* C0, DEL */
+    if (len >= 2 && p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+        return 2; /* C1, U+0085 NEXT LINE included */
+    if (len >= 3 && p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9))
+        return 3; /* U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR */
+    return 0;
+}
+
+int sw_text_append_line(struct sw_buf *b, const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        size_t run = 0;
+        size_t ctl = 0;
+        while (i + run < len && (ctl = sw_text_control_len(s + i + run, len - i - run)) == 0)
+            run++;
+        int rc = run ? sw_buf_append(b, s + i, run) : 0;
+        i += run;
+        if (rc == 0 && i < len) {
+            rc = sw_buf_append_char(b, ' ');
+            i += ctl;
+        }
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+size_t sw_text_sanitize_utf8(char *s, size_t len)
 {
     unsigned char *p = (unsigned char *)s;
     size_t i = 0;
+    size_t o = 0;
     while (i < len) {
         unsigned cp;
         size_t n = utf8_decode(p + i, len - i, &cp);
-        if (n == 0) {
-            p[i++] = '?';
+        size_t ctl = sw_text_control_len(s + i, len - i);
+        if (n == 0 || (ctl > 0 && cp != '\n' && cp != '\t')) {
+            p[o++] = '?';
+            i += n == 0 ? 1 : n;
             continue;
         }
-        if (n == 1 && ((cp < 0x20 && cp != '\n' && cp != '\t') || cp == 0x7f))
-            p[i] = '?';
+        memmove(p + o, p + i, n);
+        o += n;
         i += n;
     }
+    if (o < len)
+        p[o] = '\0';
+    return o;
 }
 
 /* ASCII for the Latin-1 Supplement letters U+00C0..U+00FF ("" = drop). */
@@ -163,7 +205,7 @@ size_t sw_text_ascii_line(const char *in, char *out, size_t cap, size_t max_char
         if (n == 0) {
             n = 1;
             rep = "";
-        } else if (cp < 0x20 || cp == 0x7f) {
+        } else if (sw_text_control_len((const char *)p + i, inlen - i) > 0) {
             rep = " ";
         } else if (cp < 0x80) {
             single[0] = (char)cp;

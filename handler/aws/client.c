@@ -30,7 +30,7 @@ struct sw_aws_client {
     struct sw_creds_provider *creds;
     struct sw_retry_quota quota;
     int64_t deadline_ms;
-    struct sw_endpoint endpoints[3];
+    struct sw_endpoint endpoints[4];
     struct sw_aws_client_options opt;
     struct sw_aws_call_info last;
 };
@@ -39,6 +39,7 @@ static const char *const service_names[] = {
     [SW_AWS_SERVICE_INSPECTOR2] = "inspector2",
     [SW_AWS_SERVICE_ECR] = "ecr",
     [SW_AWS_SERVICE_SNS] = "sns",
+    [SW_AWS_SERVICE_STS] = "sts",
 };
 
 /* ------------------------------------------------------------ client */

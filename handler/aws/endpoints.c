@@ -1,10 +1,13 @@
-/* sw_endpoint: region and endpoint resolution for Inspector2, ECR and SNS (see endpoints.h).
+/* sw_endpoint: region and endpoint resolution for Inspector2, ECR, SNS and STS (see
+ * endpoints.h).
  *
  * The SDKs resolve endpoints with a large rule engine; three services in three
  * partitions need a few lines. FIPS hosts come from a table of the documented ones
  * rather than a formula, because the formula and the documentation disagree for ECR
  * (see FIPS_HOSTS). Endpoint URLs from the environment are validated strictly. */
 #include "handler/aws/endpoints.h"
+
+#include "handler/ids.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +24,7 @@ static const struct service_info services[] = {
     {"inspector2", "inspector2", "inspector2", "AWS_ENDPOINT_URL_INSPECTOR2"},
     {"ecr", "api.ecr", "ecr", "AWS_ENDPOINT_URL_ECR"},
     {"sns", "sns", "sns", "AWS_ENDPOINT_URL_SNS"},
+    {"sts", "sts", "sts", "AWS_ENDPOINT_URL_STS"},
 };
 
 /* Documented FIPS endpoints ({region} is substituted). Sources: AWS General Reference
@@ -32,7 +36,9 @@ static const struct service_info services[] = {
  *   no documentation lists. We use the documented ecr-fips host; AWS_ENDPOINT_URL_ECR can
  *   point elsewhere.
  * - SNS: sns-fips in the four US commercial regions; in GovCloud the normal host is the FIPS
- *   endpoint. */
+ *   endpoint.
+ * - STS (regional endpoints): sts-fips in the four US commercial regions; in GovCloud the
+ *   normal host is the FIPS endpoint. */
 struct fips_host {
     const char *service;
     const char *region;
@@ -56,20 +62,13 @@ static const struct fips_host fips_hosts[] = {
     {"sns", "us-west-2", "sns-fips"},
     {"sns", "us-gov-east-1", "sns"},
     {"sns", "us-gov-west-1", "sns"},
+    {"sts", "us-east-1", "sts-fips"},
+    {"sts", "us-east-2", "sts-fips"},
+    {"sts", "us-west-1", "sts-fips"},
+    {"sts", "us-west-2", "sts-fips"},
+    {"sts", "us-gov-east-1", "sts"},
+    {"sts", "us-gov-west-1", "sts"},
 };
-
-static bool valid_region(const char *r)
-{
-    size_t len = strlen(r);
-    if (len == 0 || len > SW_ENDPOINT_MAX_REGION || r[0] == '-' || r[len - 1] == '-')
-        return false;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)r[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
-            return false;
-    }
-    return true;
-}
 
 int sw_endpoint_region(const struct sw_env *env, char out[SW_ENDPOINT_MAX_REGION + 1],
                        struct sw_error *err)
@@ -83,7 +82,7 @@ int sw_endpoint_region(const struct sw_env *env, char out[SW_ENDPOINT_MAX_REGION
     if (!r)
         return sw_error_set(err, SW_ECONFIG,
                             "no AWS region: set AWS_REGION (Lambda sets it) or AWS_DEFAULT_REGION");
-    if (!valid_region(r))
+    if (!sw_region_ok(r))
         return sw_error_set(err, SW_ECONFIG,
                             "%s: \"%.64s\" is not a region name (lower-case letters, digits and "
                             "'-', e.g. us-east-1)",
@@ -234,7 +233,7 @@ int sw_endpoint_resolve(const char *service, const char *region, const struct sw
         return sw_error_set(err, SW_EINVAL, "endpoints: unknown service \"%s\"",
                             service ? service : "(null)");
     if (region) {
-        if (!valid_region(region))
+        if (!sw_region_ok(region))
             return sw_error_set(err, SW_ECONFIG, "\"%.64s\" is not a region name", region);
         snprintf(region_buf, sizeof(region_buf), "%s", region);
     } else {

@@ -64,6 +64,15 @@ static const struct row rows[] = {
     {"ecr aws-us-gov", "ecr", "AWS_REGION=us-gov-east-1", 0,
      "https://api.ecr.us-gov-east-1.amazonaws.com", "api.ecr.us-gov-east-1.amazonaws.com",
      "us-gov-east-1", "ecr"},
+    {"sts aws (regional endpoint)", "sts", "AWS_REGION=eu-west-1", 0,
+     "https://sts.eu-west-1.amazonaws.com", "sts.eu-west-1.amazonaws.com", "eu-west-1", "sts"},
+    {"sts fips", "sts", "AWS_REGION=us-west-2;AWS_USE_FIPS_ENDPOINT=true", 0,
+     "https://sts-fips.us-west-2.amazonaws.com", "sts-fips.us-west-2.amazonaws.com", "us-west-2",
+     "sts"},
+    {"sts service URL", "sts",
+     "AWS_REGION=us-east-1;AWS_ENDPOINT_URL=http://127.0.0.1:5000;"
+     "AWS_ENDPOINT_URL_STS=http://127.0.0.1:5001",
+     0, "http://127.0.0.1:5001", "127.0.0.1:5001", "us-east-1", "sts"},
     /* Region sources. */
     {"AWS_DEFAULT_REGION when AWS_REGION unset", "sns", "AWS_DEFAULT_REGION=eu-central-1", 0,
      "https://sns.eu-central-1.amazonaws.com", "sns.eu-central-1.amazonaws.com", "eu-central-1",

@@ -11,6 +11,7 @@
 #include "handler/aws/ecr.h"
 #include "handler/aws/inspector2.h"
 #include "handler/aws/sns.h"
+#include "handler/aws/sts.h"
 #include "handler/aws/xml.h"
 
 #include <string.h>
@@ -287,6 +288,41 @@ static void sns_answer_gives_message_id(void **state)
     assert_non_null(strstr(err.msg, "no MessageId"));
 }
 
+/* The answer of the STS API Reference's GetCallerIdentity example (docs.aws.amazon.com/STS/
+ * latest/APIReference/API_GetCallerIdentity.html); the account must be 12 digits. */
+static void sts_answer_gives_the_account(void **state)
+{
+    (void)state;
+    char account[SW_STS_ACCOUNT_MAX];
+    struct sw_error err = {0};
+    const char *xml =
+        "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n"
+        "  <GetCallerIdentityResult>\n"
+        "  <Arn>arn:aws:iam::123456789012:user/Alice</Arn>\n"
+        "    <UserId>AKIAI44QH8DHBEXAMPLE</UserId>\n"
+        "    <Account>123456789012</Account>\n"
+        "  </GetCallerIdentityResult>\n"
+        "  <ResponseMetadata>\n"
+        "    <RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId>\n"
+        "  </ResponseMetadata>\n"
+        "</GetCallerIdentityResponse>\n";
+    assert_int_equal(sw_sts_parse_caller_identity(xml, strlen(xml), account, &err), 0);
+    assert_string_equal(account, "123456789012");
+    assert_string_equal(SW_STS_GET_CALLER_IDENTITY_BODY,
+                        "Action=GetCallerIdentity&Version=2011-06-15");
+    static const char *const bad[] = {
+        "<GetCallerIdentityResponse><GetCallerIdentityResult><Account>12345678901x</Account>"
+        "</GetCallerIdentityResult></GetCallerIdentityResponse>",
+        "<GetCallerIdentityResponse><GetCallerIdentityResult/></GetCallerIdentityResponse>",
+        "<GetCallerIdentityResponse><GetCallerIdentityResult><Account>123456789012",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_equal(sw_sts_parse_caller_identity(bad[i], strlen(bad[i]), account, &err),
+                         SW_EPARSE);
+        assert_string_equal(account, "");
+    }
+}
+
 static void xml_reader_decodes_and_checks_structure(void **state)
 {
     char out[64];
@@ -332,6 +368,7 @@ int main(void)
         cmocka_unit_test(ecr_answers_parse_with_unknown_filter_types),
         cmocka_unit_test(sns_body_is_byte_exact),
         cmocka_unit_test(sns_answer_gives_message_id),
+        cmocka_unit_test(sts_answer_gives_the_account),
         cmocka_unit_test(xml_reader_decodes_and_checks_structure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -71,6 +71,43 @@ static void ascii_line_transliterates_and_flattens(void **state)
     assert_string_equal(out, "Cafe \"naive\" line two");
 }
 
+/* U+2028, U+2029, NEXT LINE (U+0085) and the other C1 controls are control characters like
+ * CR/LF: a space in a one-line field or a subject, '?' in a message body. */
+static void unicode_line_breaks_and_c1_are_control_characters(void **state)
+{
+    (void)state;
+    static const char *const ctl[] = {"\xe2\x80\xa8", "\xe2\x80\xa9", "\xc2\x85", "\xc2\x80",
+                                      "\xc2\x9f",     "\n",           "\x1b",     "\x7f"};
+    for (size_t i = 0; i < sizeof(ctl) / sizeof(ctl[0]); i++)
+        assert_int_equal(sw_text_control_len(ctl[i], strlen(ctl[i])), strlen(ctl[i]));
+    assert_int_equal(sw_text_control_len("\xc2\xa0", 2), 0); /* NO-BREAK SPACE is text */
+    assert_int_equal(sw_text_control_len("\xe2\x80\xa7", 3), 0);
+    assert_int_equal(sw_text_control_len("\xe2\x80", 2), 0); /* cut sequence: not one */
+
+    char text[] = "a\xe2\x80\xa8"
+                  "b\xc2\x85"
+                  "c\xe2\x80\xa9"
+                  "d\xc2\x9b"
+                  "e\nf\tg";
+    size_t len = sw_text_sanitize_utf8(text, strlen(text));
+    assert_int_equal(len, strlen("a?b?c?d?e\nf\tg"));
+    assert_string_equal(text, "a?b?c?d?e\nf\tg");
+
+    struct sw_buf b;
+    sw_buf_init(&b, 64);
+    const char *field = "x\xe2\x80\xa8Severity: LOW\xc2\x85y\r\nz";
+    assert_int_equal(sw_text_append_line(&b, field, strlen(field)), 0);
+    assert_string_equal(sw_buf_cstr(&b), "x Severity: LOW y  z");
+    sw_buf_free(&b);
+
+    char out[64];
+    sw_text_ascii_line("a\xe2\x80\xa8"
+                       "b\xc2\x85"
+                       "c",
+                       out, sizeof(out), 60);
+    assert_string_equal(out, "a b c");
+}
+
 static void ascii_line_cuts_at_word_boundary(void **state)
 {
     char out[100];
@@ -130,6 +167,7 @@ int main(void)
         cmocka_unit_test(utf8_prefix_never_splits_a_character),
         cmocka_unit_test(utf8_validation_rejects_overlong_and_surrogates),
         cmocka_unit_test(ascii_line_transliterates_and_flattens),
+        cmocka_unit_test(unicode_line_breaks_and_c1_are_control_characters),
         cmocka_unit_test(ascii_line_cuts_at_word_boundary),
         cmocka_unit_test(notification_message_cut_to_sns_limit_on_utf8_boundary),
         cmocka_unit_test(notification_attributes_are_bounded),

@@ -7,6 +7,7 @@ import json
 import os
 import socket
 import subprocess
+import time
 import unittest
 
 import harness
@@ -53,14 +54,16 @@ class Offline(unittest.TestCase):
     def test_help_documents_every_option_variable_and_exit_code(self):
         r = cli(["--help"], self.env)
         self.assertEqual(r.returncode, 0, r.stderr)
-        for word in ("--event", "--dry-run", "--check", "--account", "--help") + SPEC_VARIABLES:
+        for word in ("--event", "--dry-run", "--check", "--help",
+                     "sts:GetCallerIdentity") + SPEC_VARIABLES:
             self.assertIn(word, r.stdout)
+        self.assertNotIn("--account", r.stdout)  # the account is the credentials' own
         for code in range(6):
             self.assertIn("\n  %d  " % code, r.stdout)
 
     def test_usage_errors_exit_2(self):
         for args in ([], ["--bogus"], ["--dry-run"], ["--event"], ["--check", "--event", "x"],
-                     ["--check", "--account", "12345"]):
+                     ["--check", "--account", "123456789012"]):
             r = cli(args, self.env)
             self.assertEqual(r.returncode, 2, (args, r.stdout, r.stderr))
             self.assertIn("usage: bootstrap", r.stderr)
@@ -170,9 +173,31 @@ class AgainstMoto(unittest.TestCase):
         self.assertTrue(all(a["ok"] for a in result["actions"]), result)
         self.assertEqual(len(w.notifications(expect=1)), 1)
 
-        r = cli(["--check", "--account", w.account], env)
+        r = cli(["--check"], env)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertIn("no drift", r.stdout)
+
+    def test_event_for_another_account_is_not_acted_on(self):
+        """The account is the credentials' own (sts:GetCallerIdentity, which needs no
+        permission and is the only call made): an event naming another is answered
+        handled:false, with nothing read or written."""
+        w = self.world
+        w.break_state()
+        ev = w.scheduled_event()
+        ev["account"] = "999999999999"
+        env = w.function_env()
+        time.sleep(0.3)
+        before = w.moto.request_count()
+        r = cli(["--event", "-"], env, stdin=json.dumps(ev))
+        time.sleep(0.3)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        result = json.loads(r.stdout)
+        self.assertFalse(result["handled"], result)
+        self.assertIn("999999999999", result["reason"])
+        self.assertIn(w.account, result["reason"])  # learnt from GetCallerIdentity
+        self.assertEqual(w.moto.request_count() - before, 1, r.stderr)
+        self.assertEqual(w.inspector_ecr_status(), "DISABLED")
+        self.assertEqual(w.notifications(), [])
 
     def test_check_without_read_permission_exits_5(self):
         w = self.world

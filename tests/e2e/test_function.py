@@ -3,7 +3,11 @@ it, against the local Runtime API server and moto_server with IAM authentication
 function's IAM policy. Each class has its own moto_server (see harness.World)."""
 
 import json
+import time
 import unittest
+
+import boto3
+import botocore.config
 
 import harness
 from harness import run_function
@@ -408,6 +412,81 @@ class Findings(WorldTestCase):
             self.assertEqual(len(lines), 1, run.log)
             self.assertIn("unhandled", lines[0])
         self.assertEqual(w.notifications(), [])
+
+
+class Scope(WorldTestCase):
+    """The function acts on its own account (the invoked function ARN's) in its own region
+    and REGIONS only: an event naming another account or region makes no AWS call."""
+
+    OTHER_REGION = "us-west-2"
+
+    def run_counting(self, events, env=None):
+        """The run, and how many requests moto logged while it ran."""
+        moto = self.world.moto
+        time.sleep(0.3)  # moto logs a request as it answers: let the last ones land
+        before = moto.request_count()
+        run = self.run_ok(events, env)
+        time.sleep(0.3)
+        return run, moto.request_count() - before
+
+    def other_region(self, service):
+        moto = self.world.moto
+        return boto3.client(service, endpoint_url=moto.endpoint_url,
+                            region_name=self.OTHER_REGION,
+                            aws_access_key_id=moto.admin["AccessKeyId"],
+                            aws_secret_access_key=moto.admin["SecretAccessKey"],
+                            config=botocore.config.Config(proxies={}))
+
+    def test_scheduled_event_for_another_account_makes_no_aws_call(self):
+        w = self.world
+        w.break_state()
+        ev = w.scheduled_event()
+        ev["account"] = "999999999999"
+        run, requests = self.run_counting([ev])
+        (inv,) = run.invocations
+        self.assertTrue(inv.ok, inv)
+        self.assertFalse(inv.body["handled"], inv.body)
+        self.assertIn("999999999999", inv.body["reason"])
+        self.assertIn(w.account, inv.body["reason"])
+        self.assertEqual(requests, 0, run.log)
+        warn = [l for l in run.log.splitlines() if "WARN" in l and "999999999999" in l]
+        self.assertEqual(len(warn), 1, run.log)
+        self.assertEqual(w.inspector_ecr_status(), "DISABLED")
+        self.assertEqual(w.notifications(), [])
+        # The same event for the function's own account is checked (and calls AWS).
+        run, requests = self.run_counting([w.scheduled_event()])
+        self.assertTrue(run.invocations[0].body["handled"], run.invocations[0])
+        self.assertGreater(requests, 0)
+        self.assertEqual(w.inspector_ecr_status(), "ENABLED")
+        self.assertEqual(len(w.notifications(expect=1)), 1)
+
+    def test_cloudtrail_event_from_another_region_is_checked_only_with_regions(self):
+        w = self.world
+        w.good_state()
+        ev = w.cloudtrail_event("cloudtrail-inspector2-Disable-ECR.json",
+                                MALLORY.format(account=w.account))
+        ev["region"] = ev["detail"]["awsRegion"] = self.OTHER_REGION
+        inspector = self.other_region("inspector2")
+        inspector.disable(accountIds=[w.account], resourceTypes=["ECR"])
+        run, requests = self.run_counting([ev])
+        (inv,) = run.invocations
+        self.assertTrue(inv.ok, inv)
+        self.assertFalse(inv.body["handled"], inv.body)
+        self.assertIn("region %s" % self.OTHER_REGION, inv.body["reason"])
+        self.assertIn("REGIONS", inv.body["reason"])
+        self.assertEqual(requests, 0, run.log)
+        self.assertEqual(w.notifications(), [])
+
+        # With the region in REGIONS the event is acted on: that region is restored.
+        env = w.function_env(REGIONS="%s,%s" % (harness.REGION, self.OTHER_REGION))
+        (inv,) = self.run_ok([ev], env).invocations
+        self.assertTrue(inv.ok, inv)
+        self.assertTrue(inv.body["handled"], inv.body)
+        status = inspector.batch_get_account_status(accountIds=[w.account])["accounts"][0]
+        self.assertEqual(status["resourceState"]["ecr"]["status"], "ENABLED")
+        notes = w.notifications(expect=1)
+        self.assertEqual(len(notes), 1, notes)
+        self.assertIn(self.OTHER_REGION, notes[0].attributes["region"])
 
 
 class Configuration(WorldTestCase):

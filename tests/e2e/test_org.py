@@ -352,6 +352,36 @@ class Organization(unittest.TestCase):
         self.assertEqual([r["region"] for r in doc["regions"]], [REGION, OTHER_REGION])
         self.assertEqual({r["drift"]["outcome"] for r in doc["regions"]}, {"restored"})
 
+    def test_events_for_a_member_are_checked_and_for_others_make_no_write(self):
+        """An event may name the administrator or a current member (looked up with the
+        ListMembers the organization check does anyway: listed once per invocation); one
+        naming any other account (here a disassociated member) reads no status and writes
+        nothing, and is answered handled:false with the reason."""
+        off = self.drift(seed=7)
+        member = self.members[0]
+        ev = self.world.scheduled_event()
+        ev["account"] = member
+        run = run_function(self.world, [ev], self.env())
+        (region,) = self.org_summary(run.invocations[0])
+        self.assertEqual(region["restored"], len(off))
+        self.assertEqual(self.ecr_off(), [])
+        self.assertEqual(len(self.front.calls_of("ListMembers")), 5)  # 250 members, 50 a page
+        self.assertEqual(len(self.world.notifications(expect=1)), 1)
+
+        off = self.drift(seed=8)
+        self.front.reset()
+        ev["account"] = self.gone
+        run = run_function(self.world, [ev], self.env())
+        (inv,) = run.invocations
+        self.assertTrue(inv.ok, inv)
+        self.assertFalse(inv.body["handled"], inv.body)
+        self.assertIn(self.gone, inv.body["reason"])
+        self.assertIn("member", inv.body["reason"])
+        self.assertEqual(self.front.calls_of("BatchGetAccountStatus"), [])
+        self.assertEqual(self.front.calls_of("Enable"), [])
+        self.assertEqual(self.ecr_off(), off)
+        self.assertEqual(self.world.notifications(), [])
+
     def test_member_events_run_the_check_only_in_organization_mode(self):
         off = self.drift(seed=6)
         autoenable = harness.load_event("inspector2-autoenable.inspector-docs.json")

@@ -18,7 +18,8 @@
 #include <string.h>
 
 #define FAKE_PUBLISHED_MAX 8
-#define FN_ARN "arn:aws:lambda:eu-west-1:210987654321:function:scanwarden"
+/* The samples' account: a drift check acts only on the function's own account. */
+#define FN_ARN "arn:aws:lambda:eu-west-1:123456789012:function:scanwarden"
 
 struct fake_account {
     char ecr_status[32]; /* "" = account not listed */
@@ -136,7 +137,7 @@ static struct fixture *fixture_new(const char *mode, const char *min_severity)
     struct sw_error err = {0};
     assert_non_null(f);
     assert_int_equal(sw_cfg_load(&f->cfg, lookup, env, &err), SW_OK);
-    struct sw_function_io io = {&f->account, fake_read, fake_perform, fake_publish, NULL};
+    struct sw_function_io io = {&f->account, fake_read, fake_perform, fake_publish, NULL, NULL};
     assert_int_equal(sw_function_init(&f->fn, &f->cfg, "eu-west-1", &io, &err), SW_OK);
     sw_outcome_init(&f->out);
     /* Scanning off: never enabled, registry on BASIC scan-on-push. */
@@ -164,6 +165,8 @@ static const char *body(const struct fixture *f)
     return sw_buf_cstr(&f->out.body);
 }
 
+/* A sample event, moved from us-east-1 (the samples' region) to the fixture's eu-west-1: a
+ * drift check acts only on events from the function's own region (or REGIONS). */
 static char *read_event(const char *name)
 {
     char path[1024];
@@ -175,6 +178,8 @@ static char *read_event(const char *name)
     size_t n = fread(buf, 1, (1 << 20) - 1, fp);
     fclose(fp);
     buf[n] = '\0';
+    for (char *p = strstr(buf, "\"us-east-1\""); p != NULL; p = strstr(p, "\"us-east-1\""))
+        memcpy(p, "\"eu-west-1\"", strlen("\"eu-west-1\""));
     return buf;
 }
 
@@ -199,7 +204,7 @@ static void scheduled_check_restores_once_then_does_nothing(void **state)
 
     invoke(f, ev);
     assert_false(f->out.failed);
-    assert_string_equal(f->account.last_account, "123456789012"); /* the event's account */
+    assert_string_equal(f->account.last_account, "123456789012"); /* the function's own */
     assert_int_equal(f->account.writes, 2);
     assert_int_equal(f->account.published, 1);
     assert_non_null(strstr(body(f), "\"handled\":true"));
@@ -260,7 +265,104 @@ static void off_mode_never_reads(void **state)
 static void account_comes_from_the_function_arn_when_the_event_has_none(void **state)
 {
     struct fixture *f = fixture_new("enforce", "HIGH");
-    invoke(f, "{\"trigger\":\"schedule\"}");
+    const char *ev = "{\"trigger\":\"schedule\"}";
+    sw_function_handle(&f->fn, ev, strlen(ev), "arn:aws:lambda:eu-west-1:210987654321:function:x",
+                       1725468938000LL, &f->out);
+    assert_false(f->out.failed);
+    assert_string_equal(f->account.last_account, "210987654321");
+    fixture_free(f);
+}
+
+/* The account of the invoked function ARN is the one checked and written: a Scheduled Event
+ * naming another account makes no AWS call and is answered handled:false with the reason. */
+static void event_naming_another_account_makes_no_aws_call(void **state)
+{
+    (void)state;
+    struct fixture *f = fixture_new("enforce", "HIGH");
+    char *sample = read_event("scheduled-event.eventbridge-docs.json");
+    char *other = replace(sample, "\"123456789012\"", "\"999999999999\"");
+    invoke(f, other);
+    assert_false(f->out.failed);
+    assert_non_null(strstr(body(f), "\"handled\":false"));
+    assert_non_null(strstr(body(f), "999999999999"));
+    assert_non_null(strstr(body(f), "only its own account 123456789012"));
+    assert_int_equal(f->account.reads + f->account.writes + f->account.published, 0);
+
+    /* The Security Hub finding's AwsAccountId counts too. */
+    char *sechub = read_event("synthesized/securityhub-findings-imported-Inspector.2.json");
+    char *theirs =
+        replace(sechub, "\"AwsAccountId\": \"123456789012\"", "\"AwsAccountId\": \"999999999999\"");
+    invoke(f, theirs);
+    assert_non_null(strstr(body(f), "\"handled\":false"));
+    assert_int_equal(f->account.reads + f->account.writes + f->account.published, 0);
+
+    invoke(f, sample); /* its own account: checked and restored */
+    assert_non_null(strstr(body(f), "\"handled\":true"));
+    assert_int_equal(f->account.reads, 1);
+    assert_int_equal(f->account.published, 1);
+    free(theirs);
+    free(sechub);
+    free(other);
+    free(sample);
+    fixture_free(f);
+}
+
+/* A CloudTrail event forwarded from another region is not checked against this region: it
+ * is answered handled:false naming the region; with that region in REGIONS it is checked. */
+static void event_from_another_region_is_checked_only_when_in_regions(void **state)
+{
+    (void)state;
+    struct fixture *f = fixture_new("enforce", "HIGH");
+    char *sample = read_event("synthesized/cloudtrail-inspector2-Disable-ECR.json");
+    char *west = sample;
+    while (strstr(west, "\"eu-west-1\"") != NULL) {
+        char *next = replace(west, "\"eu-west-1\"", "\"us-west-2\"");
+        if (west != sample)
+            free(west);
+        west = next;
+    }
+    invoke(f, west);
+    assert_false(f->out.failed);
+    assert_non_null(strstr(body(f), "\"handled\":false"));
+    assert_non_null(strstr(body(f), "region us-west-2"));
+    assert_non_null(strstr(body(f), "REGIONS"));
+    assert_int_equal(f->account.reads + f->account.writes + f->account.published, 0);
+
+    struct fake_account other = {0};
+    snprintf(other.scan_type, sizeof(other.scan_type), "BASIC");
+    snprintf(f->fn.extra[0].region, sizeof(f->fn.extra[0].region), "us-west-2");
+    f->fn.extra[0].io = f->fn.io;
+    f->fn.extra[0].io.ctx = &other;
+    f->fn.extra_count = 1;
+    invoke(f, west);
+    assert_non_null(strstr(body(f), "\"handled\":true"));
+    assert_int_equal(other.reads, 1);
+    assert_int_equal(other.writes, 2);
+    free(west);
+    free(sample);
+    fixture_free(f);
+}
+
+static int caller_account(void *ctx, char out[SW_FUNCTION_ACCOUNT_MAX + 1], struct sw_error *err)
+{
+    (void)ctx;
+    (void)err;
+    memcpy(out, "210987654321", SW_FUNCTION_ACCOUNT_MAX + 1);
+    return SW_OK;
+}
+
+/* Without a function ARN (the operator command line) the account is the credentials' own
+ * (io.own_account, sts:GetCallerIdentity), never the event's. */
+static void without_a_function_arn_the_account_is_the_callers(void **state)
+{
+    (void)state;
+    struct fixture *f = fixture_new("enforce", "HIGH");
+    const char *ev = "{\"trigger\":\"schedule\"}";
+    sw_function_handle(&f->fn, ev, strlen(ev), NULL, 1725468938000LL, &f->out);
+    assert_true(f->out.failed); /* no ARN and no way to ask: nothing is checked */
+    assert_int_equal(f->account.reads, 0);
+    f->fn.io.own_account = caller_account;
+    sw_function_handle(&f->fn, ev, strlen(ev), NULL, 1725468938000LL, &f->out);
     assert_false(f->out.failed);
     assert_string_equal(f->account.last_account, "210987654321");
     fixture_free(f);
@@ -371,7 +473,7 @@ static void regions_check_is_one_notification_under_the_cap(void **state)
         snprintf(extra[i].frequency, sizeof(extra[i].frequency), "SCAN_ON_PUSH");
         snprintf(f->fn.extra[i].region, sizeof(f->fn.extra[i].region), "%s", regions[i]);
         f->fn.extra[i].io =
-            (struct sw_function_io){&extra[i], fake_read, fake_perform, fake_publish, NULL};
+            (struct sw_function_io){&extra[i], fake_read, fake_perform, fake_publish, NULL, NULL};
     }
     f->fn.extra_count = 3;
     char *ev = read_event("scheduled-event.eventbridge-docs.json");
@@ -448,7 +550,7 @@ static void function_arn_account(void **state)
 {
     char acct[SW_FUNCTION_ACCOUNT_MAX + 1];
     assert_true(sw_function_arn_account(FN_ARN, acct));
-    assert_string_equal(acct, "210987654321");
+    assert_string_equal(acct, "123456789012");
     assert_true(
         sw_function_arn_account("arn:aws-cn:lambda:cn-north-1:123456789012:function:f:prod", acct));
     assert_string_equal(acct, "123456789012");
@@ -468,6 +570,8 @@ static void function_arn_account(void **state)
 
 struct fake_org {
     int calls;
+    int lookups;
+    bool lookup_fails;
     char admin[16];
     bool execute;
     long long deadline_ms;
@@ -501,6 +605,20 @@ static int fake_org_check(void *ctx, const char *admin_account, bool execute, lo
     return SW_OK;
 }
 
+/* The organization's members: 222222222222 and 333333333333. */
+static int fake_org_member(void *ctx, const char *admin_account, const char *account,
+                           long long deadline_ms, bool *is_member, struct sw_error *err)
+{
+    struct fake_org *o = ctx;
+    (void)deadline_ms;
+    o->lookups++;
+    assert_string_equal(admin_account, "123456789012");
+    if (o->lookup_fails)
+        return sw_error_set(err, SW_EAWS, "inspector2:ListMembers failed: AccessDeniedException");
+    *is_member = strcmp(account, "222222222222") == 0 || strcmp(account, "333333333333") == 0;
+    return SW_OK;
+}
+
 static struct fixture *org_fixture(const char *scope, struct fake_org *org)
 {
     struct env_var env[] = {
@@ -512,7 +630,8 @@ static struct fixture *org_fixture(const char *scope, struct fake_org *org)
     struct sw_error err = {0};
     assert_int_equal(sw_cfg_load(&f->cfg, lookup, env, &err), SW_OK);
     if (f->cfg.scope == SW_SCOPE_ORGANIZATION)
-        f->fn.org_io = (struct sw_function_org_io){.ctx = org, .check = fake_org_check};
+        f->fn.org_io = (struct sw_function_org_io){
+            .ctx = org, .check = fake_org_check, .member = fake_org_member};
     f->fn.deadline_ms = 1725468998000LL;
     /* The administrator's own account is fine: only the members drifted. */
     snprintf(f->account.ecr_status, sizeof(f->account.ecr_status), "ENABLED");
@@ -585,6 +704,56 @@ static void organization_mode_sends_one_notification_for_account_and_members(voi
     assert_null(strstr(f->account.subjects[0], "organization"));
     assert_non_null(strstr(body(f), "\"notified\":true"));
     free(ev);
+    sw_org_report_clear(&f->fn.org);
+    fixture_free(f);
+}
+
+/* Organization scope: an event may name the administrator (the function's own account) or a
+ * current member; the check always runs as the administrator. Any other account makes no
+ * AWS call and is answered handled:false; a member list that cannot be read is
+ * RemediationFailed (retried), never a guess. */
+static void organization_acts_only_for_the_administrator_and_members(void **state)
+{
+    (void)state;
+    struct fake_org org = {0};
+    struct fixture *f = org_fixture("organization", &org);
+    char *sample = read_event("scheduled-event.eventbridge-docs.json");
+    char *member = replace(sample, "\"123456789012\"", "\"222222222222\"");
+    char *stranger = replace(sample, "\"123456789012\"", "\"999999999999\"");
+
+    invoke(f, sample); /* the administrator: no lookup */
+    assert_non_null(strstr(body(f), "\"handled\":true"));
+    assert_int_equal(org.lookups, 0);
+    assert_int_equal(org.calls, 1);
+    sw_org_report_clear(&f->fn.org);
+
+    invoke(f, member);
+    assert_non_null(strstr(body(f), "\"handled\":true"));
+    assert_int_equal(org.lookups, 1);
+    assert_int_equal(org.calls, 2);
+    assert_string_equal(org.admin, "123456789012"); /* as the administrator, not the member */
+    assert_string_equal(f->account.last_account, "123456789012");
+    sw_org_report_clear(&f->fn.org);
+
+    int reads = f->account.reads;
+    invoke(f, stranger);
+    assert_false(f->out.failed);
+    assert_non_null(strstr(body(f), "\"handled\":false"));
+    assert_non_null(strstr(body(f), "999999999999"));
+    assert_non_null(strstr(body(f), "nor a current member"));
+    assert_int_equal(org.calls, 2);
+    assert_int_equal(f->account.reads, reads);
+
+    org.lookup_fails = true;
+    invoke(f, member);
+    assert_true(f->out.failed);
+    assert_string_equal(f->out.error_type, "RemediationFailed");
+    assert_non_null(strstr(body(f), "ListMembers"));
+    assert_int_equal(org.calls, 2);
+    assert_int_equal(f->account.reads, reads);
+    free(stranger);
+    free(member);
+    free(sample);
     sw_org_report_clear(&f->fn.org);
     fixture_free(f);
 }
@@ -699,10 +868,12 @@ static void regions_one_drifted_is_its_own_notification(void **state)
     /* The same drift checked by a function whose only region is us-east-1. */
     struct fixture *alone = fixture_new("enforce", "HIGH");
     struct sw_error err = {0};
-    struct sw_function_io io = {&alone->account, fake_read, fake_perform, fake_publish, NULL};
+    struct sw_function_io io = {&alone->account, fake_read, fake_perform, fake_publish, NULL, NULL};
     assert_int_equal(sw_function_init(&alone->fn, &alone->cfg, "us-east-1", &io, &err), SW_OK);
     snprintf(alone->account.frequency, sizeof(alone->account.frequency), "%s", "");
-    invoke(alone, ev);
+    char *east = replace(ev, "\"eu-west-1\"", "\"us-east-1\""); /* from its own region */
+    invoke(alone, east);
+    free(east);
     assert_int_equal(alone->account.published, 1);
     assert_string_equal(f->account.subjects[0], alone->account.subjects[0]);
     assert_string_equal(f->account.subjects[0],
@@ -784,6 +955,9 @@ int main(void)
         cmocka_unit_test(dry_run_describes_and_writes_nothing),
         cmocka_unit_test(off_mode_never_reads),
         cmocka_unit_test(account_comes_from_the_function_arn_when_the_event_has_none),
+        cmocka_unit_test(event_naming_another_account_makes_no_aws_call),
+        cmocka_unit_test(event_from_another_region_is_checked_only_when_in_regions),
+        cmocka_unit_test(without_a_function_arn_the_account_is_the_callers),
         cmocka_unit_test(failed_action_is_notified_then_RemediationFailed),
         cmocka_unit_test(failed_read_is_RemediationFailed_without_writing),
         cmocka_unit_test(findings_threshold_and_duplicates),
@@ -795,6 +969,7 @@ int main(void)
         cmocka_unit_test(organization_mode_checks_members_after_the_account),
         cmocka_unit_test(organization_member_not_restored_is_RemediationFailed),
         cmocka_unit_test(organization_mode_sends_one_notification_for_account_and_members),
+        cmocka_unit_test(organization_acts_only_for_the_administrator_and_members),
         cmocka_unit_test(member_events_only_in_organization_mode),
         cmocka_unit_test(regions_run_the_account_check_in_each),
         cmocka_unit_test(regions_two_drifted_are_one_notification),

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "handler/ids.h"
 #include "handler/config.h"
 
 #include <stdio.h>
@@ -406,9 +407,9 @@ static void region_shapes(void **state)
     static const char *const bad[] = {"us-east",  "useast1",    "us-east-1a",  "US-EAST-1",
                                       "u-east-1", "us--east-1", "us-east-123", ""};
     for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
-        assert_true(sw_cfg_region_valid(ok[i], strlen(ok[i])));
+        assert_true(sw_region_valid(ok[i], strlen(ok[i])));
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-        assert_false(sw_cfg_region_valid(bad[i], strlen(bad[i])));
+        assert_false(sw_region_valid(bad[i], strlen(bad[i])));
 }
 
 int main(void)

@@ -163,7 +163,7 @@ static void finding_sample_fields(void **state)
     assert_true(f->updated_at_ms == INT64_C(1725468938411));
     assert_string_equal(f->updated_at_text, "Wed Sep 04 16:55:38.411 UTC 2024");
     assert_string_equal(f->remediation, "None Provided");
-    assert_string_equal(sw_event_account(&ev), "123456789012");
+    assert_string_equal(ev.env.account, "123456789012");
     sw_event_clear(&ev);
 }
 

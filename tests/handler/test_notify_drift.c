@@ -310,7 +310,7 @@ static void subjects_are_ascii_and_short(void **state)
 {
     /* The longest region name the plan holds (31 characters) in each of the three subjects. */
     static const char *const filters[] = {"*"};
-    const char *region = "aaaaaaaaaa-bbbbbbbbbb-cccccccc-9";
+    const char *region = "xaa-bbbbbbbbbbbb-cccccccccccc-99";
     struct sw_desired_state d = {
         SW_DRIFT_MODE_ENFORCE, SW_DRIFT_CONTINUOUS_SCAN, filters, 1, NULL, ACCOUNT, region};
     struct sw_actual_state a = {"DISABLED", "ENHANCED", NULL, 0, NULL};

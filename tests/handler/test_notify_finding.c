@@ -594,6 +594,198 @@ static void coverage_changes(void **state)
     sw_event_clear(&ev);
 }
 
+/* ---- regions and accounts read from events ---- */
+
+/* AWS's documented 2021 finding sample (Amazon Inspector user guide, EventBridge event for an
+ * ECR finding) sends "partition": "N/A" and "region": "N/A" in resources[0]: the region comes
+ * from the envelope, else from the finding ARN, else from the resource ARN; the attribute,
+ * the text and both console links use it. */
+static void finding_with_region_na_keeps_its_region(void **state)
+{
+    static const char *const shapes[] = {
+        /* the 2021 sample's shape: envelope region us-west-2 */
+        "{\"version\":\"0\",\"detail-type\":\"Inspector2 Finding\",\"source\":\"aws.inspector2\","
+        "\"account\":\"111122223333\",\"time\":\"2021-11-30T20:59:16Z\",\"region\":\"us-west-2\","
+        "\"resources\":[\"arn:aws:ecr:us-west-2:111122223333:repository/inspector2/sha256:98f0\"],"
+        "\"detail\":{\"awsAccountId\":\"111122223333\",\"findingArn\":"
+        "\"arn:aws:inspector2:us-west-2:111122223333:finding/FINDING_ID\",\"severity\":\"HIGH\","
+        "\"status\":\"ACTIVE\",\"packageVulnerabilityDetails\":{\"vulnerabilityId\":"
+        "\"CVE-2021-3711\"},\"resources\":[{\"details\":{\"awsEcrContainerImage\":{"
+        "\"repositoryName\":\"inspector2\",\"imageHash\":\"sha256:98f0\"}},\"id\":"
+        "\"arn:aws:ecr:us-west-2:111122223333:repository/inspector2/sha256:98f0\","
+        "\"partition\":\"N/A\",\"region\":\"N/A\",\"type\":\"AWS_ECR_CONTAINER_IMAGE\"}]}}",
+        /* no envelope region: the finding ARN's */
+        "{\"detail-type\":\"Inspector2 Finding\",\"source\":\"aws.inspector2\",\"detail\":{"
+        "\"findingArn\":\"arn:aws:inspector2:us-west-2:111122223333:finding/F\",\"severity\":"
+        "\"HIGH\",\"status\":\"ACTIVE\",\"resources\":[{\"id\":"
+        "\"arn:aws:ecr:us-west-2:111122223333:repository/r/sha256:98f0\",\"region\":\"N/A\","
+        "\"type\":\"AWS_ECR_CONTAINER_IMAGE\"}]}}",
+        /* a finding ARN without a region ("N/A" too): the resource ARN's */
+        "{\"detail-type\":\"Inspector2 Finding\",\"source\":\"aws.inspector2\",\"region\":\"N/A\","
+        "\"detail\":{\"findingArn\":\"arn:aws:inspector2:N/A:111122223333:finding/F\","
+        "\"severity\":\"HIGH\",\"status\":\"ACTIVE\",\"resources\":[{\"id\":"
+        "\"arn:aws:ecr:us-west-2:111122223333:repository/r/sha256:98f0\",\"region\":\"N/A\","
+        "\"type\":\"AWS_ECR_CONTAINER_IMAGE\"}]}}",
+    };
+    for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+        struct sw_event ev;
+        struct sw_notification n;
+        parse(shapes[i], &ev);
+        assert_string_equal(ev.finding.region, "us-west-2");
+        build(&ev, SW_SEVERITY_HIGH, NOW_2024_10_10, &n);
+        assert_string_equal(sw_notification_attribute(&n, "region"), "us-west-2");
+        assert_line(&n, "Region: us-west-2");
+        assert_false(has_line(&n, "Region: N/A"));
+        assert_line(&n, "Console (all findings): https://us-west-2.console.aws.amazon.com/"
+                        "inspector/v2/home?region=us-west-2#/findings/all");
+        assert_non_null(strstr(sw_buf_cstr(&n.message), "Console (this image): https://"));
+        sw_notification_free(&n);
+        sw_event_clear(&ev);
+    }
+}
+
+/* A non-ASCII or malformed awsAccountId or region has no usable value: it is dropped when the
+ * event is read, its attribute is left out, and the notification is still built (SNS
+ * refuses an empty attribute value, which failed the whole Publish). */
+static void bad_account_or_region_leaves_the_attribute_out_not_the_notification(void **state)
+{
+    static const char *const bad[][2] = {
+        {"\xef\xbc\x91\xef\xbc\x92\xef\xbc\x93\xef\xbc\x94\xef\xbc\x95\xef\xbc\x96\xef\xbc\x97"
+         "\xef\xbc\x98\xef\xbc\x99\xef\xbc\x90\xef\xbc\x91\xef\xbc\x92", /* fullwidth digits */
+         "\xc3\xbc\xc3\xa9-west-1"},
+        {"12345678901x", "N/A"},
+        {"1234567890123", "us-east-1.evil"},
+        {"\xe2\x80\xae", "\xe2\x80\xae"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char json[1024];
+        struct sw_event ev;
+        struct sw_notification n;
+        snprintf(json, sizeof(json),
+                 "{\"detail-type\":\"Inspector2 Finding\",\"source\":\"aws.inspector2\","
+                 "\"account\":\"%s\",\"region\":\"%s\",\"detail\":{\"awsAccountId\":\"%s\","
+                 "\"severity\":\"CRITICAL\",\"status\":\"ACTIVE\",\"findingArn\":\"x\","
+                 "\"resources\":[{\"region\":\"%s\",\"id\":\"i-1\"}]}}",
+                 bad[i][0], bad[i][1], bad[i][0], bad[i][1]);
+        parse(json, &ev);
+        assert_null(ev.finding.account_id);
+        assert_null(ev.finding.region);
+        assert_null(ev.env.account);
+        assert_null(ev.env.region);
+        build(&ev, SW_SEVERITY_HIGH, NOW_2024_10_10, &n); /* check_common: no empty value */
+        assert_null(sw_notification_attribute(&n, "account_id"));
+        assert_null(sw_notification_attribute(&n, "region"));
+        assert_string_equal(sw_notification_attribute(&n, "event_kind"), "finding");
+        assert_null(strstr(sw_buf_cstr(&n.message), "Account: "));
+        sw_notification_free(&n);
+        sw_event_clear(&ev);
+    }
+    /* The rule is the attribute's own: a value with nothing left after ASCII folding. */
+    struct sw_notification n;
+    sw_notification_init(&n);
+    assert_int_equal(sw_notification_add_attribute(&n, "repository", "\xe6\x97\xa5\xe6\x9c\xac"),
+                     0);
+    assert_int_equal(sw_notification_add_attribute(&n, "account_id", NULL), 0);
+    assert_int_equal(n.attribute_count, 0);
+    assert_int_equal(sw_notification_add_attribute(&n, "region", "eu-west-1"), 0);
+    assert_int_equal(n.attribute_count, 1);
+    sw_notification_free(&n);
+}
+
+/* Inspector2 Coverage also covers EC2 instances and Lambda functions: only ECR repositories
+ * and images are notified; the rest are unhandled, saying why. */
+static void coverage_of_other_resources_is_not_notified(void **state)
+{
+    static const char *const others[] = {
+        "\"resources\":[\"i-0123456789abcdef0\"],\"detail\":{",
+        "\"resources\":[\"arn:aws:lambda:eu-west-1:111122223333:function:f:$LATEST\"],\"detail\":{",
+        "\"resources\":[\"arn:aws:ecr:eu-west-1:111122223333:repository/r\"],\"detail\":{"
+        "\"resourceType\":\"AWS_EC2_INSTANCE\",",
+        "\"detail\":{\"resourceType\":\"AWS_LAMBDA_FUNCTION\",",
+        "\"detail\":{",
+    };
+    static const char *const ecr[] = {
+        "\"resources\":[\"arn:aws:ecr:eu-west-1:111122223333:repository/team/app\"],\"detail\":{",
+        "\"resources\":[\"arn:aws:ecr:eu-west-1:111122223333:repository/r/sha256:ab\"],"
+        "\"detail\":{\"resourceType\":\"AWS_ECR_CONTAINER_IMAGE\",",
+        "\"resources\":[\"x\"],\"detail\":{\"resourceType\":\"AWS_ECR_REPOSITORY\",",
+    };
+    char json[1024];
+    struct sw_event ev;
+    for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+        snprintf(json, sizeof(json),
+                 "{\"source\":\"aws.inspector2\",\"detail-type\":\"Inspector2 Coverage\",%s"
+                 "\"scanStatus\":{\"statusCodeValue\":\"INACTIVE\",\"reason\":"
+                 "\"SCAN_ELIGIBILITY_EXPIRED\"}}}",
+                 others[i]);
+        parse(json, &ev);
+        assert_int_equal(ev.kind, SW_EVENT_COVERAGE);
+        assert_int_equal(ev.cls, SW_CLASS_UNHANDLED);
+        assert_non_null(strstr(ev.unhandled_reason, "ECR"));
+        sw_event_clear(&ev);
+    }
+    for (size_t i = 0; i < sizeof(ecr) / sizeof(ecr[0]); i++) {
+        snprintf(json, sizeof(json),
+                 "{\"source\":\"aws.inspector2\",\"detail-type\":\"Inspector2 Coverage\",%s"
+                 "\"scanStatus\":{\"statusCodeValue\":\"INACTIVE\"}}}",
+                 ecr[i]);
+        parse(json, &ev);
+        assert_int_equal(ev.cls, SW_CLASS_NOTIFY);
+        sw_event_clear(&ev);
+    }
+}
+
+/* Line and paragraph separators, NEXT LINE and the other C1 controls are flattened like
+ * CR/LF in every one-line field, and replaced in the rest of the text: none reaches the
+ * subject, the e-mail text or a forged line. */
+static void unicode_line_breaks_and_c1_controls_are_flattened(void **state)
+{
+    static const char *const breaks[] = {"\\u2028", "\\u2029", "\\u0085", "\\u009b", "\\u0080"};
+    static const char *const raw[] = {"\xe2\x80\xa8", "\xe2\x80\xa9", "\xc2\x85", "\xc2\x9b",
+                                      "\xc2\x80"};
+    for (size_t i = 0; i < sizeof(breaks) / sizeof(breaks[0]); i++) {
+        char json[2048];
+        struct sw_event ev;
+        struct sw_notification n;
+        const char *b = breaks[i];
+        snprintf(json, sizeof(json),
+                 "{\"source\":\"aws.inspector2\",\"detail-type\":\"Inspector2 Finding\","
+                 "\"detail\":{\"severity\":\"CRITICAL\",\"status\":\"ACTIVE\",\"title\":"
+                 "\"t%sSeverity: LOW\",\"description\":\"d%sx\",\"packageVulnerabilityDetails\":"
+                 "{\"vulnerabilityId\":\"CVE-1%sForged\",\"vulnerablePackages\":[{\"name\":"
+                 "\"p%sStatus: SUPPRESSED\",\"version\":\"1\"}]},\"resources\":[{\"details\":{"
+                 "\"awsEcrContainerImage\":{\"repositoryName\":\"r%sx\",\"imageTags\":"
+                 "[\"v%s1\"]}}}]}}",
+                 b, b, b, b, b, b);
+        parse(json, &ev);
+        build(&ev, SW_SEVERITY_HIGH, NOW_2024_10_10, &n);
+        const char *m = sw_buf_cstr(&n.message);
+        assert_null(strstr(m, raw[i]));
+        assert_null(strstr(n.subject, raw[i]));
+        assert_false(has_line(&n, "Severity: LOW"));
+        assert_null(strstr(m, "\nStatus: SUPPRESSED"));
+        assert_line(&n, "Title: t Severity: LOW");
+        sw_notification_free(&n);
+        sw_event_clear(&ev);
+
+        /* A coverage event's status and resource too. */
+        snprintf(json, sizeof(json),
+                 "{\"source\":\"aws.inspector2\",\"detail-type\":\"Inspector2 Coverage\","
+                 "\"resources\":[\"arn:aws:ecr:eu-west-1:111122223333:repository/r%s\\n"
+                 "Reason code: FORGED\"],\"detail\":{\"scanStatus\":{\"statusCodeValue\":"
+                 "\"INACTIVE%sSeverity: LOW\"}}}",
+                 b, b);
+        parse(json, &ev);
+        build(&ev, SW_SEVERITY_HIGH, NOW_2024_10_10, &n);
+        assert_null(strstr(sw_buf_cstr(&n.message), raw[i]));
+        assert_false(has_line(&n, "Severity: LOW"));
+        assert_false(has_line(&n, "Reason code: FORGED"));
+        assert_null(strstr(sw_buf_cstr(&n.message), "\nReason code: FORGED"));
+        sw_notification_free(&n);
+        sw_event_clear(&ev);
+    }
+}
+
 /* ---- console links ---- */
 
 static void console_links_per_partition(void **state)
@@ -687,6 +879,10 @@ int main(void)
         cmocka_unit_test(scan_summaries),
         cmocka_unit_test(basic_scan_summary_says_basic_scanning_is_in_use),
         cmocka_unit_test(coverage_changes),
+        cmocka_unit_test(finding_with_region_na_keeps_its_region),
+        cmocka_unit_test(bad_account_or_region_leaves_the_attribute_out_not_the_notification),
+        cmocka_unit_test(coverage_of_other_resources_is_not_notified),
+        cmocka_unit_test(unicode_line_breaks_and_c1_controls_are_flattened),
         cmocka_unit_test(console_links_per_partition),
         cmocka_unit_test(duplicate_cache),
         cmocka_unit_test(duplicate_sample_delivered_twice),

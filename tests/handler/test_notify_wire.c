@@ -32,6 +32,32 @@
 
 /* ---- helpers ---- */
 
+/* What a chat client shows for escaped text (backslash escapes, &lt; &gt; &amp;, the
+ * zero-width space after '@'), in a static buffer. */
+static const char *md_plain(const char *s)
+{
+    static char out[4096];
+    size_t o = 0;
+    for (size_t i = 0; s[i] && o + 1 < sizeof(out);) {
+        if (s[i] == '\\' && s[i + 1]) {
+            out[o++] = s[i + 1];
+            i += 2;
+        } else if (strncmp(s + i, "&lt;", 4) == 0 || strncmp(s + i, "&gt;", 4) == 0) {
+            out[o++] = s[i + 1] == 'l' ? '<' : '>';
+            i += 4;
+        } else if (strncmp(s + i, "&amp;", 5) == 0) {
+            out[o++] = '&';
+            i += 5;
+        } else if (strncmp(s + i, "\xE2\x80\x8B", 3) == 0) {
+            i += 3;
+        } else {
+            out[o++] = s[i++];
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
 static void write_out(const char *name, const char *suffix, const char *json)
 {
     const char *dir = getenv("SW_WIRE_OUT");
@@ -98,7 +124,7 @@ static cJSON *check_wire(const char *name, const struct sw_notification *n, cons
             assert_string_equal(jstr(c, "source"), "custom");
             const cJSON *content = cJSON_GetObjectItemCaseSensitive(c, "content");
             assert_string_equal(jstr(content, "textType"), "client-markdown");
-            assert_non_null(strstr(jstr(content, "title"), n->subject));
+            assert_non_null(strstr(md_plain(jstr(content, "title")), n->subject));
             assert_true(strlen(jstr(content, "description")) > 0);
             const cJSON *meta = cJSON_GetObjectItemCaseSensitive(c, "metadata");
             assert_string_equal(jstr(meta, "eventType"), kind);
@@ -346,6 +372,65 @@ static void regions_documents(void **state)
 }
 
 /* ---- priority ---- */
+
+/* Fields from image metadata (package names and versions, titles, repository, tags,
+ * remediation text) are attacker-influenced: in the chat payload (client-markdown) each is
+ * escaped so it shows as text and never becomes a link, emphasis, code or a mention. */
+static void chat_escapes_markdown_in_event_fields(void **state)
+{
+    (void)state;
+    static const char json[] =
+        "{\"source\":\"aws.inspector2\",\"detail-type\":\"Inspector2 Finding\","
+        "\"account\":\"123456789012\",\"region\":\"eu-west-1\",\"detail\":{"
+        "\"severity\":\"CRITICAL\",\"status\":\"ACTIVE\",\"findingArn\":\"arn:aws:inspector2:"
+        "eu-west-1:123456789012:finding/f\",\"title\":\"[x](http://evil) `code` *bold* _it_ "
+        "<@here> <!channel> @everyone ~s~ # h | t\",\"remediation\":{\"recommendation\":{"
+        "\"text\":\"[click](http://evil)\"}},\"packageVulnerabilityDetails\":{"
+        "\"vulnerabilityId\":\"CVE-2024-1\",\"vulnerablePackages\":[{\"name\":"
+        "\"[x](http://evil)\",\"version\":\"`1`\",\"fixedInVersion\":\"*2*\"}]},"
+        "\"resources\":[{\"type\":\"AWS_ECR_CONTAINER_IMAGE\",\"details\":{"
+        "\"awsEcrContainerImage\":{\"repositoryName\":\"repo_[y](http://evil)\","
+        "\"imageTags\":[\"<@U123>\"],\"imageHash\":\"sha256:_ab_\"}}}]}}";
+    struct sw_event ev;
+    struct sw_notification n;
+    struct sw_error err = {0};
+    struct sw_buf chat;
+    assert_int_equal(sw_event_parse(json, strlen(json), &ev, &err), 0);
+    sw_notification_init(&n);
+    assert_int_equal(sw_notify_event_build(&ev, SW_SEVERITY_LOW, NOW_2024_10_10, &n, &err), 0);
+    sw_buf_init(&chat, SW_WIRE_CHAT_MAX);
+    assert_int_equal(sw_wire_chat(&n, &chat, &err), 0);
+    cJSON *c = cJSON_Parse(sw_buf_cstr(&chat));
+    assert_non_null(c);
+    const cJSON *content = cJSON_GetObjectItemCaseSensitive(c, "content");
+    const char *texts[] = {
+        jstr(content, "description"), jstr(content, "title"),
+        cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(content, "nextSteps"), 0)->valuestring};
+    for (size_t t = 0; t < 3; t++) {
+        const char *d = texts[t];
+        assert_null(strstr(d, "]("));    /* no link */
+        assert_null(strchr(d, '<'));     /* no <@here>, <!channel>, <url|text> */
+        assert_null(strstr(d, "@here")); /* zero-width space after '@' */
+        assert_null(strstr(d, "@everyone"));
+        for (const char *p = strchr(d, '`'); p; p = strchr(p + 1, '`'))
+            assert_true(p > d && p[-1] == '\\'); /* no code span */
+    }
+    const char *d = texts[0];
+    assert_non_null(strstr(d, "\\[x\\]\\(http://evil\\) \\`code\\` \\*bold\\* \\_it\\_ "
+                              "&lt;@\xE2\x80\x8Bhere&gt;"));
+    assert_non_null(strstr(d, "repo\\_\\[y\\]\\(http://evil\\)"));
+    assert_non_null(strstr(d, "&lt;@\xE2\x80\x8BU123&gt;"));
+    /* What the reader sees is the field as it was. */
+    assert_non_null(strstr(md_plain(d), "[x](http://evil) `code` *bold* _it_ <@here> <!channel>"));
+    assert_non_null(strstr(md_plain(texts[2]), "[click](http://evil)"));
+    assert_non_null(strstr(texts[2], "\\[click\\]\\(http://evil\\)"));
+    /* Our own mark-up is still there. */
+    assert_non_null(strstr(d, "*Repository:* "));
+    cJSON_Delete(c);
+    sw_buf_free(&chat);
+    sw_notification_free(&n);
+    sw_event_clear(&ev);
+}
 
 static void priority_marking(void **state)
 {
@@ -721,6 +806,7 @@ int main(void)
         cmocka_unit_test(coverage_document),
         cmocka_unit_test(drift_documents),
         cmocka_unit_test(regions_documents),
+        cmocka_unit_test(chat_escapes_markdown_in_event_fields),
         cmocka_unit_test(priority_marking),
         cmocka_unit_test(priority_subject_keeps_severity_and_id),
         cmocka_unit_test(huge_finding_fits),

@@ -105,6 +105,8 @@ class MotoPeer:
         self.endpoint_url = None
         self.admin = None
         self._log = []
+        self._lock = threading.Lock()
+        self._requests = 0
 
     # -- lifecycle -------------------------------------------------------------
     def start(self):
@@ -133,8 +135,8 @@ class MotoPeer:
                 m = pattern.search(buf)
                 if m:
                     self.port = int(m.group(1))
-        # keep draining moto's request log so its pipe never fills up
-        threading.Thread(target=self._drain, args=(self.proc.stdout,), daemon=True).start()
+        # keep draining moto's request log so its pipe never fills up, counting requests
+        threading.Thread(target=self._drain, args=(self.proc.stdout, buf), daemon=True).start()
         self.endpoint_url = "http://127.0.0.1:%d" % self.port
         iam = self._client("iam", {"AccessKeyId": "bootstrap", "SecretAccessKey": "bootstrap"})
         iam.create_user(UserName="admin")
@@ -143,13 +145,28 @@ class MotoPeer:
         self.admin = iam.create_access_key(UserName="admin")["AccessKey"]
         return self
 
-    @staticmethod
-    def _drain(pipe):
+    REQUEST_LINE = re.compile(rb'"(?:GET|POST|PUT|DELETE|HEAD|PATCH) /')
+
+    def _drain(self, pipe, seen=b""):
+        """Reads moto's log until it ends; each request line it logs counts one request."""
+        pending = seen[seen.rfind(b"\n") + 1:] if b"\n" in seen else b""
         try:
-            while os.read(pipe.fileno(), 65536):
-                pass
+            while True:
+                chunk = os.read(pipe.fileno(), 65536)
+                if not chunk:
+                    break
+                lines = (pending + chunk).split(b"\n")
+                pending = lines.pop()
+                with self._lock:
+                    self._requests += sum(1 for l in lines if self.REQUEST_LINE.search(l))
         except (OSError, ValueError):
             pass
+
+    def request_count(self):
+        """Requests moto has logged so far (its request log is written as it answers; wait a
+        moment after the last call before comparing two counts)."""
+        with self._lock:
+            return self._requests
 
     def stop(self):
         if self.proc is None:
