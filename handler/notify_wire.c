@@ -11,6 +11,8 @@
 #include "handler/timeparse.h"
 
 #include <cjson/cJSON.h>
+#include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,9 +145,11 @@ static const cJSON *obj_of(const cJSON *obj, const char *key)
  * as text, never as mark-up: CommonMark backslash escapes for its punctuation (links, images,
  * emphasis, code, headings, tables), HTML entities for < > & (Slack's own escaping, which
  * CommonMark decodes too), so <@here>, <!channel> or <http://x|y> neither mention nor link;
- * '@' is followed by a zero-width space so a bare @here or @channel mentions nobody. NULL:
- * written as it is. */
-static const char *md_escape(unsigned char c)
+ * an '@' that starts a word is followed by a zero-width space so a bare @here or @channel
+ * mentions nobody (one inside a word, as in repo@sha256:..., cannot mention and is left alone
+ * so the reference can be copied). prev is the byte before c (0 at the start). NULL: written
+ * as it is. */
+static const char *md_escape(unsigned char c, unsigned char prev)
 {
     switch (c) {
     case '<':
@@ -155,7 +159,7 @@ static const char *md_escape(unsigned char c)
     case '&':
         return "&amp;";
     case '@':
-        return "@\xE2\x80\x8B";
+        return isalnum(prev) ? NULL : "@\xE2\x80\x8B";
     case '\\':
     case '`':
     case '*':
@@ -184,7 +188,8 @@ static size_t md_text(const char *s, size_t max, char *out, size_t cap)
     size_t o = 0;
     for (size_t i = 0; i < keep;) {
         size_t ctl = sw_text_control_len(s + i, keep - i);
-        const char *esc = ctl ? " " : md_escape((unsigned char)s[i]);
+        const char *esc =
+            ctl ? " " : md_escape((unsigned char)s[i], i ? (unsigned char)s[i - 1] : 0);
         char pair[2] = {'\\', s[i]};
         const char *unit = esc == NULL ? s + i : esc[0] ? esc : pair;
         size_t n = esc == NULL ? 1 : esc[0] ? strlen(esc) : 2;
@@ -214,6 +219,18 @@ static void md(struct sw_buf *b, const char *s)
         return;
     size_t n = md_text(s, CHAT_FIELD_MAX, out, sizeof(out));
     (void)sw_buf_append(b, out, n);
+}
+
+/* True for a link scanwarden builds itself (the console URL: https, a validated region, a
+ * fixed path): written as it is so it stays a working link. Anything else goes through md(). */
+static bool md_own_url(const char *s)
+{
+    if (strncmp(s, "https://", 8) != 0 || strlen(s) > CHAT_FIELD_MAX)
+        return false;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (!isalnum(*p) && !strchr("-._~:/?#=%", *p))
+            return false;
+    return true;
 }
 
 static void md_field(struct sw_buf *b, const char *label, const char *value)
@@ -302,7 +319,11 @@ static void md_finding(struct sw_buf *b, const cJSON *f)
     if (shown)
         (void)sw_buf_append_char(b, '\n');
     md_field(b, "Respond by", str_of(f, "respond_by"));
-    md_field(b, "Console", str_of(f, "console_url"));
+    const char *console = str_of(f, "console_url");
+    if (console && md_own_url(console))
+        (void)sw_buf_appendf(b, "*Console:* %s\n", console);
+    else
+        md_field(b, "Console", console);
 }
 
 static void md_scan(struct sw_buf *b, const cJSON *s)

@@ -384,7 +384,7 @@ static void chat_escapes_markdown_in_event_fields(void **state)
         "\"account\":\"123456789012\",\"region\":\"eu-west-1\",\"detail\":{"
         "\"severity\":\"CRITICAL\",\"status\":\"ACTIVE\",\"findingArn\":\"arn:aws:inspector2:"
         "eu-west-1:123456789012:finding/f\",\"title\":\"[x](http://evil) `code` *bold* _it_ "
-        "<@here> <!channel> @everyone ~s~ # h | t\",\"remediation\":{\"recommendation\":{"
+        "<@here> <!channel> @everyone ~s~ # h | t mail@example\",\"remediation\":{\"recommendation\":{"
         "\"text\":\"[click](http://evil)\"}},\"packageVulnerabilityDetails\":{"
         "\"vulnerabilityId\":\"CVE-2024-1\",\"vulnerablePackages\":[{\"name\":"
         "\"[x](http://evil)\",\"version\":\"`1`\",\"fixedInVersion\":\"*2*\"}]},"
@@ -424,8 +424,14 @@ static void chat_escapes_markdown_in_event_fields(void **state)
     assert_non_null(strstr(md_plain(d), "[x](http://evil) `code` *bold* _it_ <@here> <!channel>"));
     assert_non_null(strstr(md_plain(texts[2]), "[click](http://evil)"));
     assert_non_null(strstr(texts[2], "\\[click\\]\\(http://evil\\)"));
-    /* Our own mark-up is still there. */
+    /* Our own mark-up is still there, and our own console link is a working link. */
     assert_non_null(strstr(d, "*Repository:* "));
+    assert_non_null(strstr(d, "*Console:* https://eu-west-1.console.aws.amazon.com/inspector/v2/"
+                              "home?region=eu-west-1#/findings/all\n"));
+    /* An '@' inside a word cannot mention anyone and stays as it is (image references). */
+    assert_non_null(strstr(d, " @\xE2\x80\x8B" "everyone"));
+    assert_non_null(strstr(d, " mail@example"));
+    assert_non_null(strstr(d, "*Tag:* &lt;@\xE2\x80\x8B" "U123&gt;"));
     cJSON_Delete(c);
     sw_buf_free(&chat);
     sw_notification_free(&n);
