@@ -14,6 +14,7 @@
 #include "handler/aws/client.h"
 #include "handler/aws/ecr.h"
 #include "handler/aws/inspector2.h"
+#include "handler/aws/sigv4.h"
 #include "handler/aws/sns.h"
 #include "lr_log.h"
 
@@ -502,6 +503,38 @@ static void no_secret_reaches_the_log(void **state)
     cJSON_Delete(requests());
 }
 
+static void a_16_kib_session_token_is_sent_whole(void **state)
+{
+    /* Session tokens up to SW_CREDS_MAX_TOKEN bytes are accepted from the environment; the
+     * X-Amz-Security-Token header must carry all of it (header buffers sized from the value). */
+    struct hooks h;
+    struct sw_account_status_list out;
+    struct sw_error err = {0};
+    char *big = malloc(SW_SIGV4_MAX_SESSION_TOKEN + 1);
+    assert_non_null(big);
+    for (size_t i = 0; i < SW_SIGV4_MAX_SESSION_TOKEN; i++)
+        big[i] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[i % 64];
+    big[SW_SIGV4_MAX_SESSION_TOKEN] = '\0';
+    setenv("AWS_SESSION_TOKEN", big, 1);
+    struct sw_aws_client *c = new_client(&h, 2000);
+    script("[" STATUS_OK_BODY "]");
+    int rc = sw_inspector2_batch_get_account_status(c, ACCOUNT, 1, &out, NULL, &err);
+    setenv("AWS_SESSION_TOKEN", TOKEN, 1);
+    if (rc != 0)
+        fail_msg("%s", err.msg);
+    sw_account_status_list_free(&out);
+    cJSON *r = requests();
+    const cJSON *req = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r, "requests"), 0);
+    assert_non_null(req);
+    const char *sent = req_header(req, "X-Amz-Security-Token");
+    assert_non_null(sent);
+    assert_int_equal(strlen(sent), SW_SIGV4_MAX_SESSION_TOKEN);
+    assert_string_equal(sent, big);
+    cJSON_Delete(r);
+    sw_aws_client_free(c);
+    free(big);
+}
+
 static void no_credentials_means_nothing_sent(void **state)
 {
     struct hooks h;
@@ -544,6 +577,7 @@ int main(void)
         cmocka_unit_test(a_kept_connection_closed_by_the_server_is_replaced),
         cmocka_unit_test(max_attempts_from_environment_and_quota),
         cmocka_unit_test(no_secret_reaches_the_log),
+        cmocka_unit_test(a_16_kib_session_token_is_sent_whole),
         cmocka_unit_test(no_credentials_means_nothing_sent),
     };
     return cmocka_run_group_tests(tests, start_server, stop_server);
