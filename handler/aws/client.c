@@ -129,6 +129,15 @@ void sw_aws_client_set_deadline(struct sw_aws_client *c, int64_t deadline_ms)
     c->deadline_ms = deadline_ms;
 }
 
+/* The deadline as sw_http and sw_retry read it, where 0 is "none": a spent budget (a deadline
+ * at or below 0) becomes SW_AWS_DEADLINE_EXPIRED, a positive instant long past. */
+static int64_t wire_deadline(int64_t deadline_ms)
+{
+    if (deadline_ms == SW_AWS_NO_DEADLINE)
+        return 0;
+    return deadline_ms > 0 ? deadline_ms : SW_AWS_DEADLINE_EXPIRED;
+}
+
 const char *sw_aws_client_region(const struct sw_aws_client *c)
 {
     return c->region;
@@ -206,7 +215,7 @@ static int attempt(struct sw_aws_client *c, const struct sw_aws_request *req,
         .header_count = nh,
         .body = req->body,
         .body_len = req->body_len,
-        .deadline_ms = c->deadline_ms,
+        .deadline_ms = wire_deadline(c->deadline_ms),
     };
     *fatal = false;
     rc = sw_http_send(c->http, &hreq, resp, err);
@@ -229,6 +238,11 @@ int sw_aws_call(struct sw_aws_client *c, const struct sw_aws_request *req,
         req->path[0] != '/' || !req->content_type || !req->operation)
         return sw_error_set(err, SW_EINVAL, "sw_aws_call: incomplete request");
     const struct sw_endpoint *ep = &c->endpoints[req->service];
+    if (c->deadline_ms != SW_AWS_NO_DEADLINE && c->deadline_ms <= sw_http_now_ms())
+        return sw_error_set(err, SW_ETIMEOUT,
+                            "%s: not sent: the invocation deadline has passed (no time was left "
+                            "for AWS calls)",
+                            req->operation);
 
     for (int n = 1;; n++) {
         bool fatal = false;
@@ -258,7 +272,7 @@ int sw_aws_call(struct sw_aws_client *c, const struct sw_aws_request *req,
             .hint_ms = hint,
             .random = c->opt.random(c->opt.hook_ctx),
             .now_ms = sw_http_now_ms(),
-            .deadline_ms = c->deadline_ms,
+            .deadline_ms = wire_deadline(c->deadline_ms),
         };
         struct sw_retry_decision d = sw_retry_decide(&in);
         char what[SW_AWS_ERROR_CODE_MAX + 32];

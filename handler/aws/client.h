@@ -51,8 +51,13 @@ struct sw_aws_client *sw_aws_client_new(const struct sw_aws_client_options *opt,
                                         struct sw_error *err);
 void sw_aws_client_free(struct sw_aws_client *c);
 
-/* Sets the deadline (Unix epoch ms, 0 = none) for every request until the next call: set it
- * from the invocation's deadline at the start of each invocation. */
+#define SW_AWS_NO_DEADLINE INT64_C(0)      /* the operator's command line: calls are unbounded */
+#define SW_AWS_DEADLINE_EXPIRED INT64_C(1) /* an instant long past: the budget is spent */
+
+/* Sets the deadline (Unix epoch ms) for every request until the next call: set it from the
+ * invocation's deadline at the start of each invocation. SW_AWS_NO_DEADLINE (0) is the only
+ * "none"; any other value is a deadline, and one at or before now (negative included) makes
+ * every call return SW_ETIMEOUT without sending anything. */
 void sw_aws_client_set_deadline(struct sw_aws_client *c, int64_t deadline_ms);
 
 const char *sw_aws_client_region(const struct sw_aws_client *c);

@@ -357,6 +357,39 @@ static void never_sleeps_past_the_deadline(void **state)
     sw_aws_client_free(c);
 }
 
+static void an_expired_deadline_sends_nothing_and_none_means_none(void **state)
+{
+    /* A deadline is any non-zero instant: long past (1, or negative as a deadline less a
+     * reserve can become) means the budget is spent, not "no deadline". */
+    struct hooks h;
+    struct sw_aws_client *c = new_client(&h, 2000);
+    struct sw_account_status_list out;
+    struct sw_aws_error aerr;
+    struct sw_error err = {0};
+    const int64_t expired[] = {SW_AWS_DEADLINE_EXPIRED, -800, sw_http_now_ms() - 5000};
+    for (size_t i = 0; i < sizeof(expired) / sizeof(expired[0]); i++) {
+        sw_aws_client_set_deadline(c, expired[i]);
+        assert_int_equal(sw_inspector2_batch_get_account_status(c, ACCOUNT, 1, &out, &aerr, &err),
+                         SW_ETIMEOUT);
+        print_message("expired: %s\n", err.msg);
+        assert_non_null(strstr(err.msg, "inspector2:BatchGetAccountStatus"));
+        assert_non_null(strstr(err.msg, "not sent"));
+        assert_non_null(strstr(err.msg, "deadline"));
+        assert_int_equal(h.sleeps, 0);
+    }
+    cJSON *r = requests();
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "requests")), 0);
+    cJSON_Delete(r);
+
+    /* the operator's command line: no deadline at all */
+    sw_aws_client_set_deadline(c, SW_AWS_NO_DEADLINE);
+    script("[" STATUS_OK_BODY "]");
+    assert_int_equal(sw_inspector2_batch_get_account_status(c, ACCOUNT, 1, &out, NULL, &err), 0);
+    sw_account_status_list_free(&out);
+    cJSON_Delete(requests());
+    sw_aws_client_free(c);
+}
+
 static void retry_after_hint_and_enable_token_kept_across_retries(void **state)
 {
     struct hooks h;
@@ -572,6 +605,7 @@ int main(void)
         cmocka_unit_test(garbage_answers_fail_without_retry),
         cmocka_unit_test(client_errors_are_not_retried),
         cmocka_unit_test(never_sleeps_past_the_deadline),
+        cmocka_unit_test(an_expired_deadline_sends_nothing_and_none_means_none),
         cmocka_unit_test(retry_after_hint_and_enable_token_kept_across_retries),
         cmocka_unit_test(keeps_the_connection_across_calls),
         cmocka_unit_test(a_kept_connection_closed_by_the_server_is_replaced),

@@ -235,6 +235,28 @@ class AwsFaults(FaultTestCase):
         self.assertEqual(self.aws.ops().count("sns:Publish"), 2)  # NotFound is not retried
 
 
+    def test_a_deadline_of_zero_or_long_past_makes_no_aws_call_and_says_so(self):
+        # Lambda always sends a deadline; 0, or one already gone, is a spent budget, never
+        # "no deadline" (that is only the operator's command line).
+        now_ms = int(time.time() * 1000)
+        for deadline in ("0", "50", str(now_ms - 5000)):
+            with self.subTest(deadline_ms=deadline):
+                self.aws.break_state()
+                self.aws.calls.clear()
+                self.aws.published.clear()
+                run = run_function(self.world, [scheduled()], self.world.function_env(),
+                                   headers={"Lambda-Runtime-Deadline-Ms": deadline})
+                self.assertEqual(len(run.invocations), 1, run.log)
+                self.assert_no_secret(run)
+                inv = run.invocations[0]
+                self.assertFalse(inv.ok, inv.raw)
+                self.assertEqual(inv.error_type, "RemediationFailed", inv.raw)
+                self.assertIn("not sent: the invocation deadline has passed",
+                              inv.body["errorMessage"])
+                self.assertEqual(self.aws.ops(), [], run.log)
+                self.assertEqual(self.aws.published, [])
+
+
 class HostileEvents(FaultTestCase):
     """Events built to hurt: bounded work, a clear outcome, the next event still served."""
 
