@@ -494,9 +494,10 @@ int sw_http_send(struct sw_http *h, const struct sw_http_request *req,
         goto out_free_headers;
     }
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &resp->status);
-    lr_log(LR_LOG_DEBUG, "http: %s %s -> %ld in %.0f ms (%s connection, request id %s)",
-           req->method, origin, resp->status, seconds * 1000, connects ? "new" : "reused",
-           resp->amzn_request_id[0] ? resp->amzn_request_id : resp->amz_request_id);
+    /* no header value here: an answer's text is the caller's to clean (sw_aws_call logs the
+     * request id once it has taken credentials out of it) */
+    lr_log(LR_LOG_DEBUG, "http: %s %s -> %ld in %.0f ms (%s connection)", req->method, origin,
+           resp->status, seconds * 1000, connects ? "new" : "reused");
     rc = 0;
 
 out_free_headers:

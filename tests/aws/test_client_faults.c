@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "aws/aws_test_util.h"
 #include "aws/peer.h"
 #include "handler/aws/client.h"
 #include "handler/aws/ecr.h"
@@ -568,6 +569,64 @@ static void a_16_kib_session_token_is_sent_whole(void **state)
     free(big);
 }
 
+/* A SignatureDoesNotMatch-style 403 whose message quotes the canonical request with the token,
+ * the credential scope with the key id, and (as a hostile endpoint could) part of the secret,
+ * also in the error code and request id. */
+static const char *signature_echo_answer(char *buf, size_t cap, int status)
+{
+    snprintf(buf, cap,
+             "{\"status\":%d,\"headers\":{\"x-amzn-ErrorType\":\"InvalidSignatureException\","
+             "\"x-amzn-RequestId\":\"rid-%.10s\"},\"body\":\"{\\\"message\\\":\\\"The request "
+             "signature we calculated does not match the signature you provided. Credential="
+             "AKIDEXAMPLE/20150830/eu-west-1/inspector2/aws4_request, key %.12s\\\\n\\\\nThe "
+             "Canonical String for this request should have been\\\\n'POST\\\\n/enable\\\\n\\\\n"
+             "host:inspector2.eu-west-1.amazonaws.com\\\\nx-amz-security-token:%s\\\\n'\\\"}\"}",
+             status, SECRET + 3, SECRET + 10, TOKEN);
+    return buf;
+}
+
+static void signature_echo_never_reaches_a_caller_or_the_log(void **state)
+{
+    struct hooks h;
+    struct sw_aws_error aerr;
+    struct sw_error err = {0};
+    struct sw_enable_result out;
+    const char *types[] = {"ECR"};
+    char a1[2048], a2[2048], logbuf[65536];
+    FILE *log = tmpfile();
+    assert_non_null(log);
+    lr_log_configure(LR_LOG_FORMAT_TEXT, LR_LOG_TRACE, log);
+    struct sw_aws_client *c = new_client(&h, 2000);
+    char s[4200];
+    /* a retried 503 (logged at WARN) and then the 403 the caller gets */
+    snprintf(s, sizeof(s), "[%s,%s]", signature_echo_answer(a1, sizeof(a1), 503),
+             signature_echo_answer(a2, sizeof(a2), 403));
+    script(s);
+    assert_int_equal(sw_inspector2_enable(c, ACCOUNT, 1, types, 1, &out, &aerr, &err), SW_EAWS);
+    sw_aws_client_free(c);
+    fflush(log);
+    rewind(log);
+    size_t n = fread(logbuf, 1, sizeof(logbuf) - 1, log);
+    logbuf[n] = '\0';
+    fclose(log);
+    lr_log_configure(LR_LOG_FORMAT_TEXT, LR_LOG_INFO, stdout);
+    print_message("err: %s\naerr: %s | %s | %s\n", err.msg, aerr.code, aerr.message,
+                  aerr.request_id);
+    const char *creds[] = {"AKIDEXAMPLE", SECRET, TOKEN};
+    const char *texts[] = {err.msg, aerr.code, aerr.message, aerr.request_id, logbuf};
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        for (size_t k = 0; k < 3; k++) {
+            if (aws_test_has_secret_run(texts[i], creds[k]))
+                fail_msg("credential %zu in text %zu: %s", k, i, texts[i]);
+        }
+    }
+    assert_null(strstr(aerr.message, "Canonical String"));
+    assert_non_null(strstr(aerr.message, "does not match the signature you provided"));
+    assert_string_equal(aerr.code, "InvalidSignatureException");
+    assert_non_null(strstr(err.msg, "inspector2:Enable"));
+    cJSON_Delete(requests());
+}
+
 static void no_credentials_means_nothing_sent(void **state)
 {
     struct hooks h;
@@ -612,6 +671,7 @@ int main(void)
         cmocka_unit_test(max_attempts_from_environment_and_quota),
         cmocka_unit_test(no_secret_reaches_the_log),
         cmocka_unit_test(a_16_kib_session_token_is_sent_whole),
+        cmocka_unit_test(signature_echo_never_reaches_a_caller_or_the_log),
         cmocka_unit_test(no_credentials_means_nothing_sent),
     };
     return cmocka_run_group_tests(tests, start_server, stop_server);
