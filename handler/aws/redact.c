@@ -66,6 +66,18 @@ static bool secret_window(const struct sw_redactor *r, const char *p)
     return bsearch(&key, r->grams, r->count, sizeof(*r->grams), cmp_u64) != NULL;
 }
 
+bool sw_redactor_finds(const struct sw_redactor *r, const char *text)
+{
+    size_t len = strlen(text);
+    if (r->withhold)
+        return len > 0;
+    for (size_t j = 0; r->count && j + SW_REDACT_MIN_RUN <= len; j++) {
+        if (secret_window(r, text + j))
+            return true;
+    }
+    return false;
+}
+
 static bool continuation(unsigned char c)
 {
     return (c & 0xc0) == 0x80;

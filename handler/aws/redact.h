@@ -33,6 +33,10 @@ void sw_redactor_init(struct sw_redactor *r, const char *const *secrets, size_t 
  * text never grows. Returns its new length. */
 size_t sw_redactor_apply(const struct sw_redactor *r, char *text);
 
+/* True when text holds a run that sw_redactor_apply would replace (always, for a non-empty
+ * text, when r withholds). */
+bool sw_redactor_finds(const struct sw_redactor *r, const char *text);
+
 /* Wipes and frees the table. r may be zeroed or already cleared. */
 void sw_redactor_clear(struct sw_redactor *r);
 

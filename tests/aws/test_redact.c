@@ -85,6 +85,17 @@ static void adjacent_runs_become_one_mark_and_text_never_grows(void **state)
     assert_int_equal(sw_redact(text, CREDS, NCREDS), 0);
 }
 
+static void finds_says_whether_apply_would_change_the_text(void **state)
+{
+    struct sw_redactor r;
+    sw_redactor_init(&r, CREDS, NCREDS);
+    assert_true(sw_redactor_finds(&r, "token " TOKEN));
+    assert_true(sw_redactor_finds(&r, "...zWz+XCW5...")); /* 8 bytes of the token */
+    assert_false(sw_redactor_finds(&r, "...zWz+XCW...")); /* 7 */
+    assert_false(sw_redactor_finds(&r, ""));
+    sw_redactor_clear(&r);
+}
+
 static void utf8_characters_stay_whole(void **state)
 {
     const char *secret[] = {"p\xc3\xa4sswort-geheim-\xc3\xb6l"};
@@ -159,6 +170,7 @@ int main(void)
         cmocka_unit_test(signing_echo_is_cut_where_aws_starts_quoting),
         cmocka_unit_test(every_run_of_eight_or_more_is_replaced),
         cmocka_unit_test(adjacent_runs_become_one_mark_and_text_never_grows),
+        cmocka_unit_test(finds_says_whether_apply_would_change_the_text),
         cmocka_unit_test(utf8_characters_stay_whole),
         cmocka_unit_test(a_16_kib_token_is_found_anywhere),
         cmocka_unit_test(random_texts_keep_no_run_of_any_credential),
