@@ -34,6 +34,7 @@ struct sw_aws_client {
     struct sw_endpoint endpoints[3];
     struct sw_aws_client_options opt;
     struct sw_aws_call_info last;
+    struct sw_sigv4_credentials last_creds; /* borrowed from creds, for sw_aws_client_scrub */
 };
 
 static const char *const service_names[] = {
@@ -168,6 +169,13 @@ static void scrub(const struct sw_sigv4_credentials *creds, struct sw_aws_error 
     sw_redactor_clear(&r);
 }
 
+void sw_aws_client_redactor(const struct sw_aws_client *c, struct sw_redactor *r)
+{
+    const char *secrets[] = {c->last_creds.access_key_id, c->last_creds.secret_access_key,
+                             c->last_creds.session_token};
+    sw_redactor_init(r, secrets, sizeof(secrets) / sizeof(secrets[0]));
+}
+
 /* Signs and sends one attempt. Returns sw_http_send's result, or a signing/credential error
  * (*fatal set: not worth retrying). */
 static int attempt(struct sw_aws_client *c, const struct sw_aws_request *req,
@@ -271,6 +279,7 @@ int sw_aws_call(struct sw_aws_client *c, const struct sw_aws_request *req,
         c->last.attempts = n;
         sw_aws_error_clear(ae); /* describes the last attempt only */
         int rc = attempt(c, req, ep, resp, &fatal, &used, err);
+        c->last_creds = used;
         c->last.new_connections += resp->new_connections;
         if (rc == 0 && lr_log_enabled(LR_LOG_DEBUG)) {
             const char *rid =

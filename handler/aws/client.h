@@ -11,6 +11,7 @@
 
 #include "handler/aws/aws_error.h"
 #include "handler/aws/http.h"
+#include "handler/aws/redact.h"
 #include "handler/error.h"
 
 #include <stdbool.h>
@@ -91,6 +92,11 @@ struct sw_aws_call_info {
  * first and may be NULL. */
 int sw_aws_call(struct sw_aws_client *c, const struct sw_aws_request *req,
                 struct sw_http_response *resp, struct sw_aws_error *aerr, struct sw_error *err);
+
+/* Builds r (release it with sw_redactor_clear) over the credentials the last sw_aws_call
+ * signed with, so that an operation can clean free text it copies from a successful answer
+ * (failedAccounts' errorMessage) as sw_aws_call cleans its own messages. */
+void sw_aws_client_redactor(const struct sw_aws_client *c, struct sw_redactor *r);
 
 /* The info of the last sw_aws_call. */
 const struct sw_aws_call_info *sw_aws_client_last_call(const struct sw_aws_client *c);

@@ -627,6 +627,36 @@ static void signature_echo_never_reaches_a_caller_or_the_log(void **state)
     cJSON_Delete(requests());
 }
 
+static void failed_accounts_text_is_cleaned_too(void **state)
+{
+    /* A 200 whose failedAccounts errorMessage quotes the token and the key id: the operation
+     * cleans it like the client's own messages before it reaches a notification. */
+    struct hooks h;
+    struct sw_enable_result out;
+    struct sw_error err = {0};
+    const char *types[] = {"ECR"};
+    struct sw_aws_client *c = new_client(&h, 2000);
+    char s[2048];
+    snprintf(s, sizeof(s),
+             "[{\"status\":200,\"body\":\"{\\\"accounts\\\":[],\\\"failedAccounts\\\":[{"
+             "\\\"accountId\\\":\\\"123456789012\\\",\\\"status\\\":\\\"DISABLED\\\","
+             "\\\"resourceStatus\\\":{\\\"ecr\\\":\\\"DISABLED\\\"},\\\"errorCode\\\":"
+             "\\\"ACCESS_DENIED\\\",\\\"errorMessage\\\":\\\"denied for AKIDEXAMPLE with token "
+             "%s\\\"}]}\"}]",
+             TOKEN);
+    script(s);
+    assert_int_equal(sw_inspector2_enable(c, ACCOUNT, 1, types, 1, &out, NULL, &err), 0);
+    assert_int_equal(out.failed_count, 1);
+    print_message("failed: %s\n", out.failed[0].error_message);
+    assert_string_equal(out.failed[0].error_code, "ACCESS_DENIED");
+    assert_false(aws_test_has_secret_run(out.failed[0].error_message, TOKEN));
+    assert_false(aws_test_has_secret_run(out.failed[0].error_message, "AKIDEXAMPLE"));
+    assert_non_null(strstr(out.failed[0].error_message, "denied for"));
+    sw_enable_result_free(&out);
+    cJSON_Delete(requests());
+    sw_aws_client_free(c);
+}
+
 static void no_credentials_means_nothing_sent(void **state)
 {
     struct hooks h;
@@ -672,6 +702,7 @@ int main(void)
         cmocka_unit_test(no_secret_reaches_the_log),
         cmocka_unit_test(a_16_kib_session_token_is_sent_whole),
         cmocka_unit_test(signature_echo_never_reaches_a_caller_or_the_log),
+        cmocka_unit_test(failed_accounts_text_is_cleaned_too),
         cmocka_unit_test(no_credentials_means_nothing_sent),
     };
     return cmocka_run_group_tests(tests, start_server, stop_server);
