@@ -4,14 +4,15 @@
  * awsQuery; the status, headers and body come from the input), the Inspector2, ECR and SNS
  * answer parsers, the XML reader, the JSON object reader and the credentials' time parser.
  * Each must return a defined result, stay within its struct, and keep an error code safe
- * to log (printable ASCII). fuzz/corpus/fuzz_aws_response/ holds recorded answers with
- * their selector byte. */
+ * to log (printable ASCII); an error's text, once redacted, keeps no run of a credential.
+ * fuzz/corpus/fuzz_aws_response/ holds recorded answers with their selector byte. */
 #include "fuzz_check.h"
 #include "handler/aws/aws_error.h"
 #include "handler/aws/credentials.h"
 #include "handler/aws/ecr.h"
 #include "handler/aws/inspector2.h"
 #include "handler/aws/json.h"
+#include "handler/aws/redact.h"
 #include "handler/aws/sns.h"
 #include "handler/aws/xml.h"
 
@@ -77,6 +78,18 @@ static void error_parse(enum sw_aws_protocol protocol, const char *d, size_t siz
     char line[2048];
     size_t n = sw_aws_error_format(&e, line, sizeof(line));
     FUZZ_CHECK(n < sizeof(line) && strlen(line) == n);
+    /* What the client does next: no 8-byte run of a credential survives redaction, and the
+     * text never grows. */
+    static const char *const secrets[] = {"ASIAQNZGKEXAMPLE7KQ3",
+                                          "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+                                          "IQoJb3JpZ2luX2VjE6K41lWiSFRx2OkUqYPHWfKm"};
+    size_t before = strlen(line);
+    size_t after = sw_redact(line, secrets, 3);
+    FUZZ_CHECK(after <= before && strlen(line) == after);
+    for (size_t i = 0; i + SW_REDACT_MIN_RUN <= after; i++)
+        for (size_t k = 0; k < 3; k++)
+            for (size_t j = 0; j + SW_REDACT_MIN_RUN <= strlen(secrets[k]); j++)
+                FUZZ_CHECK(memcmp(line + i, secrets[k] + j, SW_REDACT_MIN_RUN) != 0);
     sw_http_response_free(&resp);
 }
 

@@ -36,16 +36,19 @@ struct app {
     struct sw_outcome outcome; /* reused: its buffer is the response body */
 };
 
-/* The deadline for AWS calls: the invocation's, less the reserve for answering. */
+/* The deadline for AWS calls: the invocation's, less the reserve for answering. An invocation
+ * always has one: a deadline of 0, or one the reserve takes below 1, is a spent budget
+ * (SW_AWS_DEADLINE_EXPIRED, long past), never "none" (SW_AWS_NO_DEADLINE is for the
+ * operator's command line only). */
 static long long aws_deadline(long long deadline_ms, long long now_ms)
 {
-    if (deadline_ms <= 0)
-        return deadline_ms;
     long long reserve = (deadline_ms - now_ms) / 10;
     if (reserve < ANSWER_RESERVE_MIN_MS)
         reserve = ANSWER_RESERVE_MIN_MS;
     if (reserve > ANSWER_RESERVE_MAX_MS)
         reserve = ANSWER_RESERVE_MAX_MS;
+    if (deadline_ms - reserve < SW_AWS_DEADLINE_EXPIRED)
+        return SW_AWS_DEADLINE_EXPIRED;
     return deadline_ms - reserve;
 }
 

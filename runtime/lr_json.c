@@ -146,6 +146,11 @@ size_t lr_json_error_body(char *out, size_t cap, const char *error_type, size_t 
     return o.len;
 }
 
+long lr_utf8_seq(const char *s, size_t len)
+{
+    return utf8_seq((const unsigned char *)s, len);
+}
+
 size_t lr_utf8_prefix(const char *s, size_t len, size_t max)
 {
     const unsigned char *u = (const unsigned char *)s;

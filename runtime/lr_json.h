@@ -25,4 +25,9 @@ size_t lr_json_error_body(char *out, size_t cap, const char *error_type, size_t 
  * character (a valid sequence is kept whole or dropped whole). */
 size_t lr_utf8_prefix(const char *s, size_t len, size_t max);
 
+/* Length of the valid UTF-8 character at s[0..len) (len >= 1), or, when the bytes there are
+ * not valid UTF-8, minus the length of their maximal invalid subpart (at least 1), so that a
+ * caller skips exactly that. */
+long lr_utf8_seq(const char *s, size_t len);
+
 #endif

@@ -5,6 +5,8 @@
  * the runtime's long-lived state, set at start and per invocation. */
 #include "lr_log.h"
 
+#include "lr_json.h"
+
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
@@ -88,43 +90,89 @@ static void put_str(struct sink *s, const char *p)
     put_bytes(s, p, strlen(p));
 }
 
-/* Escapes for a JSON string (json=true) or for a single TEXT line: quotes and
- * backslashes only matter in JSON, control characters matter in both. UTF-8
- * passes through unchanged. */
-static void put_escaped(struct sink *s, const char *p, bool json)
+/* One unit of the text (a character, or one maximal invalid UTF-8 subsequence) as it goes
+ * into a record, written into out (at most 8 bytes); returns its length and sets *used to the
+ * bytes of p it stands for. Control characters are escaped in both formats (C0, DEL, the C1
+ * controls U+0080..U+009F and the line/paragraph separators U+2028/U+2029, which viewers and
+ * JavaScript treat as line breaks), so no field can start a forged line; quotes and
+ * backslashes only matter in JSON; invalid UTF-8 becomes U+FFFD. */
+static size_t escape_unit(const char *p, size_t len, bool json, char out[8], size_t *used)
 {
     static const char hex[] = "0123456789abcdef";
-    for (const unsigned char *c = (const unsigned char *)p; *c; c++) {
-        switch (*c) {
+    const unsigned char *u = (const unsigned char *)p;
+    unsigned cp;
+
+    *used = 1;
+    if (u[0] < 0x80) {
+        switch (u[0]) {
         case '\n':
-            put_str(s, "\\n");
-            continue;
+            memcpy(out, "\\n", 2);
+            return 2;
         case '\r':
-            put_str(s, "\\r");
-            continue;
+            memcpy(out, "\\r", 2);
+            return 2;
         case '\t':
-            put_str(s, json ? "\\t" : "\t");
-            continue;
+            memcpy(out, json ? "\\t" : "\t", json ? 2 : 1);
+            return json ? 2 : 1;
         case '"':
-            put_str(s, json ? "\\\"" : "\"");
-            continue;
         case '\\':
-            put_str(s, json ? "\\\\" : "\\");
-            continue;
+            if (!json)
+                break; /* printable in a TEXT line */
+            out[0] = '\\';
+            out[1] = (char)u[0];
+            return 2;
         default:
             break;
         }
-        if (*c < 0x20 || *c == 0x7f) {
-            char esc[6];
-            memcpy(esc, "\\u00", 4);
-            esc[4] = hex[*c >> 4];
-            esc[5] = hex[*c & 0xf];
-            put_bytes(s, esc, 6);
-            continue;
+        if (u[0] >= 0x20 && u[0] != 0x7f) {
+            out[0] = (char)u[0];
+            return 1;
         }
-        put_bytes(s, (const char *)c, 1);
+        cp = u[0];
+    } else {
+        long n = lr_utf8_seq(p, len);
+        if (n < 0) {
+            *used = (size_t)-n;
+            memcpy(out, json ? "\\ufffd" : "\xef\xbf\xbd", json ? 6 : 3);
+            return json ? 6 : 3;
+        }
+        *used = (size_t)n;
+        cp = n == 2   ? (u[0] & 0x1fu) << 6 | (u[1] & 0x3fu)
+             : n == 3 ? (u[0] & 0x0fu) << 12 | (u[1] & 0x3fu) << 6 | (u[2] & 0x3fu)
+                      : 0x10000u; /* 4-byte characters are never controls */
+        if (!(cp <= 0x9f || cp == 0x2028 || cp == 0x2029)) {
+            memcpy(out, p, (size_t)n);
+            return (size_t)n;
+        }
     }
+    char esc[6] = {'\\',         'u', hex[cp >> 12 & 0xf], hex[cp >> 8 & 0xf], hex[cp >> 4 & 0xf],
+                   hex[cp & 0xf]};
+    memcpy(out, esc, sizeof(esc));
+    return sizeof(esc);
 }
+
+/* Appends p escaped for a JSON string (json=true) or a TEXT line, unit by unit, while
+ * `reserve` bytes stay free after it (for what closes the record). Cutting before escaping
+ * keeps every character whole and every escape complete. Returns false when p was cut. */
+static bool put_escaped(struct sink *s, const char *p, bool json, size_t reserve)
+{
+    size_t len = strlen(p);
+    for (size_t i = 0; i < len;) {
+        char unit[8];
+        size_t used;
+        size_t n = escape_unit(p + i, len - i, json, unit, &used);
+        if (s->len + n + reserve >= s->cap)
+            return false;
+        memcpy(s->out + s->len, unit, n);
+        s->len += n;
+        i += used;
+    }
+    return true;
+}
+
+#define CUT_MARK "..."
+#define JSON_CLOSE "\"}"
+#define JSON_MESSAGE_KEY ",\"message\":\""
 
 static void format_timestamp(char *buf, size_t cap, long long timestamp_ms)
 {
@@ -157,6 +205,8 @@ size_t lr_log_format_record(char *out, size_t cap, enum lr_log_format format,
         return 0;
     format_timestamp(ts, sizeof(ts), timestamp_ms);
     if (format == LR_LOG_FORMAT_JSON) {
+        /* What must follow the request id: the message key, the cut mark and the close. */
+        const size_t after_id = 1 + strlen(JSON_MESSAGE_KEY) + strlen(CUT_MARK JSON_CLOSE);
         put_str(&s, "{\"timestamp\":\"");
         put_str(&s, ts);
         put_str(&s, "\",\"level\":\"");
@@ -164,22 +214,24 @@ size_t lr_log_format_record(char *out, size_t cap, enum lr_log_format format,
         put_str(&s, "\"");
         if (request_id && *request_id) {
             put_str(&s, ",\"requestId\":\"");
-            put_escaped(&s, request_id, true);
+            put_escaped(&s, request_id, true, after_id);
             put_str(&s, "\"");
         }
-        put_str(&s, ",\"message\":\"");
-        put_escaped(&s, message, true);
-        put_str(&s, "\"}");
+        put_str(&s, JSON_MESSAGE_KEY);
+        if (!put_escaped(&s, message, true, strlen(CUT_MARK JSON_CLOSE)))
+            put_str(&s, CUT_MARK);
+        put_str(&s, JSON_CLOSE);
     } else {
         put_str(&s, ts);
         put_str(&s, " ");
         put_str(&s, lr_log_level_name(level));
         if (request_id && *request_id) {
             put_str(&s, " ");
-            put_escaped(&s, request_id, false);
+            put_escaped(&s, request_id, false, 1 + strlen(CUT_MARK));
         }
         put_str(&s, " ");
-        put_escaped(&s, message, false);
+        if (!put_escaped(&s, message, false, strlen(CUT_MARK)))
+            put_str(&s, CUT_MARK);
     }
     out[s.len] = '\0';
     return s.len;
@@ -194,8 +246,10 @@ void lr_log_v(enum lr_log_level level, const char *fmt, va_list ap)
     if (!lr_log_enabled(level))
         return;
     int n = vsnprintf(message, sizeof(message), fmt, ap);
-    if (n >= (int)sizeof(message))
-        memcpy(message + sizeof(message) - 4, "...", 4);
+    if (n >= (int)sizeof(message)) { /* cut, on a character boundary */
+        size_t keep = lr_utf8_prefix(message, sizeof(message) - 1, sizeof(message) - 4);
+        memcpy(message + keep, CUT_MARK, sizeof(CUT_MARK));
+    }
     clock_gettime(CLOCK_REALTIME, &now);
     long long ms = (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
     size_t len = lr_log_format_record(record, sizeof(record) - 1, g_format, level, ms, g_request_id,

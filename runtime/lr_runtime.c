@@ -67,6 +67,7 @@ struct lr_runtime {
     struct bytes payload;
     bool payload_too_large;
     bool discard_body;          /* a post's answer body: read and dropped */
+    bool out_of_memory;         /* a callback could not allocate: the transfer was aborted */
     char *values[LR_HDR_COUNT]; /* one block, LR_HEADER_VALUE_MAX + 1 bytes per header */
     size_t value_len[LR_HDR_COUNT];
     bool value_cut[LR_HDR_COUNT];
@@ -303,8 +304,10 @@ static size_t on_header(char *line, size_t size, size_t n, void *ctx)
         if (lr_content_length_parse(value, vlen, &cl)) {
             if (cl > LR_PAYLOAD_MAX)
                 rt->payload_too_large = true;
-            else if (bytes_reserve(&rt->payload, (size_t)cl) != 0)
-                return 0; /* out of memory: abort this transfer */
+            else if (bytes_reserve(&rt->payload, (size_t)cl) != 0) {
+                rt->out_of_memory = true;
+                return 0; /* abort this transfer */
+            }
         }
         return len;
     }
@@ -331,8 +334,10 @@ static size_t on_body(char *data, size_t size, size_t n, void *ctx)
         rt->payload.len = 0;
         return len;
     }
-    if (bytes_reserve(&rt->payload, rt->payload.len + len) != 0)
+    if (bytes_reserve(&rt->payload, rt->payload.len + len) != 0) {
+        rt->out_of_memory = true;
         return 0;
+    }
     memcpy(rt->payload.data + rt->payload.len, data, len);
     rt->payload.len += len;
     return len;
@@ -356,6 +361,27 @@ static bool transient(CURLcode rc)
     }
 }
 
+/* True when libcurl refused the answer for an oversized header rather than for lack of memory.
+ * libcurl keeps each header line in a buffer capped at CURL_MAX_HTTP_HEADER (100 KiB); past it
+ * 7.x fails with CURLE_OUT_OF_MEMORY and no error text, 8.6 and later with CURLE_TOO_LARGE.
+ * Our own callbacks flag their allocation failures (our_oom), so an out-of-memory that is not
+ * ours, while an answer arrives, is that cap. Response headers over 300 KiB in all (the
+ * CVE-2023-38039 fix) are reported with "header" in the error text. */
+#define RESPONSE_HEADERS_MAX (300 * 1024) /* libcurl's MAX_HTTP_RESP_HEADER_SIZE */
+
+static bool header_refused(CURLcode rc, bool our_oom, const char *curl_err)
+{
+#if LIBCURL_VERSION_NUM >= 0x080600
+    if (rc == CURLE_TOO_LARGE)
+        return true;
+#endif
+    if (our_oom)
+        return false;
+    if (rc == CURLE_OUT_OF_MEMORY)
+        return true;
+    return rc == CURLE_RECV_ERROR && (strstr(curl_err, "header") || strstr(curl_err, "Header"));
+}
+
 /* Performs the request set up on rt->curl, retrying connection errors with backoff.
  * Returns 0 with *status set, or LR_EIO / LR_ENOMEM. */
 static int perform(struct lr_runtime *rt, const char *what, long *status, struct lr_error *err)
@@ -364,14 +390,21 @@ static int perform(struct lr_runtime *rt, const char *what, long *status, struct
 
     for (int attempt = 0;; attempt++) {
         rt->curl_err[0] = '\0';
+        rt->out_of_memory = false;
         CURLcode rc = curl_easy_perform(rt->curl);
         if (rc == CURLE_OK) {
             curl_easy_getinfo(rt->curl, CURLINFO_RESPONSE_CODE, status);
             return 0;
         }
         const char *why = rt->curl_err[0] ? rt->curl_err : curl_easy_strerror(rc);
+        if (header_refused(rc, rt->out_of_memory, rt->curl_err))
+            return fail(err, LR_EPROTO,
+                        "%s: the Runtime API's answer has headers too large for libcurl (at "
+                        "most %d bytes per header line, %d in all; libcurl: %s); the invocation "
+                        "cannot be read",
+                        what, CURL_MAX_HTTP_HEADER, RESPONSE_HEADERS_MAX, why);
         if (rc == CURLE_WRITE_ERROR || rc == CURLE_OUT_OF_MEMORY)
-            return fail(err, LR_ENOMEM, "%s: out of memory receiving the answer", what);
+            return fail(err, LR_ENOMEM, "%s: out of memory receiving the answer: %s", what, why);
         if (!transient(rc) || attempt >= RETRY_COUNT)
             return fail(err, LR_EIO, "%s: Runtime API unreachable after %d attempts: %s", what,
                         attempt + 1, why);

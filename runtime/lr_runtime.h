@@ -116,7 +116,8 @@ struct lr_runtime *lr_runtime_new(const char *endpoint, struct lr_error *err);
  *   LR_EAPI  the Runtime API answered 500 (or an unexpected status) to /next or a post;
  *   LR_EIO   the Runtime API could not be reached: a connection error is retried
  *            after 50, 100, 200, 400 and 800 ms (6 attempts, ~1.55 s), then given up;
- *   LR_EPROTO an invocation came without a valid request id (it cannot be answered).
+ *   LR_EPROTO an invocation came without a valid request id, or with headers libcurl
+ *            refuses (a line over 100 KiB, over 300 KiB in all): it cannot be answered.
  * A 413 (or other 4xx) to a post is logged with the request id and the loop goes on.
  * An invalid deadline header is answered with Runtime.InvalidInvocation, a payload over
  * LR_PAYLOAD_MAX with Runtime.PayloadTooLarge; the handler is not called for either.

@@ -3,11 +3,13 @@
  * replayed through it without a network. */
 #include "handler/aws/aws_error.h"
 
+#include "handler/aws/redact.h"
 #include "handler/aws/xml.h"
 #include "handler/text.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void sw_aws_error_clear(struct sw_aws_error *e)
@@ -39,6 +41,16 @@ size_t sw_aws_error_sanitize_code(const char *raw, size_t len, char *out, size_t
     memcpy(out, raw, n);
     out[n] = '\0';
     return n;
+}
+
+/* Copies an AWS message without the part that quotes what was signed, cut on a UTF-8 boundary
+ * to fit. */
+static void copy_message(char *dst, size_t cap, const char *src, size_t len)
+{
+    size_t keep = sw_redact_signing_echo(src, len);
+    size_t n = sw_text_utf8_prefix(src, keep, cap - 1);
+    memcpy(dst, src, n);
+    dst[n] = '\0';
 }
 
 /* Copies text verbatim, cut on a UTF-8 boundary to fit. */
@@ -76,7 +88,7 @@ static void from_json(enum sw_aws_protocol protocol, const cJSON *root, struct s
     if (!msg)
         msg = json_string(root, "errorMessage");
     if (msg && !out->message[0])
-        copy_text(out->message, sizeof(out->message), msg, strlen(msg));
+        copy_message(out->message, sizeof(out->message), msg, strlen(msg));
 }
 
 static void from_xml(const char *body, size_t len, struct sw_aws_error *out)
@@ -85,8 +97,13 @@ static void from_xml(const char *body, size_t len, struct sw_aws_error *out)
 
     if (!out->code[0] && sw_xml_find_text(body, len, "Error/Code", tmp, sizeof(tmp)) == 1)
         set_code(out, tmp);
-    if (!out->message[0] && sw_xml_find_text(body, len, "Error/Message", tmp, sizeof(tmp)) == 1)
-        copy_text(out->message, sizeof(out->message), tmp, strlen(tmp));
+    /* The whole message is read (a SignatureDoesNotMatch echo makes it longer than what is
+     * kept), so the part before the echo can be kept. The decoded text is never longer than
+     * the document. */
+    char *msg = out->message[0] ? NULL : malloc(len + 1);
+    if (msg && sw_xml_find_text(body, len, "Error/Message", msg, len + 1) == 1)
+        copy_message(out->message, sizeof(out->message), msg, strlen(msg));
+    free(msg);
     if (!out->request_id[0] && sw_xml_find_text(body, len, "RequestId", tmp, sizeof(tmp)) == 1)
         copy_text(out->request_id, sizeof(out->request_id), tmp, strlen(tmp));
     if (!out->request_id[0] && sw_xml_find_text(body, len, "RequestID", tmp, sizeof(tmp)) == 1)
@@ -98,8 +115,9 @@ static void describe_body(const struct sw_http_response *resp, struct sw_aws_err
     char snippet[121];
     size_t n = 0, i = 0;
     const char *b = resp->body.data;
+    size_t len = b ? sw_redact_signing_echo(b, resp->body.len) : 0;
     /* first printable run of the body, so "404 <html>Not Found" reads sensibly */
-    for (; b && i < resp->body.len && n < sizeof(snippet) - 1; i++) {
+    for (; b && i < len && n < sizeof(snippet) - 1; i++) {
         unsigned char c = (unsigned char)b[i];
         if (c == '\r' || c == '\n' || c == '\t')
             c = ' ';

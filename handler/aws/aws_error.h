@@ -25,7 +25,8 @@ enum sw_aws_protocol {
 struct sw_aws_error {
     long http_status;                       /* 0 when no HTTP answer arrived */
     char code[SW_AWS_ERROR_CODE_MAX];       /* sanitized: "AccessDeniedException", "NotFound" */
-    char message[SW_AWS_ERROR_MESSAGE_MAX]; /* verbatim (cut on a UTF-8 boundary), may be "" */
+    char message[SW_AWS_ERROR_MESSAGE_MAX]; /* AWS's text up to any echo of what was signed
+                                               (cut on a UTF-8 boundary), may be "" */
     char request_id[SW_AWS_REQUEST_ID_MAX]; /* x-amzn-RequestId / x-amz-request-id / XML */
 };
 
@@ -36,7 +37,9 @@ void sw_aws_error_clear(struct sw_aws_error *e);
  * then, for every protocol, an XML <Error><Code> (ErrorResponse/Error or Errors/Error);
  * when none is found, "HTTP <status>". Message from "message"/"Message" or XML
  * <Error><Message>; when none and the body is not JSON/XML, a short description of it.
- * Request id from x-amzn-RequestId, x-amz-request-id, else XML <RequestId>. Never fails. */
+ * Request id from x-amzn-RequestId, x-amz-request-id, else XML <RequestId>. A message is cut
+ * where it starts quoting the canonical request or the string to sign (sw_redact_signing_echo);
+ * credentials are taken out by the client (sw_aws_call), which knows them. Never fails. */
 void sw_aws_error_parse(enum sw_aws_protocol protocol, const struct sw_http_response *resp,
                         struct sw_aws_error *out);
 

@@ -7,6 +7,7 @@
 
 #include "handler/aws/credentials.h"
 #include "handler/aws/endpoints.h"
+#include "handler/aws/redact.h"
 #include "handler/aws/retry.h"
 #include "handler/aws/sigv4.h"
 #include "lr_log.h"
@@ -33,6 +34,7 @@ struct sw_aws_client {
     struct sw_endpoint endpoints[4];
     struct sw_aws_client_options opt;
     struct sw_aws_call_info last;
+    struct sw_sigv4_credentials last_creds; /* borrowed from creds, for sw_aws_client_scrub */
 };
 
 static const char *const service_names[] = {
@@ -130,6 +132,15 @@ void sw_aws_client_set_deadline(struct sw_aws_client *c, int64_t deadline_ms)
     c->deadline_ms = deadline_ms;
 }
 
+/* The deadline as sw_http and sw_retry read it, where 0 is "none": a spent budget (a deadline
+ * at or below 0) becomes SW_AWS_DEADLINE_EXPIRED, a positive instant long past. */
+static int64_t wire_deadline(int64_t deadline_ms)
+{
+    if (deadline_ms == SW_AWS_NO_DEADLINE)
+        return 0;
+    return deadline_ms > 0 ? deadline_ms : SW_AWS_DEADLINE_EXPIRED;
+}
+
 const char *sw_aws_client_region(const struct sw_aws_client *c)
 {
     return c->region;
@@ -140,11 +151,37 @@ const struct sw_aws_call_info *sw_aws_client_last_call(const struct sw_aws_clien
     return &c->last;
 }
 
+/* Takes every run of the credentials out of what a failed call hands back or logs: the AWS
+ * error (code, message, request id) and the error message. An AWS message can quote the
+ * signed request, a transport error the URL; callers then never see a credential. */
+static void scrub(const struct sw_sigv4_credentials *creds, struct sw_aws_error *ae,
+                  struct sw_error *err)
+{
+    const char *secrets[] = {creds->access_key_id, creds->secret_access_key, creds->session_token};
+    struct sw_redactor r;
+    sw_redactor_init(&r, secrets, sizeof(secrets) / sizeof(secrets[0]));
+    if (ae) {
+        sw_redactor_apply(&r, ae->code);
+        sw_redactor_apply(&r, ae->message);
+        sw_redactor_apply(&r, ae->request_id);
+    }
+    if (err)
+        sw_redactor_apply(&r, err->msg);
+    sw_redactor_clear(&r);
+}
+
+void sw_aws_client_redactor(const struct sw_aws_client *c, struct sw_redactor *r)
+{
+    const char *secrets[] = {c->last_creds.access_key_id, c->last_creds.secret_access_key,
+                             c->last_creds.session_token};
+    sw_redactor_init(r, secrets, sizeof(secrets) / sizeof(secrets[0]));
+}
+
 /* Signs and sends one attempt. Returns sw_http_send's result, or a signing/credential error
  * (*fatal set: not worth retrying). */
 static int attempt(struct sw_aws_client *c, const struct sw_aws_request *req,
                    const struct sw_endpoint *ep, struct sw_http_response *resp, bool *fatal,
-                   struct sw_error *err)
+                   struct sw_sigv4_credentials *used, struct sw_error *err)
 {
     char url[SW_HTTP_URL_MAX];
     char path[SW_ENDPOINT_MAX_BASE_PATH + 256];
@@ -166,6 +203,7 @@ static int attempt(struct sw_aws_client *c, const struct sw_aws_request *req,
         sw_error_wrap(err, "%s: not sent", req->operation);
         return rc;
     }
+    *used = creds;
 
     to_sign[ns++] = (struct sw_sigv4_header){SW_STR_LIT("Host"), sw_str_from_cstr(ep->host_header)};
     to_sign[ns++] =
@@ -207,7 +245,7 @@ static int attempt(struct sw_aws_client *c, const struct sw_aws_request *req,
         .header_count = nh,
         .body = req->body,
         .body_len = req->body_len,
-        .deadline_ms = c->deadline_ms,
+        .deadline_ms = wire_deadline(c->deadline_ms),
     };
     *fatal = false;
     rc = sw_http_send(c->http, &hreq, resp, err);
@@ -222,6 +260,7 @@ int sw_aws_call(struct sw_aws_client *c, const struct sw_aws_request *req,
 {
     struct sw_aws_error local = {0};
     struct sw_aws_error *ae = aerr ? aerr : &local;
+    struct sw_sigv4_credentials used = {0}; /* borrowed from the provider for this call */
     int last_cost = 0;
 
     sw_aws_error_clear(ae);
@@ -230,15 +269,32 @@ int sw_aws_call(struct sw_aws_client *c, const struct sw_aws_request *req,
         req->path[0] != '/' || !req->content_type || !req->operation)
         return sw_error_set(err, SW_EINVAL, "sw_aws_call: incomplete request");
     const struct sw_endpoint *ep = &c->endpoints[req->service];
+    if (c->deadline_ms != SW_AWS_NO_DEADLINE && c->deadline_ms <= sw_http_now_ms())
+        return sw_error_set(err, SW_ETIMEOUT,
+                            "%s: not sent: the invocation deadline has passed (no time was left "
+                            "for AWS calls)",
+                            req->operation);
 
     for (int n = 1;; n++) {
         bool fatal = false;
         c->last.attempts = n;
         sw_aws_error_clear(ae); /* describes the last attempt only */
-        int rc = attempt(c, req, ep, resp, &fatal, err);
+        int rc = attempt(c, req, ep, resp, &fatal, &used, err);
+        c->last_creds = used;
         c->last.new_connections += resp->new_connections;
-        if (fatal)
+        if (rc == 0 && lr_log_enabled(LR_LOG_DEBUG)) {
+            const char *rid =
+                resp->amzn_request_id[0] ? resp->amzn_request_id : resp->amz_request_id;
+            struct sw_error text = {0}; /* scrub() cleans an error message; borrow one */
+            snprintf(text.msg, sizeof(text.msg), "%s", rid[0] ? rid : "none");
+            scrub(&used, NULL, &text);
+            lr_log(LR_LOG_DEBUG, "aws: %s attempt %d: HTTP %ld, request id %s", req->operation, n,
+                   resp->status, text.msg);
+        }
+        if (fatal) {
+            scrub(&used, NULL, err);
             return rc;
+        }
         if (rc == 0 && resp->status >= 200 && resp->status < 300) {
             sw_retry_quota_on_success(&c->quota, last_cost);
             return 0;
@@ -247,6 +303,7 @@ int sw_aws_call(struct sw_aws_client *c, const struct sw_aws_request *req,
         long hint = -1;
         if (rc == 0) {
             sw_aws_error_parse(req->protocol, resp, ae);
+            scrub(&used, ae, NULL); /* before anything logs or classifies it */
             f.http_status = resp->status;
             f.error_code = ae->code;
             hint = sw_retry_parse_hint(resp->amz_retry_after, resp->retry_after, sw_http_now_ms());
@@ -259,7 +316,7 @@ int sw_aws_call(struct sw_aws_client *c, const struct sw_aws_request *req,
             .hint_ms = hint,
             .random = c->opt.random(c->opt.hook_ctx),
             .now_ms = sw_http_now_ms(),
-            .deadline_ms = c->deadline_ms,
+            .deadline_ms = wire_deadline(c->deadline_ms),
         };
         struct sw_retry_decision d = sw_retry_decide(&in);
         char what[SW_AWS_ERROR_CODE_MAX + 32];
@@ -299,6 +356,7 @@ int sw_aws_call(struct sw_aws_client *c, const struct sw_aws_request *req,
             sw_error_set(err, rc, "%s: %s; gave up after %d attempt%s (%s)", req->operation, detail,
                          n, n == 1 ? "" : "s", sw_retry_verdict_name(d.verdict));
         }
+        scrub(&used, NULL, err); /* a transport error's text, too */
         lr_log(LR_LOG_WARN, "aws: %s failed after %d attempt%s: %s", req->operation, n,
                n == 1 ? "" : "s", what);
         return rc;

@@ -11,6 +11,7 @@
 
 #include "handler/aws/aws_error.h"
 #include "handler/aws/http.h"
+#include "handler/aws/redact.h"
 #include "handler/error.h"
 
 #include <stdbool.h>
@@ -52,8 +53,13 @@ struct sw_aws_client *sw_aws_client_new(const struct sw_aws_client_options *opt,
                                         struct sw_error *err);
 void sw_aws_client_free(struct sw_aws_client *c);
 
-/* Sets the deadline (Unix epoch ms, 0 = none) for every request until the next call: set it
- * from the invocation's deadline at the start of each invocation. */
+#define SW_AWS_NO_DEADLINE INT64_C(0)      /* the operator's command line: calls are unbounded */
+#define SW_AWS_DEADLINE_EXPIRED INT64_C(1) /* an instant long past: the budget is spent */
+
+/* Sets the deadline (Unix epoch ms) for every request until the next call: set it from the
+ * invocation's deadline at the start of each invocation. SW_AWS_NO_DEADLINE (0) is the only
+ * "none"; any other value is a deadline, and one at or before now (negative included) makes
+ * every call return SW_ETIMEOUT without sending anything. */
 void sw_aws_client_set_deadline(struct sw_aws_client *c, int64_t deadline_ms);
 
 const char *sw_aws_client_region(const struct sw_aws_client *c);
@@ -87,6 +93,11 @@ struct sw_aws_call_info {
  * first and may be NULL. */
 int sw_aws_call(struct sw_aws_client *c, const struct sw_aws_request *req,
                 struct sw_http_response *resp, struct sw_aws_error *aerr, struct sw_error *err);
+
+/* Builds r (release it with sw_redactor_clear) over the credentials the last sw_aws_call
+ * signed with, so that an operation can clean free text it copies from a successful answer
+ * (failedAccounts' errorMessage) as sw_aws_call cleans its own messages. */
+void sw_aws_client_redactor(const struct sw_aws_client *c, struct sw_redactor *r);
 
 /* The info of the last sw_aws_call. */
 const struct sw_aws_call_info *sw_aws_client_last_call(const struct sw_aws_client *c);

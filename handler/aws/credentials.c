@@ -8,6 +8,7 @@
 #include "handler/aws/credentials.h"
 
 #include "handler/aws/http.h"
+#include "handler/aws/redact.h"
 #include "handler/buf.h"
 #include "runtime/lr_log.h"
 
@@ -352,15 +353,19 @@ static int read_token_file(const char *path, char *tok, size_t cap, struct sw_er
 }
 
 /* Copies a short, printable excerpt of server text into out, dropping it entirely when it
- * contains the Authorization token (a misbehaving endpoint echoing it back). */
-static void server_text(const cJSON *obj, const char *key, const char *auth, char *out, size_t cap)
+ * quotes any part (a run of SW_REDACT_MIN_RUN bytes or more) of the Authorization token: a
+ * misbehaving endpoint echoing it back. */
+static void server_text(const cJSON *obj, const char *key, const struct sw_redactor *auth,
+                        char *out, size_t cap)
 {
     out[0] = '\0';
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     if (!cJSON_IsString(v) || !v->valuestring)
         return;
-    if (auth && *auth && strstr(v->valuestring, auth))
+    if (sw_redactor_finds(auth, v->valuestring)) {
+        snprintf(out, cap, "(%s withheld: it quotes the authorization token)", key);
         return;
+    }
     size_t j = 0;
     for (const char *c = v->valuestring; *c && j + 1 < cap && j < SERVER_TEXT_MAX; c++)
         out[j++] = ((unsigned char)*c < ' ' || *c == 0x7f) ? '?' : *c;
@@ -578,8 +583,12 @@ static int fetch_container(struct sw_creds_provider *p, const char *url, struct 
             char code[SERVER_TEXT_MAX + 1] = "", msg[SERVER_TEXT_MAX + 1] = "";
             cJSON *root = cJSON_ParseWithLength(sink.buf.data ? sink.buf.data : "", sink.buf.len);
             if (cJSON_IsObject(root)) {
-                server_text(root, "Code", auth, code, sizeof(code));
-                server_text(root, "Message", auth, msg, sizeof(msg));
+                const char *secrets[] = {auth};
+                struct sw_redactor r;
+                sw_redactor_init(&r, secrets, 1);
+                server_text(root, "Code", &r, code, sizeof(code));
+                server_text(root, "Message", &r, msg, sizeof(msg));
+                sw_redactor_clear(&r);
             }
             cJSON_Delete(root);
             rc = sw_error_set(err, SW_ECREDS,

@@ -9,6 +9,7 @@
 #include "lr_log.h"
 
 #include <curl/curl.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -292,13 +293,25 @@ static bool header_text_ok(const char *s)
     return true;
 }
 
+/* Frees a request header list after wiping it: it holds Authorization and the session token. */
+static void free_headers(struct curl_slist *list)
+{
+    for (struct curl_slist *l = list; l; l = l->next) {
+        if (l->data)
+            OPENSSL_cleanse(l->data, strlen(l->data));
+    }
+    curl_slist_free_all(list);
+}
+
 static int build_headers(const struct sw_http_request *req, struct curl_slist **out,
                          struct sw_error *err)
 {
     struct curl_slist *list = NULL;
-    char line[8192];
+    struct sw_buf line;
     int rc;
 
+    /* sized from each value (a session token alone may be 16 KiB), up to the named limit */
+    sw_buf_init(&line, SW_HTTP_HEADER_LINE_MAX + 1);
     if (req->header_count > SW_HTTP_HEADERS_MAX) {
         rc = sw_error_set(err, SW_ELIMIT, "more than %d request headers", SW_HTTP_HEADERS_MAX);
         goto out_free_list;
@@ -310,15 +323,20 @@ static int build_headers(const struct sw_http_request *req, struct curl_slist **
             rc = sw_error_set(err, SW_EINVAL, "request header %zu is malformed", i);
             goto out_free_list;
         }
-        /* curl sends "Name;" as an empty header; "Name:" would remove it */
-        int n = *hd->value ? snprintf(line, sizeof(line), "%s: %s", hd->name, hd->value)
-                           : snprintf(line, sizeof(line), "%s;", hd->name);
-        if (n < 0 || (size_t)n >= sizeof(line)) {
-            rc = sw_error_set(err, SW_ELIMIT, "request header %s is longer than %zu bytes",
-                              hd->name, sizeof(line) - 1);
+        if (strlen(hd->name) + strlen(hd->value) + 2 > SW_HTTP_HEADER_LINE_MAX) {
+            rc = sw_error_set(err, SW_ELIMIT, "request header %.64s is longer than %zu bytes",
+                              hd->name, (size_t)SW_HTTP_HEADER_LINE_MAX);
             goto out_free_list;
         }
-        struct curl_slist *next = curl_slist_append(list, line);
+        sw_buf_reset(&line);
+        /* curl sends "Name;" as an empty header; "Name:" would remove it */
+        rc = *hd->value ? sw_buf_appendf(&line, "%s: %s", hd->name, hd->value)
+                        : sw_buf_appendf(&line, "%s;", hd->name);
+        if (rc) {
+            rc = sw_error_set(err, rc, "out of memory building request headers");
+            goto out_free_list;
+        }
+        struct curl_slist *next = curl_slist_append(list, sw_buf_cstr(&line));
         if (!next) {
             rc = sw_error_set(err, SW_ENOMEM, "out of memory building request headers");
             goto out_free_list;
@@ -331,11 +349,13 @@ static int build_headers(const struct sw_http_request *req, struct curl_slist **
         rc = sw_error_set(err, SW_ENOMEM, "out of memory building request headers");
         goto out_free_list;
     }
+    sw_buf_free_secure(&line);
     *out = next;
     return 0;
 
 out_free_list:
-    curl_slist_free_all(list);
+    sw_buf_free_secure(&line);
+    free_headers(list);
     return rc;
 }
 
@@ -474,12 +494,13 @@ int sw_http_send(struct sw_http *h, const struct sw_http_request *req,
         goto out_free_headers;
     }
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &resp->status);
-    lr_log(LR_LOG_DEBUG, "http: %s %s -> %ld in %.0f ms (%s connection, request id %s)",
-           req->method, origin, resp->status, seconds * 1000, connects ? "new" : "reused",
-           resp->amzn_request_id[0] ? resp->amzn_request_id : resp->amz_request_id);
+    /* no header value here: an answer's text is the caller's to clean (sw_aws_call logs the
+     * request id once it has taken credentials out of it) */
+    lr_log(LR_LOG_DEBUG, "http: %s %s -> %ld in %.0f ms (%s connection)", req->method, origin,
+           resp->status, seconds * 1000, connects ? "new" : "reused");
     rc = 0;
 
 out_free_headers:
-    curl_slist_free_all(headers);
+    free_headers(headers);
     return rc;
 }

@@ -19,7 +19,10 @@
 #define SW_HTTP_REQUEST_BODY_MAX ((size_t)2 * 1024 * 1024)
 #define SW_HTTP_HEADER_VALUE_MAX 256 /* captured response header values are cut here */
 #define SW_HTTP_HEADERS_MAX 16       /* request headers per request */
-#define SW_HTTP_ORIGINS_MAX 8        /* endpoints with a kept-alive handle */
+/* One request header line "Name: value", sized from the value up to this (a session token
+ * alone may be 16 KiB). */
+#define SW_HTTP_HEADER_LINE_MAX (32 * 1024)
+#define SW_HTTP_ORIGINS_MAX 8 /* endpoints with a kept-alive handle */
 #define SW_HTTP_URL_MAX 2048
 
 #define SW_HTTP_CONNECT_TIMEOUT_MS_DEFAULT 3000L

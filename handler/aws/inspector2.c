@@ -442,6 +442,39 @@ static int call(struct sw_aws_client *c, const char *operation, const char *path
     return sw_aws_call(c, &req, resp, aerr, err);
 }
 
+/* The free text of an answer's failedAccounts and states (errorCode, errorMessage), cleaned
+ * of credentials like the client's own messages; the table is built only when there is text. */
+static void scrub_texts(const struct sw_aws_client *c, struct sw_account_status_list *l,
+                        struct sw_failed_account *failed, size_t failed_count)
+{
+    struct sw_redactor r = {0};
+    bool built = false;
+    for (size_t i = 0; l && i < l->count; i++) {
+        struct sw_account_status *a = &l->accounts[i];
+        struct sw_inspector2_state *st[] = {&a->state,  &a->ec2,         &a->ecr,
+                                            &a->lambda, &a->lambda_code, &a->code_repository};
+        for (size_t k = 0; k < sizeof(st) / sizeof(st[0]); k++) {
+            if (!st[k]->error_code[0] && !st[k]->error_message[0])
+                continue;
+            if (!built)
+                sw_aws_client_redactor(c, &r);
+            built = true;
+            sw_redactor_apply(&r, st[k]->error_code);
+            sw_redactor_apply(&r, st[k]->error_message);
+        }
+    }
+    for (size_t i = 0; i < failed_count; i++) {
+        if (!failed[i].error_code[0] && !failed[i].error_message[0])
+            continue;
+        if (!built)
+            sw_aws_client_redactor(c, &r);
+        built = true;
+        sw_redactor_apply(&r, failed[i].error_code);
+        sw_redactor_apply(&r, failed[i].error_message);
+    }
+    sw_redactor_clear(&r);
+}
+
 int sw_inspector2_batch_get_account_status(struct sw_aws_client *c, const char *const *account_ids,
                                            size_t n, struct sw_account_status_list *out,
                                            struct sw_aws_error *aerr, struct sw_error *err)
@@ -461,6 +494,8 @@ int sw_inspector2_batch_get_account_status(struct sw_aws_client *c, const char *
                   err);
     if (!rc)
         rc = sw_inspector2_parse_account_status(resp.body.data, resp.body.len, out, err);
+    if (!rc)
+        scrub_texts(c, out, out->failed, out->failed_count);
     sw_http_response_free(&resp);
     sw_buf_free(&body);
     return rc;
@@ -488,6 +523,8 @@ int sw_inspector2_enable(struct sw_aws_client *c, const char *const *account_ids
         rc = call(c, "inspector2:Enable", "/enable", &body, &resp, aerr, err);
     if (!rc)
         rc = sw_inspector2_parse_enable(resp.body.data, resp.body.len, out, err);
+    if (!rc)
+        scrub_texts(c, NULL, out->failed, out->failed_count);
     sw_http_response_free(&resp);
     sw_buf_free(&body);
     return rc;

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Reads SW_SOURCE_DIR/tests/aws/data/<rel> into a malloc'd NUL-terminated buffer, or NULL. */
 static inline char *aws_test_read(const char *rel, size_t *len)
@@ -37,6 +38,20 @@ static inline char *aws_test_read(const char *rel, size_t *len)
             *len = n;
     }
     return buf;
+}
+
+/* True when text holds a run of 8 or more bytes that also occurs in secret (what the client's
+ * redaction promises never happens for the credentials it signs with). */
+static inline int aws_test_has_secret_run(const char *text, const char *secret)
+{
+    size_t tl = strlen(text), sl = secret ? strlen(secret) : 0;
+    for (size_t i = 0; i + 8 <= tl; i++) {
+        for (size_t j = 0; j + 8 <= sl; j++) {
+            if (memcmp(text + i, secret + j, 8) == 0)
+                return 1;
+        }
+    }
+    return 0;
 }
 
 #endif

@@ -8,6 +8,7 @@ chosen by the request path, so one server covers every case:
   /always500         500 with a JSON error body
   /error             403 {"Code":"AccessDenied","Message":...}
   /echo-token        500 whose Message echoes the Authorization header
+  /echo-token-part   401 whose Code and Message quote parts of the Authorization header
   /garbage           200, not JSON          /missing  200 without Token
   /slow              sleeps 1.5 s, then like /ok
   /big               200 with a 100 KB body
@@ -83,6 +84,10 @@ class Handler(BaseHTTPRequestHandler):
             self.send(500, {"Code": "InternalError", "Message": "boom"})
         elif path == "/error":
             self.send(403, {"Code": "AccessDenied", "Message": "Unable to fetch credentials"})
+        elif path == "/echo-token-part":
+            auth = self.headers.get("Authorization") or ""
+            self.send(401, {"Code": "Bad-" + auth[-9:],
+                            "Message": "token starting %s... is not valid" % auth[:12]})
         elif path == "/echo-token":
             self.send(500, {"Code": "Echo", "Message": f"you sent {self.headers.get('Authorization')}"})
         elif path == "/garbage":

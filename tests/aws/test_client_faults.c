@@ -10,10 +10,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "aws/aws_test_util.h"
 #include "aws/peer.h"
 #include "handler/aws/client.h"
 #include "handler/aws/ecr.h"
 #include "handler/aws/inspector2.h"
+#include "handler/aws/sigv4.h"
 #include "handler/aws/sns.h"
 #include "lr_log.h"
 
@@ -356,6 +358,39 @@ static void never_sleeps_past_the_deadline(void **state)
     sw_aws_client_free(c);
 }
 
+static void an_expired_deadline_sends_nothing_and_none_means_none(void **state)
+{
+    /* A deadline is any non-zero instant: long past (1, or negative as a deadline less a
+     * reserve can become) means the budget is spent, not "no deadline". */
+    struct hooks h;
+    struct sw_aws_client *c = new_client(&h, 2000);
+    struct sw_account_status_list out;
+    struct sw_aws_error aerr;
+    struct sw_error err = {0};
+    const int64_t expired[] = {SW_AWS_DEADLINE_EXPIRED, -800, sw_http_now_ms() - 5000};
+    for (size_t i = 0; i < sizeof(expired) / sizeof(expired[0]); i++) {
+        sw_aws_client_set_deadline(c, expired[i]);
+        assert_int_equal(sw_inspector2_batch_get_account_status(c, ACCOUNT, 1, &out, &aerr, &err),
+                         SW_ETIMEOUT);
+        print_message("expired: %s\n", err.msg);
+        assert_non_null(strstr(err.msg, "inspector2:BatchGetAccountStatus"));
+        assert_non_null(strstr(err.msg, "not sent"));
+        assert_non_null(strstr(err.msg, "deadline"));
+        assert_int_equal(h.sleeps, 0);
+    }
+    cJSON *r = requests();
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "requests")), 0);
+    cJSON_Delete(r);
+
+    /* the operator's command line: no deadline at all */
+    sw_aws_client_set_deadline(c, SW_AWS_NO_DEADLINE);
+    script("[" STATUS_OK_BODY "]");
+    assert_int_equal(sw_inspector2_batch_get_account_status(c, ACCOUNT, 1, &out, NULL, &err), 0);
+    sw_account_status_list_free(&out);
+    cJSON_Delete(requests());
+    sw_aws_client_free(c);
+}
+
 static void retry_after_hint_and_enable_token_kept_across_retries(void **state)
 {
     struct hooks h;
@@ -502,6 +537,126 @@ static void no_secret_reaches_the_log(void **state)
     cJSON_Delete(requests());
 }
 
+static void a_16_kib_session_token_is_sent_whole(void **state)
+{
+    /* Session tokens up to SW_CREDS_MAX_TOKEN bytes are accepted from the environment; the
+     * X-Amz-Security-Token header must carry all of it (header buffers sized from the value). */
+    struct hooks h;
+    struct sw_account_status_list out;
+    struct sw_error err = {0};
+    char *big = malloc(SW_SIGV4_MAX_SESSION_TOKEN + 1);
+    assert_non_null(big);
+    for (size_t i = 0; i < SW_SIGV4_MAX_SESSION_TOKEN; i++)
+        big[i] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[i % 64];
+    big[SW_SIGV4_MAX_SESSION_TOKEN] = '\0';
+    setenv("AWS_SESSION_TOKEN", big, 1);
+    struct sw_aws_client *c = new_client(&h, 2000);
+    script("[" STATUS_OK_BODY "]");
+    int rc = sw_inspector2_batch_get_account_status(c, ACCOUNT, 1, &out, NULL, &err);
+    setenv("AWS_SESSION_TOKEN", TOKEN, 1);
+    if (rc != 0)
+        fail_msg("%s", err.msg);
+    sw_account_status_list_free(&out);
+    cJSON *r = requests();
+    const cJSON *req = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r, "requests"), 0);
+    assert_non_null(req);
+    const char *sent = req_header(req, "X-Amz-Security-Token");
+    assert_non_null(sent);
+    assert_int_equal(strlen(sent), SW_SIGV4_MAX_SESSION_TOKEN);
+    assert_string_equal(sent, big);
+    cJSON_Delete(r);
+    sw_aws_client_free(c);
+    free(big);
+}
+
+/* A SignatureDoesNotMatch-style 403 whose message quotes the canonical request with the token,
+ * the credential scope with the key id, and (as a hostile endpoint could) part of the secret,
+ * also in the error code and request id. */
+static const char *signature_echo_answer(char *buf, size_t cap, int status)
+{
+    snprintf(buf, cap,
+             "{\"status\":%d,\"headers\":{\"x-amzn-ErrorType\":\"InvalidSignatureException\","
+             "\"x-amzn-RequestId\":\"rid-%.10s\"},\"body\":\"{\\\"message\\\":\\\"The request "
+             "signature we calculated does not match the signature you provided. Credential="
+             "AKIDEXAMPLE/20150830/eu-west-1/inspector2/aws4_request, key %.12s\\\\n\\\\nThe "
+             "Canonical String for this request should have been\\\\n'POST\\\\n/enable\\\\n\\\\n"
+             "host:inspector2.eu-west-1.amazonaws.com\\\\nx-amz-security-token:%s\\\\n'\\\"}\"}",
+             status, SECRET + 3, SECRET + 10, TOKEN);
+    return buf;
+}
+
+static void signature_echo_never_reaches_a_caller_or_the_log(void **state)
+{
+    struct hooks h;
+    struct sw_aws_error aerr;
+    struct sw_error err = {0};
+    struct sw_enable_result out;
+    const char *types[] = {"ECR"};
+    char a1[2048], a2[2048], logbuf[65536];
+    FILE *log = tmpfile();
+    assert_non_null(log);
+    lr_log_configure(LR_LOG_FORMAT_TEXT, LR_LOG_TRACE, log);
+    struct sw_aws_client *c = new_client(&h, 2000);
+    char s[4200];
+    /* a retried 503 (logged at WARN) and then the 403 the caller gets */
+    snprintf(s, sizeof(s), "[%s,%s]", signature_echo_answer(a1, sizeof(a1), 503),
+             signature_echo_answer(a2, sizeof(a2), 403));
+    script(s);
+    assert_int_equal(sw_inspector2_enable(c, ACCOUNT, 1, types, 1, &out, &aerr, &err), SW_EAWS);
+    sw_aws_client_free(c);
+    fflush(log);
+    rewind(log);
+    size_t n = fread(logbuf, 1, sizeof(logbuf) - 1, log);
+    logbuf[n] = '\0';
+    fclose(log);
+    lr_log_configure(LR_LOG_FORMAT_TEXT, LR_LOG_INFO, stdout);
+    print_message("err: %s\naerr: %s | %s | %s\n", err.msg, aerr.code, aerr.message,
+                  aerr.request_id);
+    const char *creds[] = {"AKIDEXAMPLE", SECRET, TOKEN};
+    const char *texts[] = {err.msg, aerr.code, aerr.message, aerr.request_id, logbuf};
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        for (size_t k = 0; k < 3; k++) {
+            if (aws_test_has_secret_run(texts[i], creds[k]))
+                fail_msg("credential %zu in text %zu: %s", k, i, texts[i]);
+        }
+    }
+    assert_null(strstr(aerr.message, "Canonical String"));
+    assert_non_null(strstr(aerr.message, "does not match the signature you provided"));
+    assert_string_equal(aerr.code, "InvalidSignatureException");
+    assert_non_null(strstr(err.msg, "inspector2:Enable"));
+    cJSON_Delete(requests());
+}
+
+static void failed_accounts_text_is_cleaned_too(void **state)
+{
+    /* A 200 whose failedAccounts errorMessage quotes the token and the key id: the operation
+     * cleans it like the client's own messages before it reaches a notification. */
+    struct hooks h;
+    struct sw_enable_result out;
+    struct sw_error err = {0};
+    const char *types[] = {"ECR"};
+    struct sw_aws_client *c = new_client(&h, 2000);
+    char s[2048];
+    snprintf(s, sizeof(s),
+             "[{\"status\":200,\"body\":\"{\\\"accounts\\\":[],\\\"failedAccounts\\\":[{"
+             "\\\"accountId\\\":\\\"123456789012\\\",\\\"status\\\":\\\"DISABLED\\\","
+             "\\\"resourceStatus\\\":{\\\"ecr\\\":\\\"DISABLED\\\"},\\\"errorCode\\\":"
+             "\\\"ACCESS_DENIED\\\",\\\"errorMessage\\\":\\\"denied for AKIDEXAMPLE with token "
+             "%s\\\"}]}\"}]",
+             TOKEN);
+    script(s);
+    assert_int_equal(sw_inspector2_enable(c, ACCOUNT, 1, types, 1, &out, NULL, &err), 0);
+    assert_int_equal(out.failed_count, 1);
+    print_message("failed: %s\n", out.failed[0].error_message);
+    assert_string_equal(out.failed[0].error_code, "ACCESS_DENIED");
+    assert_false(aws_test_has_secret_run(out.failed[0].error_message, TOKEN));
+    assert_false(aws_test_has_secret_run(out.failed[0].error_message, "AKIDEXAMPLE"));
+    assert_non_null(strstr(out.failed[0].error_message, "denied for"));
+    sw_enable_result_free(&out);
+    cJSON_Delete(requests());
+    sw_aws_client_free(c);
+}
+
 static void no_credentials_means_nothing_sent(void **state)
 {
     struct hooks h;
@@ -539,11 +694,15 @@ int main(void)
         cmocka_unit_test(garbage_answers_fail_without_retry),
         cmocka_unit_test(client_errors_are_not_retried),
         cmocka_unit_test(never_sleeps_past_the_deadline),
+        cmocka_unit_test(an_expired_deadline_sends_nothing_and_none_means_none),
         cmocka_unit_test(retry_after_hint_and_enable_token_kept_across_retries),
         cmocka_unit_test(keeps_the_connection_across_calls),
         cmocka_unit_test(a_kept_connection_closed_by_the_server_is_replaced),
         cmocka_unit_test(max_attempts_from_environment_and_quota),
         cmocka_unit_test(no_secret_reaches_the_log),
+        cmocka_unit_test(a_16_kib_session_token_is_sent_whole),
+        cmocka_unit_test(signature_echo_never_reaches_a_caller_or_the_log),
+        cmocka_unit_test(failed_accounts_text_is_cleaned_too),
         cmocka_unit_test(no_credentials_means_nothing_sent),
     };
     return cmocka_run_group_tests(tests, start_server, stop_server);

@@ -4,6 +4,7 @@
  * port 0 and stopped at the end; it records every request (path, Authorization) so the
  * test can check what was sent, and that nothing was sent when a URL or token is refused.
  * The environment is a table given through struct sw_env; time is an argument. */
+#include "aws/aws_test_util.h"
 #include "handler/aws/credentials.h"
 #include "test_proc.h"
 
@@ -578,6 +579,24 @@ static void test_container_echoed_token_not_in_message(void **state)
     sw_creds_provider_free(p);
 }
 
+static void test_container_partly_echoed_token_not_in_message(void **state)
+{
+    (void)state;
+    struct table_env t = {0};
+    struct sw_env env;
+    struct sw_creds_provider *p = new_provider(&t, &env);
+    struct sw_sigv4_credentials c;
+    struct sw_error err = {0};
+    const char *token = "eyJhbGciOiJFUzI1NiJ9.c2NhbndhcmRlbi1lY3MtdGFzay1yb2xl.sig0123456789";
+    set_uri(&t, "/echo-token-part");
+    env_set(&t, "AWS_CONTAINER_AUTHORIZATION_TOKEN", token);
+    assert_int_equal(sw_creds_get(p, T_EXP - 3600, &c, &err), SW_ECREDS);
+    print_message("partly echoed: %s\n", err.msg);
+    assert_non_null(strstr(err.msg, "HTTP 401"));
+    assert_false(aws_test_has_secret_run(err.msg, token));
+    sw_creds_provider_free(p);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -596,6 +615,7 @@ int main(void)
         cmocka_unit_test(test_container_timeout),
         cmocka_unit_test(test_container_refusals_send_nothing),
         cmocka_unit_test(test_container_echoed_token_not_in_message),
+        cmocka_unit_test(test_container_partly_echoed_token_not_in_message),
     };
     int rc = cmocka_run_group_tests(tests, start_server, stop_server);
     curl_global_cleanup();

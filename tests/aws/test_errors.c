@@ -18,7 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define MIN_CASES 19
+#define MIN_CASES 22
 
 static enum sw_aws_protocol protocol_of(const char *name)
 {

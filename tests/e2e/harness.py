@@ -329,11 +329,13 @@ def iso_time(t=None):
 
 
 def run_function(world, events, env=None, timeout=RUN_TIMEOUT_S, deadline_ms_from_now=None,
-                 deadlines_ms=None):
+                 deadlines_ms=None, headers=None):
     """Runs build/bootstrap against a Runtime API server that serves `events` (JSON values,
     or bytes sent verbatim) and then answers 500, which ends the function as Lambda's
     shutdown would. deadline_ms_from_now sets each invocation's deadline (default: the
-    server's, 60 s); deadlines_ms[i], when not None, sets event i's instead. Returns a Run."""
+    server's, 60 s); deadlines_ms[i], when not None, sets event i's instead; headers (e.g.
+    {"Lambda-Runtime-Deadline-Ms": "0"}) override the Runtime API's headers of every
+    invocation. Returns a Run."""
     if env is None:
         env = world.function_env()
     timeout = timeout * TIMEOUT_FACTOR
@@ -341,7 +343,8 @@ def run_function(world, events, env=None, timeout=RUN_TIMEOUT_S, deadline_ms_fro
     for i, ev in enumerate(events):
         payload = {"raw": ev.decode("utf-8")} if isinstance(ev, bytes) else ev
         item = {"payload": payload,
-                "headers": {"Lambda-Runtime-Invoked-Function-Arn": world.function_arn()}}
+                "headers": dict({"Lambda-Runtime-Invoked-Function-Arn": world.function_arn()},
+                                **(headers or {}))}
         if deadline_ms_from_now is not None:
             item["deadline_ms_from_now"] = deadline_ms_from_now
         if deadlines_ms and i < len(deadlines_ms) and deadlines_ms[i] is not None:

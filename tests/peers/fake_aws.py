@@ -15,10 +15,16 @@ what this adds is faults that moto cannot produce, scripted per operation:
 
 A fault is {"status", "code", "message"} (an AWS error in the operation's protocol), or an
 "action": "reset" (RST, no answer) or "slow" (wait "delay" seconds, then answer normally).
+An error fault with "echo" quotes the request it refuses in its message, as AWS does:
+"canonical" appends SignatureDoesNotMatch's "The Canonical String for this request should
+have been ..." (with the x-amz-security-token line) and "The String-to-Sign should have been
+..." (with the credential scope); "authorization" quotes the Authorization header (the access
+key id) and the token, as IncompleteSignature messages do.
 times=None repeats it for every call. Binds 127.0.0.1 port 0; records each call.
 Also runnable alone: `fake_aws.py` prints {"port": N} and serves until stdin closes.
 """
 
+import hashlib
 import json
 import socket
 import struct
@@ -195,6 +201,27 @@ def error_answer(op, status, code, message):
         % (escape(code), escape(message), rid)).encode()
 
 
+def signing_echo(kind, message, path, headers, body):
+    """message followed by what AWS quotes back from a refused request (see the docstring)."""
+    auth = headers.get("Authorization", "")
+    fields = dict(part.strip().split("=", 1) for part in auth.split(" ", 1)[-1].split(",")
+                  if "=" in part)
+    credential = fields.get("Credential", "")
+    signed = fields.get("SignedHeaders", "")
+    if kind == "authorization":
+        return "%s Authorization=%s x-amz-security-token=%s" % (
+            message, auth, headers.get("X-Amz-Security-Token", ""))
+    canonical = "POST\n%s\n\n%s\n\n%s\n%s" % (
+        path, "".join("%s:%s\n" % (h, (headers.get(h) or "").strip())
+                      for h in signed.split(";") if h),
+        signed, hashlib.sha256(body).hexdigest())
+    scope = credential.split("/", 1)[-1]
+    string_to_sign = "AWS4-HMAC-SHA256\n%s\n%s\n%s" % (
+        headers.get("X-Amz-Date", ""), scope, hashlib.sha256(canonical.encode()).hexdigest())
+    return ("%s\n\nThe Canonical String for this request should have been\n'%s'\n\n"
+            "The String-to-Sign should have been\n'%s'\n" % (message, canonical, string_to_sign))
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
@@ -231,9 +258,12 @@ class _Handler(BaseHTTPRequestHandler):
             if fault and "partial" in fault:
                 status, headers, data = self.aws.partial_enable(fault["partial"])
             elif fault:
+                message = fault.get("message", "fake_aws fault")
+                if fault.get("echo"):
+                    message = signing_echo(fault["echo"], message, self.path, self.headers, body)
                 status, headers, data = error_answer(op, int(fault.get("status", 400)),
                                                      fault.get("code", "ValidationException"),
-                                                     fault.get("message", "fake_aws fault"))
+                                                     message)
             else:
                 status, headers, data = self.aws.answer(op, body)
             self.send_response(status)

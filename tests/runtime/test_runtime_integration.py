@@ -217,6 +217,25 @@ class RuntimeIntegration(unittest.TestCase):
         self.assertIn("answered 500", err)
         self.assertNotIn("retrying", err)
 
+    def test_header_over_100kb_is_reported_as_too_large_not_out_of_memory(self):
+        # libcurl refuses a response header line over 100 KiB (CURL_MAX_HTTP_HEADER); the
+        # runtime cannot answer that invocation (no request id was read) and must say why.
+        srv = self.serve([{"payload": {"raw": "a"},
+                           "headers": {"Lambda-Runtime-Client-Context": "c" * 150000}}])
+        code, err = run(ECHO, srv)
+        self.assertEqual(code, 1)
+        self.assertNotIn("out of memory", err)
+        self.assertIn("header", err)
+        self.assertIn("102400 bytes per header line", err)
+        self.assertIn("FATAL", err)
+        # Lines under the cap but over libcurl's 300 KiB for all of them: the same report.
+        srv = self.serve([{"payload": {"raw": "a"},
+                           "headers": {"X-Big-%d" % i: "c" * 90000 for i in range(4)}}])
+        code, err = run(ECHO, srv)
+        self.assertEqual(code, 1)
+        self.assertNotIn("out of memory", err)
+        self.assertIn("headers too large", err)
+
     def test_connection_refused_retries_with_backoff_then_exits(self):
         srv = self.serve([raw("a")], on_empty="exit")
         code, err = run(ECHO, srv)

@@ -12,6 +12,7 @@
 #include "lr_log.h"
 #include "lr_runtime.h"
 
+#include <cjson/cJSON.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -356,6 +357,126 @@ static void log_long_message_stays_one_line(void **state)
     fclose(f);
 }
 
+/* True when s[0..len) is well-formed UTF-8 (RFC 3629), checked independently of lr_json. */
+static bool utf8_ok(const unsigned char *s, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        unsigned char c = s[i];
+        size_t n = c < 0x80                 ? 1
+                   : c >= 0xc2 && c <= 0xdf ? 2
+                   : c >= 0xe0 && c <= 0xef ? 3
+                   : c >= 0xf0 && c <= 0xf4 ? 4
+                                            : 0;
+        if (n == 0 || i + n > len)
+            return false;
+        for (size_t k = 1; k < n; k++)
+            if ((s[i + k] & 0xc0) != 0x80)
+                return false;
+        i += n;
+    }
+    return true;
+}
+
+/* Every line of out is one JSON object with a string "message", in valid UTF-8; returns
+ * the number of lines. */
+static int assert_json_lines(const char *out)
+{
+    int lines = 0;
+    for (const char *line = out; *line;) {
+        const char *nl = strchr(line, '\n');
+        assert_non_null(nl);
+        size_t len = (size_t)(nl - line);
+        assert_true(utf8_ok((const unsigned char *)line, len));
+        cJSON *rec = cJSON_ParseWithLength(line, len);
+        if (!cJSON_IsObject(rec))
+            fail_msg("not a JSON object (%zu bytes): ...%.80s", len, nl - (len < 80 ? len : 80));
+        assert_true(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(rec, "message")));
+        cJSON_Delete(rec);
+        lines++;
+        line = nl + 1;
+    }
+    return lines;
+}
+
+static void log_json_records_always_parse_whatever_the_message(void **state)
+{
+    /* 2 KiB of control characters: 6 escaped bytes each, so the record must be cut before
+     * escaping, and still closed. */
+    char ctl[2049];
+    for (size_t i = 0; i < sizeof(ctl) - 1; i++)
+        ctl[i] = (char)(1 + i % 31);
+    ctl[sizeof(ctl) - 1] = '\0';
+    char rec[4096];
+    size_t n =
+        lr_log_format_record(rec, sizeof(rec), LR_LOG_FORMAT_JSON, LR_LOG_WARN, TS, "r-1", ctl);
+    assert_true(n < sizeof(rec));
+    assert_int_equal(strlen(rec), n);
+    strcat(rec, "\n");
+    assert_int_equal(assert_json_lines(rec), 1);
+
+    /* Through lr_log: four such fields in one message, and a long multi-byte message whose
+     * cut at LR_LOG_MESSAGE_MAX falls inside a character. */
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    lr_log_configure(LR_LOG_FORMAT_JSON, LR_LOG_INFO, f);
+    lr_log_set_request_id("abc-123");
+    lr_log(LR_LOG_WARN, "source %s, %s, %s, %s", ctl, ctl, ctl, ctl);
+    size_t big_len = LR_LOG_MESSAGE_MAX + 100;
+    char *big = malloc(big_len + 1);
+    assert_non_null(big);
+    big[0] = 'x'; /* then U+20AC (3 bytes) repeatedly: 8191 - 1 is not a multiple of 3 */
+    for (size_t i = 1; i + 3 <= big_len; i += 3)
+        memcpy(big + i, "\xe2\x82\xac", 3);
+    big[1 + (big_len - 1) / 3 * 3] = '\0';
+    lr_log(LR_LOG_INFO, "%s", big);
+    lr_log(LR_LOG_INFO, "%s\"\\%s", big, ctl);
+    lr_log_set_request_id(NULL);
+    char *out = slurp(f);
+    assert_int_equal(assert_json_lines(out), 3);
+    lr_log_configure(LR_LOG_FORMAT_TEXT, LR_LOG_INFO, NULL);
+    free(big);
+    fclose(f);
+}
+
+static void log_text_record_cut_keeps_characters_whole(void **state)
+{
+    char rec[64];
+    /* "2024-03-05T06:07:08.009Z INFO " is 30 bytes; the rest is U+00E9 (2 bytes each) */
+    char msg[101];
+    for (size_t i = 0; i < 100; i += 2)
+        memcpy(msg + i, "\xc3\xa9", 2);
+    msg[100] = '\0';
+    for (size_t cap = 40; cap <= sizeof(rec); cap++) {
+        size_t n = lr_log_format_record(rec, cap, LR_LOG_FORMAT_TEXT, LR_LOG_INFO, TS, NULL, msg);
+        assert_true(n < cap);
+        assert_true(utf8_ok((const unsigned char *)rec, n));
+    }
+}
+
+static void log_c1_controls_and_line_separators_are_flattened(void **state)
+{
+    /* U+2028, U+2029 (line breaks to JavaScript and many viewers), U+0085 (NEL) and the other
+     * C1 controls U+0080..U+009F, as UTF-8 */
+    const char *msg = "a\xe2\x80\xa8"
+                      "b\xe2\x80\xa9"
+                      "c\xc2\x85"
+                      "d\xc2\x80"
+                      "e\xc2\x9f"
+                      "f\xc2\xa0"
+                      "g";
+    char out[256];
+    for (int fmt = LR_LOG_FORMAT_TEXT; fmt <= LR_LOG_FORMAT_JSON; fmt++) {
+        lr_log_format_record(out, sizeof(out), (enum lr_log_format)fmt, LR_LOG_INFO, TS, "r", msg);
+        assert_null(strstr(out, "\xe2\x80\xa8"));
+        assert_null(strstr(out, "\xe2\x80\xa9"));
+        for (unsigned c = 0x80; c <= 0x9f; c++) {
+            char c1[3] = {(char)0xc2, (char)c, 0};
+            assert_null(strstr(out, c1));
+        }
+        assert_non_null(strstr(out, "a\\u2028b\\u2029c\\u0085d\\u0080e\\u009ff\xc2\xa0g"));
+    }
+}
+
 static void log_configuration_comes_from_the_environment(void **state)
 {
     /* lr_log_init_from_env sets the format and the level and leaves the stream alone: start
@@ -475,6 +596,9 @@ int main(void)
         cmocka_unit_test(log_level_filters_and_request_id_is_stamped),
         cmocka_unit_test(log_long_message_stays_one_line),
         cmocka_unit_test(log_configuration_comes_from_the_environment),
+        cmocka_unit_test(log_json_records_always_parse_whatever_the_message),
+        cmocka_unit_test(log_text_record_cut_keeps_characters_whole),
+        cmocka_unit_test(log_c1_controls_and_line_separators_are_flattened),
         cmocka_unit_test(fatal_signal_record_is_one_line_with_the_request_id),
         cmocka_unit_test(log_level_names),
         cmocka_unit_test(runtime_needs_an_endpoint),
