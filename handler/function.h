@@ -129,8 +129,8 @@ void sw_outcome_free(struct sw_outcome *out);
  * for response deadlines. A drift check acts on the function's own account only (in
  * organization scope also its current members), in its region and REGIONS: an event naming
  * another account or region makes no AWS call and is answered {"handled":false,"reason":..}
- * with a WARN log line. Always fills *out (reset first): a success JSON (docs/contract.md §5), or an
- * error InvalidEvent (not a JSON object), RemediationFailed (state not restored, or the own
+ * with a WARN log line. Always fills *out (reset first): a success JSON (docs/contract.md §5), or
+ * an error InvalidEvent (not a JSON object), RemediationFailed (state not restored, or the own
  * account or membership could not be told; notified first), NotificationFailed (a finding
  * could not be published) or InternalError (out of memory). */
 void sw_function_handle(struct sw_function *fn, const char *payload, size_t len,

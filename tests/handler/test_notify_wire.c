@@ -384,7 +384,8 @@ static void chat_escapes_markdown_in_event_fields(void **state)
         "\"account\":\"123456789012\",\"region\":\"eu-west-1\",\"detail\":{"
         "\"severity\":\"CRITICAL\",\"status\":\"ACTIVE\",\"findingArn\":\"arn:aws:inspector2:"
         "eu-west-1:123456789012:finding/f\",\"title\":\"[x](http://evil) `code` *bold* _it_ "
-        "<@here> <!channel> @everyone ~s~ # h | t mail@example\",\"remediation\":{\"recommendation\":{"
+        "<@here> <!channel> @everyone ~s~ # h | t "
+        "mail@example\",\"remediation\":{\"recommendation\":{"
         "\"text\":\"[click](http://evil)\"}},\"packageVulnerabilityDetails\":{"
         "\"vulnerabilityId\":\"CVE-2024-1\",\"vulnerablePackages\":[{\"name\":"
         "\"[x](http://evil)\",\"version\":\"`1`\",\"fixedInVersion\":\"*2*\"}]},"
@@ -429,9 +430,11 @@ static void chat_escapes_markdown_in_event_fields(void **state)
     assert_non_null(strstr(d, "*Console:* https://eu-west-1.console.aws.amazon.com/inspector/v2/"
                               "home?region=eu-west-1#/findings/all\n"));
     /* An '@' inside a word cannot mention anyone and stays as it is (image references). */
-    assert_non_null(strstr(d, " @\xE2\x80\x8B" "everyone"));
+    assert_non_null(strstr(d, " @\xE2\x80\x8B"
+                              "everyone"));
     assert_non_null(strstr(d, " mail@example"));
-    assert_non_null(strstr(d, "*Tag:* &lt;@\xE2\x80\x8B" "U123&gt;"));
+    assert_non_null(strstr(d, "*Tag:* &lt;@\xE2\x80\x8B"
+                              "U123&gt;"));
     cJSON_Delete(c);
     sw_buf_free(&chat);
     sw_notification_free(&n);
