@@ -29,8 +29,10 @@ case $name in
     ;;
 esac
 if [ -z "$name" ] || [[ $name == */* ]] || [ ! -f "scripts/lib/bench/$name.sh" ]; then
-    echo "scripts/bench.sh: ${name:+unknown benchmark '$name': }name one of:" \
-        "$(cd scripts/lib/bench && ls -- *.sh | sed 's/\.sh$//' | tr '\n' ' ')" >&2
+    known=(scripts/lib/bench/*.sh)
+    known=("${known[@]##*/}")
+    [ -z "$name" ] || echo "scripts/bench.sh: unknown benchmark \"$name\"" >&2
+    echo "scripts/bench.sh: name one of: ${known[*]%.sh}" >&2
     usage >&2
     exit 2
 fi
