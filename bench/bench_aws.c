@@ -1,4 +1,4 @@
-/* bench_aws: what one AWS call costs the function (scripts/bench-aws.sh runs it).
+/* bench_aws: what one AWS call costs the function (scripts/bench.sh aws runs it).
  *
  *   bench_aws sign N       CPU per request to build and sign: an SNS Publish of a typical
  *                          finding notification (2 KiB message, 5 attributes) and an

@@ -4,7 +4,7 @@
  *    CPU time (CLOCK_PROCESS_CPUTIME_ID) per event, median over many batches.
  * 2. 100,000 mixed events (every sample, finding variants, bad payloads) through
  *    sw_function_handle with an in-memory account and a publish sink (no network):
- *    RSS after a warm-up and at the end. scripts/bench-function.sh runs it. */
+ *    RSS after a warm-up and at the end. scripts/bench.sh function runs it. */
 #include "handler/config.h"
 #include "handler/events.h"
 #include "handler/function.h"

@@ -1,4 +1,4 @@
-/* rt_bench: a minimal Runtime API server and launcher for scripts/bench-runtime.sh.
+/* rt_bench: a minimal Runtime API server and launcher for scripts/bench.sh runtime.
  *
  * Python's http.server would be the bottleneck at 40,000 requests, and timing a
  * cold start from a shell adds the shell's own noise, so this one C process does
@@ -53,7 +53,7 @@ static int listen_loopback(int *port)
 
 /* The function's environment: the Runtime API address, WARN logging, and the
  * caller's AWS_* and SNS_TOPIC_ARN variables (the bootstrap needs its configuration;
- * scripts/bench-artifact.sh sets it). */
+ * scripts/bench.sh artifact sets it). */
 #define ENV_MAX 64
 static pid_t spawn(const char *prog, int port)
 {

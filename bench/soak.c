@@ -1,5 +1,5 @@
 /* soak: runs build/bootstrap for N invocations of mixed events and watches its memory and
- * descriptors (scripts/soak.sh; a benchmark, not a test).
+ * descriptors (scripts/bench.sh soak; a benchmark, not a test).
  *
  * One single-threaded poll() loop serves both sides of the function over loopback: the
  * Runtime API (GET /next hands out findings, CloudTrail config changes, schedules, Security

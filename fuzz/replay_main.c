@@ -1,9 +1,9 @@
 /* replay_main: runs a fuzz target over files, without libFuzzer, as a plain test.
  *
  * Linked with a fuzz/<target>.c by tests/reliability, it feeds every file in the folders
- * (or files) named on the command line to LLVMFuzzerTestOneInput: the seed corpus and
- * every input that once crashed (fuzz/regress/<target>/) are replayed by ctest with gcc,
- * and under ASan+UBSan in CI. A broken invariant aborts; no input at all is a failure. */
+ * (or files) named on the command line to LLVMFuzzerTestOneInput: the seed corpus
+ * (fuzz/corpus/<target>/) is replayed by ctest with gcc, and under ASan+UBSan in CI. A
+ * broken invariant aborts; no input at all is a failure. */
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -44,7 +44,7 @@ static int replay(const char *path, long *count)
 {
     struct stat st;
     if (stat(path, &st) != 0)
-        return 0; /* an absent folder (no regressions yet) is fine */
+        return 0; /* an absent path adds no input (no input at all fails in main) */
     if (!S_ISDIR(st.st_mode)) {
         if (replay_file(path) != 0)
             return -1;

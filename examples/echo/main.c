@@ -1,7 +1,7 @@
 /* echo: a Lambda function that answers each invocation with its own payload.
  *
  * The smallest complete handler on runtime/ (copy it to start your own), and the
- * function scripts/bench-runtime.sh measures. The response borrows the payload
+ * function scripts/bench.sh runtime measures. The response borrows the payload
  * (no copy) and keeps its content type. */
 #include "lr_runtime.h"
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Whole-invocation timing for scripts/bench-function.sh: N distinct CRITICAL findings,
+"""Whole-invocation timing for scripts/bench.sh function: N distinct CRITICAL findings,
 each published to SNS (moto_server with IAM authentication), through build/bootstrap and
 the local Runtime API server. Reports the median and p90 of the time between the
 function's GET /next and its POST /response (as the server recorded them), and the

@@ -1,4 +1,4 @@
-"""Organization mode benchmark (docs/contract.md §1.4), run by scripts/bench-org.sh.
+"""Organization mode benchmark (docs/contract.md §1.4), run by scripts/bench.sh org.
 
 For each member count, an organization is built in moto_server (IAM authentication
 on; the function's role holds template.yaml's policy for Scope=organization) behind

@@ -32,46 +32,23 @@ import json
 import os
 import re
 import shutil
-import ssl
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import zipfile
 
-SKIP = 77
+from deploy_common import BUILD, PREFIX, SKIP, SOURCE, Fail, Skip, check, run
+
+sys.path.insert(0, os.path.join(SOURCE, "tests", "peers"))
+from local_http import LocalHttpServer  # noqa: E402  (tests/peers)
+
 MAX_GLIBC = (2, 34)
 MAX_ZIP_BYTES = 3 * 1024 * 1024
 ALLOWED_NEEDED = {"libc.so.6", "libm.so.6", "libpthread.so.0", "libdl.so.2", "librt.so.1",
                   "ld-linux-x86-64.so.2", "ld-linux-aarch64.so.1"}
 AL2023_CA_BUNDLE = "/etc/pki/tls/certs/ca-bundle.crt"
 WAIT_SECONDS = 20
-
-SOURCE = os.environ.get("SW_SOURCE_DIR") or os.path.abspath(
-    os.path.join(os.path.dirname(__file__), "..", ".."))
-BUILD = os.environ.get("SW_BUILD_DIR") or os.path.join(SOURCE, "build")
-PREFIX = os.environ.get("SW_DEPS_PREFIX") or os.path.join(SOURCE, ".deps", "prefix")
-
-
-class Skip(Exception):
-    pass
-
-
-class Fail(Exception):
-    pass
-
-
-def check(cond, message):
-    if not cond:
-        raise Fail(message)
-
-
-def run(cmd, **kw):
-    kw.setdefault("stdout", subprocess.PIPE)
-    kw.setdefault("stderr", subprocess.PIPE)
-    kw.setdefault("text", True)
-    return subprocess.run(cmd, **kw)
 
 
 def require_prefix():
@@ -174,7 +151,7 @@ def make_cert(work):
     return key, cert
 
 
-class TlsServer:
+class TlsServer(LocalHttpServer):
     """HTTPS on 127.0.0.1 (free port) answering GET / with {"message": "..."}."""
 
     def __init__(self, key, cert, message):
@@ -192,20 +169,7 @@ class TlsServer:
                 pass
 
         self.body = body
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ctx.load_cert_chain(cert, key)
-        self.httpd.socket = ctx.wrap_socket(self.httpd.socket, server_side=True)
-        self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(Handler, tls_cert=cert, tls_key=key)
 
 
 def build_probe(work):

@@ -26,34 +26,13 @@ import hashlib
 import os
 import shutil
 import stat
-import subprocess
 import sys
 import tempfile
 
-SKIP = 77
-SOURCE = os.environ.get("SW_SOURCE_DIR") or os.path.abspath(
-    os.path.join(os.path.dirname(__file__), "..", ".."))
-BUILD = os.environ.get("SW_BUILD_DIR") or os.path.join(SOURCE, "build")
-PREFIX = os.environ.get("SW_DEPS_PREFIX") or os.path.join(SOURCE, ".deps", "prefix")
+from deploy_common import BUILD, PREFIX, SKIP, SOURCE, Fail, Skip, check, run
+
 SCRIPT = os.path.join(SOURCE, "scripts", "build-deps.sh")
 NO_LISTS = "could not download the source package lists"
-
-
-class Skip(Exception):
-    pass
-
-
-class Fail(Exception):
-    pass
-
-
-def check(cond, message):
-    if not cond:
-        raise Fail(message)
-
-
-def run(cmd, **kw):
-    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
 
 
 def snapshot_etc_apt(top="/etc/apt"):

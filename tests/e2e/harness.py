@@ -18,6 +18,7 @@ import shlex
 import subprocess
 import sys
 import time
+import unittest
 
 SOURCE_DIR = os.environ.get(
     "SW_SOURCE_DIR", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -381,3 +382,31 @@ def run_function(world, events, env=None, timeout=RUN_TIMEOUT_S, deadline_ms_fro
         elif path.endswith("/error"):
             invocations.append(Invocation(dict(rec, kind="error")))
     return Run(invocations, init_error, fn.returncode, log, latencies)
+
+
+class WorldTestCase(unittest.TestCase):
+    """A test class with its own World (one moto_server for the class, stopped after it);
+    each test starts with an empty notification queue. Fails, never skips, without
+    build/bootstrap (require_bootstrap)."""
+
+    world = None
+
+    @classmethod
+    def setUpClass(cls):
+        require_bootstrap()
+        cls.world = World()
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.world is not None:
+            cls.world.stop()
+
+    def setUp(self):
+        self.world.notifications()  # start each test with an empty queue
+
+    def run_ok(self, events, env=None):
+        """Runs the function on events; asserts that each was invoked (one invocation per
+        event) and returns the Run."""
+        run = run_function(self.world, events, env)
+        self.assertEqual(len(run.invocations), len(events), run.log)
+        return run

@@ -119,23 +119,8 @@ class Offline(unittest.TestCase):
         self.assertEqual(json.loads(r.stdout)["errorType"], "NotificationFailed")
 
 
-class AgainstMoto(unittest.TestCase):
+class AgainstMoto(harness.WorldTestCase):
     """--check and --event against moto_server, with the template's policy."""
-
-    world = None
-
-    @classmethod
-    def setUpClass(cls):
-        harness.require_bootstrap()
-        cls.world = harness.World()
-
-    @classmethod
-    def tearDownClass(cls):
-        if cls.world is not None:
-            cls.world.stop()
-
-    def setUp(self):
-        self.world.notifications()
 
     def test_check_event_check(self):
         w = self.world

@@ -10,7 +10,7 @@ import boto3
 import botocore.config
 
 import harness
-from harness import run_function
+from harness import WorldTestCase, run_function
 
 ALICE = "arn:aws:iam::{account}:user/alice"
 MALLORY = "arn:aws:sts::{account}:assumed-role/Admin/mallory"
@@ -18,28 +18,6 @@ MALLORY = "arn:aws:sts::{account}:assumed-role/Admin/mallory"
 
 def apis(result):
     return [a["api"] for a in result.get("actions", [])]
-
-
-class WorldTestCase(unittest.TestCase):
-    world = None
-
-    @classmethod
-    def setUpClass(cls):
-        harness.require_bootstrap()
-        cls.world = harness.World()
-
-    @classmethod
-    def tearDownClass(cls):
-        if cls.world is not None:
-            cls.world.stop()
-
-    def setUp(self):
-        self.world.notifications()  # start each test with an empty queue
-
-    def run_ok(self, events, env=None):
-        run = run_function(self.world, events, env)
-        self.assertEqual(len(run.invocations), len(events), run.log)
-        return run
 
 
 class DriftCheck(WorldTestCase):

@@ -14,22 +14,8 @@ import unittest
 import harness
 from harness import run_function
 
-class SubscriberDocuments(unittest.TestCase):
-    world = None
 
-    @classmethod
-    def setUpClass(cls):
-        harness.require_bootstrap()
-        cls.world = harness.World()
-
-    @classmethod
-    def tearDownClass(cls):
-        if cls.world is not None:
-            cls.world.stop()
-
-    def setUp(self):
-        self.world.notifications()
-
+class SubscriberDocuments(harness.WorldTestCase):
     def validate(self, doc):
         harness.validate_document(doc)  # fails, not skips, without jsonschema
 

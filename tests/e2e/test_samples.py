@@ -30,21 +30,13 @@ KINDS = {
 DRIFT_KINDS = {"schedule", "config-change", "scan-config-change", "securityhub", "config-rule"}
 
 
-class Samples(unittest.TestCase):
-    world = None
-
+class Samples(harness.WorldTestCase):
     @classmethod
     def setUpClass(cls):
-        if not os.access(harness.BOOTSTRAP, os.X_OK):
-            raise AssertionError("%s is not built" % harness.BOOTSTRAP)
+        harness.require_bootstrap()
         with open(os.path.join(harness.SOURCE_DIR, "env.json"), encoding="utf-8") as f:
             cls.env_json = json.load(f)["ScanwardenFunction"]
-        cls.world = harness.World()
-
-    @classmethod
-    def tearDownClass(cls):
-        if cls.world is not None:
-            cls.world.stop()
+        super().setUpClass()
 
     def test_every_sample_is_handled(self):
         w = self.world

@@ -8,7 +8,6 @@ import os
 import re
 import subprocess
 import sys
-import threading
 import time
 import unittest
 
@@ -18,6 +17,7 @@ BUILD_DIR = os.environ.get("SW_BUILD_DIR", os.path.join(SOURCE_DIR, "build"))
 BOOTSTRAP = os.path.join(BUILD_DIR, "bootstrap")
 sys.path.insert(0, os.path.join(SOURCE_DIR, "tests", "peers"))
 
+from local_http import LocalHttpServer  # noqa: E402
 from runtime_api_server import RuntimeApiServer  # noqa: E402
 
 TIMEOUT_S = 30
@@ -41,7 +41,7 @@ def base_env(**extra):
     return env
 
 
-class Recorder:
+class Recorder(LocalHttpServer):
     """HTTP on 127.0.0.1 that records each request's headers and answers a JSON 400."""
 
     def __init__(self):
@@ -65,17 +65,7 @@ class Recorder:
             def log_message(self, *a):
                 pass
 
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = "http://127.0.0.1:%d" % self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(Handler)
 
 
 class Version(unittest.TestCase):

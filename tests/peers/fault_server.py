@@ -39,6 +39,8 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from command_loop import serve_commands
+
 MAX_BODY = 8 * 1024 * 1024
 MAX_DELAY_S = 30
 
@@ -153,7 +155,7 @@ def main():
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(json.dumps(ready), flush=True)
     try:
-        serve_commands()
+        serve_commands(handle_command)
     finally:
         server.shutdown()
         if tmp:
@@ -161,37 +163,25 @@ def main():
     return 0
 
 
-def serve_commands():
-    for line in sys.stdin:
-        line = line.strip()
-        if not line:
-            continue
-        try:
-            cmd = json.loads(line)
-        except ValueError:
-            print(json.dumps({"error": "not JSON"}), flush=True)
-            continue
-        what = cmd.get("cmd")
-        if what == "stop":
-            break
-        if what == "script":
-            with STATE.lock:
-                STATE.responses.extend(cmd.get("responses", []))
-            print(json.dumps({"ok": True}), flush=True)
-        elif what == "default":
-            with STATE.lock:
-                STATE.default = cmd.get("response")
-            print(json.dumps({"ok": True}), flush=True)
-        elif what == "reset":
-            with STATE.lock:
-                STATE.responses, STATE.requests = [], []
-            print(json.dumps({"ok": True}), flush=True)
-        elif what == "requests":
-            with STATE.lock:
-                reqs, STATE.requests = STATE.requests, []
-            print(json.dumps({"requests": reqs}), flush=True)
-        else:
-            print(json.dumps({"error": "unknown cmd"}), flush=True)
+def handle_command(cmd):
+    what = cmd.get("cmd")
+    if what == "script":
+        with STATE.lock:
+            STATE.responses.extend(cmd.get("responses", []))
+        return {"ok": True}
+    if what == "default":
+        with STATE.lock:
+            STATE.default = cmd.get("response")
+        return {"ok": True}
+    if what == "reset":
+        with STATE.lock:
+            STATE.responses, STATE.requests = [], []
+        return {"ok": True}
+    if what == "requests":
+        with STATE.lock:
+            reqs, STATE.requests = STATE.requests, []
+        return {"requests": reqs}
+    return {"error": "unknown cmd"}
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ prints {"port": N, "endpoint": "http://127.0.0.1:N"}, then answers
 """
 
 import argparse
+import copy
 import hmac
 import http.client
 import json
@@ -45,6 +46,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
+
+from command_loop import serve_commands
 
 RESCAN_DURATIONS = ("LIFETIME", "DAYS_3", "DAYS_7", "DAYS_14", "DAYS_30", "DAYS_60",
                     "DAYS_90", "DAYS_180")
@@ -229,26 +232,17 @@ def main():
     front = Inspector2Front(args.upstream, args.region).start()
     print(json.dumps({"port": front.server.server_address[1], "endpoint": front.endpoint_url}),
           flush=True)
-    for line in sys.stdin:
-        line = line.strip()
-        if not line:
-            continue
-        try:
-            cmd = json.loads(line)
-        except ValueError:
-            print(json.dumps({"error": "not JSON"}), flush=True)
-            continue
-        if cmd.get("cmd") == "stop":
-            break
+    def handle(cmd):
         if cmd.get("cmd") == "allow":
             front.allow(cmd["credentials"], cmd.get("actions", []))
-            print(json.dumps({"ok": True}), flush=True)
-        elif cmd.get("cmd") == "state":
-            with front.lock:
-                print(json.dumps({"configuration": front.configuration, "calls": front.calls}),
-                      flush=True)
-        else:
-            print(json.dumps({"error": "unknown cmd"}), flush=True)
+            return {"ok": True}
+        if cmd.get("cmd") == "state":
+            with front.lock:  # a copy taken under the lock: the server threads change them
+                return copy.deepcopy({"configuration": front.configuration,
+                                      "calls": front.calls})
+        return {"error": "unknown cmd"}
+
+    serve_commands(handle)
     front.stop()
     return 0
 

@@ -52,6 +52,8 @@ import time
 import boto3
 import botocore.config
 
+from command_loop import serve_commands
+
 DEFAULT_REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"  # moto's default account
 START_TIMEOUT_S = 20
@@ -334,23 +336,14 @@ def main(argv=None):
             state["role_arn"] = creds.pop("RoleArn")
             state["credentials"] = creds
         print(json.dumps(state), flush=True)
-        for line in sys.stdin:
-            line = line.strip()
-            if not line:
-                continue
+        def handle(cmd):
             try:
-                cmd = json.loads(line)
-            except ValueError:
-                print(json.dumps({"error": {"code": "BadCommand", "message": line[:100]}}),
-                      flush=True)
-                continue
-            if cmd.get("cmd") == "stop":
-                break
-            try:
-                answer = _handle(moto, state, cmd)
+                return _handle(moto, state, cmd)
             except Exception as e:  # report, keep serving: the test decides
-                answer = {"error": {"code": type(e).__name__, "message": str(e)}}
-            print(json.dumps(answer), flush=True)
+                return {"error": {"code": type(e).__name__, "message": str(e)}}
+
+        serve_commands(handle, not_json=lambda line: {
+            "error": {"code": "BadCommand", "message": line[:100]}})
     finally:
         moto.stop()
     return 0

@@ -10,11 +10,9 @@ real moto_server with IAM authentication and makes the function's calls.
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -129,13 +127,6 @@ class CommandLine(unittest.TestCase):
 
 
 ACCOUNT = "123456789012"  # moto's account
-MOTO_START_TIMEOUT_S = 20
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def error_code(e):
@@ -161,42 +152,28 @@ class InMoto(unittest.TestCase):
             import moto  # noqa: F401
         except ImportError as e:
             raise AssertionError(f"moto/boto3 missing ({e}): pip install 'moto[server]' boto3") from None
-        cls.port = free_port()
-        env = dict(os.environ, INITIAL_NO_AUTH_ACTION_COUNT="3")
-        cls.proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(cls.port)],
-                                    env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + MOTO_START_TIMEOUT_S
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", cls.port), 0.2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or cls.proc.poll() is not None:
-                    cls.tearDownClass()
-                    raise AssertionError("moto_server did not start") from None
-                time.sleep(0.05)
-        iam = cls.client("iam", None)
-        iam.create_user(UserName="admin")
-        iam.put_user_policy(UserName="admin", PolicyName="admin", PolicyDocument=json.dumps(
-            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
-        key = iam.create_access_key(UserName="admin")["AccessKey"]
-        cls.admin = {"aws_access_key_id": key["AccessKeyId"], "aws_secret_access_key": key["SecretAccessKey"]}
-        cls.topic = cls.client("sns", cls.admin).create_topic(Name="scanwarden-test")["TopicArn"]
+        from moto_peer import MotoPeer  # tests/peers: moto_server with IAM auth and an admin key
+        try:
+            cls.moto = MotoPeer(region="us-east-1").start()
+        except RuntimeError as e:
+            raise AssertionError(str(e)) from None
+        try:
+            admin = cls.moto.admin
+            cls.admin = {"aws_access_key_id": admin["AccessKeyId"],
+                         "aws_secret_access_key": admin["SecretAccessKey"]}
+            cls.topic = cls.client("sns", cls.admin).create_topic(Name="scanwarden-test")["TopicArn"]
+        except Exception:
+            cls.moto.stop()
+            raise
 
     @classmethod
     def tearDownClass(cls):
-        cls.proc.terminate()
-        try:
-            cls.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            cls.proc.kill()
-            cls.proc.wait()
+        cls.moto.stop()
 
     @classmethod
     def client(cls, service, creds):
         import boto3
-        creds = creds or {"aws_access_key_id": "bootstrap", "aws_secret_access_key": "bootstrap"}
-        return boto3.client(service, endpoint_url=f"http://127.0.0.1:{cls.port}", region_name="us-east-1", **creds)
+        return boto3.client(service, endpoint_url=cls.moto.endpoint_url, region_name="us-east-1", **creds)
 
     def role_with(self, name, policy):
         iam = self.client("iam", self.admin)

@@ -1,4 +1,4 @@
-#!/usr/bin/env bash
+# shellcheck shell=bash
 # The AWS client benchmark (README "AWS client: HTTP, retries, protocols"):
 #
 #   1. sign+serialize CPU per request (target <= 20 us): bench/bench_aws.c builds the body and
@@ -14,12 +14,7 @@
 #   3. the same round trip over TLS to a local HTTPS server (tests/peers/fault_server.py --tls,
 #      canned answer): the cost of a new TLS connection per call vs a kept one.
 #
-# Release build in build-bench/aws. Env: N (20000), CALLS (200), CALLGRIND (1).
-set -euo pipefail
-cd "$(dirname "$0")/.."
-# shellcheck source=lib/deps.sh
-. scripts/lib/deps.sh
-sw_install_deps
+# scripts/bench.sh aws. Release build in build-bench/aws. Env: N (20000), CALLS (200), CALLGRIND (1).
 sw_check_python_peers
 
 N=${N:-20000}
@@ -29,8 +24,7 @@ out=build-bench/aws
 say() { printf '==> %s\n' "$*" >&2; }
 
 say "building bench_aws (Release)"
-cmake -S . -B "$out" -DCMAKE_BUILD_TYPE=Release -DSW_BUILD_TESTS=OFF -DSW_WERROR=ON >/dev/null
-cmake --build "$out" --target bench_aws -j"$(nproc)" >/dev/null
+sw_build "$out" bench_aws -- -DCMAKE_BUILD_TYPE=Release -DSW_BUILD_TESTS=OFF
 bench=$out/bench/bench_aws
 
 say "sign+serialize ($N requests x 9 runs)"
@@ -107,6 +101,6 @@ PY
 # 4. SigV4 alone, by stage (bench/bench_sigv4.c; README "AWS client: SigV4, credentials,
 #    endpoints"). SIGV4=0 skips it.
 if [ "${SIGV4:-1}" = 1 ]; then
-    say "SigV4 sign alone and by stage (scripts/bench-sigv4.sh)"
-    N=$N CALLGRIND=$CALLGRIND BUILD_DIR=build-bench/sigv4 bash scripts/bench-sigv4.sh
+    say "SigV4 sign alone and by stage (scripts/bench.sh sigv4)"
+    N=$N CALLGRIND=$CALLGRIND BUILD_DIR=build-bench/sigv4 bash scripts/bench.sh sigv4
 fi

@@ -1,18 +1,12 @@
-#!/usr/bin/env bash
+# shellcheck shell=bash
 # Organization mode figures quoted in the README (docs/contract.md §1.4): time and AWS calls of one
 # scheduled organization check through build/bootstrap against moto_server (IAM
 # authentication on) behind tests/peers/inspector2_org_front.py (ListMembers pages of 50,
 # batches of 100), for several member counts, with every member drifted and with none.
-# Usage: scripts/bench-org.sh [COUNTS [REPEAT]]   (default: 100,250,500,1000 3)
+# Usage: scripts/bench.sh org [COUNTS [REPEAT]]   (default: 100,250,500,1000 3)
 # The machine may be shared: wall times are indicative; CPU is the bootstrap's user+sys.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-# shellcheck source=lib/deps.sh
-. scripts/lib/deps.sh
-sw_install_deps
 sw_check_python_peers
 
 build_dir=${BUILD_DIR:-build}
-cmake -S . -B "$build_dir" -DSW_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build_dir" --target bootstrap -j"$(nproc)" >/dev/null
+sw_build "$build_dir" bootstrap -- -DCMAKE_BUILD_TYPE=RelWithDebInfo
 SW_BUILD_DIR=$(cd "$build_dir" && pwd) python3 scripts/lib/bench_org.py "${1:-100,250,500,1000}" "${2:-3}"

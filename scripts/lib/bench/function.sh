@@ -1,4 +1,4 @@
-#!/usr/bin/env bash
+# shellcheck shell=bash
 # The function's performance figures quoted in the README:
 #  1. CPU per event for the 2024 finding sample: parse + decide + build the notification
 #     (median of many batches; goal <= 50 us);
@@ -7,16 +7,11 @@
 #  3. the whole invocation through build/bootstrap, the local Runtime API server and SNS
 #     Publish to moto_server (IAM authentication on), reported separately.
 # The machine may be shared: prefer the CPU figures; wall times are indicative.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-# shellcheck source=lib/deps.sh
-. scripts/lib/deps.sh
-sw_install_deps
+# Run by scripts/bench.sh function. Env: BUILD_DIR (build), SW_BENCH_INVOCATIONS (200).
 sw_check_python_peers
 
 build_dir=${BUILD_DIR:-build}
-cmake -S . -B "$build_dir" -DSW_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build_dir" --target bench_function bootstrap -j"$(nproc)" >/dev/null
+sw_build "$build_dir" bench_function bootstrap -- -DCMAKE_BUILD_TYPE=RelWithDebInfo
 echo "==> pipeline without network ($build_dir/bench/bench_function)"
 "$build_dir/bench/bench_function" "$PWD/tests/data"
 echo "==> whole invocations against moto_server (${SW_BENCH_INVOCATIONS:-200} findings)"

@@ -1,5 +1,5 @@
-#!/usr/bin/env bash
-# The runtime benchmark (README "Runtime library"): examples/echo against a local
+# shellcheck shell=bash
+# The runtime benchmark (README "Runtime library"), scripts/bench.sh runtime: examples/echo against a local
 # Runtime API, compared with a raw-socket floor client doing the same GET/POST loop.
 #
 #   - start-up: exec -> first GET /next, median of RUNS cold starts (bench/rt_bench.c
@@ -14,12 +14,7 @@
 # (scripts/build-deps.sh into SW_DEPS_PREFIX, default .deps/prefix; cached).
 # Env: RUNS (30), N (20000), REPEAT (3), CALLGRIND (1), BENCH_LEAN (1), SW_DEPS_PREFIX,
 # BENCH_EXTRA (more name:binary pairs).
-set -euo pipefail
-cd "$(dirname "$0")/.."
 root=$(pwd)
-# shellcheck source=lib/deps.sh
-. scripts/lib/deps.sh
-sw_install_deps
 
 RUNS=${RUNS:-30}
 N=${N:-20000}
@@ -33,8 +28,7 @@ say() { printf '==> %s\n' "$*" >&2; }
 build_echo() { # build_echo DIR [cmake args...]
     local dir=$1
     shift
-    cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release -DSW_BUILD_TESTS=OFF -DSW_WERROR=ON "$@" >/dev/null
-    cmake --build "$dir" --target echo -j"$(nproc)" >/dev/null
+    sw_build "$dir" echo -- -DCMAKE_BUILD_TYPE=Release -DSW_BUILD_TESTS=OFF "$@"
 }
 
 say "building examples/echo (default: system shared libcurl)"
@@ -53,7 +47,7 @@ else
 fi
 
 # BENCH_EXTRA="name:/path/to/binary ...": more builds of the same function to measure
-# alike (scripts/bench-artifact.sh passes the packaged deployment artifact).
+# alike (scripts/bench.sh artifact passes the packaged deployment artifact).
 for extra in ${BENCH_EXTRA:-}; do
     binaries+=("$extra")
 done

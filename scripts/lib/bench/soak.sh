@@ -1,4 +1,4 @@
-#!/usr/bin/env bash
+# shellcheck shell=bash
 # Soak benchmark (not a CI test): build/bootstrap serves N invocations of mixed events
 # (findings, CloudTrail config changes, schedules, Security Hub signals, scans, invalid and
 # unhandled payloads) from bench/soak.c, a C Runtime API server that is also the fake AWS
@@ -6,15 +6,12 @@
 # It samples the function's VmRSS/VmHWM and open descriptors every SAMPLE invocations and
 # passes when RSS stays within 1 MiB of its value after WARMUP invocations and the
 # descriptor count never changes.
-# Usage: scripts/soak.sh [N, default 1000000] [SAMPLE, default N/50] [WARMUP, default N/20]
-set -euo pipefail
-cd "$(dirname "$0")/.."
+# Usage: scripts/bench.sh soak [N, default 1000000] [SAMPLE, default N/50] [WARMUP, default N/20]
 n=${1:-1000000}
 sample=${2:-$(( n / 50 > 0 ? n / 50 : 1 ))}
 warmup=${3:-$(( n / 20 ))}
 build_dir=${BUILD_DIR:-build}
-cmake -S . -B "$build_dir" >/dev/null
-cmake --build "$build_dir" --target bootstrap soak -j"$(nproc)" >/dev/null
+sw_build "$build_dir" bootstrap soak
 export AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=AKIASOAKEXAMPLE AWS_SECRET_ACCESS_KEY=soak-secret
 export AWS_LAMBDA_LOG_FORMAT=TEXT AWS_LAMBDA_LOG_LEVEL=WARN AWS_LAMBDA_FUNCTION_NAME=scanwarden
 export SNS_TOPIC_ARN=arn:aws:sns:us-east-1:123456789012:scanwarden-alerts

@@ -1,25 +1,19 @@
-#!/usr/bin/env bash
-# SigV4 signing cost (README "AWS client: SigV4, credentials, endpoints"); also called by
-# scripts/bench-aws.sh. Builds bench/bench_sigv4.c in Release and prints:
+# shellcheck shell=bash
+# SigV4 signing cost (README "AWS client: SigV4, credentials, endpoints"): scripts/bench.sh
+# sigv4; also run by scripts/bench.sh aws. Builds bench/bench_sigv4.c in Release and prints:
 #   - CPU ns per operation (CLOCK_PROCESS_CPUTIME_ID, median of ROUNDS rounds of N):
 #     sign alone, sign + serialize (all headers as "Name: value" lines), and the SHA-256
 #     and HMAC stages, for an Inspector2 POST with a 200-byte body and a 1 KB session token;
 #   - user-space instructions per signature with callgrind, (Ir(2N) - Ir(N)) / N, which
 #     does not depend on how busy the machine is (skipped without valgrind or CALLGRIND=0).
 # Env: N (20000), ROUNDS (15), CALLGRIND (1), BUILD_DIR (build-bench/sigv4).
-set -euo pipefail
-cd "$(dirname "$0")/.."
-# shellcheck source=lib/deps.sh
-. scripts/lib/deps.sh
-sw_install_deps
 
 N=${N:-20000}
 ROUNDS=${ROUNDS:-15}
 CALLGRIND=${CALLGRIND:-1}
 dir=${BUILD_DIR:-build-bench/sigv4}
 
-cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release -DSW_BUILD_TESTS=OFF -DSW_WERROR=ON >/dev/null
-cmake --build "$dir" --target bench_sigv4 -j"$(nproc)" >/dev/null
+sw_build "$dir" bench_sigv4 -- -DCMAKE_BUILD_TYPE=Release -DSW_BUILD_TESTS=OFF
 bench=$dir/bench/bench_sigv4
 
 echo "== SigV4 CPU time per operation (machine: $(nproc) cores, shared; medians)"

@@ -1,14 +1,12 @@
-#!/usr/bin/env bash
+# shellcheck shell=bash
 # The artifact benchmark (README "Packaging and deployment artifact"): packages
 # examples/echo exactly as a deployment is packaged (scripts/package.sh: lean
 # static build, stripped, zipped), unzips it, and measures the unzipped
-# bootstrap with the runtime benchmark (scripts/bench-runtime.sh, same method:
+# bootstrap with the runtime benchmark (scripts/bench.sh runtime, same method:
 # exec -> first GET /next, CPU per invocation, peak RSS) beside the default
 # dynamic build and the unpackaged lean build. Prints the zipped size.
 #
-#   scripts/bench-artifact.sh          env: as scripts/bench-runtime.sh (RUNS, N, ...)
-set -euo pipefail
-cd "$(dirname "$0")/.."
+#   scripts/bench.sh artifact          env: as scripts/bench.sh runtime (RUNS, N, ...)
 root=$(pwd)
 out=$root/build-bench/artifact
 rm -rf "$out"
@@ -22,7 +20,7 @@ echo "$line" >&2
 zip_bytes=$(stat -c %s "$out/echo.zip")
 bin_bytes=$(stat -c %s "$out/unzipped/bootstrap")
 
-BENCH_EXTRA="echo-packaged:$out/unzipped/bootstrap" bash scripts/bench-runtime.sh
+BENCH_EXTRA="echo-packaged:$out/unzipped/bootstrap" bash scripts/bench.sh runtime
 echo
 echo "packaged echo: $bin_bytes bytes unzipped (stripped), $zip_bytes bytes zipped" \
     "($(awk -v s="$zip_bytes" 'BEGIN { printf "%.2f", s / 1048576 }') MiB; target <= 3 MB)"
