@@ -6,7 +6,8 @@
  * else the text as sent. Priority marking lives here because it needs the same fields. */
 #include "handler/notify_document.h"
 
-#include "handler/notify_finding.h"
+#include "handler/notify_console.h"
+#include "handler/notify_sla.h"
 #include "handler/text.h"
 #include "handler/timeparse.h"
 
@@ -118,7 +119,7 @@ static bool add_packages(cJSON *obj, const struct sw_finding *f)
 
 static bool finding_body(const struct sw_finding *f, cJSON *o)
 {
-    char link[2048];
+    char link[SW_CONSOLE_LINK_MAX];
     bool ok = add_str(o, "vulnerability_id", f->vulnerability_id) &&
               add_str(o, "title", f->title) &&
               add_str(o, "severity",

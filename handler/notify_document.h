@@ -2,8 +2,8 @@
  *
  * Pipelines subscribed to the topic (SQS, Lambda, HTTP) get a JSON document instead of
  * the e-mail text (docs/notification.schema.json). These pure builders fill the
- * kind-specific part of it from the parsed event, beside the text notify_finding.c
- * writes; notify_wire.c adds the common fields and fits it into SNS's limit. This file
+ * kind-specific part of it from the parsed event, beside the text notify_finding.c and
+ * notify_scan.c write; notify_wire.c adds the common fields and fits it into SNS's limit. This file
  * also decides and marks a finding's priority (known exploit, EPSS >= EPSS_ALERT). */
 #ifndef SW_NOTIFY_DOCUMENT_H
 #define SW_NOTIFY_DOCUMENT_H
