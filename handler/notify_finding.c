@@ -245,13 +245,10 @@ int sw_notify_finding_build(const struct sw_event *ev, int64_t now_ms, struct sw
     }
     finding_references(&w, f);
 
-    if (w.rc != 0)
-        return sw_error_set(err, w.rc, "building the finding notification: %s", sw_strerror(w.rc));
-    int rc = sw_notify_add_attributes(n, "finding", sw_notify_severity_label(f), f->account_id,
-                                      f->region);
-    if (rc != 0)
-        return sw_error_set(err, rc, "adding finding notification attributes");
-    rc = sw_notify_document_finding(ev, n, err);
+    int rc = sw_notify_text_end(&w, "finding", n, "finding", sw_notify_severity_label(f),
+                                f->account_id, f->region, err);
+    if (rc == 0)
+        rc = sw_notify_document_finding(ev, n, err);
     if (rc != 0)
         return rc;
     sw_notification_finish(n);

@@ -109,13 +109,10 @@ static int scan_build(const struct sw_event *ev, enum sw_severity min, bool basi
     if (!basic && sw_notify_console_url(ev->env.region, "findings/all", link, sizeof(link)))
         sw_notify_text_line(&w, "Console", link);
 
-    if (w.rc != 0)
-        return sw_error_set(err, w.rc, "building the scan notification: %s", sw_strerror(w.rc));
-    int rc = sw_notify_add_attributes(n, basic ? "basic-scan" : "scan", top_name, ev->env.account,
-                                      ev->env.region);
-    if (rc != 0)
-        return sw_error_set(err, rc, "adding scan notification attributes");
-    rc = sw_notify_document_scan(ev, min, n, err);
+    int rc = sw_notify_text_end(&w, "scan", n, basic ? "basic-scan" : "scan", top_name,
+                                ev->env.account, ev->env.region, err);
+    if (rc == 0)
+        rc = sw_notify_document_scan(ev, min, n, err);
     if (rc != 0)
         return rc;
     sw_notification_finish(n);
@@ -214,12 +211,9 @@ int sw_notify_coverage_build(const struct sw_event *ev, struct sw_notification *
     sw_notify_text_line(&w, "Region", c->region);
     sw_notify_text_time(&w, "Time", c->event_time_ms, c->event_timestamp);
 
-    if (w.rc != 0)
-        return sw_error_set(err, w.rc, "building the coverage notification: %s", sw_strerror(w.rc));
-    int rc = sw_notify_add_attributes(n, "coverage", NULL, c->account_id, c->region);
-    if (rc != 0)
-        return sw_error_set(err, rc, "adding coverage notification attributes");
-    rc = sw_notify_document_coverage(ev, n, err);
+    int rc = sw_notify_text_end(&w, "coverage", n, "coverage", NULL, c->account_id, c->region, err);
+    if (rc == 0)
+        rc = sw_notify_document_coverage(ev, n, err);
     if (rc != 0)
         return rc;
     sw_notification_finish(n);

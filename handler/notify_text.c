@@ -150,3 +150,16 @@ int sw_notify_add_attributes(struct sw_notification *n, const char *kind, const 
         rc = sw_notification_add_attribute(n, "region", region);
     return rc;
 }
+
+int sw_notify_text_end(const struct sw_notify_text *w, const char *what, struct sw_notification *n,
+                       const char *kind, const char *severity, const char *account,
+                       const char *region, struct sw_error *err)
+{
+    if (w->rc != 0)
+        return sw_error_set(err, w->rc, "building the %s notification: %s", what,
+                            sw_strerror(w->rc));
+    int rc = sw_notify_add_attributes(n, kind, severity, account, region);
+    if (rc != 0)
+        return sw_error_set(err, rc, "adding %s notification attributes", what);
+    return 0;
+}

@@ -8,6 +8,7 @@
 #define SW_NOTIFY_TEXT_H
 
 #include "handler/buf.h"
+#include "handler/error.h"
 #include "handler/events.h"
 #include "handler/notification.h"
 
@@ -61,5 +62,12 @@ void sw_notify_image_name(const char *repo, const char *const *tags, size_t tag_
 /* Adds event_kind, and severity, account_id, region when not NULL. 0 or SW_ELIMIT. */
 int sw_notify_add_attributes(struct sw_notification *n, const char *kind, const char *severity,
                              const char *account, const char *region);
+
+/* Ends a builder's text: w's first error as "building the <what> notification: ...", else
+ * adds the attributes (sw_notify_add_attributes), failing as "adding <what> notification
+ * attributes". Returns 0 or the error, with err set. */
+int sw_notify_text_end(const struct sw_notify_text *w, const char *what, struct sw_notification *n,
+                       const char *kind, const char *severity, const char *account,
+                       const char *region, struct sw_error *err);
 
 #endif
