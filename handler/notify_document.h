@@ -29,13 +29,6 @@ int sw_notify_document_scan(const struct sw_event *ev, enum sw_severity min,
 int sw_notify_document_coverage(const struct sw_event *ev, struct sw_notification *n,
                                 struct sw_error *err);
 
-/* Why a finding is high priority (bit set). */
-#define SW_PRIORITY_EXPLOIT 1u /* exploitAvailable is YES */
-#define SW_PRIORITY_EPSS 2u    /* EPSS score >= EPSS_ALERT */
-
-/* The reasons that apply to f (0: normal priority). Pure. */
-unsigned sw_notify_priority_reasons(const struct sw_finding *f, double epss_alert);
-
 /* Marks a built finding notification: attribute priority=high|normal, the document's
  * "priority" and "priority_reasons", and for high priority a tag after the severity in the
  * subject ("[CRITICAL][EXPLOIT] CVE-..." or "[HIGH][EPSS 0.42] CVE-..."), keeping severity
