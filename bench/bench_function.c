@@ -8,7 +8,7 @@
 #include "handler/config.h"
 #include "handler/events.h"
 #include "handler/function.h"
-#include "handler/notify_finding.h"
+#include "handler/notify_event.h"
 #include "runtime/lr_log.h"
 
 #include <stdio.h>

@@ -4,7 +4,7 @@
  * finding-side kinds, turned into a notification whose docs/contract.md §4 limits are checked. A
  * crash, a sanitizer report, a leak or a broken limit is a finding of the fuzzer. */
 #include "handler/events.h"
-#include "handler/notify_finding.h"
+#include "handler/notify_event.h"
 #include "handler/text.h"
 
 #include <stdint.h>

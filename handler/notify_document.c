@@ -6,7 +6,8 @@
  * else the text as sent. Priority marking lives here because it needs the same fields. */
 #include "handler/notify_document.h"
 
-#include "handler/notify_finding.h"
+#include "handler/notify_console.h"
+#include "handler/notify_sla.h"
 #include "handler/text.h"
 #include "handler/timeparse.h"
 
@@ -118,7 +119,7 @@ static bool add_packages(cJSON *obj, const struct sw_finding *f)
 
 static bool finding_body(const struct sw_finding *f, cJSON *o)
 {
-    char link[2048];
+    char link[SW_CONSOLE_LINK_MAX];
     bool ok = add_str(o, "vulnerability_id", f->vulnerability_id) &&
               add_str(o, "title", f->title) &&
               add_str(o, "severity",
@@ -232,13 +233,18 @@ static bool is_yes(const char *s)
            (s[2] == 'S' || s[2] == 's') && s[3] == '\0';
 }
 
-unsigned sw_notify_priority_reasons(const struct sw_finding *f, double epss_alert)
+/* Why a finding is high priority (bit set). */
+#define PRIORITY_EXPLOIT 1u /* exploitAvailable is YES */
+#define PRIORITY_EPSS 2u    /* EPSS score >= EPSS_ALERT */
+
+/* The reasons that apply to f (0: normal priority). */
+static unsigned priority_reasons(const struct sw_finding *f, double epss_alert)
 {
     unsigned r = 0;
     if (is_yes(f->exploit_available))
-        r |= SW_PRIORITY_EXPLOIT;
+        r |= PRIORITY_EXPLOIT;
     if (f->has_epss && f->epss_score >= epss_alert)
-        r |= SW_PRIORITY_EPSS;
+        r |= PRIORITY_EPSS;
     return r;
 }
 
@@ -264,13 +270,13 @@ static void tag_subject(struct sw_notification *n, const char *tag)
 int sw_notify_mark_priority(const struct sw_finding *f, double epss_alert,
                             struct sw_notification *n, struct sw_error *err)
 {
-    unsigned r = sw_notify_priority_reasons(f, epss_alert);
+    unsigned r = priority_reasons(f, epss_alert);
     int rc = sw_notification_add_attribute(n, "priority", r ? "high" : "normal");
     if (rc)
         return sw_error_set(err, rc, "adding the priority attribute: %s", sw_strerror(rc));
-    if (r & SW_PRIORITY_EXPLOIT) {
+    if (r & PRIORITY_EXPLOIT) {
         tag_subject(n, "[EXPLOIT]");
-    } else if (r & SW_PRIORITY_EPSS) {
+    } else if (r & PRIORITY_EPSS) {
         char tag[32];
         snprintf(tag, sizeof(tag), "[EPSS %.2f]", f->epss_score);
         tag_subject(n, tag);
@@ -286,11 +292,11 @@ int sw_notify_mark_priority(const struct sw_finding *f, double epss_alert,
             cJSON_Delete(reasons);
         return sw_error_set(err, SW_ENOMEM, "marking the priority: out of memory");
     }
-    if (r & SW_PRIORITY_EXPLOIT)
+    if (r & PRIORITY_EXPLOIT)
         ok = cJSON_AddItemToArray(reasons, cJSON_CreateString("exploit_available"));
-    if (ok && (r & SW_PRIORITY_EPSS))
+    if (ok && (r & PRIORITY_EPSS))
         ok = cJSON_AddItemToArray(reasons, cJSON_CreateString("epss"));
-    if (ok && (r & SW_PRIORITY_EPSS))
+    if (ok && (r & PRIORITY_EPSS))
         ok = cJSON_AddNumberToObject(body, "epss_alert", epss_alert) != NULL;
     return ok ? 0 : sw_error_set(err, SW_ENOMEM, "marking the priority: out of memory");
 }

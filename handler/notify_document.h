@@ -2,8 +2,8 @@
  *
  * Pipelines subscribed to the topic (SQS, Lambda, HTTP) get a JSON document instead of
  * the e-mail text (docs/notification.schema.json). These pure builders fill the
- * kind-specific part of it from the parsed event, beside the text notify_finding.c
- * writes; notify_wire.c adds the common fields and fits it into SNS's limit. This file
+ * kind-specific part of it from the parsed event, beside the text notify_finding.c and
+ * notify_scan.c write; notify_wire.c adds the common fields and fits it into SNS's limit. This file
  * also decides and marks a finding's priority (known exploit, EPSS >= EPSS_ALERT). */
 #ifndef SW_NOTIFY_DOCUMENT_H
 #define SW_NOTIFY_DOCUMENT_H
@@ -28,13 +28,6 @@ int sw_notify_document_scan(const struct sw_event *ev, enum sw_severity min,
                             struct sw_notification *n, struct sw_error *err);
 int sw_notify_document_coverage(const struct sw_event *ev, struct sw_notification *n,
                                 struct sw_error *err);
-
-/* Why a finding is high priority (bit set). */
-#define SW_PRIORITY_EXPLOIT 1u /* exploitAvailable is YES */
-#define SW_PRIORITY_EPSS 2u    /* EPSS score >= EPSS_ALERT */
-
-/* The reasons that apply to f (0: normal priority). Pure. */
-unsigned sw_notify_priority_reasons(const struct sw_finding *f, double epss_alert);
 
 /* Marks a built finding notification: attribute priority=high|normal, the document's
  * "priority" and "priority_reasons", and for high priority a tag after the severity in the

@@ -15,7 +15,9 @@
 /* Bytes kept of one event or AWS field in the message. */
 #define FIELD_MAX 1024
 
-const char *sw_change_trigger_str(enum sw_change_trigger trigger)
+/* "schedule", "CloudTrail event", "Security Hub finding", "Config compliance change",
+ * "ECR scan resource change". */
+static const char *trigger_str(enum sw_change_trigger trigger)
 {
     switch (trigger) {
     case SW_TRIGGER_SCHEDULE:
@@ -127,7 +129,7 @@ int sw_notify_drift_append_trigger(struct sw_buf *b, const struct sw_change_cont
 {
     int rc = sw_buf_append_str(b, "\nWhat triggered the check\n");
     if (rc == 0)
-        rc = append_line(b, "Trigger", sw_change_trigger_str(ctx->trigger));
+        rc = append_line(b, "Trigger", trigger_str(ctx->trigger));
     if (rc == 0 && present(ctx->event_name)) {
         char event[FIELD_MAX];
         snprintf(event, sizeof(event), "%.200s%s%.200s%s", ctx->event_name,
@@ -221,7 +223,7 @@ static bool doc_str(cJSON *o, const char *key, const char *value)
 bool sw_notify_drift_document_trigger(struct cJSON *root, const struct sw_change_context *ctx)
 {
     cJSON *t = cJSON_AddObjectToObject(root, "trigger");
-    return t && cJSON_AddStringToObject(t, "type", sw_change_trigger_str(ctx->trigger)) &&
+    return t && cJSON_AddStringToObject(t, "type", trigger_str(ctx->trigger)) &&
            doc_str(t, "event_name", ctx->event_name) &&
            doc_str(t, "event_source", ctx->event_source) &&
            doc_str(t, "actor_arn", ctx->actor_arn) && doc_str(t, "source_ip", ctx->source_ip) &&

@@ -60,8 +60,4 @@ int sw_notify_drift_append_trigger(struct sw_buf *b, const struct sw_change_cont
 struct cJSON;
 bool sw_notify_drift_document_trigger(struct cJSON *body, const struct sw_change_context *ctx);
 
-/* "schedule", "CloudTrail event", "Security Hub finding", "Config compliance change",
- * "ECR scan resource change". */
-const char *sw_change_trigger_str(enum sw_change_trigger trigger);
-
 #endif

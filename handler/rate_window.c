@@ -28,8 +28,14 @@ int sw_rate_window_roll(struct sw_rate_window *w, int64_t now_ms, struct sw_noti
     if (!ended(w, now_ms))
         return 0;
     if (w->suppressed > 0) {
-        rc = sw_outbox_rate_summary(w->records, SW_RATE_WINDOW_LISTED_MAX, w->suppressed,
-                                    w->published, w->max, w->window_start_ms, now_ms, summary, err);
+        struct sw_outbox_summary s = {.records = w->records,
+                                      .listed = SW_RATE_WINDOW_LISTED_MAX,
+                                      .total = w->suppressed,
+                                      .sent = w->published,
+                                      .limit = w->max,
+                                      .per_minute = true,
+                                      .window_start_ms = w->window_start_ms};
+        rc = sw_outbox_summary_build(&s, now_ms, summary, err);
         *built = rc == 0;
     }
     sw_rate_window_init(w, w->max);

@@ -10,7 +10,11 @@
 #include <cmocka.h>
 
 #include "handler/events.h"
+#include "handler/finding_cache.h"
+#include "handler/notify_console.h"
+#include "handler/notify_event.h"
 #include "handler/notify_finding.h"
+#include "handler/notify_sla.h"
 #include "handler/text.h"
 #include "handler/timeparse.h"
 

@@ -13,6 +13,7 @@
 #include "handler/events.h"
 #include "handler/notify_document.h"
 #include "handler/notify_drift.h"
+#include "handler/notify_event.h"
 #include "handler/notify_finding.h"
 #include "handler/notify_regions.h"
 #include "handler/notify_wire.h"
@@ -599,25 +600,45 @@ static int record_publish(void *ctx, const struct sw_notification *n, struct sw_
     return 0;
 }
 
-static void add_findings(struct sw_outbox *o, size_t count, size_t high_every)
+/* A finding notification like the pipeline's: "[SEV] CVE-2024-<i> in web/api:1" (CRITICAL for
+ * i == 1, HIGH otherwise), high priority when high_every divides i. */
+static void make_finding(struct sw_notification *n, size_t i, size_t high_every)
+{
+    char subject[64];
+    sw_notification_init(n);
+    const char *sev = i == 1 ? "CRITICAL" : "HIGH";
+    snprintf(subject, sizeof(subject), "[%s] CVE-2024-%05zu in web/api:1", sev, i);
+    sw_notification_set_subject(n, subject);
+    assert_int_equal(sw_buf_append_str(&n->message, "text"), 0);
+    sw_notification_add_attribute(n, "event_kind", "finding");
+    sw_notification_add_attribute(n, "severity", sev);
+    sw_notification_add_attribute(n, "account_id", ACCOUNT);
+    sw_notification_add_attribute(n, "region", REGION);
+    sw_notification_add_attribute(n, "priority",
+                                  high_every && i % high_every == 0 ? "high" : "normal");
+}
+
+/* Offers findings first..first+count to o, each through make_finding. */
+static void offer_findings(struct sw_outbox *o, size_t first, size_t count, size_t high_every,
+                           struct published *p)
 {
     struct sw_error err = {0};
+    for (size_t i = first; i < first + count; i++) {
+        struct sw_notification n;
+        make_finding(&n, i, high_every);
+        assert_int_equal(sw_outbox_offer(o, &n, record_publish, p, &err), 0);
+        assert_int_equal(n.message.len, 4); /* left to the caller */
+        sw_notification_free(&n);
+    }
+}
+
+/* records[0..count) of findings 0..count, as the outbox and the per-minute cap keep them. */
+static void record_findings(struct sw_outbox_record *records, size_t count, size_t high_every)
+{
     for (size_t i = 0; i < count; i++) {
         struct sw_notification n;
-        char subject[64];
-        sw_notification_init(&n);
-        const char *sev = i == 1 ? "CRITICAL" : "HIGH";
-        snprintf(subject, sizeof(subject), "[%s] CVE-2024-%05zu in web/api:1", sev, i);
-        sw_notification_set_subject(&n, subject);
-        assert_int_equal(sw_buf_append_str(&n.message, "text"), 0);
-        sw_notification_add_attribute(&n, "event_kind", "finding");
-        sw_notification_add_attribute(&n, "severity", sev);
-        sw_notification_add_attribute(&n, "account_id", ACCOUNT);
-        sw_notification_add_attribute(&n, "region", REGION);
-        sw_notification_add_attribute(&n, "priority",
-                                      high_every && i % high_every == 0 ? "high" : "normal");
-        assert_int_equal(sw_outbox_add(o, &n, &err), 0);
-        assert_int_equal(n.message.len, 0); /* moved */
+        make_finding(&n, i, high_every);
+        sw_outbox_record_of(&records[i], &n);
         sw_notification_free(&n);
     }
 }
@@ -630,14 +651,16 @@ static void storm_under_cap_publishes_each(void **state)
     struct sw_error err = {0};
     size_t published = 0;
     sw_outbox_init(&o, 3);
-    add_findings(&o, 3, 0);
-    assert_false(sw_outbox_folded(&o));
-    assert_int_equal(sw_outbox_flush(&o, NOW_2024_10_10, record_publish, &p, &published, &err), 0);
-    assert_int_equal(published, 3);
+    offer_findings(&o, 0, 3, 0, &p);
+    assert_int_equal(o.total, 0); /* nothing held back */
+    assert_int_equal(o.sent, 3);
     assert_int_equal(p.count, 3);
     assert_string_equal(p.subjects[2], "[HIGH] CVE-2024-00002 in web/api:1");
     assert_string_equal(p.kinds[0], "finding");
-    assert_int_equal(o.total, 0); /* emptied */
+    assert_int_equal(sw_outbox_finish(&o, NOW_2024_10_10, record_publish, &p, &published, &err), 0);
+    assert_int_equal(published, 0); /* no summary */
+    assert_int_equal(p.count, 3);
+    assert_int_equal(o.sent, 0); /* emptied */
     free(p.last_message);
     cJSON_Delete(p.last_document);
 }
@@ -650,40 +673,52 @@ static void storm_over_cap_is_one_summary(void **state)
     struct sw_error err = {0};
     size_t published = 0;
     sw_outbox_init(&o, 3);
-    add_findings(&o, 4, 2);
-    assert_true(sw_outbox_folded(&o));
-    assert_int_equal(sw_outbox_flush(&o, NOW_2024_10_10, record_publish, &p, &published, &err), 0);
+    offer_findings(&o, 0, 7, 2, &p);
+    assert_int_equal(p.count, 3);
+    assert_int_equal(o.total, 4);
+    assert_int_equal(sw_outbox_finish(&o, NOW_2024_10_10, record_publish, &p, &published, &err), 0);
     assert_int_equal(published, 1);
-    assert_int_equal(p.count, 1);
-    assert_string_equal(p.kinds[0], "summary");
-    assert_string_equal(p.subjects[0],
+    assert_int_equal(p.count, 4);
+    assert_string_equal(p.kinds[3], "summary");
+    assert_string_equal(
+        p.subjects[3],
+        "scanwarden: 4 more notifications in 123456789012/eu-west-1 folded into one");
+    for (int i = 3; i < 7; i++) {
+        char line[80];
+        snprintf(line, sizeof(line), "- [HIGH] CVE-2024-%05d in web/api:1", i);
+        assert_non_null(strstr(p.last_message, line));
+    }
+    assert_non_null(strstr(p.last_message, "MAX_NOTIFICATIONS_PER_INVOCATION (3)"));
+    const cJSON *s = cJSON_GetObjectItemCaseSensitive(p.last_document, "summary");
+    assert_int_equal(cJSON_GetObjectItemCaseSensitive(s, "notification_count")->valuedouble, 7);
+    assert_int_equal(cJSON_GetObjectItemCaseSensitive(s, "limit")->valuedouble, 3);
+    assert_int_equal(cJSON_GetObjectItemCaseSensitive(s, "high_priority_count")->valuedouble, 2);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(s, "items")), 4);
+
+    /* The summary of 4 notifications none of which went out alone, as subscribers get it
+     * (written for the schema check and docs/notifications.md). */
+    struct sw_outbox_record records[4];
+    struct sw_notification summary;
+    record_findings(records, 4, 2);
+    struct sw_outbox_summary of = {.records = records, .listed = 4, .total = 4, .limit = 3};
+    sw_notification_init(&summary);
+    assert_int_equal(sw_outbox_summary_build(&of, NOW_2024_10_10, &summary, &err), 0);
+    assert_string_equal(summary.subject,
                         "scanwarden: 4 notifications in 123456789012/eu-west-1 folded into one");
     for (int i = 0; i < 4; i++) {
         char line[80];
         snprintf(line, sizeof(line), "- [%s] CVE-2024-%05d in web/api:1",
                  i == 1 ? "CRITICAL" : "HIGH", i);
-        assert_non_null(strstr(p.last_message, line));
+        assert_non_null(strstr(sw_buf_cstr(&summary.message), line));
     }
-    assert_non_null(strstr(p.last_message, "MAX_NOTIFICATIONS_PER_INVOCATION (3)"));
-    const cJSON *s = cJSON_GetObjectItemCaseSensitive(p.last_document, "summary");
-    assert_int_equal(cJSON_GetObjectItemCaseSensitive(s, "notification_count")->valuedouble, 4);
-    assert_int_equal(cJSON_GetObjectItemCaseSensitive(s, "limit")->valuedouble, 3);
-    assert_int_equal(cJSON_GetObjectItemCaseSensitive(s, "high_priority_count")->valuedouble, 2);
-    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(s, "items")), 4);
-
-    /* The summary as subscribers get it (written for the schema check). */
-    struct sw_outbox o2;
-    struct sw_notification summary;
-    sw_outbox_init(&o2, 3);
-    add_findings(&o2, 4, 2);
-    sw_notification_init(&summary);
-    assert_int_equal(sw_outbox_summary(&o2, NOW_2024_10_10, &summary, &err), 0);
     assert_string_equal(sw_notification_attribute(&summary, "severity"), "CRITICAL");
     assert_string_equal(sw_notification_attribute(&summary, "priority"), "high");
     cJSON *doc = check_wire("summary", &summary, "summary");
+    const cJSON *sum = cJSON_GetObjectItemCaseSensitive(doc, "summary");
+    assert_int_equal(cJSON_GetObjectItemCaseSensitive(sum, "notification_count")->valuedouble, 4);
+    assert_int_equal(cJSON_GetObjectItemCaseSensitive(sum, "high_priority_count")->valuedouble, 2);
     cJSON_Delete(doc);
     sw_notification_free(&summary);
-    sw_outbox_free(&o2);
     free(p.last_message);
     cJSON_Delete(p.last_document);
 }
@@ -693,15 +728,19 @@ static void storm_over_cap_is_one_summary(void **state)
 static void per_minute_summary_names_its_cap_and_window(void **state)
 {
     (void)state;
-    struct sw_outbox o;
+    struct sw_outbox_record records[3];
     struct sw_notification summary, wire;
     struct sw_error err = {0};
-    sw_outbox_init(&o, 10);
-    add_findings(&o, 3, 0);
+    record_findings(records, 3, 0);
+    struct sw_outbox_summary of = {.records = records,
+                                   .listed = 3,
+                                   .total = 9,
+                                   .sent = 5,
+                                   .limit = 5,
+                                   .per_minute = true,
+                                   .window_start_ms = NOW_2024_10_10 - 60000};
     sw_notification_init(&summary);
-    assert_int_equal(sw_outbox_rate_summary(o.records, o.record_count, 9, 5, 5,
-                                            NOW_2024_10_10 - 60000, NOW_2024_10_10, &summary, &err),
-                     0);
+    assert_int_equal(sw_outbox_summary_build(&of, NOW_2024_10_10, &summary, &err), 0);
     assert_string_equal(summary.subject, "scanwarden: 9 notifications in " ACCOUNT "/" REGION
                                          " suppressed (per-minute cap)");
     assert_non_null(strstr(sw_buf_cstr(&summary.message), "In the minute from "
@@ -718,7 +757,6 @@ static void per_minute_summary_names_its_cap_and_window(void **state)
                                                        "(MAX_NOTIFICATIONS_PER_MINUTE)"));
     sw_notification_free(&wire);
     sw_notification_free(&summary);
-    sw_outbox_free(&o);
 }
 
 static void storm_of_thousands_is_bounded(void **state)
@@ -729,30 +767,36 @@ static void storm_of_thousands_is_bounded(void **state)
     struct sw_error err = {0};
     size_t published = 0;
     sw_outbox_init(&o, 20);
-    add_findings(&o, 2000, 0);
-    assert_null(o.pending); /* nothing held in full past the cap */
-    assert_int_equal(o.record_count, SW_OUTBOX_LISTED_MAX);
-    assert_int_equal(sw_outbox_flush(&o, NOW_2024_10_10, record_publish, &p, &published, &err), 0);
-    assert_int_equal(p.count, 1);
+    offer_findings(&o, 0, 2020, 0, &p);
+    assert_int_equal(p.count, 20);   /* nothing past the cap went out alone */
+    assert_int_equal(o.total, 2000); /* every later one counted */
+    assert_int_equal(o.record_count, SW_OUTBOX_LISTED_MAX); /* and only 500 kept */
+    assert_int_equal(sw_outbox_finish(&o, NOW_2024_10_10, record_publish, &p, &published, &err), 0);
+    assert_int_equal(p.count, 21);
     assert_non_null(strstr(p.last_message, "- ... and 1500 more not listed"));
     assert_true(strlen(p.last_message) <= SW_SNS_MESSAGE_MAX_BYTES);
     free(p.last_message);
     cJSON_Delete(p.last_document);
 }
 
+/* A failed publish is reported to the caller, and the next notification is still tried. */
 static void storm_publish_failure_still_tries_each(void **state)
 {
     (void)state;
     struct sw_outbox o;
     struct published p = {.fail_first = 1};
     struct sw_error err = {0};
-    size_t published = 0;
+    struct sw_notification n;
     sw_outbox_init(&o, 5);
-    add_findings(&o, 2, 0);
-    assert_int_equal(sw_outbox_flush(&o, NOW_2024_10_10, record_publish, &p, &published, &err),
-                     SW_EAWS);
-    assert_int_equal(published, 1);
+    make_finding(&n, 0, 0);
+    assert_int_equal(sw_outbox_offer(&o, &n, record_publish, &p, &err), SW_EAWS);
     assert_non_null(strstr(err.msg, "Throttled"));
+    sw_notification_free(&n);
+    make_finding(&n, 1, 0);
+    assert_int_equal(sw_outbox_offer(&o, &n, record_publish, &p, &err), 0);
+    assert_int_equal(p.count, 1);
+    sw_notification_free(&n);
+    sw_outbox_clear(&o);
     free(p.last_message);
     cJSON_Delete(p.last_document);
 }
