@@ -204,9 +204,10 @@ static void bench_rss(const char *data_dir)
         exit(2);
     }
     struct sink sink = {0};
-    struct sw_function_io io = {&sink, sink_read, sink_perform, sink_publish, NULL, NULL};
+    struct sw_function_wiring w = {
+        .io = {&sink, sink_read, sink_perform, sink_publish, NULL, NULL}};
     struct sw_function fn;
-    if (sw_function_init(&fn, &cfg, "us-east-1", &io, &err) != SW_OK) {
+    if (sw_function_init(&fn, &cfg, "us-east-1", &w, &err) != SW_OK) {
         fprintf(stderr, "init: %s\n", err.msg);
         exit(2);
     }

@@ -110,10 +110,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(sw_cfg_load(&cfg, lookup, &e, &err) == 0);
 
     struct fake f = {.state = data[1]};
-    struct sw_function_io io = {&f, fake_read, fake_perform, fake_publish, NULL, NULL};
+    struct sw_function_wiring w = {.io = {&f, fake_read, fake_perform, fake_publish, NULL, NULL}};
     struct sw_function *fn = calloc(1, sizeof(*fn));
     FUZZ_CHECK(fn != NULL);
-    FUZZ_CHECK(sw_function_init(fn, &cfg, "us-east-1", &io, &err) == 0);
+    FUZZ_CHECK(sw_function_init(fn, &cfg, "us-east-1", &w, &err) == 0);
 
     struct sw_outcome out;
     sw_outcome_init(&out);

@@ -475,17 +475,17 @@ int sw_cli_main(int argc, char **argv)
         goto out_cfg;
     }
     sw_state_init(&state, aws, cfg);
-    struct sw_function_io io = sw_state_io(&state);
+    struct sw_function_wiring w = {.io = sw_state_io(&state)};
     if (a.dry_run) {
         dry = (struct dry){&state, cfg, cJSON_CreateArray()};
         if (!dry.notes) {
             status = SW_CLI_EXIT_FAILED;
             goto out_state;
         }
-        io = (struct sw_function_io){&dry,        dry_read,      dry_perform,
-                                     dry_publish, dry_workloads, dry_own_account};
+        w.io = (struct sw_function_io){&dry,        dry_read,      dry_perform,
+                                       dry_publish, dry_workloads, dry_own_account};
     }
-    if (sw_function_init(&fn, cfg, sw_aws_client_region(aws), &io, &err) != SW_OK) {
+    if (sw_function_init(&fn, cfg, sw_aws_client_region(aws), &w, &err) != SW_OK) {
         fprintf(stderr, "bootstrap: invalid configuration: %s\n", err.msg);
         status = SW_CLI_EXIT_USAGE;
         goto out_state;

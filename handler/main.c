@@ -113,30 +113,31 @@ int main(int argc, char **argv)
         goto out_app;
     }
     sw_state_init(&app->state, app->aws, &app->cfg);
-    struct sw_function_io io = sw_state_io(&app->state);
+    struct sw_function_region regions[SW_CFG_REGIONS_MAX];
     if (app->cfg.scope == SW_SCOPE_ORGANIZATION || app->cfg.region_count > 0) {
         if (sw_org_state_init(&app->org, &app->cfg, app->aws, &err) != SW_OK) {
             status = init_failed(rt, ERROR_INVALID_CONFIGURATION, &err);
             goto out_state;
         }
     }
-    if (sw_function_init(&app->fn, &app->cfg, sw_aws_client_region(app->aws), &io, &err) != SW_OK) {
-        status = init_failed(rt, ERROR_INVALID_CONFIGURATION, &err);
-        goto out_state;
-    }
+    struct sw_function_wiring w = {.io = sw_state_io(&app->state), .regions = regions};
     if (app->cfg.scope == SW_SCOPE_ORGANIZATION) {
-        app->fn.org_io = (struct sw_function_org_io){
+        w.org = (struct sw_function_org_io){
             .ctx = &app->org, .check = sw_org_state_check, .member = sw_org_state_member};
     }
     for (size_t i = 0; i < app->org.region_count; i++) {
         if (!app->org.owned[i]) {
             continue; /* the function's own region: the home check */
         }
-        struct sw_function_region *x = &app->fn.extra[app->fn.extra_count++];
+        struct sw_function_region *x = &regions[w.region_count++];
         sw_state_init(&app->region_states[i], app->org.clients[i], &app->cfg);
         app->region_states[i].publish_aws = app->aws;
         x->io = sw_state_io(&app->region_states[i]);
         memcpy(x->region, app->org.regions[i], sizeof(x->region));
+    }
+    if (sw_function_init(&app->fn, &app->cfg, sw_aws_client_region(app->aws), &w, &err) != SW_OK) {
+        status = init_failed(rt, ERROR_INVALID_CONFIGURATION, &err);
+        goto out_state;
     }
     lr_log(LR_LOG_INFO,
            "scanwarden ready: version %s, mode %s, min severity %s, region %s, scope %s",

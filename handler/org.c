@@ -183,21 +183,6 @@ size_t sw_org_sort_ids(char **ids, size_t n)
     return out;
 }
 
-static bool eq(const char *a, const char *b)
-{
-    return a != NULL && strcmp(a, b) == 0;
-}
-
-bool sw_org_event_triggers(const char *source, const char *detail_type, const char *event_name)
-{
-    if (!eq(source, "aws.inspector2"))
-        return false;
-    if (eq(detail_type, "Inspector2 AutoEnable"))
-        return true;
-    return eq(detail_type, "AWS API Call via CloudTrail") &&
-           (eq(event_name, "DisassociateMember") || eq(event_name, "AssociateMember"));
-}
-
 /* ---- notification ---- */
 
 static int append_region(struct sw_buf *b, const struct sw_org_report *r,

@@ -112,11 +112,6 @@ size_t sw_org_next_first_region(size_t cut, size_t checked, size_t count);
 /* Sorts account ids (strcmp order) and drops duplicates; returns the new count. */
 size_t sw_org_sort_ids(char **ids, size_t n);
 
-/* The event is an organization-mode trigger beyond docs/contract.md §2.1/§2.2: "Inspector2
- * AutoEnable" (aws.inspector2) or a CloudTrail DisassociateMember/AssociateMember of
- * aws.inspector2. */
-bool sw_org_event_triggers(const char *source, const char *detail_type, const char *event_name);
-
 /* The one notification of an organization run (r must be notable): subject, a section per
  * region (drifted members with their status, restored / failed with the AWS error, cut
  * runs), and attributes event_kind (remediation or drift), account_id, region, mode.

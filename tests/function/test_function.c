@@ -137,13 +137,41 @@ static struct fixture *fixture_new(const char *mode, const char *min_severity)
     struct sw_error err = {0};
     assert_non_null(f);
     assert_int_equal(sw_cfg_load(&f->cfg, lookup, env, &err), SW_OK);
-    struct sw_function_io io = {&f->account, fake_read, fake_perform, fake_publish, NULL, NULL};
-    assert_int_equal(sw_function_init(&f->fn, &f->cfg, "eu-west-1", &io, &err), SW_OK);
+    struct sw_function_wiring w = {
+        .io = {&f->account, fake_read, fake_perform, fake_publish, NULL, NULL}};
+    assert_int_equal(sw_function_init(&f->fn, &f->cfg, "eu-west-1", &w, &err), SW_OK);
     sw_outcome_init(&f->out);
     /* Scanning off: never enabled, registry on BASIC scan-on-push. */
     snprintf(f->account.scan_type, sizeof(f->account.scan_type), "BASIC");
     snprintf(f->account.frequency, sizeof(f->account.frequency), "SCAN_ON_PUSH");
     return f;
+}
+
+/* Sets up f's function again with all its I/O, as main does at start: the same home I/O,
+ * org (organization scope; NULL keeps what it has) and regions[0..count) beyond its own.
+ * The deadline is kept. */
+static void wire(struct fixture *f, const struct sw_function_org_io *org,
+                 const struct sw_function_region *regions, size_t count)
+{
+    struct sw_error err = {0};
+    char region[sizeof(f->fn.region)];
+    long long deadline = f->fn.deadline_ms;
+    struct sw_function_wiring w = {.io = f->fn.io,
+                                   .org = org ? *org : f->fn.org_io,
+                                   .regions = regions,
+                                   .region_count = count};
+    memcpy(region, f->fn.region, sizeof(region));
+    assert_int_equal(sw_function_init(&f->fn, &f->cfg, region, &w, &err), SW_OK);
+    f->fn.deadline_ms = deadline;
+}
+
+/* REGIONS with one more region, whose account check goes to the fake account other. */
+static void with_region(struct fixture *f, const char *region, struct fake_account *other)
+{
+    struct sw_function_region extra = {.io = f->fn.io};
+    extra.io.ctx = other;
+    snprintf(extra.region, sizeof(extra.region), "%s", region);
+    wire(f, NULL, &extra, 1);
 }
 
 static void fixture_free(struct fixture *f)
@@ -330,10 +358,7 @@ static void event_from_another_region_is_checked_only_when_in_regions(void **sta
 
     struct fake_account other = {0};
     snprintf(other.scan_type, sizeof(other.scan_type), "BASIC");
-    snprintf(f->fn.extra[0].region, sizeof(f->fn.extra[0].region), "us-west-2");
-    f->fn.extra[0].io = f->fn.io;
-    f->fn.extra[0].io.ctx = &other;
-    f->fn.extra_count = 1;
+    with_region(f, "us-west-2", &other);
     invoke(f, west);
     assert_non_null(strstr(body(f), "\"handled\":true"));
     assert_int_equal(other.reads, 1);
@@ -466,16 +491,18 @@ static void regions_check_is_one_notification_under_the_cap(void **state)
     static const char *const regions[] = {"us-east-1", "us-west-2", "ap-south-1"};
     struct fixture *f = fixture_new("enforce", "HIGH");
     struct fake_account extra[3];
+    struct sw_function_region wired[3];
     memset(extra, 0, sizeof(extra));
+    memset(wired, 0, sizeof(wired));
     f->cfg.max_notifications_per_invocation = 2;
     for (size_t i = 0; i < 3; i++) {
         snprintf(extra[i].scan_type, sizeof(extra[i].scan_type), "BASIC");
         snprintf(extra[i].frequency, sizeof(extra[i].frequency), "SCAN_ON_PUSH");
-        snprintf(f->fn.extra[i].region, sizeof(f->fn.extra[i].region), "%s", regions[i]);
-        f->fn.extra[i].io =
+        snprintf(wired[i].region, sizeof(wired[i].region), "%s", regions[i]);
+        wired[i].io =
             (struct sw_function_io){&extra[i], fake_read, fake_perform, fake_publish, NULL, NULL};
     }
-    f->fn.extra_count = 3;
+    wire(f, NULL, wired, 3);
     char *ev = read_event("scheduled-event.eventbridge-docs.json");
     invoke(f, ev);
     assert_false(f->out.failed);
@@ -630,8 +657,10 @@ static struct fixture *org_fixture(const char *scope, struct fake_org *org)
     struct sw_error err = {0};
     assert_int_equal(sw_cfg_load(&f->cfg, lookup, env, &err), SW_OK);
     if (f->cfg.scope == SW_SCOPE_ORGANIZATION)
-        f->fn.org_io = (struct sw_function_org_io){
-            .ctx = org, .check = fake_org_check, .member = fake_org_member};
+        wire(f,
+             &(struct sw_function_org_io){
+                 .ctx = org, .check = fake_org_check, .member = fake_org_member},
+             NULL, 0);
     f->fn.deadline_ms = 1725468998000LL;
     /* The administrator's own account is fine: only the members drifted. */
     snprintf(f->account.ecr_status, sizeof(f->account.ecr_status), "ENABLED");
@@ -784,10 +813,7 @@ static void regions_run_the_account_check_in_each(void **state)
     struct fixture *f = fixture_new("enforce", "HIGH");
     struct fake_account other = {0};
     snprintf(other.scan_type, sizeof(other.scan_type), "BASIC");
-    snprintf(f->fn.extra[0].region, sizeof(f->fn.extra[0].region), "us-east-1");
-    f->fn.extra[0].io = f->fn.io;
-    f->fn.extra[0].io.ctx = &other;
-    f->fn.extra_count = 1;
+    with_region(f, "us-east-1", &other);
     other.deny_api = "ecr:PutRegistryScanningConfiguration";
     char *ev = read_event("scheduled-event.eventbridge-docs.json");
     invoke(f, ev);
@@ -819,10 +845,7 @@ static void regions_two_drifted_are_one_notification(void **state)
     struct fixture *f = fixture_new("enforce", "HIGH");
     struct fake_account other = {0};
     snprintf(other.scan_type, sizeof(other.scan_type), "BASIC");
-    snprintf(f->fn.extra[0].region, sizeof(f->fn.extra[0].region), "us-east-1");
-    f->fn.extra[0].io = f->fn.io;
-    f->fn.extra[0].io.ctx = &other;
-    f->fn.extra_count = 1;
+    with_region(f, "us-east-1", &other);
     char *ev = read_event("scheduled-event.eventbridge-docs.json");
     invoke(f, ev);
     assert_false(f->out.failed);
@@ -854,10 +877,7 @@ static void regions_one_drifted_is_its_own_notification(void **state)
     snprintf(f->account.scan_type, sizeof(f->account.scan_type), "ENHANCED");
     snprintf(f->account.frequency, sizeof(f->account.frequency), "CONTINUOUS_SCAN");
     snprintf(other.scan_type, sizeof(other.scan_type), "BASIC");
-    snprintf(f->fn.extra[0].region, sizeof(f->fn.extra[0].region), "us-east-1");
-    f->fn.extra[0].io = f->fn.io;
-    f->fn.extra[0].io.ctx = &other;
-    f->fn.extra_count = 1;
+    with_region(f, "us-east-1", &other);
     char *ev = read_event("scheduled-event.eventbridge-docs.json");
     invoke(f, ev);
     assert_false(f->out.failed);
@@ -868,8 +888,9 @@ static void regions_one_drifted_is_its_own_notification(void **state)
     /* The same drift checked by a function whose only region is us-east-1. */
     struct fixture *alone = fixture_new("enforce", "HIGH");
     struct sw_error err = {0};
-    struct sw_function_io io = {&alone->account, fake_read, fake_perform, fake_publish, NULL, NULL};
-    assert_int_equal(sw_function_init(&alone->fn, &alone->cfg, "us-east-1", &io, &err), SW_OK);
+    struct sw_function_wiring w = {
+        .io = {&alone->account, fake_read, fake_perform, fake_publish, NULL, NULL}};
+    assert_int_equal(sw_function_init(&alone->fn, &alone->cfg, "us-east-1", &w, &err), SW_OK);
     snprintf(alone->account.frequency, sizeof(alone->account.frequency), "%s", "");
     char *east = replace(ev, "\"eu-west-1\"", "\"us-east-1\""); /* from its own region */
     invoke(alone, east);
@@ -896,10 +917,7 @@ static void organization_regions_one_notification_over_admin_and_members(void **
     struct fake_account other = {0};
     snprintf(f->account.ecr_status, sizeof(f->account.ecr_status), "DISABLED");
     snprintf(other.scan_type, sizeof(other.scan_type), "BASIC");
-    snprintf(f->fn.extra[0].region, sizeof(f->fn.extra[0].region), "us-east-1");
-    f->fn.extra[0].io = f->fn.io;
-    f->fn.extra[0].io.ctx = &other;
-    f->fn.extra_count = 1;
+    with_region(f, "us-east-1", &other);
     invoke(f, ev);
     assert_false(f->out.failed);
     assert_int_equal(org.calls, 1);
@@ -929,10 +947,7 @@ static void organization_regions_one_notification_over_admin_and_members(void **
     struct fake_account east = {0};
     f = org_fixture("organization", &quiet);
     snprintf(east.scan_type, sizeof(east.scan_type), "BASIC");
-    snprintf(f->fn.extra[0].region, sizeof(f->fn.extra[0].region), "us-east-1");
-    f->fn.extra[0].io = f->fn.io;
-    f->fn.extra[0].io.ctx = &east;
-    f->fn.extra_count = 1;
+    with_region(f, "us-east-1", &east);
     invoke(f, ev);
     assert_false(f->out.failed);
     assert_int_equal(quiet.calls, 1);
