@@ -145,9 +145,7 @@ static void desired_state(const struct sw_function *fn, const char *region, cons
 {
     const struct sw_config *cfg = fn->cfg;
     memset(d, 0, sizeof(*d));
-    d->mode = cfg->mode == SW_MODE_DRY_RUN ? SW_DRIFT_MODE_DRY_RUN
-              : cfg->mode == SW_MODE_OFF   ? SW_DRIFT_MODE_OFF
-                                           : SW_DRIFT_MODE_ENFORCE;
+    d->mode = cfg->mode;
     d->scan_frequency = cfg->scan_frequency == SW_SCAN_FREQUENCY_SCAN_ON_PUSH
                             ? SW_DRIFT_SCAN_ON_PUSH
                             : SW_DRIFT_CONTINUOUS_SCAN;
@@ -273,8 +271,8 @@ static void drift_check(struct invocation *inv, const struct sw_function_region 
     else
         r.notified = drift_notify(inv, &n, org != NULL, &held);
     lr_log(LR_LOG_INFO, "drift check for %s/%s: %zu drift(s), %zu action(s), mode %s%s",
-           inv->account, where->region, plan.item_count, r.result_count,
-           sw_drift_mode_str(plan.mode), r.notified ? ", notified" : "");
+           inv->account, where->region, plan.item_count, r.result_count, sw_mode_name(plan.mode),
+           r.notified ? ", notified" : "");
 out_result:
     check_answer(inv, org != NULL, &r, held ? &n : NULL, org, out);
 out_plan:

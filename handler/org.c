@@ -7,6 +7,7 @@
  * without a network (tests/handler/test_org.c). */
 #include "handler/org.h"
 
+#include "handler/mode.h"
 #include "handler/text.h"
 
 #include <cjson/cJSON.h>
@@ -315,7 +316,8 @@ static int org_document(const struct sw_org_report *r, const struct sw_change_co
     }
     cJSON_Delete(item);
     cJSON_Delete(action);
-    ok = ok && add_str(body, "mode", r->execute ? "enforce" : "dry-run") &&
+    ok = ok &&
+         add_str(body, "mode", sw_mode_name(r->execute ? SW_MODE_ENFORCE : SW_MODE_DRY_RUN)) &&
          add_str(body, "outcome",
                  !r->execute ? "would-restore"
                  : failed    ? "failed"
@@ -388,7 +390,9 @@ int sw_org_notify_build(const struct sw_org_report *r, const struct sw_change_co
     int rc = sw_buf_appendf(b,
                             "scanwarden organization check (delegated administrator %s), "
                             "mode %s, %zu region(s).\n",
-                            r->admin_account, r->execute ? "enforce" : "dry-run", r->region_count);
+                            r->admin_account,
+                            sw_mode_name(r->execute ? SW_MODE_ENFORCE : SW_MODE_DRY_RUN),
+                            r->region_count);
     for (size_t i = 0; rc == 0 && i < r->region_count; i++)
         rc = append_region(b, r, &r->regions[i]);
     if (rc == 0 && ctx != NULL)
@@ -400,7 +404,8 @@ int sw_org_notify_build(const struct sw_org_report *r, const struct sw_change_co
     if (rc == 0)
         rc = sw_notification_add_attribute(n, "region", home);
     if (rc == 0)
-        rc = sw_notification_add_attribute(n, "mode", r->execute ? "enforce" : "dry-run");
+        rc = sw_notification_add_attribute(
+            n, "mode", sw_mode_name(r->execute ? SW_MODE_ENFORCE : SW_MODE_DRY_RUN));
     if (rc == 0)
         rc = sw_notification_add_attribute(n, "scope", "organization");
     if (rc == 0)
