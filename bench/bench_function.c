@@ -228,12 +228,13 @@ static void bench_rss(const char *data_dir)
         } else {
             payload = bad[k - n_samples - 2];
         }
-        sw_function_handle(&fn, payload, strlen(payload),
-                           "arn:aws:lambda:us-east-1:123456789012:function:scanwarden",
-                           /* one event a minute: the per-minute notification cap
-                            * (MAX_NOTIFICATIONS_PER_MINUTE) never suppresses, so every
-                            * event does its full publishing work */
-                           1725468938000LL + (long long)i * 60000LL, &out);
+        struct sw_function_call call = {payload, strlen(payload),
+                                        "arn:aws:lambda:us-east-1:123456789012:function:scanwarden",
+                                        /* one event a minute: the per-minute notification cap
+                                         * (MAX_NOTIFICATIONS_PER_MINUTE) never suppresses, so every
+                                         * event does its full publishing work */
+                                        1725468938000LL + (long long)i * 60000LL, 0};
+        sw_function_handle(&fn, &call, &out);
         failed += out.failed;
         if (i + 1 == WARMUP_EVENTS) {
             rss_warm = rss_kib();

@@ -120,7 +120,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *arn = "arn:aws:lambda:us-east-1:123456789012:function:scanwarden";
     /* Twice: the second call meets the duplicate cache and the restored state. */
     for (int round = 0; round < 2; round++) {
-        sw_function_handle(fn, (const char *)data + 2, size - 2, arn, INT64_C(1728518400000), &out);
+        struct sw_function_call call = {(const char *)data + 2, size - 2, arn,
+                                        INT64_C(1728518400000), 0};
+        sw_function_handle(fn, &call, &out);
         const char *body = sw_buf_cstr(&out.body);
         FUZZ_CHECK(sw_text_utf8_valid(body, out.body.len));
         if (out.failed) {

@@ -316,7 +316,8 @@ static int run_event(struct sw_function *fn, struct dry *dry, const struct cli_a
         goto out;
     /* No function ARN: the account is the credentials' own (io.own_account), asked only
      * when a drift check needs it. */
-    sw_function_handle(fn, sw_buf_cstr(&payload), payload.len, NULL, sw_http_now_ms(), &outcome);
+    struct sw_function_call call = {sw_buf_cstr(&payload), payload.len, NULL, sw_http_now_ms(), 0};
+    sw_function_handle(fn, &call, &outcome);
     status = !outcome.failed ? SW_CLI_EXIT_OK
              : strcmp(outcome.error_type, SW_FUNCTION_ERROR_INVALID_EVENT) == 0
                  ? SW_CLI_EXIT_INVALID_EVENT

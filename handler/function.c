@@ -61,6 +61,7 @@ struct invocation {
     const struct sw_event *ev;
     const char *account; /* the account checked (drift check only) */
     long long now_ms;
+    long long deadline_ms;           /* AWS calls keep it (0 = none) */
     struct sw_delivery send;         /* every notification goes out through this */
     struct sw_regions_hold hold;     /* REGIONS: the check's held notifications */
     struct sw_change_context change; /* what made us look (drift check only) */
@@ -223,7 +224,7 @@ static void check_answer(struct invocation *inv, bool org_home, struct sw_result
     }
     struct sw_org_run run = {.io = &fn->org_io,
                              .execute = fn->cfg->mode == SW_MODE_ENFORCE,
-                             .deadline_ms = fn->deadline_ms,
+                             .deadline_ms = inv->deadline_ms,
                              .change = &inv->change,
                              .send = &inv->send,
                              .hold = &inv->hold,
@@ -298,7 +299,12 @@ static void drift_checks(struct sw_function *fn, struct invocation *inv, struct 
     bool org_home = fn->cfg->scope == SW_SCOPE_ORGANIZATION && fn->org_io.check != NULL;
     change_context(inv->ev, inv->signal, &inv->change);
     sw_regions_hold_begin(&inv->hold, fn->extra_count);
-    drift_check(inv, &home, org_home ? &fn->org : NULL, out);
+    struct sw_org_report *org = org_home ? calloc(1, sizeof(*org)) : NULL;
+    if (org_home && org == NULL) {
+        sw_outcome_fail(out, SW_FUNCTION_ERROR_INTERNAL, "organization check: out of memory");
+        return;
+    }
+    drift_check(inv, &home, org, out);
     for (size_t i = 0; i < fn->extra_count; i++) {
         struct sw_outcome o;
         sw_outcome_init(&o);
@@ -308,6 +314,9 @@ static void drift_checks(struct sw_function *fn, struct invocation *inv, struct 
         sw_outcome_free(&o);
     }
     sw_regions_deliver(&inv->hold, &inv->send);
+    if (org != NULL)
+        sw_org_report_clear(org);
+    free(org);
 }
 
 /* The account the function manages (the invoked function ARN's, else io.own_account), and
@@ -315,10 +324,12 @@ static void drift_checks(struct sw_function *fn, struct invocation *inv, struct 
  * is not the administrator's is looked up among the current members). False, with *out
  * answered, when it may not: handled:false with the reason, or RemediationFailed when the
  * account or a membership could not be told. No other AWS call is made before this says yes. */
-static bool scope_gate(struct sw_function *fn, const struct sw_event *ev, const char *function_arn,
-                       char account[SW_FUNCTION_ACCOUNT_MAX + 1], char *reason,
-                       struct sw_outcome *out)
+static bool scope_gate(struct sw_function *fn, const struct invocation *inv,
+                       const char *function_arn, char account[SW_FUNCTION_ACCOUNT_MAX + 1],
+                       char *reason, struct sw_outcome *out)
 {
+    const struct sw_event *ev = inv->ev;
+    long long deadline_ms = inv->deadline_ms;
     struct sw_error err = {0};
     char msg[SW_SCOPE_REASON_MAX + sizeof(err.msg)];
     if (!sw_function_arn_account(function_arn, account) &&
@@ -342,9 +353,8 @@ static bool scope_gate(struct sw_function *fn, const struct sw_event *ev, const 
         sw_scope_decide(ev, &sc, ask, &ask_count, reason, SW_SCOPE_REASON_MAX);
     for (size_t i = 0; v == SW_SCOPE_ASK_MEMBER && i < ask_count; i++) {
         bool member = false;
-        if (fn->org_io.member == NULL ||
-            fn->org_io.member(fn->org_io.ctx, account, ask[i], fn->deadline_ms, &member, &err) !=
-                SW_OK) {
+        if (fn->org_io.member == NULL || fn->org_io.member(fn->org_io.ctx, account, ask[i],
+                                                           deadline_ms, &member, &err) != SW_OK) {
             snprintf(msg, sizeof(msg),
                      "organization: cannot tell whether account %s is a member: %s", ask[i],
                      err.msg[0] ? err.msg : "no member lookup");
@@ -369,15 +379,15 @@ static bool scope_gate(struct sw_function *fn, const struct sw_event *ev, const 
 
 /* "Running in ..." for an image finding (AFFECTED_WORKLOADS=on): fail-soft, a failed or
  * denied lookup becomes a note in the notification, never a missing notification. */
-static void affected_workloads(struct sw_function *fn, const struct sw_finding *f,
-                               struct sw_notification *n)
+static void affected_workloads(struct sw_function *fn, long long deadline_ms,
+                               const struct sw_finding *f, struct sw_notification *n)
 {
     struct sw_workloads *w = calloc(1, sizeof(*w));
     struct sw_error err = {0};
     const char *failure = NULL;
     if (w == NULL) {
         failure = "out of memory";
-    } else if (fn->io.workloads(fn->io.ctx, f->resource_id, fn->deadline_ms, w, &err) != SW_OK) {
+    } else if (fn->io.workloads(fn->io.ctx, f->resource_id, deadline_ms, w, &err) != SW_OK) {
         lr_log(LR_LOG_WARN, "affected workloads of %s not known: %s", f->resource_id, err.msg);
         failure = err.msg;
     }
@@ -419,7 +429,7 @@ static void notify_event(struct sw_function *fn, struct invocation *inv, struct 
     }
     if (finding && fn->cfg->affected_workloads && fn->io.workloads &&
         sw_workloads_wanted(&ev->finding)) {
-        affected_workloads(fn, &ev->finding, &n);
+        affected_workloads(fn, inv->deadline_ms, &ev->finding, &n);
     }
     char subject[sizeof(n.subject)];
     memcpy(subject, n.subject, sizeof(subject));
@@ -439,20 +449,21 @@ out_free:
     sw_notification_free(&n);
 }
 
-void sw_function_handle(struct sw_function *fn, const char *payload, size_t len,
-                        const char *function_arn, long long now_ms, struct sw_outcome *out)
+void sw_function_handle(struct sw_function *fn, const struct sw_function_call *call,
+                        struct sw_outcome *out)
 {
     struct sw_event ev;
     struct sw_error err = {0};
-    struct invocation inv = {.fn = fn, .ev = &ev, .now_ms = now_ms};
+    struct invocation inv = {
+        .fn = fn, .ev = &ev, .now_ms = call->now_ms, .deadline_ms = call->deadline_ms};
     out->failed = false;
     out->error_type[0] = '\0';
     sw_buf_reset(&out->body);
 
     sw_delivery_begin(&inv.send, &fn->rate, fn->cfg->max_notifications_per_invocation,
-                      fn->io.publish, fn->io.ctx, now_ms);
-    int rc =
-        sw_event_parse_scoped(payload, len, fn->cfg->scope == SW_SCOPE_ORGANIZATION, &ev, &err);
+                      fn->io.publish, fn->io.ctx, call->now_ms);
+    int rc = sw_event_parse_scoped(call->payload, call->len,
+                                   fn->cfg->scope == SW_SCOPE_ORGANIZATION, &ev, &err);
     if (rc != SW_OK) {
         if (rc != SW_ENOMEM)
             lr_log(LR_LOG_WARN, "invalid event: %s", err.msg);
@@ -463,7 +474,8 @@ void sw_function_handle(struct sw_function *fn, const char *payload, size_t len,
         char account[SW_FUNCTION_ACCOUNT_MAX + 1] = "";
         char reason[SW_SCOPE_REASON_MAX];
         inv.account = account;
-        if (fn->cfg->mode == SW_MODE_OFF || scope_gate(fn, &ev, function_arn, account, reason, out))
+        if (fn->cfg->mode == SW_MODE_OFF ||
+            scope_gate(fn, &inv, call->function_arn, account, reason, out))
             drift_checks(fn, &inv, out);
     } else if (ev.cls == SW_CLASS_NOTIFY) {
         notify_event(fn, &inv, out);

@@ -76,11 +76,9 @@ struct sw_function {
     char region[SW_CFG_REGION_MAX + 1];      /* AWS_REGION */
     const char *filters[SW_CFG_FILTERS_MAX]; /* views into cfg->repository_filters */
     struct sw_finding_cache seen;            /* duplicate findings (docs/contract.md §1.3) */
-    long long deadline_ms;            /* the AWS deadline (0 = none), set by main per invocation */
-    struct sw_function_org_io org_io; /* organization scope, else all zero */
+    struct sw_function_org_io org_io;        /* organization scope, else all zero */
     struct sw_function_region extra[SW_CFG_REGIONS_MAX]; /* REGIONS beyond AWS_REGION */
     size_t extra_count;
-    struct sw_org_report org; /* the last organization run's report */
     /* MAX_NOTIFICATIONS_PER_MINUTE across invocations: finding-side notifications past it
      * are suppressed; the next invocation after the minute publishes their summary first. */
     struct sw_rate_window rate;
@@ -92,17 +90,25 @@ struct sw_function {
 int sw_function_init(struct sw_function *fn, const struct sw_config *cfg, const char *region,
                      const struct sw_function_wiring *w, struct sw_error *err);
 
-/* Handles one invocation: payload[0..len) and the invoked function ARN (may be NULL or "":
- * the account then comes from io.own_account). now_ms is the current time (Unix epoch ms)
- * for response deadlines. A drift check acts on the function's own account only (in
- * organization scope also its current members), in its region and REGIONS: an event naming
- * another account or region makes no AWS call and is answered {"handled":false,"reason":..}
- * with a WARN log line. Always fills *out (reset first): a success JSON (docs/contract.md §5), or
+/* One invocation, as the runtime hands it over. */
+struct sw_function_call {
+    const char *payload; /* payload[0..len) */
+    size_t len;
+    const char *function_arn; /* the invoked function ARN; may be NULL or "" */
+    long long now_ms;         /* the current time (Unix epoch ms) */
+    long long deadline_ms;    /* the deadline AWS calls must keep (0 = none) */
+};
+
+/* Handles one invocation call (without a function ARN the account comes from
+ * io.own_account). A drift check acts on the function's own account only (in organization
+ * scope also its current members), in its region and REGIONS: an event naming another
+ * account or region makes no AWS call and is answered {"handled":false,"reason":..} with a
+ * WARN log line. Always fills *out (reset first): a success JSON (docs/contract.md §5), or
  * an error InvalidEvent (not a JSON object), RemediationFailed (state not restored, or the own
  * account or membership could not be told; notified first), NotificationFailed (a finding
  * could not be published) or InternalError (out of memory). */
-void sw_function_handle(struct sw_function *fn, const char *payload, size_t len,
-                        const char *function_arn, long long now_ms, struct sw_outcome *out);
+void sw_function_handle(struct sw_function *fn, const struct sw_function_call *call,
+                        struct sw_outcome *out);
 
 /* Reads the state of account and decides, without acting (the operator's --check): fills
  * *actual (valid until the next read) and *plan (cleared by the caller with

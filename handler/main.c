@@ -55,13 +55,14 @@ static long long aws_deadline(long long deadline_ms, long long now_ms)
 static int handle(const struct lr_invocation *inv, struct lr_response *out, void *user)
 {
     struct app *app = user;
-    app->fn.deadline_ms = aws_deadline(inv->deadline_ms, sw_http_now_ms());
-    sw_aws_client_set_deadline(app->aws, app->fn.deadline_ms);
+    long long deadline_ms = aws_deadline(inv->deadline_ms, sw_http_now_ms());
+    sw_aws_client_set_deadline(app->aws, deadline_ms);
     for (size_t i = 0; i < app->org.region_count; i++) {
-        sw_aws_client_set_deadline(app->org.clients[i], app->fn.deadline_ms);
+        sw_aws_client_set_deadline(app->org.clients[i], deadline_ms);
     }
-    sw_function_handle(&app->fn, inv->payload, inv->payload_len, inv->function_arn,
-                       sw_http_now_ms(), &app->outcome);
+    struct sw_function_call call = {inv->payload, inv->payload_len, inv->function_arn,
+                                    sw_http_now_ms(), deadline_ms};
+    sw_function_handle(&app->fn, &call, &app->outcome);
     if (app->outcome.failed) {
         return lr_response_failure(out, app->outcome.error_type, sw_buf_cstr(&app->outcome.body));
     }
@@ -150,7 +151,6 @@ int main(int argc, char **argv)
     status = EXIT_FAILURE; /* the loop only returns when the function must end */
 
 out_state:
-    sw_org_report_clear(&app->fn.org);
     for (size_t i = 0; i < app->org.region_count; i++) {
         if (app->org.owned[i]) {
             sw_state_clear(&app->region_states[i]);

@@ -122,6 +122,7 @@ struct fixture {
     struct fake_account account;
     struct sw_config cfg;
     struct sw_function fn;
+    long long deadline_ms; /* the AWS deadline of every invocation (0 = none) */
     struct sw_outcome out;
 };
 
@@ -149,20 +150,18 @@ static struct fixture *fixture_new(const char *mode, const char *min_severity)
 
 /* Sets up f's function again with all its I/O, as main does at start: the same home I/O,
  * org (organization scope; NULL keeps what it has) and regions[0..count) beyond its own.
- * The deadline is kept. */
+ */
 static void wire(struct fixture *f, const struct sw_function_org_io *org,
                  const struct sw_function_region *regions, size_t count)
 {
     struct sw_error err = {0};
     char region[sizeof(f->fn.region)];
-    long long deadline = f->fn.deadline_ms;
     struct sw_function_wiring w = {.io = f->fn.io,
                                    .org = org ? *org : f->fn.org_io,
                                    .regions = regions,
                                    .region_count = count};
     memcpy(region, f->fn.region, sizeof(region));
     assert_int_equal(sw_function_init(&f->fn, &f->cfg, region, &w, &err), SW_OK);
-    f->fn.deadline_ms = deadline;
 }
 
 /* REGIONS with one more region, whose account check goes to the fake account other. */
@@ -183,9 +182,16 @@ static void fixture_free(struct fixture *f)
     free(f);
 }
 
+/* One invocation of payload at now_ms, as the runtime hands it over. */
+static void call(struct fixture *f, const char *payload, const char *function_arn, long long now_ms)
+{
+    struct sw_function_call c = {payload, strlen(payload), function_arn, now_ms, f->deadline_ms};
+    sw_function_handle(&f->fn, &c, &f->out);
+}
+
 static void invoke(struct fixture *f, const char *payload)
 {
-    sw_function_handle(&f->fn, payload, strlen(payload), FN_ARN, 1725468938000LL, &f->out);
+    call(f, payload, FN_ARN, 1725468938000LL);
 }
 
 static const char *body(const struct fixture *f)
@@ -294,8 +300,7 @@ static void account_comes_from_the_function_arn_when_the_event_has_none(void **s
 {
     struct fixture *f = fixture_new("enforce", "HIGH");
     const char *ev = "{\"trigger\":\"schedule\"}";
-    sw_function_handle(&f->fn, ev, strlen(ev), "arn:aws:lambda:eu-west-1:210987654321:function:x",
-                       1725468938000LL, &f->out);
+    call(f, ev, "arn:aws:lambda:eu-west-1:210987654321:function:x", 1725468938000LL);
     assert_false(f->out.failed);
     assert_string_equal(f->account.last_account, "210987654321");
     fixture_free(f);
@@ -383,11 +388,11 @@ static void without_a_function_arn_the_account_is_the_callers(void **state)
     (void)state;
     struct fixture *f = fixture_new("enforce", "HIGH");
     const char *ev = "{\"trigger\":\"schedule\"}";
-    sw_function_handle(&f->fn, ev, strlen(ev), NULL, 1725468938000LL, &f->out);
+    call(f, ev, NULL, 1725468938000LL);
     assert_true(f->out.failed); /* no ARN and no way to ask: nothing is checked */
     assert_int_equal(f->account.reads, 0);
     f->fn.io.own_account = caller_account;
-    sw_function_handle(&f->fn, ev, strlen(ev), NULL, 1725468938000LL, &f->out);
+    call(f, ev, NULL, 1725468938000LL);
     assert_false(f->out.failed);
     assert_string_equal(f->account.last_account, "210987654321");
     fixture_free(f);
@@ -543,7 +548,7 @@ static void per_minute_cap_suppresses_then_summarises(void **state)
         char *ev = replace(critical, "{{FINDING_ID}}", id);
         /* five in the first minute; the sixth 61 s after the first */
         long long at = i < 5 ? t0 + i * 1000 : t0 + 61000;
-        sw_function_handle(&f->fn, ev, strlen(ev), FN_ARN, at, &f->out);
+        call(f, ev, FN_ARN, at);
         free(ev);
         assert_false(f->out.failed);
         if (i == 2 || i == 3 || i == 4) {
@@ -554,7 +559,7 @@ static void per_minute_cap_suppresses_then_summarises(void **state)
             assert_null(strstr(body(f), "rate_limited"));
         }
         if (i == 4) { /* over the cap, a drift check is still notified */
-            sw_function_handle(&f->fn, schedule, strlen(schedule), FN_ARN, t0 + 5000, &f->out);
+            call(f, schedule, FN_ARN, t0 + 5000);
             assert_non_null(strstr(body(f), "\"notified\":true"));
             assert_int_equal(f->account.published, 3);
         }
@@ -661,7 +666,7 @@ static struct fixture *org_fixture(const char *scope, struct fake_org *org)
              &(struct sw_function_org_io){
                  .ctx = org, .check = fake_org_check, .member = fake_org_member},
              NULL, 0);
-    f->fn.deadline_ms = 1725468998000LL;
+    f->deadline_ms = 1725468998000LL;
     /* The administrator's own account is fine: only the members drifted. */
     snprintf(f->account.ecr_status, sizeof(f->account.ecr_status), "ENABLED");
     snprintf(f->account.scan_type, sizeof(f->account.scan_type), "ENHANCED");
@@ -687,7 +692,6 @@ static void organization_mode_checks_members_after_the_account(void **state)
     assert_non_null(strstr(body(f), "\"organization\":{\"regions\":[{\"region\":\"eu-west-1\""));
     assert_non_null(strstr(body(f), "\"notified\":true"));
     free(ev);
-    sw_org_report_clear(&f->fn.org);
     fixture_free(f);
 }
 
@@ -703,7 +707,6 @@ static void organization_member_not_restored_is_RemediationFailed(void **state)
     assert_non_null(strstr(body(f), "222222222222: ACCESS_DENIED"));
     assert_int_equal(f->account.published, 1); /* notified before failing */
     free(ev);
-    sw_org_report_clear(&f->fn.org);
     fixture_free(f);
 }
 
@@ -721,7 +724,6 @@ static void organization_mode_sends_one_notification_for_account_and_members(voi
     assert_non_null(strstr(f->account.messages[0], "333333333333"));
     assert_non_null(strstr(f->account.messages[0], "The administrator's own account: "));
     assert_non_null(strstr(f->account.messages[0], "inspector2:Enable"));
-    sw_org_report_clear(&f->fn.org);
     fixture_free(f);
 
     /* Only the administrator drifted: its own notification, as in account mode. */
@@ -733,7 +735,6 @@ static void organization_mode_sends_one_notification_for_account_and_members(voi
     assert_null(strstr(f->account.subjects[0], "organization"));
     assert_non_null(strstr(body(f), "\"notified\":true"));
     free(ev);
-    sw_org_report_clear(&f->fn.org);
     fixture_free(f);
 }
 
@@ -754,7 +755,6 @@ static void organization_acts_only_for_the_administrator_and_members(void **stat
     assert_non_null(strstr(body(f), "\"handled\":true"));
     assert_int_equal(org.lookups, 0);
     assert_int_equal(org.calls, 1);
-    sw_org_report_clear(&f->fn.org);
 
     invoke(f, member);
     assert_non_null(strstr(body(f), "\"handled\":true"));
@@ -762,7 +762,6 @@ static void organization_acts_only_for_the_administrator_and_members(void **stat
     assert_int_equal(org.calls, 2);
     assert_string_equal(org.admin, "123456789012"); /* as the administrator, not the member */
     assert_string_equal(f->account.last_account, "123456789012");
-    sw_org_report_clear(&f->fn.org);
 
     int reads = f->account.reads;
     invoke(f, stranger);
@@ -783,7 +782,6 @@ static void organization_acts_only_for_the_administrator_and_members(void **stat
     free(stranger);
     free(member);
     free(sample);
-    sw_org_report_clear(&f->fn.org);
     fixture_free(f);
 }
 
@@ -803,7 +801,6 @@ static void member_events_only_in_organization_mode(void **state)
     assert_non_null(strstr(body(f), "\"handled\":true"));
     assert_int_equal(org.calls, 1);
     free(ev);
-    sw_org_report_clear(&f->fn.org);
     fixture_free(f);
 }
 
@@ -933,13 +930,11 @@ static void organization_regions_one_notification_over_admin_and_members(void **
     assert_non_null(strstr(m, "== us-east-1 ==\nscanwarden: ECR scanning restored in "
                               "123456789012/us-east-1"));
     assert_non_null(strstr(body(f), "\"notified\":true"));
-    sw_org_report_clear(&f->fn.org);
 
     invoke(f, ev); /* the administrator restored everywhere: only the members' notification */
     assert_int_equal(f->account.published + other.published, 2);
     assert_null(strstr(f->account.subjects[1], "(+ admin account)"));
     assert_null(strstr(f->account.messages[1], "The administrator's own account"));
-    sw_org_report_clear(&f->fn.org);
     fixture_free(f);
 
     /* Only the administrator's extra region drifted, no member: one notification, that one. */
@@ -958,7 +953,6 @@ static void organization_regions_one_notification_over_admin_and_members(void **
     invoke(f, ev); /* nothing drifted anywhere: no notification */
     assert_int_equal(f->account.published + east.published, 1);
     free(ev);
-    sw_org_report_clear(&f->fn.org);
     fixture_free(f);
 }
 
