@@ -81,6 +81,37 @@ static int init_failed(struct lr_runtime *rt, const char *type, const struct sw_
     return EXIT_FAILURE;
 }
 
+/* Sets up the function over all its I/O: the AWS adapter of its own region, REGIONS'
+ * others (each its own client, publishing through the home one) and, in organization
+ * scope, the members' check. Returns 0 or a negative SW_E* with err set (an invalid
+ * configuration); what it set up is released by main's exit path either way. */
+static int wire(struct app *app, struct sw_error *err)
+{
+    struct sw_function_region regions[SW_CFG_REGIONS_MAX];
+    sw_state_init(&app->state, app->aws, &app->cfg);
+    if (app->cfg.scope == SW_SCOPE_ORGANIZATION || app->cfg.region_count > 0) {
+        int rc = sw_org_state_init(&app->org, &app->cfg, app->aws, err);
+        if (rc != SW_OK)
+            return rc;
+    }
+    struct sw_function_wiring w = {.io = sw_state_io(&app->state), .regions = regions};
+    if (app->cfg.scope == SW_SCOPE_ORGANIZATION) {
+        w.org = (struct sw_function_org_io){
+            .ctx = &app->org, .check = sw_org_state_check, .member = sw_org_state_member};
+    }
+    for (size_t i = 0; i < app->org.region_count; i++) {
+        if (!app->org.owned[i]) {
+            continue; /* the function's own region: the home check */
+        }
+        struct sw_function_region *x = &regions[w.region_count++];
+        sw_state_init(&app->region_states[i], app->org.clients[i], &app->cfg);
+        app->region_states[i].publish_aws = app->aws;
+        x->io = sw_state_io(&app->region_states[i]);
+        memcpy(x->region, app->org.regions[i], sizeof(x->region));
+    }
+    return sw_function_init(&app->fn, &app->cfg, sw_aws_client_region(app->aws), &w, err);
+}
+
 int main(int argc, char **argv)
 {
     int status = EXIT_FAILURE;
@@ -113,30 +144,7 @@ int main(int argc, char **argv)
                              &err);
         goto out_app;
     }
-    sw_state_init(&app->state, app->aws, &app->cfg);
-    struct sw_function_region regions[SW_CFG_REGIONS_MAX];
-    if (app->cfg.scope == SW_SCOPE_ORGANIZATION || app->cfg.region_count > 0) {
-        if (sw_org_state_init(&app->org, &app->cfg, app->aws, &err) != SW_OK) {
-            status = init_failed(rt, ERROR_INVALID_CONFIGURATION, &err);
-            goto out_state;
-        }
-    }
-    struct sw_function_wiring w = {.io = sw_state_io(&app->state), .regions = regions};
-    if (app->cfg.scope == SW_SCOPE_ORGANIZATION) {
-        w.org = (struct sw_function_org_io){
-            .ctx = &app->org, .check = sw_org_state_check, .member = sw_org_state_member};
-    }
-    for (size_t i = 0; i < app->org.region_count; i++) {
-        if (!app->org.owned[i]) {
-            continue; /* the function's own region: the home check */
-        }
-        struct sw_function_region *x = &regions[w.region_count++];
-        sw_state_init(&app->region_states[i], app->org.clients[i], &app->cfg);
-        app->region_states[i].publish_aws = app->aws;
-        x->io = sw_state_io(&app->region_states[i]);
-        memcpy(x->region, app->org.regions[i], sizeof(x->region));
-    }
-    if (sw_function_init(&app->fn, &app->cfg, sw_aws_client_region(app->aws), &w, &err) != SW_OK) {
+    if (wire(app, &err) != SW_OK) {
         status = init_failed(rt, ERROR_INVALID_CONFIGURATION, &err);
         goto out_state;
     }
