@@ -442,6 +442,27 @@ int sw_org_notify_add_account(struct sw_notification *n, struct sw_notification 
     return SW_OK;
 }
 
+int sw_org_notify_add_regions(struct sw_notification *n, struct sw_notification *regions_n,
+                              struct sw_error *err)
+{
+    cJSON *per_region =
+        regions_n->document
+            ? cJSON_DetachItemFromObjectCaseSensitive(regions_n->document, "regions")
+            : NULL;
+    int rc = sw_org_notify_add_account(n, regions_n, err);
+    if (rc != SW_OK) {
+        cJSON_Delete(per_region);
+        return rc;
+    }
+    cJSON *org = n->document ? cJSON_GetObjectItemCaseSensitive(n->document, "organization") : NULL;
+    if (org == NULL || per_region == NULL ||
+        !cJSON_AddItemToObject(org, "administrator_regions", per_region))
+        cJSON_Delete(per_region);
+    else
+        sw_notification_finish(n);
+    return SW_OK;
+}
+
 /* ---- result summary ---- */
 
 static cJSON *region_json(const struct sw_org_report *r, const struct sw_org_region_report *rr,

@@ -126,6 +126,12 @@ int sw_org_notify_build(const struct sw_org_report *r, const struct sw_change_co
 int sw_org_notify_add_account(struct sw_notification *n, struct sw_notification *account_n,
                               struct sw_error *err);
 
+/* sw_org_notify_add_account for the administrator's drift over several regions (regions_n
+ * from sw_notify_regions_build): also each region's own document, from its "regions", as
+ * "organization"."administrator_regions". Returns 0, SW_ENOMEM or SW_ELIMIT with err set. */
+int sw_org_notify_add_regions(struct sw_notification *n, struct sw_notification *regions_n,
+                              struct sw_error *err);
+
 /* The report as a compact JSON object for the invocation result (at most SW_ORG_JSON_MAX bytes:
  * fewer failed members are listed when needed; SW_ELIMIT past that), e.g.
  * {"regions":[{"region":"us-east-1","members":250,"checked":250,"drifted":83,"restored":83,

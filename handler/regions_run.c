@@ -7,8 +7,6 @@
 #include "handler/org.h"
 #include "runtime/lr_log.h"
 
-#include <cjson/cJSON.h>
-
 #include <stdlib.h>
 
 void sw_regions_hold_begin(struct sw_regions_hold *h, size_t other_regions)
@@ -50,20 +48,6 @@ void sw_regions_take_org(struct sw_regions_hold *h, struct sw_notification *n)
     h->org_note_held = true;
 }
 
-/* The combined administrator notification's per-region documents, moved to
- * organization.administrator_regions of the members' one (org_note). */
-static void move_admin_regions(struct sw_notification *org_note, cJSON *per_region)
-{
-    cJSON *org = org_note->document
-                     ? cJSON_GetObjectItemCaseSensitive(org_note->document, "organization")
-                     : NULL;
-    if (org == NULL || per_region == NULL ||
-        !cJSON_AddItemToObject(org, "administrator_regions", per_region))
-        cJSON_Delete(per_region);
-    else
-        sw_notification_finish(org_note);
-}
-
 /* Organization scope: the administrator's drift in every region (parts, home first when it
  * drifted) into the members' notification, then that one notification out. Two or more
  * regions are combined first (notify_regions.c): the administrator section is then over
@@ -78,20 +62,14 @@ static void org_fold_deliver(struct sw_regions_hold *h, struct sw_delivery *d)
         admin = &all;
     else if (h->count >= 2)
         lr_log(LR_LOG_ERROR, "administrator regions not combined: %s", err.msg);
-    if (admin != NULL) {
-        cJSON *per_region = admin == &all && all.document != NULL
-                                ? cJSON_DetachItemFromObjectCaseSensitive(all.document, "regions")
-                                : NULL;
-        if (sw_org_notify_add_account(&h->org_note, admin, &err) != SW_OK) {
-            lr_log(LR_LOG_ERROR,
-                   "administrator drift not added to the organization "
-                   "notification: %s",
-                   err.msg);
-            cJSON_Delete(per_region);
-        } else {
-            move_admin_regions(&h->org_note, per_region);
-        }
-    }
+    int rc = SW_OK;
+    if (admin == &all)
+        rc = sw_org_notify_add_regions(&h->org_note, &all, &err);
+    else if (admin != NULL)
+        rc = sw_org_notify_add_account(&h->org_note, admin, &err);
+    if (rc != SW_OK)
+        lr_log(LR_LOG_ERROR, "administrator drift not added to the organization notification: %s",
+               err.msg);
     if (sw_delivery_send(d, &h->org_note, false, NULL, &err) != SW_OK)
         lr_log(LR_LOG_ERROR, "organization notification not published: %s", err.msg);
     sw_notification_free(&all);
