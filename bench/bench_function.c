@@ -204,9 +204,10 @@ static void bench_rss(const char *data_dir)
         exit(2);
     }
     struct sink sink = {0};
-    struct sw_function_io io = {&sink, sink_read, sink_perform, sink_publish, NULL, NULL};
+    struct sw_function_wiring w = {
+        .io = {&sink, sink_read, sink_perform, sink_publish, NULL, NULL}};
     struct sw_function fn;
-    if (sw_function_init(&fn, &cfg, "us-east-1", &io, &err) != SW_OK) {
+    if (sw_function_init(&fn, &cfg, "us-east-1", &w, &err) != SW_OK) {
         fprintf(stderr, "init: %s\n", err.msg);
         exit(2);
     }
@@ -227,12 +228,13 @@ static void bench_rss(const char *data_dir)
         } else {
             payload = bad[k - n_samples - 2];
         }
-        sw_function_handle(&fn, payload, strlen(payload),
-                           "arn:aws:lambda:us-east-1:123456789012:function:scanwarden",
-                           /* one event a minute: the per-minute notification cap
-                            * (MAX_NOTIFICATIONS_PER_MINUTE) never suppresses, so every
-                            * event does its full publishing work */
-                           1725468938000LL + (long long)i * 60000LL, &out);
+        struct sw_function_call call = {payload, strlen(payload),
+                                        "arn:aws:lambda:us-east-1:123456789012:function:scanwarden",
+                                        /* one event a minute: the per-minute notification cap
+                                         * (MAX_NOTIFICATIONS_PER_MINUTE) never suppresses, so every
+                                         * event does its full publishing work */
+                                        1725468938000LL + (long long)i * 60000LL, 0};
+        sw_function_handle(&fn, &call, &out);
         failed += out.failed;
         if (i + 1 == WARMUP_EVENTS) {
             rss_warm = rss_kib();

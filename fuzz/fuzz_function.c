@@ -110,17 +110,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(sw_cfg_load(&cfg, lookup, &e, &err) == 0);
 
     struct fake f = {.state = data[1]};
-    struct sw_function_io io = {&f, fake_read, fake_perform, fake_publish, NULL, NULL};
+    struct sw_function_wiring w = {.io = {&f, fake_read, fake_perform, fake_publish, NULL, NULL}};
     struct sw_function *fn = calloc(1, sizeof(*fn));
     FUZZ_CHECK(fn != NULL);
-    FUZZ_CHECK(sw_function_init(fn, &cfg, "us-east-1", &io, &err) == 0);
+    FUZZ_CHECK(sw_function_init(fn, &cfg, "us-east-1", &w, &err) == 0);
 
     struct sw_outcome out;
     sw_outcome_init(&out);
     const char *arn = "arn:aws:lambda:us-east-1:123456789012:function:scanwarden";
     /* Twice: the second call meets the duplicate cache and the restored state. */
     for (int round = 0; round < 2; round++) {
-        sw_function_handle(fn, (const char *)data + 2, size - 2, arn, INT64_C(1728518400000), &out);
+        struct sw_function_call call = {(const char *)data + 2, size - 2, arn,
+                                        INT64_C(1728518400000), 0};
+        sw_function_handle(fn, &call, &out);
         const char *body = sw_buf_cstr(&out.body);
         FUZZ_CHECK(sw_text_utf8_valid(body, out.body.len));
         if (out.failed) {

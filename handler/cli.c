@@ -316,7 +316,8 @@ static int run_event(struct sw_function *fn, struct dry *dry, const struct cli_a
         goto out;
     /* No function ARN: the account is the credentials' own (io.own_account), asked only
      * when a drift check needs it. */
-    sw_function_handle(fn, sw_buf_cstr(&payload), payload.len, NULL, sw_http_now_ms(), &outcome);
+    struct sw_function_call call = {sw_buf_cstr(&payload), payload.len, NULL, sw_http_now_ms(), 0};
+    sw_function_handle(fn, &call, &outcome);
     status = !outcome.failed ? SW_CLI_EXIT_OK
              : strcmp(outcome.error_type, SW_FUNCTION_ERROR_INVALID_EVENT) == 0
                  ? SW_CLI_EXIT_INVALID_EVENT
@@ -475,17 +476,17 @@ int sw_cli_main(int argc, char **argv)
         goto out_cfg;
     }
     sw_state_init(&state, aws, cfg);
-    struct sw_function_io io = sw_state_io(&state);
+    struct sw_function_wiring w = {.io = sw_state_io(&state)};
     if (a.dry_run) {
         dry = (struct dry){&state, cfg, cJSON_CreateArray()};
         if (!dry.notes) {
             status = SW_CLI_EXIT_FAILED;
             goto out_state;
         }
-        io = (struct sw_function_io){&dry,        dry_read,      dry_perform,
-                                     dry_publish, dry_workloads, dry_own_account};
+        w.io = (struct sw_function_io){&dry,        dry_read,      dry_perform,
+                                       dry_publish, dry_workloads, dry_own_account};
     }
-    if (sw_function_init(&fn, cfg, sw_aws_client_region(aws), &io, &err) != SW_OK) {
+    if (sw_function_init(&fn, cfg, sw_aws_client_region(aws), &w, &err) != SW_OK) {
         fprintf(stderr, "bootstrap: invalid configuration: %s\n", err.msg);
         status = SW_CLI_EXIT_USAGE;
         goto out_state;

@@ -19,7 +19,6 @@
 
 static const char *const severity_names[SW_SEVERITY_COUNT] = {
     "UNTRIAGED", "INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
-static const char *const mode_names[] = {"enforce", "dry-run", "off"};
 static const char *const frequency_names[] = {"CONTINUOUS_SCAN", "SCAN_ON_PUSH"};
 static const char *const rescan_names[] = {"UNMANAGED", "LIFETIME", "DAYS_3",  "DAYS_7",  "DAYS_14",
                                            "DAYS_30",   "DAYS_60",  "DAYS_90", "DAYS_180"};
@@ -82,11 +81,6 @@ const char *sw_severity_name(enum sw_severity s)
     return severity_names[s];
 }
 
-const char *sw_mode_name(enum sw_mode m)
-{
-    return (unsigned)m < COUNT_OF(mode_names) ? mode_names[m] : "UNKNOWN";
-}
-
 const char *sw_scan_frequency_name(enum sw_scan_frequency f)
 {
     return (unsigned)f < COUNT_OF(frequency_names) ? frequency_names[f] : "UNKNOWN";
@@ -118,7 +112,7 @@ bool sw_severity_parse(const char *s, size_t len, enum sw_severity *out)
 
 bool sw_mode_parse(const char *s, size_t len, enum sw_mode *out)
 {
-    int i = lookup_name(s, len, mode_names, COUNT_OF(mode_names), 0);
+    int i = lookup_name(s, len, sw_mode_names, SW_MODE_COUNT, 0);
     if (i < 0)
         return false;
     *out = (enum sw_mode)i;
@@ -570,8 +564,8 @@ int sw_cfg_load(struct sw_config *cfg, sw_cfg_lookup_fn lookup, void *ctx, struc
     cfg->min_severity = (enum sw_severity)i;
 
     i = cfg->mode;
-    if ((rc = load_enum(lookup, ctx, "REMEDIATION_MODE", mode_names, 0, COUNT_OF(mode_names), NULL,
-                        &i, err)) != 0)
+    if ((rc = load_enum(lookup, ctx, "REMEDIATION_MODE", sw_mode_names, 0, SW_MODE_COUNT, NULL, &i,
+                        err)) != 0)
         return rc;
     cfg->mode = (enum sw_mode)i;
 

@@ -8,6 +8,7 @@
 #define SW_CONFIG_H
 
 #include "handler/error.h"
+#include "handler/mode.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -23,8 +24,6 @@ enum sw_severity {
     SW_SEVERITY_CRITICAL = 5
 };
 #define SW_SEVERITY_COUNT 6 /* UNTRIAGED..CRITICAL, usable as array index */
-
-enum sw_mode { SW_MODE_ENFORCE = 0, SW_MODE_DRY_RUN, SW_MODE_OFF };
 
 enum sw_scan_frequency { SW_SCAN_FREQUENCY_CONTINUOUS_SCAN = 0, SW_SCAN_FREQUENCY_SCAN_ON_PUSH };
 
@@ -102,9 +101,8 @@ int sw_cfg_load_env(struct sw_config *cfg, struct sw_error *err);
 
 /* Canonical names ("CRITICAL", "dry-run", "CONTINUOUS_SCAN", "DAYS_14", "account", "chatbot").
  * Unknown values give "UNKNOWN"; SW_SEVERITY_NONE gives "NONE"; SW_RESCAN_UNMANAGED gives
- * "UNMANAGED". Never NULL. */
+ * "UNMANAGED". Never NULL. (The mode's: sw_mode_name, handler/mode.h.) */
 const char *sw_severity_name(enum sw_severity s);
-const char *sw_mode_name(enum sw_mode m);
 const char *sw_scan_frequency_name(enum sw_scan_frequency f);
 const char *sw_rescan_duration_name(enum sw_rescan_duration d);
 const char *sw_scope_name(enum sw_scope s);

@@ -50,19 +50,6 @@ const char *sw_drift_api_name(enum sw_drift_api api)
     return "unknown";
 }
 
-const char *sw_drift_mode_str(enum sw_drift_mode mode)
-{
-    switch (mode) {
-    case SW_DRIFT_MODE_ENFORCE:
-        return "enforce";
-    case SW_DRIFT_MODE_DRY_RUN:
-        return "dry-run";
-    case SW_DRIFT_MODE_OFF:
-        return "off";
-    }
-    return "unknown";
-}
-
 const char *sw_drift_frequency_str(enum sw_drift_frequency freq)
 {
     return freq == SW_DRIFT_SCAN_ON_PUSH ? "SCAN_ON_PUSH" : "CONTINUOUS_SCAN";
@@ -510,8 +497,8 @@ int sw_drift_decide(const struct sw_desired_state *desired, const struct sw_actu
 
     sw_drift_plan_clear(out);
     out->mode = desired->mode;
-    out->execute = desired->mode == SW_DRIFT_MODE_ENFORCE;
-    if (desired->mode == SW_DRIFT_MODE_OFF)
+    out->execute = desired->mode == SW_MODE_ENFORCE;
+    if (desired->mode == SW_MODE_OFF)
         return 0;
     rc = check_inputs(desired, actual, err);
     if (rc)

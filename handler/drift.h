@@ -9,6 +9,7 @@
 #define SW_DRIFT_H
 
 #include "handler/error.h"
+#include "handler/mode.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -27,17 +28,11 @@
 #define SW_DRIFT_ITEMS_MAX 4
 #define SW_DRIFT_ACTIONS_MAX 3
 
-enum sw_drift_mode {
-    SW_DRIFT_MODE_ENFORCE = 0, /* restore what drifted */
-    SW_DRIFT_MODE_DRY_RUN,     /* same plan, not executed; notify "would restore" */
-    SW_DRIFT_MODE_OFF          /* no check at all: the plan stays empty and unchecked */
-};
-
 enum sw_drift_frequency { SW_DRIFT_CONTINUOUS_SCAN = 0, SW_DRIFT_SCAN_ON_PUSH };
 
 /* The desired state, from the configuration. All strings are borrowed. */
 struct sw_desired_state {
-    enum sw_drift_mode mode;
+    enum sw_mode mode;
     enum sw_drift_frequency scan_frequency;
     const char *const *filters; /* REPOSITORY_FILTERS, 1..SW_DRIFT_FILTERS_MAX, each valid */
     size_t filter_count;
@@ -119,7 +114,7 @@ struct sw_action_result {
 struct sw_drift_plan {
     bool checked; /* false in mode off: nothing was compared */
     bool execute; /* true in enforce, false in dry-run */
-    enum sw_drift_mode mode;
+    enum sw_mode mode;
     char account_id[16];
     char region[32];
     struct sw_drift_item items[SW_DRIFT_ITEMS_MAX];
@@ -156,9 +151,6 @@ const char *sw_drift_name_str(enum sw_drift_name name);
 
 /* "inspector2:Enable", "ecr:PutRegistryScanningConfiguration", "inspector2:UpdateConfiguration". */
 const char *sw_drift_api_name(enum sw_drift_api api);
-
-/* "enforce", "dry-run", "off". */
-const char *sw_drift_mode_str(enum sw_drift_mode mode);
 
 /* "CONTINUOUS_SCAN", "SCAN_ON_PUSH". */
 const char *sw_drift_frequency_str(enum sw_drift_frequency freq);

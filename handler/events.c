@@ -788,7 +788,33 @@ static void parse_coverage(struct parse_ctx *px, const cJSON *d, const cJSON *ro
 
 /* ---- classification ---- */
 
-static void classify(struct parse_ctx *px, const cJSON *root)
+static void classify_kind(struct parse_ctx *px, const cJSON *root);
+
+bool sw_event_org_trigger(const char *source, const char *detail_type, const char *event_name)
+{
+    if (!eq(source, "aws.inspector2"))
+        return false;
+    if (eq(detail_type, "Inspector2 AutoEnable"))
+        return true;
+    return eq(detail_type, "AWS API Call via CloudTrail") &&
+           (eq(event_name, "DisassociateMember") || eq(event_name, "AssociateMember"));
+}
+
+/* What the event is and what it asks for; organization: SCOPE=organization, where member
+ * changes ask for a drift check too (docs/contract.md §2.5). */
+static void classify(struct parse_ctx *px, const cJSON *root, bool organization)
+{
+    classify_kind(px, root);
+    struct sw_event *ev = px->ev;
+    if (organization && ev->cls == SW_CLASS_UNHANDLED &&
+        sw_event_org_trigger(ev->env.source, ev->env.detail_type,
+                             ev->kind == SW_EVENT_CLOUDTRAIL ? ev->cloudtrail.event_name : NULL)) {
+        ev->cls = SW_CLASS_DRIFT_CHECK;
+        ev->unhandled_reason = NULL;
+    }
+}
+
+static void classify_kind(struct parse_ctx *px, const cJSON *root)
 {
     struct sw_event *ev = px->ev;
     const char *source = ev->env.source;
@@ -848,6 +874,12 @@ static void classify(struct parse_ctx *px, const cJSON *root)
 
 int sw_event_parse(const char *buf, size_t len, struct sw_event *ev, struct sw_error *err)
 {
+    return sw_event_parse_scoped(buf, len, false, ev, err);
+}
+
+int sw_event_parse_scoped(const char *buf, size_t len, bool organization, struct sw_event *ev,
+                          struct sw_error *err)
+{
     int rc;
     cJSON *root = NULL;
     const char *end = NULL;
@@ -892,7 +924,7 @@ int sw_event_parse(const char *buf, size_t len, struct sw_event *ev, struct sw_e
     ev->env.region = region_str(&px, root, "region");
     ev->env.time = str(&px, root, "time", SW_EVENT_STR_MAX);
     ev->env.time_ms = time_of(ev->env.time);
-    classify(&px, root);
+    classify(&px, root, organization);
     rc = 0;
     if (px.oom)
         rc = sw_error_set(err, SW_ENOMEM, "out of memory while reading the event");

@@ -240,6 +240,17 @@ struct sw_event {
  * Every code but SW_ENOMEM means "InvalidEvent". Safe on any bytes (libFuzzer target). */
 int sw_event_parse(const char *buf, size_t len, struct sw_event *ev, struct sw_error *err);
 
+/* sw_event_parse with the function's scope as an input: with organization
+ * (SCOPE=organization) a member change (sw_event_org_trigger) is a drift check too. The one
+ * place an event is classified. */
+int sw_event_parse_scoped(const char *buf, size_t len, bool organization, struct sw_event *ev,
+                          struct sw_error *err);
+
+/* The event is an organization-mode trigger beyond docs/contract.md §2.1/§2.2: "Inspector2
+ * AutoEnable" (aws.inspector2) or a CloudTrail DisassociateMember/AssociateMember of
+ * aws.inspector2. */
+bool sw_event_org_trigger(const char *source, const char *detail_type, const char *event_name);
+
 /* Frees what sw_event_parse kept; ev is zeroed and reusable. */
 void sw_event_clear(struct sw_event *ev);
 

@@ -20,16 +20,12 @@
 #include "handler/rate_window.h"
 #include "handler/workloads.h"
 #include "handler/org.h"
+#include "handler/org_run.h"
+#include "handler/outcome.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#define SW_FUNCTION_ERROR_INVALID_EVENT "InvalidEvent"
-#define SW_FUNCTION_ERROR_NOTIFICATION_FAILED "NotificationFailed"
-#define SW_FUNCTION_ERROR_INTERNAL "InternalError"
-#define SW_FUNCTION_ERROR_TYPE_MAX 64
-/* Bytes of an error response message (the runtime cuts longer ones anyway). */
-#define SW_FUNCTION_ERROR_MESSAGE_MAX 2048
 #define SW_FUNCTION_ACCOUNT_MAX SW_ACCOUNT_ID_LEN /* AWS account ids are 12 digits */
 
 /* The I/O the pipeline needs; ctx is passed back to every call. */
@@ -59,89 +55,67 @@ struct sw_function_io {
     int (*own_account)(void *ctx, char out[SW_FUNCTION_ACCOUNT_MAX + 1], struct sw_error *err);
 };
 
-/* SCOPE=organization only: checks, and when execute restores, every member of the
- * organization administered by admin_account before deadline_ms (0 = none), into *out
- * (see sw_org_state_check). Returns 0 or SW_ENOMEM. */
-struct sw_function_org_io {
-    void *ctx;
-    int (*check)(void *ctx, const char *admin_account, bool execute, long long deadline_ms,
-                 struct sw_org_report *out);
-    /* Whether account is a current member of admin_account's organization (*is_member),
-     * from the member list of the last check or a fresh ListMembers before deadline_ms.
-     * Returns 0, or a negative SW_E* with err saying why it could not be told. */
-    int (*member)(void *ctx, const char *admin_account, const char *account, long long deadline_ms,
-                  bool *is_member, struct sw_error *err);
-};
-
 /* REGIONS beyond the function's own: the account check runs there too, through io. */
 struct sw_function_region {
     char region[SW_CFG_REGION_MAX + 1];
     struct sw_function_io io;
 };
 
-/* Everything that lives from one invocation to the next (owned by main). */
+/* All the I/O of the function, given once to sw_function_init. */
+struct sw_function_wiring {
+    struct sw_function_io io;                 /* the function's own region */
+    struct sw_function_org_io org;            /* SCOPE=organization; all zero otherwise */
+    const struct sw_function_region *regions; /* REGIONS beyond its own (copied by init) */
+    size_t region_count;                      /* at most SW_CFG_REGIONS_MAX */
+};
+
+/* Everything that lives from one invocation to the next (owned by main). Per-invocation
+ * state lives in function.c's struct invocation, never here. */
 struct sw_function {
     const struct sw_config *cfg; /* borrowed, validated */
     struct sw_function_io io;
     char region[SW_CFG_REGION_MAX + 1];      /* AWS_REGION */
     const char *filters[SW_CFG_FILTERS_MAX]; /* views into cfg->repository_filters */
     struct sw_finding_cache seen;            /* duplicate findings (docs/contract.md §1.3) */
-    long long deadline_ms;                   /* this invocation's deadline (0 = none), by main */
-    struct sw_function_org_io org_io;        /* set after init in organization mode, else 0 */
-    struct sw_function_region extra[SW_CFG_REGIONS_MAX]; /* set after init by main (REGIONS) */
+    struct sw_function_org_io org_io;        /* organization scope, else all zero */
+    struct sw_function_region extra[SW_CFG_REGIONS_MAX]; /* REGIONS beyond AWS_REGION */
     size_t extra_count;
-    bool in_extra_region;     /* the account check of an extra region is running (no org check) */
-    struct sw_org_report org; /* the last organization run's report */
-    /* REGIONS: the (administrator's) account drift notifications of one check, one per
-     * drifted region, held while it runs and sent as one at its end (owned while set, else
-     * NULL). */
-    struct sw_notification *region_notes;
-    size_t region_note_count;
-    size_t region_note_cap;
-    /* REGIONS in organization scope: the members' notification, held (org_note_held) until
-     * the administrator's drift in every region (region_notes) is folded into it. */
-    struct sw_notification org_note;
-    bool org_note_held;
-    /* Storm control over one invocation: the first MAX_NOTIFICATIONS_PER_INVOCATION are
-     * published as they come, the rest folded into one summary at the end. */
-    struct sw_outbox storm;
     /* MAX_NOTIFICATIONS_PER_MINUTE across invocations: finding-side notifications past it
      * are suppressed; the next invocation after the minute publishes their summary first. */
     struct sw_rate_window rate;
 };
 
-/* What to answer: a success body, or an error of type error_type with body as message. */
-struct sw_outcome {
-    bool failed;
-    char error_type[SW_FUNCTION_ERROR_TYPE_MAX];
-    struct sw_buf body;
+/* Sets up fn (zeroed first) over cfg (borrowed; must outlive fn), the function's region
+ * and all its I/O (w, copied). Returns 0 or SW_EINVAL (bad region, too many regions) with
+ * err set. */
+int sw_function_init(struct sw_function *fn, const struct sw_config *cfg, const char *region,
+                     const struct sw_function_wiring *w, struct sw_error *err);
+
+/* One invocation, as the runtime hands it over. */
+struct sw_function_call {
+    const char *payload; /* payload[0..len) */
+    size_t len;
+    const char *function_arn; /* the invoked function ARN; may be NULL or "" */
+    long long now_ms;         /* the current time (Unix epoch ms) */
+    long long deadline_ms;    /* the deadline AWS calls must keep (0 = none) */
 };
 
-/* Sets up fn (zeroed first) over cfg (borrowed; must outlive fn), the function's region
- * and the I/O. Returns 0 or SW_EINVAL (bad region) with err set. */
-int sw_function_init(struct sw_function *fn, const struct sw_config *cfg, const char *region,
-                     const struct sw_function_io *io, struct sw_error *err);
-
-void sw_outcome_init(struct sw_outcome *out);
-void sw_outcome_free(struct sw_outcome *out);
-
-/* Handles one invocation: payload[0..len) and the invoked function ARN (may be NULL or "":
- * the account then comes from io.own_account). now_ms is the current time (Unix epoch ms)
- * for response deadlines. A drift check acts on the function's own account only (in
- * organization scope also its current members), in its region and REGIONS: an event naming
- * another account or region makes no AWS call and is answered {"handled":false,"reason":..}
- * with a WARN log line. Always fills *out (reset first): a success JSON (docs/contract.md §5), or
+/* Handles one invocation call (without a function ARN the account comes from
+ * io.own_account). A drift check acts on the function's own account only (in organization
+ * scope also its current members), in its region and REGIONS: an event naming another
+ * account or region makes no AWS call and is answered {"handled":false,"reason":..} with a
+ * WARN log line. Always fills *out (reset first): a success JSON (docs/contract.md §5), or
  * an error InvalidEvent (not a JSON object), RemediationFailed (state not restored, or the own
  * account or membership could not be told; notified first), NotificationFailed (a finding
  * could not be published) or InternalError (out of memory). */
-void sw_function_handle(struct sw_function *fn, const char *payload, size_t len,
-                        const char *function_arn, long long now_ms, struct sw_outcome *out);
+void sw_function_handle(struct sw_function *fn, const struct sw_function_call *call,
+                        struct sw_outcome *out);
 
 /* Reads the state of account and decides, without acting (the operator's --check): fills
  * *actual (valid until the next read) and *plan (cleared by the caller with
  * sw_drift_plan_clear). Returns 0; SW_EAWS (or another read failure) with *read_failure
  * naming the API, AWS error code and message; or SW_EINVAL/SW_ENOMEM from deciding. */
-int sw_function_drift_plan(struct sw_function *fn, const char *account,
+int sw_function_drift_plan(const struct sw_function *fn, const char *account,
                            struct sw_actual_state *actual, struct sw_drift_plan *plan,
                            struct sw_action_result *read_failure, struct sw_error *err);
 

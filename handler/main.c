@@ -55,13 +55,14 @@ static long long aws_deadline(long long deadline_ms, long long now_ms)
 static int handle(const struct lr_invocation *inv, struct lr_response *out, void *user)
 {
     struct app *app = user;
-    app->fn.deadline_ms = aws_deadline(inv->deadline_ms, sw_http_now_ms());
-    sw_aws_client_set_deadline(app->aws, app->fn.deadline_ms);
+    long long deadline_ms = aws_deadline(inv->deadline_ms, sw_http_now_ms());
+    sw_aws_client_set_deadline(app->aws, deadline_ms);
     for (size_t i = 0; i < app->org.region_count; i++) {
-        sw_aws_client_set_deadline(app->org.clients[i], app->fn.deadline_ms);
+        sw_aws_client_set_deadline(app->org.clients[i], deadline_ms);
     }
-    sw_function_handle(&app->fn, inv->payload, inv->payload_len, inv->function_arn,
-                       sw_http_now_ms(), &app->outcome);
+    struct sw_function_call call = {inv->payload, inv->payload_len, inv->function_arn,
+                                    sw_http_now_ms(), deadline_ms};
+    sw_function_handle(&app->fn, &call, &app->outcome);
     if (app->outcome.failed) {
         return lr_response_failure(out, app->outcome.error_type, sw_buf_cstr(&app->outcome.body));
     }
@@ -78,6 +79,37 @@ static int init_failed(struct lr_runtime *rt, const char *type, const struct sw_
         lr_log(LR_LOG_ERROR, "could not report the init error: %s", lerr.msg);
     }
     return EXIT_FAILURE;
+}
+
+/* Sets up the function over all its I/O: the AWS adapter of its own region, REGIONS'
+ * others (each its own client, publishing through the home one) and, in organization
+ * scope, the members' check. Returns 0 or a negative SW_E* with err set (an invalid
+ * configuration); what it set up is released by main's exit path either way. */
+static int wire(struct app *app, struct sw_error *err)
+{
+    struct sw_function_region regions[SW_CFG_REGIONS_MAX];
+    sw_state_init(&app->state, app->aws, &app->cfg);
+    if (app->cfg.scope == SW_SCOPE_ORGANIZATION || app->cfg.region_count > 0) {
+        int rc = sw_org_state_init(&app->org, &app->cfg, app->aws, err);
+        if (rc != SW_OK)
+            return rc;
+    }
+    struct sw_function_wiring w = {.io = sw_state_io(&app->state), .regions = regions};
+    if (app->cfg.scope == SW_SCOPE_ORGANIZATION) {
+        w.org = (struct sw_function_org_io){
+            .ctx = &app->org, .check = sw_org_state_check, .member = sw_org_state_member};
+    }
+    for (size_t i = 0; i < app->org.region_count; i++) {
+        if (!app->org.owned[i]) {
+            continue; /* the function's own region: the home check */
+        }
+        struct sw_function_region *x = &regions[w.region_count++];
+        sw_state_init(&app->region_states[i], app->org.clients[i], &app->cfg);
+        app->region_states[i].publish_aws = app->aws;
+        x->io = sw_state_io(&app->region_states[i]);
+        memcpy(x->region, app->org.regions[i], sizeof(x->region));
+    }
+    return sw_function_init(&app->fn, &app->cfg, sw_aws_client_region(app->aws), &w, err);
 }
 
 int main(int argc, char **argv)
@@ -112,31 +144,9 @@ int main(int argc, char **argv)
                              &err);
         goto out_app;
     }
-    sw_state_init(&app->state, app->aws, &app->cfg);
-    struct sw_function_io io = sw_state_io(&app->state);
-    if (app->cfg.scope == SW_SCOPE_ORGANIZATION || app->cfg.region_count > 0) {
-        if (sw_org_state_init(&app->org, &app->cfg, app->aws, &err) != SW_OK) {
-            status = init_failed(rt, ERROR_INVALID_CONFIGURATION, &err);
-            goto out_state;
-        }
-    }
-    if (sw_function_init(&app->fn, &app->cfg, sw_aws_client_region(app->aws), &io, &err) != SW_OK) {
+    if (wire(app, &err) != SW_OK) {
         status = init_failed(rt, ERROR_INVALID_CONFIGURATION, &err);
         goto out_state;
-    }
-    if (app->cfg.scope == SW_SCOPE_ORGANIZATION) {
-        app->fn.org_io = (struct sw_function_org_io){
-            .ctx = &app->org, .check = sw_org_state_check, .member = sw_org_state_member};
-    }
-    for (size_t i = 0; i < app->org.region_count; i++) {
-        if (!app->org.owned[i]) {
-            continue; /* the function's own region: the home check */
-        }
-        struct sw_function_region *x = &app->fn.extra[app->fn.extra_count++];
-        sw_state_init(&app->region_states[i], app->org.clients[i], &app->cfg);
-        app->region_states[i].publish_aws = app->aws;
-        x->io = sw_state_io(&app->region_states[i]);
-        memcpy(x->region, app->org.regions[i], sizeof(x->region));
     }
     lr_log(LR_LOG_INFO,
            "scanwarden ready: version %s, mode %s, min severity %s, region %s, scope %s",
@@ -149,7 +159,6 @@ int main(int argc, char **argv)
     status = EXIT_FAILURE; /* the loop only returns when the function must end */
 
 out_state:
-    sw_org_report_clear(&app->fn.org);
     for (size_t i = 0; i < app->org.region_count; i++) {
         if (app->org.owned[i]) {
             sw_state_clear(&app->region_states[i]);

@@ -178,7 +178,7 @@ static int append_actions(struct sw_buf *b, const struct sw_drift_plan *p,
         }
         return rc;
     }
-    rc = sw_buf_appendf(b, "\nWhat was done (mode: %s)\n", sw_drift_mode_str(p->mode));
+    rc = sw_buf_appendf(b, "\nWhat was done (mode: %s)\n", sw_mode_name(p->mode));
     for (size_t i = 0; i < p->action_count && rc == 0; i++) {
         const struct sw_action_result *r = find_result(&p->actions[i], results, n);
         rc = sw_buf_append_str(b, "- ");
@@ -272,7 +272,7 @@ static int drift_document(const struct sw_drift_plan *plan, const struct sw_chan
     cJSON *root = cJSON_CreateObject();
     cJSON *body = root ? cJSON_AddObjectToObject(root, "drift") : NULL;
     cJSON *drifts = body ? cJSON_AddArrayToObject(body, "drifts") : NULL;
-    bool ok = drifts && cJSON_AddStringToObject(body, "mode", sw_drift_mode_str(plan->mode)) &&
+    bool ok = drifts && cJSON_AddStringToObject(body, "mode", sw_mode_name(plan->mode)) &&
               cJSON_AddStringToObject(body, "outcome", outcome);
     for (size_t i = 0; ok && i < plan->item_count; i++) {
         const struct sw_drift_item *it = &plan->items[i];
@@ -360,7 +360,7 @@ int sw_notify_drift_build(const struct sw_drift_plan *plan, const struct sw_chan
     if (rc == 0)
         rc = sw_notification_add_attribute(n, "region", plan->region);
     if (rc == 0)
-        rc = sw_notification_add_attribute(n, "mode", sw_drift_mode_str(plan->mode));
+        rc = sw_notification_add_attribute(n, "mode", sw_mode_name(plan->mode));
     if (rc == 0)
         rc = sw_notification_add_attribute(n, "outcome", outcome);
     if (rc)

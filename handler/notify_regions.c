@@ -6,6 +6,7 @@
  * does (org.c). Each part's text is bounded so the whole fits SNS's 256 KiB. */
 #include "handler/notify_regions.h"
 
+#include "handler/mode.h"
 #include "handler/text.h"
 
 #include <cjson/cJSON.h>
@@ -106,7 +107,7 @@ int sw_notify_regions_build(struct sw_notification *parts, size_t count,
     size_t failed = 0;
     for (size_t i = 0; i < count; i++)
         failed += strcmp(attr(&parts[i], "outcome"), "failed") == 0;
-    bool dry_run = strcmp(mode, "dry-run") == 0;
+    bool dry_run = strcmp(mode, sw_mode_name(SW_MODE_DRY_RUN)) == 0;
     const char *outcome = dry_run ? "would-restore" : failed ? "failed" : "restored";
     char list[SW_NOTIFY_REGIONS_LIST_MAX + 1];
     region_list(parts, count, list, sizeof(list));

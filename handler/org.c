@@ -7,6 +7,7 @@
  * without a network (tests/handler/test_org.c). */
 #include "handler/org.h"
 
+#include "handler/mode.h"
 #include "handler/text.h"
 
 #include <cjson/cJSON.h>
@@ -183,21 +184,6 @@ size_t sw_org_sort_ids(char **ids, size_t n)
     return out;
 }
 
-static bool eq(const char *a, const char *b)
-{
-    return a != NULL && strcmp(a, b) == 0;
-}
-
-bool sw_org_event_triggers(const char *source, const char *detail_type, const char *event_name)
-{
-    if (!eq(source, "aws.inspector2"))
-        return false;
-    if (eq(detail_type, "Inspector2 AutoEnable"))
-        return true;
-    return eq(detail_type, "AWS API Call via CloudTrail") &&
-           (eq(event_name, "DisassociateMember") || eq(event_name, "AssociateMember"));
-}
-
 /* ---- notification ---- */
 
 static int append_region(struct sw_buf *b, const struct sw_org_report *r,
@@ -330,7 +316,8 @@ static int org_document(const struct sw_org_report *r, const struct sw_change_co
     }
     cJSON_Delete(item);
     cJSON_Delete(action);
-    ok = ok && add_str(body, "mode", r->execute ? "enforce" : "dry-run") &&
+    ok = ok &&
+         add_str(body, "mode", sw_mode_name(r->execute ? SW_MODE_ENFORCE : SW_MODE_DRY_RUN)) &&
          add_str(body, "outcome",
                  !r->execute ? "would-restore"
                  : failed    ? "failed"
@@ -403,7 +390,9 @@ int sw_org_notify_build(const struct sw_org_report *r, const struct sw_change_co
     int rc = sw_buf_appendf(b,
                             "scanwarden organization check (delegated administrator %s), "
                             "mode %s, %zu region(s).\n",
-                            r->admin_account, r->execute ? "enforce" : "dry-run", r->region_count);
+                            r->admin_account,
+                            sw_mode_name(r->execute ? SW_MODE_ENFORCE : SW_MODE_DRY_RUN),
+                            r->region_count);
     for (size_t i = 0; rc == 0 && i < r->region_count; i++)
         rc = append_region(b, r, &r->regions[i]);
     if (rc == 0 && ctx != NULL)
@@ -415,7 +404,8 @@ int sw_org_notify_build(const struct sw_org_report *r, const struct sw_change_co
     if (rc == 0)
         rc = sw_notification_add_attribute(n, "region", home);
     if (rc == 0)
-        rc = sw_notification_add_attribute(n, "mode", r->execute ? "enforce" : "dry-run");
+        rc = sw_notification_add_attribute(
+            n, "mode", sw_mode_name(r->execute ? SW_MODE_ENFORCE : SW_MODE_DRY_RUN));
     if (rc == 0)
         rc = sw_notification_add_attribute(n, "scope", "organization");
     if (rc == 0)
@@ -449,6 +439,27 @@ int sw_org_notify_add_account(struct sw_notification *n, struct sw_notification 
     else
         cJSON_Delete(drift);
     sw_notification_finish(n);
+    return SW_OK;
+}
+
+int sw_org_notify_add_regions(struct sw_notification *n, struct sw_notification *regions_n,
+                              struct sw_error *err)
+{
+    cJSON *per_region =
+        regions_n->document
+            ? cJSON_DetachItemFromObjectCaseSensitive(regions_n->document, "regions")
+            : NULL;
+    int rc = sw_org_notify_add_account(n, regions_n, err);
+    if (rc != SW_OK) {
+        cJSON_Delete(per_region);
+        return rc;
+    }
+    cJSON *org = n->document ? cJSON_GetObjectItemCaseSensitive(n->document, "organization") : NULL;
+    if (org == NULL || per_region == NULL ||
+        !cJSON_AddItemToObject(org, "administrator_regions", per_region))
+        cJSON_Delete(per_region);
+    else
+        sw_notification_finish(n);
     return SW_OK;
 }
 

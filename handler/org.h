@@ -112,11 +112,6 @@ size_t sw_org_next_first_region(size_t cut, size_t checked, size_t count);
 /* Sorts account ids (strcmp order) and drops duplicates; returns the new count. */
 size_t sw_org_sort_ids(char **ids, size_t n);
 
-/* The event is an organization-mode trigger beyond docs/contract.md §2.1/§2.2: "Inspector2
- * AutoEnable" (aws.inspector2) or a CloudTrail DisassociateMember/AssociateMember of
- * aws.inspector2. */
-bool sw_org_event_triggers(const char *source, const char *detail_type, const char *event_name);
-
 /* The one notification of an organization run (r must be notable): subject, a section per
  * region (drifted members with their status, restored / failed with the AWS error, cut
  * runs), and attributes event_kind (remediation or drift), account_id, region, mode.
@@ -129,6 +124,12 @@ int sw_org_notify_build(const struct sw_org_report *r, const struct sw_change_co
  * "organization"."administrator"; the subject says both. account_n keeps its text; its
  * document is taken. Returns 0, SW_ENOMEM or SW_ELIMIT with err set. */
 int sw_org_notify_add_account(struct sw_notification *n, struct sw_notification *account_n,
+                              struct sw_error *err);
+
+/* sw_org_notify_add_account for the administrator's drift over several regions (regions_n
+ * from sw_notify_regions_build): also each region's own document, from its "regions", as
+ * "organization"."administrator_regions". Returns 0, SW_ENOMEM or SW_ELIMIT with err set. */
+int sw_org_notify_add_regions(struct sw_notification *n, struct sw_notification *regions_n,
                               struct sw_error *err);
 
 /* The report as a compact JSON object for the invocation result (at most SW_ORG_JSON_MAX bytes:

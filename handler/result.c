@@ -82,8 +82,8 @@ static cJSON *build(const struct sw_result *r)
         goto out_delete;
     if (r->reason && !add_bounded(root, "reason", r->reason))
         goto out_delete;
-    if (r->plan && r->plan->mode != SW_DRIFT_MODE_ENFORCE &&
-        !cJSON_AddStringToObject(root, "mode", sw_drift_mode_str(r->plan->mode)))
+    if (r->plan && r->plan->mode != SW_MODE_ENFORCE &&
+        !cJSON_AddStringToObject(root, "mode", sw_mode_name(r->plan->mode)))
         goto out_delete;
     if (r->plan && r->plan->checked) {
         cJSON *drift = cJSON_AddArrayToObject(root, "drift");

@@ -122,6 +122,7 @@ struct fixture {
     struct fake_account account;
     struct sw_config cfg;
     struct sw_function fn;
+    long long deadline_ms; /* the AWS deadline of every invocation (0 = none) */
     struct sw_outcome out;
 };
 
@@ -137,13 +138,39 @@ static struct fixture *fixture_new(const char *mode, const char *min_severity)
     struct sw_error err = {0};
     assert_non_null(f);
     assert_int_equal(sw_cfg_load(&f->cfg, lookup, env, &err), SW_OK);
-    struct sw_function_io io = {&f->account, fake_read, fake_perform, fake_publish, NULL, NULL};
-    assert_int_equal(sw_function_init(&f->fn, &f->cfg, "eu-west-1", &io, &err), SW_OK);
+    struct sw_function_wiring w = {
+        .io = {&f->account, fake_read, fake_perform, fake_publish, NULL, NULL}};
+    assert_int_equal(sw_function_init(&f->fn, &f->cfg, "eu-west-1", &w, &err), SW_OK);
     sw_outcome_init(&f->out);
     /* Scanning off: never enabled, registry on BASIC scan-on-push. */
     snprintf(f->account.scan_type, sizeof(f->account.scan_type), "BASIC");
     snprintf(f->account.frequency, sizeof(f->account.frequency), "SCAN_ON_PUSH");
     return f;
+}
+
+/* Sets up f's function again with all its I/O, as main does at start: the same home I/O,
+ * org (organization scope; NULL keeps what it has) and regions[0..count) beyond its own.
+ */
+static void wire(struct fixture *f, const struct sw_function_org_io *org,
+                 const struct sw_function_region *regions, size_t count)
+{
+    struct sw_error err = {0};
+    char region[sizeof(f->fn.region)];
+    struct sw_function_wiring w = {.io = f->fn.io,
+                                   .org = org ? *org : f->fn.org_io,
+                                   .regions = regions,
+                                   .region_count = count};
+    memcpy(region, f->fn.region, sizeof(region));
+    assert_int_equal(sw_function_init(&f->fn, &f->cfg, region, &w, &err), SW_OK);
+}
+
+/* REGIONS with one more region, whose account check goes to the fake account other. */
+static void with_region(struct fixture *f, const char *region, struct fake_account *other)
+{
+    struct sw_function_region extra = {.io = f->fn.io};
+    extra.io.ctx = other;
+    snprintf(extra.region, sizeof(extra.region), "%s", region);
+    wire(f, NULL, &extra, 1);
 }
 
 static void fixture_free(struct fixture *f)
@@ -155,9 +182,16 @@ static void fixture_free(struct fixture *f)
     free(f);
 }
 
+/* One invocation of payload at now_ms, as the runtime hands it over. */
+static void call(struct fixture *f, const char *payload, const char *function_arn, long long now_ms)
+{
+    struct sw_function_call c = {payload, strlen(payload), function_arn, now_ms, f->deadline_ms};
+    sw_function_handle(&f->fn, &c, &f->out);
+}
+
 static void invoke(struct fixture *f, const char *payload)
 {
-    sw_function_handle(&f->fn, payload, strlen(payload), FN_ARN, 1725468938000LL, &f->out);
+    call(f, payload, FN_ARN, 1725468938000LL);
 }
 
 static const char *body(const struct fixture *f)
@@ -266,8 +300,7 @@ static void account_comes_from_the_function_arn_when_the_event_has_none(void **s
 {
     struct fixture *f = fixture_new("enforce", "HIGH");
     const char *ev = "{\"trigger\":\"schedule\"}";
-    sw_function_handle(&f->fn, ev, strlen(ev), "arn:aws:lambda:eu-west-1:210987654321:function:x",
-                       1725468938000LL, &f->out);
+    call(f, ev, "arn:aws:lambda:eu-west-1:210987654321:function:x", 1725468938000LL);
     assert_false(f->out.failed);
     assert_string_equal(f->account.last_account, "210987654321");
     fixture_free(f);
@@ -330,10 +363,7 @@ static void event_from_another_region_is_checked_only_when_in_regions(void **sta
 
     struct fake_account other = {0};
     snprintf(other.scan_type, sizeof(other.scan_type), "BASIC");
-    snprintf(f->fn.extra[0].region, sizeof(f->fn.extra[0].region), "us-west-2");
-    f->fn.extra[0].io = f->fn.io;
-    f->fn.extra[0].io.ctx = &other;
-    f->fn.extra_count = 1;
+    with_region(f, "us-west-2", &other);
     invoke(f, west);
     assert_non_null(strstr(body(f), "\"handled\":true"));
     assert_int_equal(other.reads, 1);
@@ -358,11 +388,11 @@ static void without_a_function_arn_the_account_is_the_callers(void **state)
     (void)state;
     struct fixture *f = fixture_new("enforce", "HIGH");
     const char *ev = "{\"trigger\":\"schedule\"}";
-    sw_function_handle(&f->fn, ev, strlen(ev), NULL, 1725468938000LL, &f->out);
+    call(f, ev, NULL, 1725468938000LL);
     assert_true(f->out.failed); /* no ARN and no way to ask: nothing is checked */
     assert_int_equal(f->account.reads, 0);
     f->fn.io.own_account = caller_account;
-    sw_function_handle(&f->fn, ev, strlen(ev), NULL, 1725468938000LL, &f->out);
+    call(f, ev, NULL, 1725468938000LL);
     assert_false(f->out.failed);
     assert_string_equal(f->account.last_account, "210987654321");
     fixture_free(f);
@@ -466,16 +496,18 @@ static void regions_check_is_one_notification_under_the_cap(void **state)
     static const char *const regions[] = {"us-east-1", "us-west-2", "ap-south-1"};
     struct fixture *f = fixture_new("enforce", "HIGH");
     struct fake_account extra[3];
+    struct sw_function_region wired[3];
     memset(extra, 0, sizeof(extra));
+    memset(wired, 0, sizeof(wired));
     f->cfg.max_notifications_per_invocation = 2;
     for (size_t i = 0; i < 3; i++) {
         snprintf(extra[i].scan_type, sizeof(extra[i].scan_type), "BASIC");
         snprintf(extra[i].frequency, sizeof(extra[i].frequency), "SCAN_ON_PUSH");
-        snprintf(f->fn.extra[i].region, sizeof(f->fn.extra[i].region), "%s", regions[i]);
-        f->fn.extra[i].io =
+        snprintf(wired[i].region, sizeof(wired[i].region), "%s", regions[i]);
+        wired[i].io =
             (struct sw_function_io){&extra[i], fake_read, fake_perform, fake_publish, NULL, NULL};
     }
-    f->fn.extra_count = 3;
+    wire(f, NULL, wired, 3);
     char *ev = read_event("scheduled-event.eventbridge-docs.json");
     invoke(f, ev);
     assert_false(f->out.failed);
@@ -516,7 +548,7 @@ static void per_minute_cap_suppresses_then_summarises(void **state)
         char *ev = replace(critical, "{{FINDING_ID}}", id);
         /* five in the first minute; the sixth 61 s after the first */
         long long at = i < 5 ? t0 + i * 1000 : t0 + 61000;
-        sw_function_handle(&f->fn, ev, strlen(ev), FN_ARN, at, &f->out);
+        call(f, ev, FN_ARN, at);
         free(ev);
         assert_false(f->out.failed);
         if (i == 2 || i == 3 || i == 4) {
@@ -527,7 +559,7 @@ static void per_minute_cap_suppresses_then_summarises(void **state)
             assert_null(strstr(body(f), "rate_limited"));
         }
         if (i == 4) { /* over the cap, a drift check is still notified */
-            sw_function_handle(&f->fn, schedule, strlen(schedule), FN_ARN, t0 + 5000, &f->out);
+            call(f, schedule, FN_ARN, t0 + 5000);
             assert_non_null(strstr(body(f), "\"notified\":true"));
             assert_int_equal(f->account.published, 3);
         }
@@ -630,9 +662,11 @@ static struct fixture *org_fixture(const char *scope, struct fake_org *org)
     struct sw_error err = {0};
     assert_int_equal(sw_cfg_load(&f->cfg, lookup, env, &err), SW_OK);
     if (f->cfg.scope == SW_SCOPE_ORGANIZATION)
-        f->fn.org_io = (struct sw_function_org_io){
-            .ctx = org, .check = fake_org_check, .member = fake_org_member};
-    f->fn.deadline_ms = 1725468998000LL;
+        wire(f,
+             &(struct sw_function_org_io){
+                 .ctx = org, .check = fake_org_check, .member = fake_org_member},
+             NULL, 0);
+    f->deadline_ms = 1725468998000LL;
     /* The administrator's own account is fine: only the members drifted. */
     snprintf(f->account.ecr_status, sizeof(f->account.ecr_status), "ENABLED");
     snprintf(f->account.scan_type, sizeof(f->account.scan_type), "ENHANCED");
@@ -658,7 +692,6 @@ static void organization_mode_checks_members_after_the_account(void **state)
     assert_non_null(strstr(body(f), "\"organization\":{\"regions\":[{\"region\":\"eu-west-1\""));
     assert_non_null(strstr(body(f), "\"notified\":true"));
     free(ev);
-    sw_org_report_clear(&f->fn.org);
     fixture_free(f);
 }
 
@@ -674,7 +707,6 @@ static void organization_member_not_restored_is_RemediationFailed(void **state)
     assert_non_null(strstr(body(f), "222222222222: ACCESS_DENIED"));
     assert_int_equal(f->account.published, 1); /* notified before failing */
     free(ev);
-    sw_org_report_clear(&f->fn.org);
     fixture_free(f);
 }
 
@@ -692,7 +724,6 @@ static void organization_mode_sends_one_notification_for_account_and_members(voi
     assert_non_null(strstr(f->account.messages[0], "333333333333"));
     assert_non_null(strstr(f->account.messages[0], "The administrator's own account: "));
     assert_non_null(strstr(f->account.messages[0], "inspector2:Enable"));
-    sw_org_report_clear(&f->fn.org);
     fixture_free(f);
 
     /* Only the administrator drifted: its own notification, as in account mode. */
@@ -704,7 +735,6 @@ static void organization_mode_sends_one_notification_for_account_and_members(voi
     assert_null(strstr(f->account.subjects[0], "organization"));
     assert_non_null(strstr(body(f), "\"notified\":true"));
     free(ev);
-    sw_org_report_clear(&f->fn.org);
     fixture_free(f);
 }
 
@@ -725,7 +755,6 @@ static void organization_acts_only_for_the_administrator_and_members(void **stat
     assert_non_null(strstr(body(f), "\"handled\":true"));
     assert_int_equal(org.lookups, 0);
     assert_int_equal(org.calls, 1);
-    sw_org_report_clear(&f->fn.org);
 
     invoke(f, member);
     assert_non_null(strstr(body(f), "\"handled\":true"));
@@ -733,7 +762,6 @@ static void organization_acts_only_for_the_administrator_and_members(void **stat
     assert_int_equal(org.calls, 2);
     assert_string_equal(org.admin, "123456789012"); /* as the administrator, not the member */
     assert_string_equal(f->account.last_account, "123456789012");
-    sw_org_report_clear(&f->fn.org);
 
     int reads = f->account.reads;
     invoke(f, stranger);
@@ -754,7 +782,6 @@ static void organization_acts_only_for_the_administrator_and_members(void **stat
     free(stranger);
     free(member);
     free(sample);
-    sw_org_report_clear(&f->fn.org);
     fixture_free(f);
 }
 
@@ -774,7 +801,6 @@ static void member_events_only_in_organization_mode(void **state)
     assert_non_null(strstr(body(f), "\"handled\":true"));
     assert_int_equal(org.calls, 1);
     free(ev);
-    sw_org_report_clear(&f->fn.org);
     fixture_free(f);
 }
 
@@ -784,10 +810,7 @@ static void regions_run_the_account_check_in_each(void **state)
     struct fixture *f = fixture_new("enforce", "HIGH");
     struct fake_account other = {0};
     snprintf(other.scan_type, sizeof(other.scan_type), "BASIC");
-    snprintf(f->fn.extra[0].region, sizeof(f->fn.extra[0].region), "us-east-1");
-    f->fn.extra[0].io = f->fn.io;
-    f->fn.extra[0].io.ctx = &other;
-    f->fn.extra_count = 1;
+    with_region(f, "us-east-1", &other);
     other.deny_api = "ecr:PutRegistryScanningConfiguration";
     char *ev = read_event("scheduled-event.eventbridge-docs.json");
     invoke(f, ev);
@@ -819,10 +842,7 @@ static void regions_two_drifted_are_one_notification(void **state)
     struct fixture *f = fixture_new("enforce", "HIGH");
     struct fake_account other = {0};
     snprintf(other.scan_type, sizeof(other.scan_type), "BASIC");
-    snprintf(f->fn.extra[0].region, sizeof(f->fn.extra[0].region), "us-east-1");
-    f->fn.extra[0].io = f->fn.io;
-    f->fn.extra[0].io.ctx = &other;
-    f->fn.extra_count = 1;
+    with_region(f, "us-east-1", &other);
     char *ev = read_event("scheduled-event.eventbridge-docs.json");
     invoke(f, ev);
     assert_false(f->out.failed);
@@ -854,10 +874,7 @@ static void regions_one_drifted_is_its_own_notification(void **state)
     snprintf(f->account.scan_type, sizeof(f->account.scan_type), "ENHANCED");
     snprintf(f->account.frequency, sizeof(f->account.frequency), "CONTINUOUS_SCAN");
     snprintf(other.scan_type, sizeof(other.scan_type), "BASIC");
-    snprintf(f->fn.extra[0].region, sizeof(f->fn.extra[0].region), "us-east-1");
-    f->fn.extra[0].io = f->fn.io;
-    f->fn.extra[0].io.ctx = &other;
-    f->fn.extra_count = 1;
+    with_region(f, "us-east-1", &other);
     char *ev = read_event("scheduled-event.eventbridge-docs.json");
     invoke(f, ev);
     assert_false(f->out.failed);
@@ -868,8 +885,9 @@ static void regions_one_drifted_is_its_own_notification(void **state)
     /* The same drift checked by a function whose only region is us-east-1. */
     struct fixture *alone = fixture_new("enforce", "HIGH");
     struct sw_error err = {0};
-    struct sw_function_io io = {&alone->account, fake_read, fake_perform, fake_publish, NULL, NULL};
-    assert_int_equal(sw_function_init(&alone->fn, &alone->cfg, "us-east-1", &io, &err), SW_OK);
+    struct sw_function_wiring w = {
+        .io = {&alone->account, fake_read, fake_perform, fake_publish, NULL, NULL}};
+    assert_int_equal(sw_function_init(&alone->fn, &alone->cfg, "us-east-1", &w, &err), SW_OK);
     snprintf(alone->account.frequency, sizeof(alone->account.frequency), "%s", "");
     char *east = replace(ev, "\"eu-west-1\"", "\"us-east-1\""); /* from its own region */
     invoke(alone, east);
@@ -896,10 +914,7 @@ static void organization_regions_one_notification_over_admin_and_members(void **
     struct fake_account other = {0};
     snprintf(f->account.ecr_status, sizeof(f->account.ecr_status), "DISABLED");
     snprintf(other.scan_type, sizeof(other.scan_type), "BASIC");
-    snprintf(f->fn.extra[0].region, sizeof(f->fn.extra[0].region), "us-east-1");
-    f->fn.extra[0].io = f->fn.io;
-    f->fn.extra[0].io.ctx = &other;
-    f->fn.extra_count = 1;
+    with_region(f, "us-east-1", &other);
     invoke(f, ev);
     assert_false(f->out.failed);
     assert_int_equal(org.calls, 1);
@@ -915,13 +930,11 @@ static void organization_regions_one_notification_over_admin_and_members(void **
     assert_non_null(strstr(m, "== us-east-1 ==\nscanwarden: ECR scanning restored in "
                               "123456789012/us-east-1"));
     assert_non_null(strstr(body(f), "\"notified\":true"));
-    sw_org_report_clear(&f->fn.org);
 
     invoke(f, ev); /* the administrator restored everywhere: only the members' notification */
     assert_int_equal(f->account.published + other.published, 2);
     assert_null(strstr(f->account.subjects[1], "(+ admin account)"));
     assert_null(strstr(f->account.messages[1], "The administrator's own account"));
-    sw_org_report_clear(&f->fn.org);
     fixture_free(f);
 
     /* Only the administrator's extra region drifted, no member: one notification, that one. */
@@ -929,10 +942,7 @@ static void organization_regions_one_notification_over_admin_and_members(void **
     struct fake_account east = {0};
     f = org_fixture("organization", &quiet);
     snprintf(east.scan_type, sizeof(east.scan_type), "BASIC");
-    snprintf(f->fn.extra[0].region, sizeof(f->fn.extra[0].region), "us-east-1");
-    f->fn.extra[0].io = f->fn.io;
-    f->fn.extra[0].io.ctx = &east;
-    f->fn.extra_count = 1;
+    with_region(f, "us-east-1", &east);
     invoke(f, ev);
     assert_false(f->out.failed);
     assert_int_equal(quiet.calls, 1);
@@ -943,7 +953,6 @@ static void organization_regions_one_notification_over_admin_and_members(void **
     invoke(f, ev); /* nothing drifted anywhere: no notification */
     assert_int_equal(f->account.published + east.published, 1);
     free(ev);
-    sw_org_report_clear(&f->fn.org);
     fixture_free(f);
 }
 

@@ -31,7 +31,7 @@ struct sw_desired_state desired(enum sw_drift_frequency freq, const char *const 
     size_t n = 0;
     while (filters[n])
         n++;
-    d.mode = SW_DRIFT_MODE_ENFORCE;
+    d.mode = SW_MODE_ENFORCE;
     d.scan_frequency = freq;
     d.filters = filters;
     d.filter_count = n;

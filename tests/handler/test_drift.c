@@ -301,7 +301,7 @@ static void dry_run_is_the_same_plan_not_executed(void **state)
     build_actual(&spec, &s);
     struct sw_desired_state d = desired(SW_DRIFT_CONTINUOUS_SCAN, filters, NULL);
     assert_int_equal(sw_drift_decide(&d, &s.st, &enforce, NULL), 0);
-    d.mode = SW_DRIFT_MODE_DRY_RUN;
+    d.mode = SW_MODE_DRY_RUN;
     assert_int_equal(sw_drift_decide(&d, &s.st, &dry, NULL), 0);
     describe(&enforce, a, sizeof(a));
     describe(&dry, b, sizeof(b));
@@ -309,7 +309,7 @@ static void dry_run_is_the_same_plan_not_executed(void **state)
     assert_true(dry.checked);
     assert_false(dry.execute);
     assert_true(enforce.execute);
-    assert_int_equal(dry.mode, SW_DRIFT_MODE_DRY_RUN);
+    assert_int_equal(dry.mode, SW_MODE_DRY_RUN);
     assert_string_equal(dry.actions[1].request_json, enforce.actions[1].request_json);
     sw_drift_plan_clear(&enforce);
     sw_drift_plan_clear(&dry);
@@ -323,7 +323,7 @@ static void off_checks_nothing(void **state)
     struct sw_drift_plan p = {0};
     build_actual(&spec, &s);
     struct sw_desired_state d = desired(SW_DRIFT_CONTINUOUS_SCAN, filters, "DAYS_30");
-    d.mode = SW_DRIFT_MODE_OFF;
+    d.mode = SW_MODE_OFF;
     assert_int_equal(sw_drift_decide(&d, &s.st, &p, NULL), 0);
     assert_false(p.checked);
     assert_false(p.execute);

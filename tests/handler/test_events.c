@@ -857,6 +857,39 @@ static void the_three_styles_in_an_event(void **state)
     }
 }
 
+/* Member changes (docs/contract.md §2.5) ask for a drift check in organization scope only:
+ * the scope is an input of the one classification. */
+static void member_changes_are_drift_checks_in_organization_scope(void **state)
+{
+    (void)state;
+    static const char *const events[] = {
+        "{\"source\":\"aws.inspector2\",\"detail-type\":\"Inspector2 AutoEnable\",\"detail\":{}}",
+        "{\"source\":\"aws.inspector2\",\"detail-type\":\"AWS API Call via CloudTrail\","
+        "\"detail\":{\"eventSource\":\"inspector2.amazonaws.com\","
+        "\"eventName\":\"DisassociateMember\"}}",
+    };
+    static const char *const other =
+        "{\"source\":\"aws.ecr\",\"detail-type\":\"Inspector2 AutoEnable\",\"detail\":{}}";
+    struct sw_event ev;
+    struct sw_error err = {0};
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal(sw_event_parse_scoped(events[i], strlen(events[i]), false, &ev, &err), 0);
+        assert_int_equal(ev.cls, SW_CLASS_UNHANDLED);
+        assert_non_null(ev.unhandled_reason);
+        sw_event_clear(&ev);
+        assert_int_equal(sw_event_parse(events[i], strlen(events[i]), &ev, &err), 0);
+        assert_int_equal(ev.cls, SW_CLASS_UNHANDLED);
+        sw_event_clear(&ev);
+        assert_int_equal(sw_event_parse_scoped(events[i], strlen(events[i]), true, &ev, &err), 0);
+        assert_int_equal(ev.cls, SW_CLASS_DRIFT_CHECK);
+        assert_null(ev.unhandled_reason);
+        sw_event_clear(&ev);
+    }
+    assert_int_equal(sw_event_parse_scoped(other, strlen(other), true, &ev, &err), 0);
+    assert_int_equal(ev.cls, SW_CLASS_UNHANDLED);
+    sw_event_clear(&ev);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -880,6 +913,7 @@ int main(void)
         cmocka_unit_test(timestamp_styles),
         cmocka_unit_test(timestamp_formatting),
         cmocka_unit_test(the_three_styles_in_an_event),
+        cmocka_unit_test(member_changes_are_drift_checks_in_organization_scope),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,7 +17,7 @@
 #define REGION "eu-west-1"
 
 /* Inspector disabled, registry BASIC without rules, rescan managed and different. */
-static void decide_all_off(enum sw_drift_mode mode, const char *rescan, struct sw_drift_plan *p)
+static void decide_all_off(enum sw_mode mode, const char *rescan, struct sw_drift_plan *p)
 {
     static const char *const filters[] = {"*"};
     struct sw_desired_state d = {mode,  SW_DRIFT_CONTINUOUS_SCAN, filters, 1, rescan, ACCOUNT,
@@ -26,7 +26,7 @@ static void decide_all_off(enum sw_drift_mode mode, const char *rescan, struct s
     assert_int_equal(sw_drift_decide(&d, &a, p, NULL), 0);
 }
 
-static void decide_inspector_only(enum sw_drift_mode mode, struct sw_drift_plan *p)
+static void decide_inspector_only(enum sw_mode mode, struct sw_drift_plan *p)
 {
     static const char *const filters[] = {"*"};
     static const struct sw_drift_filter all = {"*", "WILDCARD"};
@@ -72,7 +72,7 @@ static void restored_after_cloudtrail_disable_whole_message(void **state)
 {
     struct sw_drift_plan p = {0};
     struct sw_notification n;
-    decide_inspector_only(SW_DRIFT_MODE_ENFORCE, &p);
+    decide_inspector_only(SW_MODE_ENFORCE, &p);
     const struct sw_action_result ok = {"inspector2:Enable", true, NULL, NULL};
     sw_notification_init(&n);
     assert_int_equal(sw_notify_drift_build(&p, &CLOUDTRAIL, &ok, 1, &n, NULL), 0);
@@ -111,7 +111,7 @@ static void schedule_omits_absent_fields(void **state)
     struct sw_notification n;
     const struct sw_change_context ctx = {
         SW_TRIGGER_SCHEDULE, NULL, "", NULL, "", NULL, NULL, NULL, NULL};
-    decide_all_off(SW_DRIFT_MODE_ENFORCE, NULL, &p);
+    decide_all_off(SW_MODE_ENFORCE, NULL, &p);
     const struct sw_action_result results[] = {
         {"inspector2:Enable", true, NULL, NULL},
         {"ecr:PutRegistryScanningConfiguration", true, NULL, NULL},
@@ -147,7 +147,7 @@ static void failures_name_aws_error_code_and_message(void **state)
 {
     struct sw_drift_plan p = {0};
     struct sw_notification n;
-    decide_all_off(SW_DRIFT_MODE_ENFORCE, "DAYS_30", &p);
+    decide_all_off(SW_MODE_ENFORCE, "DAYS_30", &p);
     assert_int_equal(p.action_count, 3);
     const struct sw_action_result results[] = {
         {"inspector2:Enable", true, NULL, NULL},
@@ -203,7 +203,7 @@ static void dry_run_says_would_restore(void **state)
 {
     struct sw_drift_plan p = {0};
     struct sw_notification n;
-    decide_all_off(SW_DRIFT_MODE_DRY_RUN, NULL, &p);
+    decide_all_off(SW_MODE_DRY_RUN, NULL, &p);
     sw_notification_init(&n);
     assert_int_equal(sw_notify_drift_build(&p, &CLOUDTRAIL, NULL, 0, &n, NULL), 0);
     assert_string_equal(n.subject,
@@ -241,7 +241,7 @@ static void denied_cloudtrail_call_and_signal(void **state)
                                              "AccessDenied",
                                              "User is not authorized",
                                              NULL};
-    decide_inspector_only(SW_DRIFT_MODE_ENFORCE, &p);
+    decide_inspector_only(SW_MODE_ENFORCE, &p);
     const struct sw_action_result ok = {"inspector2:Enable", true, NULL, NULL};
     sw_notification_init(&n);
     assert_int_equal(sw_notify_drift_build(&p, &denied, &ok, 1, &n, NULL), 0);
@@ -277,7 +277,7 @@ static void event_strings_cannot_forge_lines(void **state)
                                            NULL,
                                            NULL,
                                            NULL};
-    decide_inspector_only(SW_DRIFT_MODE_ENFORCE, &p);
+    decide_inspector_only(SW_MODE_ENFORCE, &p);
     const struct sw_action_result bad = {"inspector2:Enable", false, "Boom", "line one\nline two"};
     sw_notification_init(&n);
     assert_int_equal(sw_notify_drift_build(&p, &evil, &bad, 1, &n, NULL), 0);
@@ -297,7 +297,7 @@ static void long_fields_are_bounded(void **state)
     memset(arn, 'x', sizeof(arn) - 1);
     const struct sw_change_context ctx = {
         SW_TRIGGER_CLOUDTRAIL, NULL, NULL, arn, NULL, NULL, NULL, NULL, NULL};
-    decide_inspector_only(SW_DRIFT_MODE_ENFORCE, &p);
+    decide_inspector_only(SW_MODE_ENFORCE, &p);
     sw_notification_init(&n);
     assert_int_equal(sw_notify_drift_build(&p, &ctx, NULL, 0, &n, NULL), 0);
     assert_true(n.message.len < 4096);
@@ -312,14 +312,14 @@ static void subjects_are_ascii_and_short(void **state)
     static const char *const filters[] = {"*"};
     const char *region = "xaa-bbbbbbbbbbbb-cccccccccccc-99";
     struct sw_desired_state d = {
-        SW_DRIFT_MODE_ENFORCE, SW_DRIFT_CONTINUOUS_SCAN, filters, 1, NULL, ACCOUNT, region};
+        SW_MODE_ENFORCE, SW_DRIFT_CONTINUOUS_SCAN, filters, 1, NULL, ACCOUNT, region};
     struct sw_actual_state a = {"DISABLED", "ENHANCED", NULL, 0, NULL};
     const struct sw_action_result failed = {"inspector2:Enable", false, "X", NULL};
     for (int mode = 0; mode < 2; mode++) {
         for (int fail = 0; fail < 2; fail++) {
             struct sw_drift_plan p = {0};
             struct sw_notification n;
-            d.mode = mode ? SW_DRIFT_MODE_DRY_RUN : SW_DRIFT_MODE_ENFORCE;
+            d.mode = mode ? SW_MODE_DRY_RUN : SW_MODE_ENFORCE;
             d.region = region + 1;
             assert_int_equal(sw_drift_decide(&d, &a, &p, NULL), 0);
             sw_notification_init(&n);
@@ -339,7 +339,7 @@ static void nothing_to_notify_without_drift(void **state)
     static const struct sw_drift_filter all = {"*", "WILDCARD"};
     static const struct sw_drift_rule good = {"CONTINUOUS_SCAN", &all, 1};
     struct sw_desired_state d = {
-        SW_DRIFT_MODE_ENFORCE, SW_DRIFT_CONTINUOUS_SCAN, filters, 1, NULL, ACCOUNT, REGION};
+        SW_MODE_ENFORCE, SW_DRIFT_CONTINUOUS_SCAN, filters, 1, NULL, ACCOUNT, REGION};
     struct sw_actual_state a = {"ENABLED", "ENHANCED", &good, 1, NULL};
     struct sw_drift_plan p = {0};
     struct sw_notification n;
@@ -349,7 +349,7 @@ static void nothing_to_notify_without_drift(void **state)
     assert_int_equal(sw_notify_drift_build(&p, &CLOUDTRAIL, NULL, 0, &n, &err), SW_EINVAL);
     assert_false(sw_notify_drift_failed(&p, NULL, 0));
     sw_notification_free(&n);
-    d.mode = SW_DRIFT_MODE_OFF;
+    d.mode = SW_MODE_OFF;
     assert_int_equal(sw_drift_decide(&d, &a, &p, NULL), 0);
     sw_notification_init(&n);
     assert_int_equal(sw_notify_drift_build(&p, &CLOUDTRAIL, NULL, 0, &n, &err), SW_EINVAL);

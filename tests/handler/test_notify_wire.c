@@ -214,7 +214,7 @@ static void coverage_document(void **state)
     sw_event_clear(&ev);
 }
 
-static void decide_all_off(enum sw_drift_mode mode, struct sw_drift_plan *p)
+static void decide_all_off(enum sw_mode mode, struct sw_drift_plan *p)
 {
     static const char *const filters[] = {"*"};
     struct sw_desired_state d = {mode,  SW_DRIFT_CONTINUOUS_SCAN, filters, 1, "DAYS_30", ACCOUNT,
@@ -240,12 +240,12 @@ static void drift_documents(void **state)
     (void)state;
     static const struct {
         const char *name, *kind, *outcome;
-        enum sw_drift_mode mode;
+        enum sw_mode mode;
         bool fail;
     } cases[] = {
-        {"remediation", "remediation", "restored", SW_DRIFT_MODE_ENFORCE, false},
-        {"remediation-failed", "remediation", "failed", SW_DRIFT_MODE_ENFORCE, true},
-        {"drift", "drift", "would-restore", SW_DRIFT_MODE_DRY_RUN, false},
+        {"remediation", "remediation", "restored", SW_MODE_ENFORCE, false},
+        {"remediation-failed", "remediation", "failed", SW_MODE_ENFORCE, true},
+        {"drift", "drift", "would-restore", SW_MODE_DRY_RUN, false},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct sw_drift_plan plan = {0};
@@ -294,17 +294,17 @@ static void regions_documents(void **state)
     static const char *const regions[] = {REGION, "us-east-1", "ap-south-1"};
     static const struct {
         const char *name, *kind, *outcome, *subject;
-        enum sw_drift_mode mode;
+        enum sw_mode mode;
         int failing; /* index of the region whose second action fails, or -1 */
     } cases[] = {
         {"remediation-regions", "remediation", "restored",
-         "scanwarden: ECR scanning restored in 3 regions of " ACCOUNT, SW_DRIFT_MODE_ENFORCE, -1},
+         "scanwarden: ECR scanning restored in 3 regions of " ACCOUNT, SW_MODE_ENFORCE, -1},
         {"remediation-regions-failed", "remediation", "failed",
          "scanwarden: FAILED to restore ECR scanning in 1 of 3 regions of " ACCOUNT,
-         SW_DRIFT_MODE_ENFORCE, 1},
+         SW_MODE_ENFORCE, 1},
         {"drift-regions", "drift", "would-restore",
-         "scanwarden: ECR scanning drift in 3 regions of " ACCOUNT " (dry-run)",
-         SW_DRIFT_MODE_DRY_RUN, -1},
+         "scanwarden: ECR scanning drift in 3 regions of " ACCOUNT " (dry-run)", SW_MODE_DRY_RUN,
+         -1},
     };
     for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
         struct sw_notification parts[3], all;
@@ -361,7 +361,7 @@ static void regions_documents(void **state)
             assert_string_equal(jstr(r, "region"), regions[i]);
             const cJSON *rd = cJSON_GetObjectItemCaseSensitive(r, "drift");
             assert_string_equal(jstr(rd, "outcome"), cases[c].failing == (int)i ? "failed"
-                                                     : cases[c].mode == SW_DRIFT_MODE_DRY_RUN
+                                                     : cases[c].mode == SW_MODE_DRY_RUN
                                                          ? "would-restore"
                                                          : "restored");
         }

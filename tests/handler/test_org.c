@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "handler/events.h"
 #include "handler/org.h"
 
 #include <stdio.h>
@@ -163,13 +164,13 @@ static void ids_sorted_and_deduplicated(void **state)
 static void event_triggers(void **state)
 {
     (void)state;
-    assert_true(sw_org_event_triggers("aws.inspector2", "Inspector2 AutoEnable", NULL));
-    assert_true(sw_org_event_triggers("aws.inspector2", "AWS API Call via CloudTrail",
-                                      "DisassociateMember"));
+    assert_true(sw_event_org_trigger("aws.inspector2", "Inspector2 AutoEnable", NULL));
+    assert_true(sw_event_org_trigger("aws.inspector2", "AWS API Call via CloudTrail",
+                                     "DisassociateMember"));
     assert_false(
-        sw_org_event_triggers("aws.inspector2", "AWS API Call via CloudTrail", "ListMembers"));
-    assert_false(sw_org_event_triggers("aws.ecr", "Inspector2 AutoEnable", NULL));
-    assert_false(sw_org_event_triggers(NULL, NULL, NULL));
+        sw_event_org_trigger("aws.inspector2", "AWS API Call via CloudTrail", "ListMembers"));
+    assert_false(sw_event_org_trigger("aws.ecr", "Inspector2 AutoEnable", NULL));
+    assert_false(sw_event_org_trigger(NULL, NULL, NULL));
 }
 
 /* Two regions: 3 members drifted in the first (one Enable failed), the second cut. */

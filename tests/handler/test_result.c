@@ -15,7 +15,7 @@
 #define REGION "eu-west-1"
 
 /* A plan from a real decision: Inspector disabled and the registry on BASIC. */
-static void decide(enum sw_drift_mode mode, const char *status, struct sw_drift_plan *p)
+static void decide(enum sw_mode mode, const char *status, struct sw_drift_plan *p)
 {
     static const char *const filters[] = {"*"};
     static const struct sw_drift_filter all = {"*", "WILDCARD"};
@@ -43,7 +43,7 @@ static void assert_json(const struct sw_result *r, const char *expected)
 static void spec_example_config_change_restored(void **state)
 {
     struct sw_drift_plan p = {0};
-    decide(SW_DRIFT_MODE_ENFORCE, "ALL_OFF", &p);
+    decide(SW_MODE_ENFORCE, "ALL_OFF", &p);
     const struct sw_action_result results[] = {
         {"inspector2:Enable", true, NULL, NULL},
         {"ecr:PutRegistryScanningConfiguration", true, NULL, NULL},
@@ -83,7 +83,7 @@ static void finding_without_drift_check(void **state)
 static void no_drift_no_action(void **state)
 {
     struct sw_drift_plan p = {0};
-    decide(SW_DRIFT_MODE_ENFORCE, "ENABLED", &p);
+    decide(SW_MODE_ENFORCE, "ENABLED", &p);
     struct sw_result r = {true, "schedule", NULL, &p, NULL, 0, NULL, false, NULL, false};
     assert_json(&r, "{\"handled\":true,\"event_kind\":\"schedule\",\"drift\":[],\"actions\":[],"
                     "\"notified\":false}");
@@ -94,7 +94,7 @@ static void no_drift_no_action(void **state)
 static void dry_run_lists_planned_calls(void **state)
 {
     struct sw_drift_plan p = {0};
-    decide(SW_DRIFT_MODE_DRY_RUN, "DISABLED", &p);
+    decide(SW_MODE_DRY_RUN, "DISABLED", &p);
     struct sw_result r = {true, "schedule", NULL, &p, NULL, 0, NULL, true, NULL, false};
     assert_json(&r, "{\"handled\":true,\"event_kind\":\"schedule\",\"mode\":\"dry-run\",\"drift\":"
                     "[\"inspector_ecr\"],\"planned\":[\"inspector2:Enable\"],\"notified\":true}");
@@ -106,7 +106,7 @@ static void dry_run_lists_planned_calls(void **state)
 static void mode_off(void **state)
 {
     struct sw_drift_plan p = {0};
-    decide(SW_DRIFT_MODE_OFF, "DISABLED", &p);
+    decide(SW_MODE_OFF, "DISABLED", &p);
     struct sw_result r = {true, "config-change", NULL, &p, NULL, 0, NULL, false, NULL, false};
     assert_json(&r, "{\"handled\":true,\"event_kind\":\"config-change\",\"mode\":\"off\","
                     "\"notified\":false}");
@@ -118,7 +118,7 @@ static void failed_action_is_remediation_failed(void **state)
 {
     struct sw_drift_plan p = {0};
     struct sw_buf msg;
-    decide(SW_DRIFT_MODE_ENFORCE, "ALL_OFF", &p);
+    decide(SW_MODE_ENFORCE, "ALL_OFF", &p);
     const struct sw_action_result results[] = {
         {"inspector2:Enable", true, NULL, NULL},
         {"ecr:PutRegistryScanningConfiguration", false, "AccessDeniedException",
@@ -145,7 +145,7 @@ static void action_not_attempted_is_a_failure(void **state)
 {
     struct sw_drift_plan p = {0};
     struct sw_buf msg;
-    decide(SW_DRIFT_MODE_ENFORCE, "ALL_OFF", &p);
+    decide(SW_MODE_ENFORCE, "ALL_OFF", &p);
     const struct sw_action_result results[] = {
         {"inspector2:Enable", false, "ServiceQuotaExceededException", NULL},
     };

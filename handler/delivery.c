@@ -1,0 +1,74 @@
+/* sw_delivery: rate cap and storm control around the publish callback (see delivery.h). */
+#include "handler/delivery.h"
+
+#include "runtime/lr_log.h"
+
+#include <string.h>
+
+/* The first invocation after a minute in which notifications were suppressed publishes
+ * their one summary before anything else. A failed publish is logged; the summary is not
+ * kept (its count is in the log line). */
+static void rate_begin(struct sw_delivery *d)
+{
+    struct sw_notification summary;
+    struct sw_error err = {0};
+    bool built = false;
+    size_t suppressed = d->rate->suppressed;
+    sw_notification_init(&summary);
+    if (sw_rate_window_roll(d->rate, d->now_ms, &summary, &built, &err) != SW_OK) {
+        lr_log(LR_LOG_ERROR, "summary of %zu rate-limited notification(s) not built: %s",
+               suppressed, err.msg);
+    } else if (built && d->publish(d->ctx, &summary, &err) != SW_OK) {
+        lr_log(LR_LOG_ERROR, "summary of %zu rate-limited notification(s) not published: %s",
+               suppressed, err.msg);
+    } else if (built) {
+        lr_log(LR_LOG_WARN,
+               "published the summary of %zu notification(s) suppressed by "
+               "MAX_NOTIFICATIONS_PER_MINUTE",
+               suppressed);
+    }
+    sw_notification_free(&summary);
+}
+
+void sw_delivery_begin(struct sw_delivery *d, struct sw_rate_window *rate,
+                       size_t max_per_invocation, sw_outbox_publish_fn publish, void *ctx,
+                       long long now_ms)
+{
+    memset(d, 0, sizeof(*d));
+    d->rate = rate;
+    d->publish = publish;
+    d->ctx = ctx;
+    d->now_ms = now_ms;
+    sw_outbox_init(&d->storm, max_per_invocation);
+    rate_begin(d);
+}
+
+int sw_delivery_send(struct sw_delivery *d, struct sw_notification *n, bool suppressible,
+                     bool *suppressed, struct sw_error *err)
+{
+    n->generated_ms = d->now_ms;
+    if (!sw_rate_window_admit(d->rate, d->now_ms, n, suppressible)) {
+        if (suppressed)
+            *suppressed = true;
+        lr_log(LR_LOG_WARN, "notification suppressed: over MAX_NOTIFICATIONS_PER_MINUTE (%zu): %s",
+               d->rate->max, n->subject);
+        return SW_OK;
+    }
+    return sw_outbox_offer(&d->storm, n, d->publish, d->ctx, err);
+}
+
+void sw_delivery_end(struct sw_delivery *d)
+{
+    struct sw_error err = {0};
+    size_t held = d->storm.total;
+    size_t published = 0;
+    if (sw_outbox_finish(&d->storm, d->now_ms, d->publish, d->ctx, &published, &err) != SW_OK) {
+        lr_log(LR_LOG_ERROR, "summary of %zu folded notification(s) not published: %s", held,
+               err.msg);
+    } else if (published) {
+        lr_log(LR_LOG_WARN,
+               "%zu notification(s) past MAX_NOTIFICATIONS_PER_INVOCATION folded "
+               "into one summary",
+               held);
+    }
+}
