@@ -54,4 +54,31 @@ int sw_sigv4_signature(const char *secret, const char *date8, const char *region
                        const char *service, struct sw_str string_to_sign,
                        char out[SW_SIGV4_HEX_LEN + 1]);
 
+/* Internal to the signer (sigv4.c and sigv4_canonical.c). */
+
+/* The values the signer adds to the signed headers. */
+struct sw_sigv4_signer_values {
+    struct sw_str amz_date;     /* X-Amz-Date */
+    struct sw_str token;        /* the session token; empty without one */
+    bool sign_token;            /* X-Amz-Security-Token is signed (not added after signing) */
+    struct sw_str payload_hash; /* hex SHA-256 of the body */
+};
+
+/* Validates req's headers and appends the canonical request (method, path, query, headers,
+ * signed header list, payload hash) to cr and the signed header list to signed_names.
+ * Returns 0 or the error, described in err. */
+int sw_sigv4_canonical_request(const struct sw_sigv4_request *req,
+                               const struct sw_sigv4_config *cfg,
+                               const struct sw_sigv4_signer_values *v, struct sw_buf *cr,
+                               struct sw_buf *signed_names, struct sw_error *err);
+
+/* Case-insensitive byte order of two header names (<0, 0, >0). */
+int sw_sigv4_name_cmp(struct sw_str a, struct sw_str b);
+
+/* Whether every byte of s is an HTTP token character (RFC 9110 tchar). */
+bool sw_sigv4_is_token(struct sw_str s);
+
+/* Sets err for a failure building what (SW_ELIMIT, SW_ENOMEM or other) and returns rc. */
+int sw_sigv4_limit_error(int rc, struct sw_error *err, const char *what);
+
 #endif
