@@ -125,24 +125,6 @@ bool sw_mode_parse(const char *s, size_t len, enum sw_mode *out)
     return true;
 }
 
-bool sw_scan_frequency_parse(const char *s, size_t len, enum sw_scan_frequency *out)
-{
-    int i = lookup_name(s, len, frequency_names, COUNT_OF(frequency_names), 0);
-    if (i < 0)
-        return false;
-    *out = (enum sw_scan_frequency)i;
-    return true;
-}
-
-bool sw_rescan_duration_parse(const char *s, size_t len, enum sw_rescan_duration *out)
-{
-    int i = lookup_name(s, len, rescan_names, COUNT_OF(rescan_names), 1); /* not UNMANAGED */
-    if (i < 0)
-        return false;
-    *out = (enum sw_rescan_duration)i;
-    return true;
-}
-
 static bool filter_char(unsigned char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '*';

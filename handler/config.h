@@ -114,8 +114,6 @@ const char *sw_chat_format_name(enum sw_chat_format c);
  * the names above (never accepting NONE/UNMANAGED/UNKNOWN). */
 bool sw_severity_parse(const char *s, size_t len, enum sw_severity *out);
 bool sw_mode_parse(const char *s, size_t len, enum sw_mode *out);
-bool sw_scan_frequency_parse(const char *s, size_t len, enum sw_scan_frequency *out);
-bool sw_rescan_duration_parse(const char *s, size_t len, enum sw_rescan_duration *out);
 
 /* True when s (already lower-case) matches ECR's repository filter pattern
  * ^[a-z0-9*](?:[._\-/a-z0-9*]?[a-z0-9*]+)*$ and is 1-255 characters. */
