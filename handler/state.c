@@ -10,6 +10,7 @@
 
 #include "handler/aws/sns.h"
 #include "handler/aws/sts.h"
+#include "handler/clock.h"
 #include "runtime/lr_log.h"
 
 #include <stdio.h>
@@ -256,7 +257,7 @@ int sw_state_workloads(void *ctx, const char *image_arn, long long deadline_ms,
 {
     struct sw_state *s = ctx;
     struct sw_aws_error aerr;
-    long long limit = sw_http_now_ms() + SW_WORKLOADS_TIMEOUT_MS;
+    long long limit = sw_clock_now_ms() + SW_WORKLOADS_TIMEOUT_MS;
     if (deadline_ms > 0 && deadline_ms < limit) {
         limit = deadline_ms;
     }

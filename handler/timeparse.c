@@ -192,6 +192,36 @@ static int64_t parse_iso(struct cursor *c)
     return compose(y, mo, d, h, mi, s, ms, off);
 }
 
+/* Strict RFC 3339 date-time: 2016-02-25T06:03:31[.fff]Z or ...+02:00, nothing else. */
+static int64_t parse_rfc3339(struct cursor *c)
+{
+    int y, mo, d, h, mi, s, ms = 0, oh = 0, om = 0;
+    if (!digits(c, 4, 4, &y) || !eat(c, '-') || !digits(c, 2, 2, &mo) || !eat(c, '-') ||
+        !digits(c, 2, 2, &d) || !(eat(c, 'T') || eat(c, 't')) || !digits(c, 2, 2, &h) ||
+        !eat(c, ':') || !digits(c, 2, 2, &mi) || !eat(c, ':') || !digits(c, 2, 2, &s))
+        return SW_TIME_NONE;
+    if (eat(c, '.') && !fraction_ms(c, &ms))
+        return SW_TIME_NONE;
+    char sign = peek(c);
+    if (eat(c, 'Z') || eat(c, 'z')) {
+        sign = '+';
+    } else if (!(eat(c, '+') || eat(c, '-')) || !digits(c, 2, 2, &oh) || !eat(c, ':') ||
+               !digits(c, 2, 2, &om) || oh > 23 || om > 59) {
+        return SW_TIME_NONE;
+    }
+    if (!at_end(c))
+        return SW_TIME_NONE;
+    return compose(y, mo, d, h, mi, s, ms, (oh * 60 + om) * (sign == '-' ? -1 : 1));
+}
+
+int64_t sw_time_parse_rfc3339(const char *s, size_t len)
+{
+    if (!s || len == 0 || len > 64)
+        return SW_TIME_NONE;
+    struct cursor c = {s, len, 0};
+    return parse_rfc3339(&c);
+}
+
 /* Wed Sep 04 16:55:38.411 UTC 2024 (Java's Date.toString with milliseconds). */
 static int64_t parse_java(struct cursor *c)
 {

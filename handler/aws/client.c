@@ -10,6 +10,7 @@
 #include "handler/aws/redact.h"
 #include "handler/aws/retry.h"
 #include "handler/aws/sigv4.h"
+#include "handler/clock.h"
 #include "lr_log.h"
 
 #include <errno.h>
@@ -269,7 +270,7 @@ int sw_aws_call(struct sw_aws_client *c, const struct sw_aws_request *req,
         req->path[0] != '/' || !req->content_type || !req->operation)
         return sw_error_set(err, SW_EINVAL, "sw_aws_call: incomplete request");
     const struct sw_endpoint *ep = &c->endpoints[req->service];
-    if (c->deadline_ms != SW_AWS_NO_DEADLINE && c->deadline_ms <= sw_http_now_ms())
+    if (c->deadline_ms != SW_AWS_NO_DEADLINE && c->deadline_ms <= sw_clock_now_ms())
         return sw_error_set(err, SW_ETIMEOUT,
                             "%s: not sent: the invocation deadline has passed (no time was left "
                             "for AWS calls)",
@@ -306,7 +307,7 @@ int sw_aws_call(struct sw_aws_client *c, const struct sw_aws_request *req,
             scrub(&used, ae, NULL); /* before anything logs or classifies it */
             f.http_status = resp->status;
             f.error_code = ae->code;
-            hint = sw_retry_parse_hint(resp->amz_retry_after, resp->retry_after, sw_http_now_ms());
+            hint = sw_retry_parse_hint(resp->amz_retry_after, resp->retry_after, sw_clock_now_ms());
         }
         struct sw_retry_input in = {
             .cls = sw_retry_classify(&f),
@@ -315,7 +316,7 @@ int sw_aws_call(struct sw_aws_client *c, const struct sw_aws_request *req,
             .quota_tokens = c->quota.tokens,
             .hint_ms = hint,
             .random = c->opt.random(c->opt.hook_ctx),
-            .now_ms = sw_http_now_ms(),
+            .now_ms = sw_clock_now_ms(),
             .deadline_ms = wire_deadline(c->deadline_ms),
         };
         struct sw_retry_decision d = sw_retry_decide(&in);

@@ -10,6 +10,7 @@
 #include "handler/aws/http.h"
 #include "handler/aws/redact.h"
 #include "handler/buf.h"
+#include "handler/timeparse.h"
 #include "runtime/lr_log.h"
 
 #include <arpa/inet.h>
@@ -114,57 +115,12 @@ enum sw_creds_refresh sw_creds_refresh_need(time_t expiration, time_t now)
 
 /* ---- pure helpers ---- */
 
-static int digits(const char *s, int n)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
-}
-
 int sw_creds_parse_time(const char *s, time_t *out)
 {
-    struct tm tm = {0};
-    if (!s || strlen(s) < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') ||
-        s[13] != ':' || s[16] != ':')
+    int64_t ms = s ? sw_time_parse_rfc3339(s, strlen(s)) : SW_TIME_NONE;
+    if (ms == SW_TIME_NONE)
         return SW_EPARSE;
-    int year = digits(s, 4), mon = digits(s + 5, 2), day = digits(s + 8, 2);
-    int hour = digits(s + 11, 2), min = digits(s + 14, 2), sec = digits(s + 17, 2);
-    if (year < 1970 || mon < 1 || mon > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 ||
-        min < 0 || min > 59 || sec < 0 || sec > 60)
-        return SW_EPARSE;
-    const char *p = s + 19;
-    if (*p == '.') {
-        p++;
-        if (*p < '0' || *p > '9')
-            return SW_EPARSE;
-        while (*p >= '0' && *p <= '9')
-            p++;
-    }
-    long offset = 0;
-    if ((*p == 'Z' || *p == 'z') && p[1] == '\0') {
-        offset = 0;
-    } else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':') {
-        int oh = digits(p + 1, 2), om = digits(p + 4, 2);
-        if (oh < 0 || oh > 23 || om < 0 || om > 59)
-            return SW_EPARSE;
-        offset = (long)(oh * 3600 + om * 60) * (*p == '+' ? 1 : -1);
-    } else {
-        return SW_EPARSE;
-    }
-    tm.tm_year = year - 1900;
-    tm.tm_mon = mon - 1;
-    tm.tm_mday = day;
-    tm.tm_hour = hour;
-    tm.tm_min = min;
-    tm.tm_sec = sec;
-    time_t t = timegm(&tm);
-    if (t == (time_t)-1)
-        return SW_EPARSE;
-    *out = t - offset;
+    *out = (time_t)(ms / 1000);
     return 0;
 }
 

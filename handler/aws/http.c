@@ -5,6 +5,7 @@
  * headers and a bounded body. It never logs header values (Authorization and
  * X-Amz-Security-Token pass through here) nor bodies. */
 #include "handler/aws/http.h"
+#include "handler/clock.h"
 
 #include "lr_log.h"
 
@@ -43,9 +44,7 @@ struct transfer {
 
 int64_t sw_http_now_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return sw_clock_now_ms();
 }
 
 static bool file_exists(const char *path)
@@ -410,7 +409,7 @@ int sw_http_send(struct sw_http *h, const struct sw_http_request *req,
     long timeout_ms = h->opt.request_timeout_ms;
     bool by_deadline = false;
     if (req->deadline_ms > 0) {
-        int64_t remaining = req->deadline_ms - sw_http_now_ms();
+        int64_t remaining = req->deadline_ms - sw_clock_now_ms();
         if (remaining <= 0)
             return sw_error_set(err, SW_ETIMEOUT,
                                 "%s %s: not sent, the invocation deadline has passed", req->method,
