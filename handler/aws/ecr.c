@@ -259,9 +259,10 @@ int sw_ecr_parse_put(const char *json, size_t len, struct sw_ecr_scanning_config
                         "registryScanningConfiguration", out, err);
 }
 
-static int call(struct sw_aws_client *c, const char *operation, const char *target,
-                const struct sw_buf *body, struct sw_http_response *resp, struct sw_aws_error *aerr,
-                struct sw_error *err)
+/* Sends op's body to the awsJson1_1 operation target and parses the answer with parse. */
+static int run(struct sw_aws_client *c, struct sw_aws_op *op, int rc, const char *operation,
+               const char *target, sw_aws_parse_fn parse, void *out, struct sw_aws_error *aerr,
+               struct sw_error *err)
 {
     struct sw_aws_request req = {
         .service = SW_AWS_SERVICE_ECR,
@@ -270,36 +271,32 @@ static int call(struct sw_aws_client *c, const char *operation, const char *targ
         .path = "/",
         .content_type = ECR_CONTENT_TYPE,
         .target = target,
-        .body = sw_buf_cstr(body),
-        .body_len = body->len,
     };
-    return sw_aws_call(c, &req, resp, aerr, err);
+    return sw_aws_op_run(c, op, rc, &req, parse, out, aerr, err);
+}
+
+static int parse_get_cb(const char *b, size_t n, void *out, struct sw_error *err)
+{
+    return sw_ecr_parse_get(b, n, out, err);
+}
+
+static int parse_put_cb(const char *b, size_t n, void *out, struct sw_error *err)
+{
+    return sw_ecr_parse_put(b, n, out, err);
 }
 
 int sw_ecr_get_registry_scanning_configuration(struct sw_aws_client *c,
                                                struct sw_ecr_scanning_configuration *out,
                                                struct sw_aws_error *aerr, struct sw_error *err)
 {
-    struct sw_buf body;
-    struct sw_http_response resp;
-    int rc;
-
+    struct sw_aws_op op;
     memset(out, 0, sizeof(*out));
-    if (aerr)
-        sw_aws_error_clear(aerr);
-    sw_buf_init(&body, BODY_MAX);
-    sw_http_response_init(&resp);
-    rc = sw_buf_append_str(&body, "{}");
+    sw_aws_op_init(&op, BODY_MAX, aerr);
+    int rc = sw_buf_append_str(&op.body, "{}");
     if (rc)
         rc = sw_error_set(err, rc, "out of memory building a request");
-    if (!rc)
-        rc = call(c, "ecr:GetRegistryScanningConfiguration",
-                  ECR_TARGET_PREFIX "GetRegistryScanningConfiguration", &body, &resp, aerr, err);
-    if (!rc)
-        rc = sw_ecr_parse_get(resp.body.data, resp.body.len, out, err);
-    sw_http_response_free(&resp);
-    sw_buf_free(&body);
-    return rc;
+    return run(c, &op, rc, "ecr:GetRegistryScanningConfiguration",
+               ECR_TARGET_PREFIX "GetRegistryScanningConfiguration", parse_get_cb, out, aerr, err);
 }
 
 int sw_ecr_put_registry_scanning_configuration(struct sw_aws_client *c,
@@ -307,26 +304,17 @@ int sw_ecr_put_registry_scanning_configuration(struct sw_aws_client *c,
                                                struct sw_ecr_scanning_configuration *result,
                                                struct sw_aws_error *aerr, struct sw_error *err)
 {
-    struct sw_buf body;
-    struct sw_http_response resp;
-    int rc;
-
+    struct sw_aws_op op;
     if (result)
         memset(result, 0, sizeof(*result));
     if (aerr)
         sw_aws_error_clear(aerr);
-    rc = sw_ecr_validate(cfg, err);
+    int rc = sw_ecr_validate(cfg, err);
     if (rc)
         return sw_error_wrap(err, "ecr:PutRegistryScanningConfiguration: not sent");
-    sw_buf_init(&body, BODY_MAX);
-    sw_http_response_init(&resp);
-    rc = sw_ecr_put_body(cfg, &body, err);
-    if (!rc)
-        rc = call(c, "ecr:PutRegistryScanningConfiguration",
-                  ECR_TARGET_PREFIX "PutRegistryScanningConfiguration", &body, &resp, aerr, err);
-    if (!rc && result)
-        rc = sw_ecr_parse_put(resp.body.data, resp.body.len, result, err);
-    sw_http_response_free(&resp);
-    sw_buf_free(&body);
-    return rc;
+    sw_aws_op_init(&op, BODY_MAX, aerr);
+    rc = sw_ecr_put_body(cfg, &op.body, err);
+    return run(c, &op, rc, "ecr:PutRegistryScanningConfiguration",
+               ECR_TARGET_PREFIX "PutRegistryScanningConfiguration", result ? parse_put_cb : NULL,
+               result, aerr, err);
 }
