@@ -13,13 +13,6 @@
 #define ECR_TARGET_PREFIX "AmazonEC2ContainerRegistry_V20150921."
 #define BODY_MAX ((size_t)256 * 1024)
 
-#define TRY(expr)                                                                                  \
-    do {                                                                                           \
-        rc = (expr);                                                                               \
-        if (rc)                                                                                    \
-            goto out;                                                                              \
-    } while (0)
-
 void sw_ecr_scanning_configuration_free(struct sw_ecr_scanning_configuration *cfg)
 {
     for (size_t i = 0; i < SW_ECR_RULES_READ_MAX; i++)

@@ -149,13 +149,6 @@ int sw_inspector2_new_client_token(char *out, size_t cap, struct sw_error *err)
 
 /* ---------------------------------------------------------------- parsers */
 
-#define TRY(expr)                                                                                  \
-    do {                                                                                           \
-        rc = (expr);                                                                               \
-        if (rc)                                                                                    \
-            goto out;                                                                              \
-    } while (0)
-
 static int parse_state(const cJSON *obj, const char *key, struct sw_inspector2_state *st,
                        const char *what, struct sw_error *err)
 {
