@@ -5,7 +5,6 @@
  * signature -> Authorization) and is checked against the aws-c-auth vectors and
  * botocore itself. It never reads the clock or the environment and never logs. */
 #include "handler/aws/sigv4.h"
-#include "handler/aws/sigv4_internal.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>

@@ -3,7 +3,7 @@
  * The path, query, header and payload-hash rules of botocore's SigV4Auth
  * (canonical_request, canonical_headers, signed_headers): what is signed and how it is
  * spelled. Hashing and signing the result is sigv4.c's job. Pure; never logs. */
-#include "handler/aws/sigv4_internal.h"
+#include "handler/aws/sigv4.h"
 
 #include <stdint.h>
 #include <string.h>
