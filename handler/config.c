@@ -125,40 +125,6 @@ bool sw_mode_parse(const char *s, size_t len, enum sw_mode *out)
     return true;
 }
 
-static bool filter_char(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '*';
-}
-
-static bool filter_sep(unsigned char c)
-{
-    return c == '.' || c == '_' || c == '-' || c == '/';
-}
-
-/* ^[a-z0-9*](?:[._\-/a-z0-9*]?[a-z0-9*]+)*$ is: only those characters, starting and ending
- * with [a-z0-9*], never two separators in a row. */
-bool sw_cfg_filter_valid(const char *s, size_t len)
-{
-    if (len < 1 || len > SW_CFG_FILTER_MAX)
-        return false;
-    if (!filter_char((unsigned char)s[0]) || !filter_char((unsigned char)s[len - 1]))
-        return false;
-    bool prev_sep = false;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (filter_char(c)) {
-            prev_sep = false;
-        } else if (filter_sep(c)) {
-            if (prev_sep)
-                return false;
-            prev_sep = true;
-        } else {
-            return false;
-        }
-    }
-    return true;
-}
-
 /* Writes a printable, shortened copy of a bad value for an error message: control
  * characters, quotes and backslashes become '?', and past QUOTE_MAX bytes it is cut on a
  * UTF-8 boundary with "...". cap must be at least QUOTE_MAX + 4. */
@@ -391,7 +357,7 @@ static int load_filters(struct sw_config *cfg, sw_cfg_lookup_fn lookup, void *ct
         for (size_t i = 0; i < n; i++)
             low[i] = (char)lower((unsigned char)s[i]);
         low[n] = '\0';
-        if (!sw_cfg_filter_valid(low, n))
+        if (!sw_repository_filter_ok(low))
             return sw_error_set(err, SW_ECONFIG,
                                 "REPOSITORY_FILTERS: \"%s\" is not a valid ECR wildcard filter "
                                 "(letters, digits and '*', separated by single '.', '_', '-' or "

@@ -8,6 +8,7 @@
 #define SW_CONFIG_H
 
 #include "handler/error.h"
+#include "handler/ids.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -46,14 +47,14 @@ enum sw_scope { SW_SCOPE_ACCOUNT = 0, SW_SCOPE_ORGANIZATION };
 enum sw_chat_format { SW_CHAT_FORMAT_NONE = 0, SW_CHAT_FORMAT_CHATBOT };
 
 /* Limits on the configuration itself. */
-#define SW_CFG_ARN_MAX 1024                  /* SNS_TOPIC_ARN bytes */
-#define SW_CFG_TOPIC_NAME_MAX 256            /* SNS topic names are 1-256 characters */
-#define SW_CFG_REGION_MAX 32                 /* bytes of a region name */
-#define SW_CFG_FILTERS_MAX 100               /* ECR: at most 100 repository filters per rule */
-#define SW_CFG_FILTER_MAX 255                /* ECR: a filter is 1-255 characters */
-#define SW_CFG_REGIONS_MAX 32                /* REGIONS entries */
-#define SW_CFG_VALUE_MAX 32768               /* any variable's raw value */
-#define SW_CFG_MAX_NOTIFICATIONS_LIMIT 10000 /* ceiling of both MAX_NOTIFICATIONS_PER_* */
+#define SW_CFG_ARN_MAX 1024       /* SNS_TOPIC_ARN bytes */
+#define SW_CFG_TOPIC_NAME_MAX 256 /* SNS topic names are 1-256 characters */
+#define SW_CFG_REGION_MAX 32      /* bytes of a region name */
+#define SW_CFG_FILTERS_MAX 100    /* ECR: at most 100 repository filters per rule */
+#define SW_CFG_FILTER_MAX SW_REPOSITORY_FILTER_LEN_MAX /* ECR: a filter is 1-255 characters */
+#define SW_CFG_REGIONS_MAX 32                          /* REGIONS entries */
+#define SW_CFG_VALUE_MAX 32768                         /* any variable's raw value */
+#define SW_CFG_MAX_NOTIFICATIONS_LIMIT 10000           /* ceiling of both MAX_NOTIFICATIONS_PER_* */
 
 /* Defaults (docs/contract.md §3, §8). */
 #define SW_CFG_DEFAULT_MIN_SEVERITY SW_SEVERITY_HIGH
@@ -114,9 +115,5 @@ const char *sw_chat_format_name(enum sw_chat_format c);
  * the names above (never accepting NONE/UNMANAGED/UNKNOWN). */
 bool sw_severity_parse(const char *s, size_t len, enum sw_severity *out);
 bool sw_mode_parse(const char *s, size_t len, enum sw_mode *out);
-
-/* True when s (already lower-case) matches ECR's repository filter pattern
- * ^[a-z0-9*](?:[._\-/a-z0-9*]?[a-z0-9*]+)*$ and is 1-255 characters. */
-bool sw_cfg_filter_valid(const char *s, size_t len);
 
 #endif

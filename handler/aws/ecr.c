@@ -68,26 +68,6 @@ int sw_ecr_rule_add_filter(struct sw_ecr_rule *rule, const char *filter, const c
     return rc;
 }
 
-static bool filter_char(char c, bool *sep)
-{
-    *sep = c == '.' || c == '_' || c == '-' || c == '/';
-    return *sep || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '*';
-}
-
-bool sw_ecr_filter_valid(const char *filter)
-{
-    size_t len = filter ? strlen(filter) : 0;
-    bool sep = false, prev_sep = true; /* a separator may not start the filter */
-    if (len == 0 || len > SW_ECR_FILTER_MAX - 1)
-        return false;
-    for (size_t i = 0; i < len; i++) {
-        if (!filter_char(filter[i], &sep) || (sep && prev_sep))
-            return false;
-        prev_sep = sep;
-    }
-    return !prev_sep; /* nor end it */
-}
-
 int sw_ecr_validate(const struct sw_ecr_scanning_configuration *cfg, struct sw_error *err)
 {
     bool enhanced = strcmp(cfg->scan_type, "ENHANCED") == 0;
@@ -120,7 +100,7 @@ int sw_ecr_validate(const struct sw_ecr_scanning_configuration *cfg, struct sw_e
                                     "ECR scanning rule %zu: filterType \"%s\" is "
                                     "not WILDCARD",
                                     i + 1, r->filters[j].filter_type);
-            if (!sw_ecr_filter_valid(r->filters[j].filter))
+            if (!sw_repository_filter_ok(r->filters[j].filter))
                 return sw_error_set(err, SW_EINVAL,
                                     "ECR scanning rule %zu: filter \"%s\" is not a valid "
                                     "repository filter (lower-case letters, digits, * and single "
