@@ -20,9 +20,6 @@
 static const char *const severity_names[SW_SEVERITY_COUNT] = {
     "UNTRIAGED", "INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
 static const char *const mode_names[] = {"enforce", "dry-run", "off"};
-static const char *const frequency_names[] = {"CONTINUOUS_SCAN", "SCAN_ON_PUSH"};
-static const char *const rescan_names[] = {"UNMANAGED", "LIFETIME", "DAYS_3",  "DAYS_7",  "DAYS_14",
-                                           "DAYS_30",   "DAYS_60",  "DAYS_90", "DAYS_180"};
 static const char *const scope_names[] = {"account", "organization"};
 static const char *const chat_names[] = {"none", "chatbot"};
 static const char *const switch_names[] = {"off", "on"};
@@ -85,16 +82,6 @@ const char *sw_severity_name(enum sw_severity s)
 const char *sw_mode_name(enum sw_mode m)
 {
     return (unsigned)m < COUNT_OF(mode_names) ? mode_names[m] : "UNKNOWN";
-}
-
-const char *sw_scan_frequency_name(enum sw_scan_frequency f)
-{
-    return (unsigned)f < COUNT_OF(frequency_names) ? frequency_names[f] : "UNKNOWN";
-}
-
-const char *sw_rescan_duration_name(enum sw_rescan_duration d)
-{
-    return (unsigned)d < COUNT_OF(rescan_names) ? rescan_names[d] : "UNKNOWN";
 }
 
 const char *sw_scope_name(enum sw_scope s)
@@ -524,8 +511,8 @@ int sw_cfg_load(struct sw_config *cfg, sw_cfg_lookup_fn lookup, void *ctx, struc
     cfg->mode = (enum sw_mode)i;
 
     i = cfg->scan_frequency;
-    if ((rc = load_enum(lookup, ctx, "SCAN_FREQUENCY", frequency_names, 0,
-                        COUNT_OF(frequency_names), NULL, &i, err)) != 0)
+    if ((rc = load_enum(lookup, ctx, "SCAN_FREQUENCY", sw_scan_frequency_names, 0,
+                        SW_SCAN_FREQUENCY_COUNT, NULL, &i, err)) != 0)
         return rc;
     cfg->scan_frequency = (enum sw_scan_frequency)i;
 
@@ -533,8 +520,8 @@ int sw_cfg_load(struct sw_config *cfg, sw_cfg_lookup_fn lookup, void *ctx, struc
         return rc;
 
     i = cfg->rescan_duration;
-    if ((rc = load_enum(lookup, ctx, "ECR_RESCAN_DURATION", rescan_names, 1, COUNT_OF(rescan_names),
-                        NULL, &i, err)) != 0)
+    if ((rc = load_enum(lookup, ctx, "ECR_RESCAN_DURATION", sw_rescan_duration_names, 1,
+                        SW_RESCAN_DURATION_COUNT, NULL, &i, err)) != 0)
         return rc;
     cfg->rescan_duration = (enum sw_rescan_duration)i;
 

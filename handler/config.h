@@ -9,6 +9,7 @@
 
 #include "handler/error.h"
 #include "handler/ids.h"
+#include "handler/scan_names.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -26,21 +27,6 @@ enum sw_severity {
 #define SW_SEVERITY_COUNT 6 /* UNTRIAGED..CRITICAL, usable as array index */
 
 enum sw_mode { SW_MODE_ENFORCE = 0, SW_MODE_DRY_RUN, SW_MODE_OFF };
-
-enum sw_scan_frequency { SW_SCAN_FREQUENCY_CONTINUOUS_SCAN = 0, SW_SCAN_FREQUENCY_SCAN_ON_PUSH };
-
-/* Inspector's ecrConfiguration.rescanDuration. UNMANAGED: ECR_RESCAN_DURATION unset. */
-enum sw_rescan_duration {
-    SW_RESCAN_UNMANAGED = 0,
-    SW_RESCAN_LIFETIME,
-    SW_RESCAN_DAYS_3,
-    SW_RESCAN_DAYS_7,
-    SW_RESCAN_DAYS_14,
-    SW_RESCAN_DAYS_30,
-    SW_RESCAN_DAYS_60,
-    SW_RESCAN_DAYS_90,
-    SW_RESCAN_DAYS_180
-};
 
 enum sw_scope { SW_SCOPE_ACCOUNT = 0, SW_SCOPE_ORGANIZATION };
 
@@ -106,8 +92,6 @@ int sw_cfg_load_env(struct sw_config *cfg, struct sw_error *err);
  * "UNMANAGED". Never NULL. */
 const char *sw_severity_name(enum sw_severity s);
 const char *sw_mode_name(enum sw_mode m);
-const char *sw_scan_frequency_name(enum sw_scan_frequency f);
-const char *sw_rescan_duration_name(enum sw_rescan_duration d);
 const char *sw_scope_name(enum sw_scope s);
 const char *sw_chat_format_name(enum sw_chat_format c);
 

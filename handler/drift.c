@@ -8,6 +8,7 @@
 #include "handler/drift.h"
 
 #include "handler/ids.h"
+#include "handler/scan_names.h"
 
 #include "handler/buf.h"
 
@@ -18,9 +19,6 @@
 #define ENHANCED "ENHANCED"
 #define WILDCARD "WILDCARD"
 #define ELLIPSIS "..."
-
-static const char *const RESCAN_VALUES[] = {"LIFETIME", "DAYS_3",  "DAYS_7",  "DAYS_14",
-                                            "DAYS_30",  "DAYS_60", "DAYS_90", "DAYS_180"};
 
 const char *sw_drift_name_str(enum sw_drift_name name)
 {
@@ -65,18 +63,14 @@ const char *sw_drift_mode_str(enum sw_drift_mode mode)
 
 const char *sw_drift_frequency_str(enum sw_drift_frequency freq)
 {
-    return freq == SW_DRIFT_SCAN_ON_PUSH ? "SCAN_ON_PUSH" : "CONTINUOUS_SCAN";
+    return sw_scan_frequency_names[freq == SW_DRIFT_SCAN_ON_PUSH
+                                       ? SW_SCAN_FREQUENCY_SCAN_ON_PUSH
+                                       : SW_SCAN_FREQUENCY_CONTINUOUS_SCAN];
 }
 
 bool sw_drift_rescan_valid(const char *value)
 {
-    if (!value)
-        return false;
-    for (size_t i = 0; i < sizeof(RESCAN_VALUES) / sizeof(RESCAN_VALUES[0]); i++) {
-        if (strcmp(value, RESCAN_VALUES[i]) == 0)
-            return true;
-    }
-    return false;
+    return sw_rescan_duration_find(value) != NULL;
 }
 
 static bool str_eq(const char *a, const char *b)
@@ -389,10 +383,9 @@ static void rescan_part(struct sw_drift_plan *p, const struct sw_desired_state *
     snprintf(before, sizeof(before), "%.64s",
              a->rescan_duration ? a->rescan_duration : "(not returned)");
     add_item(p, SW_DRIFT_RESCAN_DURATION, before, d->rescan_duration);
-    for (size_t i = 0; i < sizeof(RESCAN_VALUES) / sizeof(RESCAN_VALUES[0]); i++) {
-        if (strcmp(RESCAN_VALUES[i], d->rescan_duration) == 0)
-            p->target.rescan_duration = RESCAN_VALUES[i]; /* static, outlives desired */
-    }
+    const char *known = sw_rescan_duration_find(d->rescan_duration);
+    if (known)
+        p->target.rescan_duration = known; /* static, outlives desired */
 
     snprintf(summary, sizeof(summary),
              "inspector2:UpdateConfiguration (ecrConfiguration.rescanDuration %s)",
