@@ -270,13 +270,12 @@ static int registry_part(struct sw_drift_plan *p, const struct sw_desired_state 
     bool covered = rules_cover(a, sw_drift_frequency_str(d->scan_frequency), d);
     struct sw_buf before = {0}, after = {0}, summary = {0};
     size_t dropped_rules = 0, dropped_filters = 0;
-    int rc = 0;
 
     /* Enabling Inspector for ECR switches the registry to ENHANCED on its own, but the
      * rules must still be ours: the write is planned from the state as read. */
     if (enhanced && covered)
         return 0;
-    rc = build_target_rules(p, d, a, &dropped_rules, &dropped_filters, err);
+    int rc = build_target_rules(p, d, a, &dropped_rules, &dropped_filters, err);
     if (rc)
         return rc;
     sw_buf_init(&before, TEXT_BUF_MAX);
@@ -306,7 +305,7 @@ static int registry_part(struct sw_drift_plan *p, const struct sw_desired_state 
     sw_buf_free(&summary);
     sw_buf_free(&after);
     sw_buf_free(&before);
-    return rc;
+    return 0;
 }
 
 /* --- the decision ---------------------------------------------------------------------- */
