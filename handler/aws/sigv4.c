@@ -1,9 +1,10 @@
 /* sw_sigv4: AWS Signature Version 4 for one HTTP request (contract in sigv4.h).
  *
- * Every AWS call the function makes goes through here, so this file follows
- * botocore's SigV4Auth stage by stage (canonical request -> string to sign ->
- * signature -> Authorization) and is checked against the aws-c-auth vectors and
- * botocore itself. It never reads the clock or the environment and never logs. */
+ * Every AWS call the function makes goes through here, so the signer follows
+ * botocore's SigV4Auth stage by stage: canonical request (sigv4_canonical.c) -> string
+ * to sign -> signature -> Authorization (this file: hashing, key derivation, input
+ * checks and the stages' order), checked against the aws-c-auth vectors and botocore
+ * itself. It never reads the clock or the environment and never logs. */
 #include "handler/aws/sigv4.h"
 
 #include <openssl/crypto.h>
