@@ -6,7 +6,6 @@
  * alone, sign + serialize (every header as a "Name: value" line, as handed to libcurl),
  * and the two hashing stages inside. Run by scripts/bench-sigv4.sh. */
 #include "handler/aws/sigv4.h"
-#include "handler/aws/sigv4_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

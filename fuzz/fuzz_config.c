@@ -82,8 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(cfg->repository_filter_count >= 1 &&
                    cfg->repository_filter_count <= SW_CFG_FILTERS_MAX);
         for (size_t i = 0; i < cfg->repository_filter_count; i++)
-            FUZZ_CHECK(sw_cfg_filter_valid(cfg->repository_filters[i],
-                                           strlen(cfg->repository_filters[i])));
+            FUZZ_CHECK(sw_repository_filter_ok(cfg->repository_filters[i]));
         FUZZ_CHECK(cfg->region_count <= SW_CFG_REGIONS_MAX);
         for (size_t i = 0; i < cfg->region_count; i++)
             FUZZ_CHECK(sw_region_valid(cfg->regions[i], strlen(cfg->regions[i])));

@@ -6,7 +6,7 @@
  * deterministic, the canonical path and query must use only the characters SigV4 allows,
  * and the secret key must appear in no output. */
 #include "fuzz_check.h"
-#include "handler/aws/sigv4_internal.h"
+#include "handler/aws/sigv4.h"
 
 #include <ctype.h>
 #include <stdint.h>

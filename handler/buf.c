@@ -127,9 +127,3 @@ struct sw_str sw_str_from_cstr(const char *s)
     struct sw_str v = {s, s ? strlen(s) : 0};
     return v;
 }
-
-bool sw_str_eq_cstr(struct sw_str s, const char *c)
-{
-    size_t n = strlen(c);
-    return s.len == n && (n == 0 || memcmp(s.ptr, c, n) == 0);
-}

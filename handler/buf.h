@@ -51,6 +51,5 @@ char *sw_buf_detach(struct sw_buf *b);
 const char *sw_buf_cstr(const struct sw_buf *b);
 
 struct sw_str sw_str_from_cstr(const char *s);
-bool sw_str_eq_cstr(struct sw_str s, const char *c);
 
 #endif

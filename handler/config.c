@@ -19,9 +19,6 @@
 
 static const char *const severity_names[SW_SEVERITY_COUNT] = {
     "UNTRIAGED", "INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
-static const char *const frequency_names[] = {"CONTINUOUS_SCAN", "SCAN_ON_PUSH"};
-static const char *const rescan_names[] = {"UNMANAGED", "LIFETIME", "DAYS_3",  "DAYS_7",  "DAYS_14",
-                                           "DAYS_30",   "DAYS_60",  "DAYS_90", "DAYS_180"};
 static const char *const scope_names[] = {"account", "organization"};
 static const char *const chat_names[] = {"none", "chatbot"};
 static const char *const switch_names[] = {"off", "on"};
@@ -81,16 +78,6 @@ const char *sw_severity_name(enum sw_severity s)
     return severity_names[s];
 }
 
-const char *sw_scan_frequency_name(enum sw_scan_frequency f)
-{
-    return (unsigned)f < COUNT_OF(frequency_names) ? frequency_names[f] : "UNKNOWN";
-}
-
-const char *sw_rescan_duration_name(enum sw_rescan_duration d)
-{
-    return (unsigned)d < COUNT_OF(rescan_names) ? rescan_names[d] : "UNKNOWN";
-}
-
 const char *sw_scope_name(enum sw_scope s)
 {
     return (unsigned)s < COUNT_OF(scope_names) ? scope_names[s] : "UNKNOWN";
@@ -116,58 +103,6 @@ bool sw_mode_parse(const char *s, size_t len, enum sw_mode *out)
     if (i < 0)
         return false;
     *out = (enum sw_mode)i;
-    return true;
-}
-
-bool sw_scan_frequency_parse(const char *s, size_t len, enum sw_scan_frequency *out)
-{
-    int i = lookup_name(s, len, frequency_names, COUNT_OF(frequency_names), 0);
-    if (i < 0)
-        return false;
-    *out = (enum sw_scan_frequency)i;
-    return true;
-}
-
-bool sw_rescan_duration_parse(const char *s, size_t len, enum sw_rescan_duration *out)
-{
-    int i = lookup_name(s, len, rescan_names, COUNT_OF(rescan_names), 1); /* not UNMANAGED */
-    if (i < 0)
-        return false;
-    *out = (enum sw_rescan_duration)i;
-    return true;
-}
-
-static bool filter_char(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '*';
-}
-
-static bool filter_sep(unsigned char c)
-{
-    return c == '.' || c == '_' || c == '-' || c == '/';
-}
-
-/* ^[a-z0-9*](?:[._\-/a-z0-9*]?[a-z0-9*]+)*$ is: only those characters, starting and ending
- * with [a-z0-9*], never two separators in a row. */
-bool sw_cfg_filter_valid(const char *s, size_t len)
-{
-    if (len < 1 || len > SW_CFG_FILTER_MAX)
-        return false;
-    if (!filter_char((unsigned char)s[0]) || !filter_char((unsigned char)s[len - 1]))
-        return false;
-    bool prev_sep = false;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (filter_char(c)) {
-            prev_sep = false;
-        } else if (filter_sep(c)) {
-            if (prev_sep)
-                return false;
-            prev_sep = true;
-        } else {
-            return false;
-        }
-    }
     return true;
 }
 
@@ -403,7 +338,7 @@ static int load_filters(struct sw_config *cfg, sw_cfg_lookup_fn lookup, void *ct
         for (size_t i = 0; i < n; i++)
             low[i] = (char)lower((unsigned char)s[i]);
         low[n] = '\0';
-        if (!sw_cfg_filter_valid(low, n))
+        if (!sw_repository_filter_ok(low))
             return sw_error_set(err, SW_ECONFIG,
                                 "REPOSITORY_FILTERS: \"%s\" is not a valid ECR wildcard filter "
                                 "(letters, digits and '*', separated by single '.', '_', '-' or "
@@ -570,8 +505,8 @@ int sw_cfg_load(struct sw_config *cfg, sw_cfg_lookup_fn lookup, void *ctx, struc
     cfg->mode = (enum sw_mode)i;
 
     i = cfg->scan_frequency;
-    if ((rc = load_enum(lookup, ctx, "SCAN_FREQUENCY", frequency_names, 0,
-                        COUNT_OF(frequency_names), NULL, &i, err)) != 0)
+    if ((rc = load_enum(lookup, ctx, "SCAN_FREQUENCY", sw_scan_frequency_names, 0,
+                        SW_SCAN_FREQUENCY_COUNT, NULL, &i, err)) != 0)
         return rc;
     cfg->scan_frequency = (enum sw_scan_frequency)i;
 
@@ -579,8 +514,8 @@ int sw_cfg_load(struct sw_config *cfg, sw_cfg_lookup_fn lookup, void *ctx, struc
         return rc;
 
     i = cfg->rescan_duration;
-    if ((rc = load_enum(lookup, ctx, "ECR_RESCAN_DURATION", rescan_names, 1, COUNT_OF(rescan_names),
-                        NULL, &i, err)) != 0)
+    if ((rc = load_enum(lookup, ctx, "ECR_RESCAN_DURATION", sw_rescan_duration_names, 1,
+                        SW_RESCAN_DURATION_COUNT, NULL, &i, err)) != 0)
         return rc;
     cfg->rescan_duration = (enum sw_rescan_duration)i;
 

@@ -8,7 +8,9 @@
 #define SW_CONFIG_H
 
 #include "handler/error.h"
+#include "handler/ids.h"
 #include "handler/mode.h"
+#include "handler/scan_names.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -25,34 +27,19 @@ enum sw_severity {
 };
 #define SW_SEVERITY_COUNT 6 /* UNTRIAGED..CRITICAL, usable as array index */
 
-enum sw_scan_frequency { SW_SCAN_FREQUENCY_CONTINUOUS_SCAN = 0, SW_SCAN_FREQUENCY_SCAN_ON_PUSH };
-
-/* Inspector's ecrConfiguration.rescanDuration. UNMANAGED: ECR_RESCAN_DURATION unset. */
-enum sw_rescan_duration {
-    SW_RESCAN_UNMANAGED = 0,
-    SW_RESCAN_LIFETIME,
-    SW_RESCAN_DAYS_3,
-    SW_RESCAN_DAYS_7,
-    SW_RESCAN_DAYS_14,
-    SW_RESCAN_DAYS_30,
-    SW_RESCAN_DAYS_60,
-    SW_RESCAN_DAYS_90,
-    SW_RESCAN_DAYS_180
-};
-
 enum sw_scope { SW_SCOPE_ACCOUNT = 0, SW_SCOPE_ORGANIZATION };
 
 enum sw_chat_format { SW_CHAT_FORMAT_NONE = 0, SW_CHAT_FORMAT_CHATBOT };
 
 /* Limits on the configuration itself. */
-#define SW_CFG_ARN_MAX 1024                  /* SNS_TOPIC_ARN bytes */
-#define SW_CFG_TOPIC_NAME_MAX 256            /* SNS topic names are 1-256 characters */
-#define SW_CFG_REGION_MAX 32                 /* bytes of a region name */
-#define SW_CFG_FILTERS_MAX 100               /* ECR: at most 100 repository filters per rule */
-#define SW_CFG_FILTER_MAX 255                /* ECR: a filter is 1-255 characters */
-#define SW_CFG_REGIONS_MAX 32                /* REGIONS entries */
-#define SW_CFG_VALUE_MAX 32768               /* any variable's raw value */
-#define SW_CFG_MAX_NOTIFICATIONS_LIMIT 10000 /* ceiling of both MAX_NOTIFICATIONS_PER_* */
+#define SW_CFG_ARN_MAX 1024       /* SNS_TOPIC_ARN bytes */
+#define SW_CFG_TOPIC_NAME_MAX 256 /* SNS topic names are 1-256 characters */
+#define SW_CFG_REGION_MAX 32      /* bytes of a region name */
+#define SW_CFG_FILTERS_MAX 100    /* ECR: at most 100 repository filters per rule */
+#define SW_CFG_FILTER_MAX SW_REPOSITORY_FILTER_LEN_MAX /* ECR: a filter is 1-255 characters */
+#define SW_CFG_REGIONS_MAX 32                          /* REGIONS entries */
+#define SW_CFG_VALUE_MAX 32768                         /* any variable's raw value */
+#define SW_CFG_MAX_NOTIFICATIONS_LIMIT 10000           /* ceiling of both MAX_NOTIFICATIONS_PER_* */
 
 /* Defaults (docs/contract.md §3, §8). */
 #define SW_CFG_DEFAULT_MIN_SEVERITY SW_SEVERITY_HIGH
@@ -103,8 +90,6 @@ int sw_cfg_load_env(struct sw_config *cfg, struct sw_error *err);
  * Unknown values give "UNKNOWN"; SW_SEVERITY_NONE gives "NONE"; SW_RESCAN_UNMANAGED gives
  * "UNMANAGED". Never NULL. (The mode's: sw_mode_name, handler/mode.h.) */
 const char *sw_severity_name(enum sw_severity s);
-const char *sw_scan_frequency_name(enum sw_scan_frequency f);
-const char *sw_rescan_duration_name(enum sw_rescan_duration d);
 const char *sw_scope_name(enum sw_scope s);
 const char *sw_chat_format_name(enum sw_chat_format c);
 
@@ -112,11 +97,5 @@ const char *sw_chat_format_name(enum sw_chat_format c);
  * the names above (never accepting NONE/UNMANAGED/UNKNOWN). */
 bool sw_severity_parse(const char *s, size_t len, enum sw_severity *out);
 bool sw_mode_parse(const char *s, size_t len, enum sw_mode *out);
-bool sw_scan_frequency_parse(const char *s, size_t len, enum sw_scan_frequency *out);
-bool sw_rescan_duration_parse(const char *s, size_t len, enum sw_rescan_duration *out);
-
-/* True when s (already lower-case) matches ECR's repository filter pattern
- * ^[a-z0-9*](?:[._\-/a-z0-9*]?[a-z0-9*]+)*$ and is 1-255 characters. */
-bool sw_cfg_filter_valid(const char *s, size_t len);
 
 #endif

@@ -3,14 +3,15 @@
  * Pure and bounded: the caller has read the state (Inspector2 BatchGetAccountStatus,
  * ECR GetRegistryScanningConfiguration, Inspector2 GetConfiguration) into borrowed
  * structs; this file only compares, merges the registry rules (README "Drift check")
- * and prints the request bodies with cJSON. Performing the calls is left to the caller. */
+ * and plans the writes as typed actions. Building the requests and performing them is the
+ * AWS I/O adapter's job (state.c, with the builders of handler/aws/). */
 #include "handler/drift.h"
 
 #include "handler/ids.h"
+#include "handler/scan_names.h"
 
 #include "handler/buf.h"
 
-#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +19,6 @@
 #define ENHANCED "ENHANCED"
 #define WILDCARD "WILDCARD"
 #define ELLIPSIS "..."
-
-static const char *const RESCAN_VALUES[] = {"LIFETIME", "DAYS_3",  "DAYS_7",  "DAYS_14",
-                                            "DAYS_30",  "DAYS_60", "DAYS_90", "DAYS_180"};
 
 const char *sw_drift_name_str(enum sw_drift_name name)
 {
@@ -52,49 +50,14 @@ const char *sw_drift_api_name(enum sw_drift_api api)
 
 const char *sw_drift_frequency_str(enum sw_drift_frequency freq)
 {
-    return freq == SW_DRIFT_SCAN_ON_PUSH ? "SCAN_ON_PUSH" : "CONTINUOUS_SCAN";
-}
-
-static bool filter_alnum(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '*';
-}
-
-static bool filter_separator(unsigned char c)
-{
-    return c == '.' || c == '_' || c == '-' || c == '/';
-}
-
-/* ^[a-z0-9*](?:[._\-/a-z0-9*]?[a-z0-9*]+)*$ is exactly: characters from [a-z0-9*._-/],
- * first and last from [a-z0-9*], and no two separators in a row. */
-bool sw_drift_filter_valid(const char *filter)
-{
-    if (!filter)
-        return false;
-    size_t len = strnlen(filter, SW_DRIFT_FILTER_LEN_MAX + 1);
-    if (len == 0 || len > SW_DRIFT_FILTER_LEN_MAX)
-        return false;
-    if (!filter_alnum((unsigned char)filter[0]) || !filter_alnum((unsigned char)filter[len - 1]))
-        return false;
-    for (size_t i = 1; i < len; i++) {
-        unsigned char c = (unsigned char)filter[i];
-        if (filter_alnum(c))
-            continue;
-        if (!filter_separator(c) || filter_separator((unsigned char)filter[i - 1]))
-            return false;
-    }
-    return true;
+    return sw_scan_frequency_names[freq == SW_DRIFT_SCAN_ON_PUSH
+                                       ? SW_SCAN_FREQUENCY_SCAN_ON_PUSH
+                                       : SW_SCAN_FREQUENCY_CONTINUOUS_SCAN];
 }
 
 bool sw_drift_rescan_valid(const char *value)
 {
-    if (!value)
-        return false;
-    for (size_t i = 0; i < sizeof(RESCAN_VALUES) / sizeof(RESCAN_VALUES[0]); i++) {
-        if (strcmp(value, RESCAN_VALUES[i]) == 0)
-            return true;
-    }
-    return false;
+    return sw_rescan_duration_find(value) != NULL;
 }
 
 static bool str_eq(const char *a, const char *b)
@@ -154,28 +117,18 @@ static struct sw_drift_item *add_item(struct sw_drift_plan *p, enum sw_drift_nam
     return it;
 }
 
-/* Prints json (consumed) as the action's request body. */
-static int add_action(struct sw_drift_plan *p, enum sw_drift_api api, cJSON *json,
-                      const char *summary, struct sw_error *err)
+/* Records the action (its typed parameters are the plan's target; see drift.h). */
+static void add_action(struct sw_drift_plan *p, enum sw_drift_api api, const char *summary)
 {
-    char *body = json ? cJSON_PrintUnformatted(json) : NULL;
-    cJSON_Delete(json);
-    if (!body)
-        return sw_error_set(err, SW_ENOMEM, "drift: out of memory printing %s",
-                            sw_drift_api_name(api));
     struct sw_drift_action *a = &p->actions[p->action_count++];
     a->api = api;
-    a->request_json = body;
     copy_text(a->summary, sizeof(a->summary), summary, strlen(summary));
-    return 0;
 }
 
 void sw_drift_plan_clear(struct sw_drift_plan *plan)
 {
     if (!plan)
         return;
-    for (size_t i = 0; i < plan->action_count && i < SW_DRIFT_ACTIONS_MAX; i++)
-        cJSON_free(plan->actions[i].request_json);
     for (size_t i = 0; i < SW_DRIFT_RULES_MAX; i++) {
         struct sw_drift_filter *fs = plan->target_filters[i];
         for (size_t j = 0; fs && j < plan->target_rules[i].filter_count; j++)
@@ -244,7 +197,7 @@ static int target_merge_rules(struct sw_drift_plan *p, size_t slot, const char *
             continue;
         for (size_t j = 0; j < r->filter_count; j++) {
             const struct sw_drift_filter *f = &r->filters[j];
-            if (!is_wildcard(f) || !sw_drift_filter_valid(f->filter)) {
+            if (!is_wildcard(f) || !sw_repository_filter_ok(f->filter)) {
                 (*dropped)++;
                 continue;
             }
@@ -296,42 +249,6 @@ out_nomem:
     return sw_error_set(err, SW_ENOMEM, "drift: out of memory building the registry rules");
 }
 
-static cJSON *registry_request(const struct sw_actual_state *t)
-{
-    cJSON *root = cJSON_CreateObject();
-    if (!root || !cJSON_AddStringToObject(root, "scanType", t->scan_type))
-        goto out_delete;
-    cJSON *rules = cJSON_AddArrayToObject(root, "rules");
-    if (!rules)
-        goto out_delete;
-    for (size_t i = 0; i < t->rule_count; i++) {
-        const struct sw_drift_rule *r = &t->rules[i];
-        cJSON *rule = cJSON_CreateObject();
-        if (!rule)
-            goto out_delete;
-        cJSON_AddItemToArray(rules, rule);
-        if (!cJSON_AddStringToObject(rule, "scanFrequency", r->scan_frequency))
-            goto out_delete;
-        cJSON *filters = cJSON_AddArrayToObject(rule, "repositoryFilters");
-        if (!filters)
-            goto out_delete;
-        for (size_t j = 0; j < r->filter_count; j++) {
-            cJSON *f = cJSON_CreateObject();
-            if (!f)
-                goto out_delete;
-            cJSON_AddItemToArray(filters, f);
-            if (!cJSON_AddStringToObject(f, "filter", r->filters[j].filter) ||
-                !cJSON_AddStringToObject(f, "filterType", WILDCARD))
-                goto out_delete;
-        }
-    }
-    return root;
-
-out_delete:
-    cJSON_Delete(root);
-    return NULL;
-}
-
 static int registry_part(struct sw_drift_plan *p, const struct sw_desired_state *d,
                          const struct sw_actual_state *a, struct sw_error *err)
 {
@@ -340,13 +257,12 @@ static int registry_part(struct sw_drift_plan *p, const struct sw_desired_state 
     bool covered = rules_cover(a, sw_drift_frequency_str(d->scan_frequency), d);
     struct sw_buf before = {0}, after = {0}, summary = {0};
     size_t dropped_rules = 0, dropped_filters = 0;
-    int rc = 0;
 
     /* Enabling Inspector for ECR switches the registry to ENHANCED on its own, but the
      * rules must still be ours: the write is planned from the state as read. */
     if (enhanced && covered)
         return 0;
-    rc = build_target_rules(p, d, a, &dropped_rules, &dropped_filters, err);
+    int rc = build_target_rules(p, d, a, &dropped_rules, &dropped_filters, err);
     if (rc)
         return rc;
     sw_buf_init(&before, TEXT_BUF_MAX);
@@ -372,12 +288,11 @@ static int registry_part(struct sw_drift_plan *p, const struct sw_desired_state 
                                       "rules: ");
     describe_rules(&summary, p->target.rules, p->target.rule_count);
     (void)sw_buf_append_char(&summary, ')');
-    rc = add_action(p, SW_DRIFT_API_ECR_PUT_REGISTRY_SCANNING, registry_request(&p->target),
-                    sw_buf_cstr(&summary), err);
+    add_action(p, SW_DRIFT_API_ECR_PUT_REGISTRY_SCANNING, sw_buf_cstr(&summary));
     sw_buf_free(&summary);
     sw_buf_free(&after);
     sw_buf_free(&before);
-    return rc;
+    return 0;
 }
 
 /* --- the decision ---------------------------------------------------------------------- */
@@ -400,7 +315,7 @@ static int check_inputs(const struct sw_desired_state *d, const struct sw_actual
                             "most %d per rule",
                             d->filter_count, SW_DRIFT_FILTERS_MAX);
     for (size_t k = 0; k < d->filter_count; k++) {
-        if (!sw_drift_filter_valid(d->filters[k]))
+        if (!sw_repository_filter_ok(d->filters[k]))
             return sw_error_set(err, SW_EINVAL,
                                 "REPOSITORY_FILTERS: \"%.64s\" is not a valid ECR filter "
                                 "(1-255 characters of a-z 0-9 * and single . _ - / between them)",
@@ -427,67 +342,41 @@ static int check_inputs(const struct sw_desired_state *d, const struct sw_actual
     return 0;
 }
 
-static int inspector_part(struct sw_drift_plan *p, const struct sw_desired_state *d,
-                          const struct sw_actual_state *a, struct sw_error *err)
+static void inspector_part(struct sw_drift_plan *p, const struct sw_desired_state *d,
+                           const struct sw_actual_state *a)
 {
     const char *status = a->inspector_ecr_status;
     char before[96], summary[128];
 
     if (str_eq(status, "ENABLED") || str_eq(status, "ENABLING"))
-        return 0;
+        return;
     snprintf(before, sizeof(before), "%.64s", status ? status : "DISABLED (account not listed)");
     add_item(p, SW_DRIFT_INSPECTOR_ECR, before, "ENABLED");
     p->target.inspector_ecr_status = "ENABLED";
 
-    /* Member order as the AWS client writes it (sw_inspector2_enable_body, without the
-     * clientToken the client adds per call). */
-    cJSON *body = cJSON_CreateObject();
-    cJSON *types = body ? cJSON_AddArrayToObject(body, "resourceTypes") : NULL;
-    cJSON *ids = body ? cJSON_AddArrayToObject(body, "accountIds") : NULL;
-    cJSON *ecr = cJSON_CreateString("ECR");
-    cJSON *id = cJSON_CreateString(d->account_id);
-    if (types && ecr)
-        cJSON_AddItemToArray(types, ecr);
-    else
-        cJSON_Delete(ecr);
-    if (ids && id)
-        cJSON_AddItemToArray(ids, id);
-    else
-        cJSON_Delete(id);
-    if (!ids || !types || !id || !ecr) {
-        cJSON_Delete(body);
-        body = NULL;
-    }
     snprintf(summary, sizeof(summary), "inspector2:Enable (resourceTypes [ECR], accountIds [%s])",
              d->account_id);
-    return add_action(p, SW_DRIFT_API_INSPECTOR2_ENABLE, body, summary, err);
+    add_action(p, SW_DRIFT_API_INSPECTOR2_ENABLE, summary);
 }
 
-static int rescan_part(struct sw_drift_plan *p, const struct sw_desired_state *d,
-                       const struct sw_actual_state *a, struct sw_error *err)
+static void rescan_part(struct sw_drift_plan *p, const struct sw_desired_state *d,
+                        const struct sw_actual_state *a)
 {
     char before[96], summary[128];
 
     if (!d->rescan_duration || str_eq(a->rescan_duration, d->rescan_duration))
-        return 0;
+        return;
     snprintf(before, sizeof(before), "%.64s",
              a->rescan_duration ? a->rescan_duration : "(not returned)");
     add_item(p, SW_DRIFT_RESCAN_DURATION, before, d->rescan_duration);
-    for (size_t i = 0; i < sizeof(RESCAN_VALUES) / sizeof(RESCAN_VALUES[0]); i++) {
-        if (strcmp(RESCAN_VALUES[i], d->rescan_duration) == 0)
-            p->target.rescan_duration = RESCAN_VALUES[i]; /* static, outlives desired */
-    }
+    const char *known = sw_rescan_duration_find(d->rescan_duration);
+    if (known)
+        p->target.rescan_duration = known; /* static, outlives desired */
 
-    cJSON *body = cJSON_CreateObject();
-    cJSON *ecr = body ? cJSON_AddObjectToObject(body, "ecrConfiguration") : NULL;
-    if (!ecr || !cJSON_AddStringToObject(ecr, "rescanDuration", d->rescan_duration)) {
-        cJSON_Delete(body);
-        body = NULL;
-    }
     snprintf(summary, sizeof(summary),
              "inspector2:UpdateConfiguration (ecrConfiguration.rescanDuration %s)",
              d->rescan_duration);
-    return add_action(p, SW_DRIFT_API_INSPECTOR2_UPDATE_CONFIGURATION, body, summary, err);
+    add_action(p, SW_DRIFT_API_INSPECTOR2_UPDATE_CONFIGURATION, summary);
 }
 
 int sw_drift_decide(const struct sw_desired_state *desired, const struct sw_actual_state *actual,
@@ -509,13 +398,11 @@ int sw_drift_decide(const struct sw_desired_state *desired, const struct sw_actu
 
     /* The target starts as the actual state; each part replaces what it restores. */
     out->target = *actual;
-    rc = inspector_part(out, desired, actual, err);
-    if (rc == 0)
-        rc = registry_part(out, desired, actual, err);
-    if (rc == 0)
-        rc = rescan_part(out, desired, actual, err);
+    inspector_part(out, desired, actual);
+    rc = registry_part(out, desired, actual, err);
     if (rc)
         goto out_clear;
+    rescan_part(out, desired, actual);
     return 0;
 
 out_clear:

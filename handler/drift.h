@@ -9,6 +9,7 @@
 #define SW_DRIFT_H
 
 #include "handler/error.h"
+#include "handler/ids.h"
 #include "handler/mode.h"
 
 #include <stdbool.h>
@@ -16,9 +17,9 @@
 
 /* ECR limits (API reference: RegistryScanningRule, ScanningRepositoryFilter,
  * PutRegistryScanningConfiguration). */
-#define SW_DRIFT_FILTERS_MAX 100    /* filters per rule */
-#define SW_DRIFT_FILTER_LEN_MAX 255 /* bytes per filter */
-#define SW_DRIFT_RULES_MAX 2        /* rules per registry configuration */
+#define SW_DRIFT_FILTERS_MAX 100                             /* filters per rule */
+#define SW_DRIFT_FILTER_LEN_MAX SW_REPOSITORY_FILTER_LEN_MAX /* bytes per filter (ids.h) */
+#define SW_DRIFT_RULES_MAX 2                                 /* rules per registry configuration */
 /* Bounds on what a read-back may hold (moto accepts more than AWS; see docs/emulator-notes.md §10).
  * Past them sw_drift_decide fails with SW_ELIMIT instead of trusting the input. */
 #define SW_DRIFT_READ_RULES_MAX 16
@@ -93,14 +94,12 @@ struct sw_drift_item {
 /* To perform an action with the AWS client (handler/aws/), take its typed parameters from
  * the plan: inspector2:Enable -> plan->account_id and resource type "ECR";
  * ecr:PutRegistryScanningConfiguration -> plan->target.scan_type and plan->target.rules;
- * inspector2:UpdateConfiguration -> plan->target.rescan_duration. request_json is the same
- * request as the client prints it (without Enable's per-call clientToken): for dry-run
- * logs and tests (tests/handler/test_drift_wire.c checks they agree). */
+ * inspector2:UpdateConfiguration -> plan->target.rescan_duration. The AWS I/O adapter
+ * (state.c) builds each request once from these with the builders of handler/aws/. */
 struct sw_drift_action {
     enum sw_drift_api api;
     char summary[SW_DRIFT_TEXT_MAX]; /* "inspector2:Enable (resourceTypes [ECR], accountIds [...])"
                                       */
-    char *request_json;              /* owned: the complete request body, compact JSON */
 };
 
 /* The result of one action as the caller performed it (borrowed strings). */
@@ -138,10 +137,6 @@ int sw_drift_decide(const struct sw_desired_state *desired, const struct sw_actu
 
 /* Frees what the plan owns; the plan is empty afterwards. Safe on a zeroed plan. */
 void sw_drift_plan_clear(struct sw_drift_plan *plan);
-
-/* True when ECR accepts the filter: 1..255 bytes matching ^[a-z0-9*](?:[._\-/a-z0-9*]?[a-z0-9*]+)*$
- */
-bool sw_drift_filter_valid(const char *filter);
 
 /* True for LIFETIME, DAYS_3, DAYS_7, DAYS_14, DAYS_30, DAYS_60, DAYS_90, DAYS_180. */
 bool sw_drift_rescan_valid(const char *value);

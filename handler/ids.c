@@ -1,4 +1,4 @@
-/* sw_ids: account id and region syntax (see ids.h). */
+/* sw_ids: account id, region and ECR repository filter syntax (see ids.h). */
 #include "handler/ids.h"
 
 #include <string.h>
@@ -50,4 +50,35 @@ bool sw_account_id_ok(const char *s)
 bool sw_region_ok(const char *s)
 {
     return s != NULL && sw_region_valid(s, strnlen(s, SW_REGION_NAME_MAX + 1));
+}
+
+static bool filter_alnum(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '*';
+}
+
+static bool filter_separator(unsigned char c)
+{
+    return c == '.' || c == '_' || c == '-' || c == '/';
+}
+
+/* ^[a-z0-9*](?:[._\-/a-z0-9*]?[a-z0-9*]+)*$ is exactly: characters from [a-z0-9*._-/],
+ * first and last from [a-z0-9*], and no two separators in a row. */
+bool sw_repository_filter_ok(const char *s)
+{
+    if (!s)
+        return false;
+    size_t len = strnlen(s, SW_REPOSITORY_FILTER_LEN_MAX + 1);
+    if (len == 0 || len > SW_REPOSITORY_FILTER_LEN_MAX)
+        return false;
+    if (!filter_alnum((unsigned char)s[0]) || !filter_alnum((unsigned char)s[len - 1]))
+        return false;
+    for (size_t i = 1; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (filter_alnum(c))
+            continue;
+        if (!filter_separator(c) || filter_separator((unsigned char)s[i - 1]))
+            return false;
+    }
+    return true;
 }

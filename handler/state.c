@@ -10,6 +10,7 @@
 
 #include "handler/aws/sns.h"
 #include "handler/aws/sts.h"
+#include "handler/clock.h"
 #include "runtime/lr_log.h"
 
 #include <stdio.h>
@@ -165,25 +166,31 @@ static int do_enable(struct sw_state *s, struct sw_aws_error *aerr, struct sw_er
     return rc;
 }
 
-static int do_put_registry(struct sw_state *s, const struct sw_drift_plan *plan,
-                           struct sw_aws_error *aerr, struct sw_error *err)
+int sw_state_registry_configuration(const struct sw_actual_state *t,
+                                    struct sw_ecr_scanning_configuration *cfg, struct sw_error *err)
 {
-    const struct sw_actual_state *t = &plan->target;
-    struct sw_ecr_scanning_configuration cfg = {0};
     int rc = SW_OK;
-    snprintf(cfg.scan_type, sizeof(cfg.scan_type), "%s", t->scan_type ? t->scan_type : "ENHANCED");
+    snprintf(cfg->scan_type, sizeof(cfg->scan_type), "%s",
+             t->scan_type ? t->scan_type : "ENHANCED");
     for (size_t i = 0; i < t->rule_count && rc == SW_OK; i++) {
         struct sw_ecr_rule *rule = NULL;
-        rc = sw_ecr_add_rule(&cfg, t->rules[i].scan_frequency, &rule, err);
+        rc = sw_ecr_add_rule(cfg, t->rules[i].scan_frequency, &rule, err);
         for (size_t j = 0; rc == SW_OK && j < t->rules[i].filter_count; j++) {
             const struct sw_drift_filter *flt = &t->rules[i].filters[j];
             rc = sw_ecr_rule_add_filter(rule, flt->filter,
                                         flt->filter_type ? flt->filter_type : "WILDCARD", err);
         }
     }
-    if (rc == SW_OK) {
+    return rc;
+}
+
+static int do_put_registry(struct sw_state *s, const struct sw_drift_plan *plan,
+                           struct sw_aws_error *aerr, struct sw_error *err)
+{
+    struct sw_ecr_scanning_configuration cfg = {0};
+    int rc = sw_state_registry_configuration(&plan->target, &cfg, err);
+    if (rc == SW_OK)
         rc = sw_ecr_put_registry_scanning_configuration(s->aws, &cfg, NULL, aerr, err);
-    }
     sw_ecr_scanning_configuration_free(&cfg);
     return rc;
 }
@@ -256,7 +263,7 @@ int sw_state_workloads(void *ctx, const char *image_arn, long long deadline_ms,
 {
     struct sw_state *s = ctx;
     struct sw_aws_error aerr;
-    long long limit = sw_http_now_ms() + SW_WORKLOADS_TIMEOUT_MS;
+    long long limit = sw_clock_now_ms() + SW_WORKLOADS_TIMEOUT_MS;
     if (deadline_ms > 0 && deadline_ms < limit) {
         limit = deadline_ms;
     }

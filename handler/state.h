@@ -49,6 +49,14 @@ void sw_state_clear(struct sw_state *s);
 /* The I/O callbacks over s, for sw_function_init. */
 struct sw_function_io sw_state_io(struct sw_state *s);
 
+/* The ECR registry scanning configuration ecr:PutRegistryScanningConfiguration sends for a
+ * plan's target (t = &plan->target): its scan type (ENHANCED when unset) and rules, filters
+ * WILDCARD unless typed. cfg starts zeroed; free it with sw_ecr_scanning_configuration_free.
+ * Returns 0 or the builder's error. */
+int sw_state_registry_configuration(const struct sw_actual_state *t,
+                                    struct sw_ecr_scanning_configuration *cfg,
+                                    struct sw_error *err);
+
 /* The three callbacks themselves (see struct sw_function_io); ctx is a struct sw_state. */
 int sw_state_read(void *ctx, const char *account, bool read_rescan, struct sw_actual_state *out,
                   struct sw_action_result *failure);

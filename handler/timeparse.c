@@ -192,6 +192,61 @@ static int64_t parse_iso(struct cursor *c)
     return compose(y, mo, d, h, mi, s, ms, off);
 }
 
+/* Strict RFC 3339 date-time: 2016-02-25T06:03:31[.fff]Z or ...+02:00, nothing else. */
+static int64_t parse_rfc3339(struct cursor *c)
+{
+    int y, mo, d, h, mi, s, ms = 0, oh = 0, om = 0;
+    if (!digits(c, 4, 4, &y) || !eat(c, '-') || !digits(c, 2, 2, &mo) || !eat(c, '-') ||
+        !digits(c, 2, 2, &d) || !(eat(c, 'T') || eat(c, 't')) || !digits(c, 2, 2, &h) ||
+        !eat(c, ':') || !digits(c, 2, 2, &mi) || !eat(c, ':') || !digits(c, 2, 2, &s))
+        return SW_TIME_NONE;
+    if (eat(c, '.') && !fraction_ms(c, &ms))
+        return SW_TIME_NONE;
+    char sign = peek(c);
+    if (eat(c, 'Z') || eat(c, 'z')) {
+        sign = '+';
+    } else if (!(eat(c, '+') || eat(c, '-')) || !digits(c, 2, 2, &oh) || !eat(c, ':') ||
+               !digits(c, 2, 2, &om) || oh > 23 || om > 59) {
+        return SW_TIME_NONE;
+    }
+    if (!at_end(c))
+        return SW_TIME_NONE;
+    return compose(y, mo, d, h, mi, s, ms, (oh * 60 + om) * (sign == '-' ? -1 : 1));
+}
+
+int64_t sw_time_parse_rfc3339(const char *s, size_t len)
+{
+    if (!s || len == 0 || len > 64)
+        return SW_TIME_NONE;
+    struct cursor c = {s, len, 0};
+    return parse_rfc3339(&c);
+}
+
+static int two_digits(const char *s)
+{
+    return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+int64_t sw_time_parse_http_date(const char *s, size_t len)
+{
+    static const size_t digit_at[] = {5, 6, 12, 13, 14, 15, 17, 18, 20, 21, 23, 24};
+    if (!s || len != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' ||
+        s[16] != ' ' || s[19] != ':' || s[22] != ':' || s[25] != ' ' || memcmp(s + 26, "GMT", 3))
+        return SW_TIME_NONE;
+    for (size_t i = 0; i < sizeof(digit_at) / sizeof(digit_at[0]); i++)
+        if (s[digit_at[i]] < '0' || s[digit_at[i]] > '9')
+            return SW_TIME_NONE;
+    int month = 0;
+    for (int m = 0; m < 12; m++)
+        if (memcmp(s + 8, month_abbr[m], 3) == 0)
+            month = m + 1;
+    if (month == 0)
+        return SW_TIME_NONE;
+    int year = two_digits(s + 12) * 100 + two_digits(s + 14);
+    return compose(year, month, two_digits(s + 5), two_digits(s + 17), two_digits(s + 20),
+                   two_digits(s + 23), 0, 0);
+}
+
 /* Wed Sep 04 16:55:38.411 UTC 2024 (Java's Date.toString with milliseconds). */
 static int64_t parse_java(struct cursor *c)
 {

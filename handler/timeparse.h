@@ -2,7 +2,9 @@
  *
  * Inspector has sent three styles over the years ("Dec 3, 2021, 6:02:30 PM",
  * "Wed Sep 04 16:55:38.411 UTC 2024", ISO 8601); EventBridge and CloudTrail use ISO
- * 8601. Pure functions over the given bytes: no locale, no TZ, no timegm. */
+ * 8601; AWS credential endpoints RFC 3339; Retry-After an HTTP date. Pure functions over the given
+ * bytes: no locale, no TZ, no timegm. Part of sw_core, so the AWS client (handler/aws/) uses it
+ * too. */
 #ifndef SW_TIMEPARSE_H
 #define SW_TIMEPARSE_H
 
@@ -22,6 +24,16 @@
  *   Inspector console style: Dec 3, 2021, 6:02:30 PM (taken as UTC; AM/PM or 24 h).
  * Returns epoch milliseconds (fraction truncated to ms), or SW_TIME_NONE. Years 1970-9999. */
 int64_t sw_time_parse(const char *s, size_t len);
+
+/* Parses s[0..len) as a strict RFC 3339 date-time, the form AWS credential endpoints use:
+ * 2016-02-25T06:03:31Z, with an optional fraction and a zone of Z or +hh:mm / -hh:mm, no
+ * blanks. Returns epoch milliseconds (fraction truncated to ms), or SW_TIME_NONE. */
+int64_t sw_time_parse_rfc3339(const char *s, size_t len);
+
+/* Parses s[0..len) as an HTTP IMF-fixdate (RFC 9110), "Sun, 06 Nov 1994 08:49:37 GMT",
+ * exactly (month names case-sensitive, the day name not checked), as Retry-After sends it.
+ * Returns epoch milliseconds, or SW_TIME_NONE. */
+int64_t sw_time_parse_http_date(const char *s, size_t len);
 
 /* Writes "2024-09-04 16:55:38 UTC" (cap >= 24), or "" for SW_TIME_NONE.
  * Returns the length written. */

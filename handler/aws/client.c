@@ -10,6 +10,7 @@
 #include "handler/aws/redact.h"
 #include "handler/aws/retry.h"
 #include "handler/aws/sigv4.h"
+#include "handler/clock.h"
 #include "lr_log.h"
 
 #include <errno.h>
@@ -255,6 +256,86 @@ out_clear_signature:
     return rc;
 }
 
+/* The request id of a 2xx answer, at debug level (scrubbed like an error message). */
+static void log_attempt(const struct sw_aws_request *req, int n,
+                        const struct sw_http_response *resp,
+                        const struct sw_sigv4_credentials *used)
+{
+    const char *rid = resp->amzn_request_id[0] ? resp->amzn_request_id : resp->amz_request_id;
+    struct sw_error text = {0}; /* scrub() cleans an error message; borrow one */
+    snprintf(text.msg, sizeof(text.msg), "%s", rid[0] ? rid : "none");
+    scrub(used, NULL, &text);
+    lr_log(LR_LOG_DEBUG, "aws: %s attempt %d: HTTP %ld, request id %s", req->operation, n,
+           resp->status, text.msg);
+}
+
+/* Whether and when to retry attempt n, which failed with rc (transport) or an AWS error
+ * answer (rc 0; parsed into ae). what gets a short description of the failure. */
+static struct sw_retry_decision decide(struct sw_aws_client *c, const struct sw_aws_request *req,
+                                       const struct sw_http_response *resp, int rc, int n,
+                                       struct sw_aws_error *ae,
+                                       const struct sw_sigv4_credentials *used, char *what,
+                                       size_t what_cap)
+{
+    struct sw_retry_failure f = {.transport_rc = rc};
+    long hint = -1;
+    if (rc == 0) {
+        sw_aws_error_parse(req->protocol, resp, ae);
+        scrub(used, ae, NULL); /* before anything logs or classifies it */
+        f.http_status = resp->status;
+        f.error_code = ae->code;
+        hint = sw_retry_parse_hint(resp->amz_retry_after, resp->retry_after, sw_clock_now_ms());
+    }
+    struct sw_retry_input in = {
+        .cls = sw_retry_classify(&f),
+        .attempt = n,
+        .max_attempts = c->max_attempts,
+        .quota_tokens = c->quota.tokens,
+        .hint_ms = hint,
+        .random = c->opt.random(c->opt.hook_ctx),
+        .now_ms = sw_clock_now_ms(),
+        .deadline_ms = wire_deadline(c->deadline_ms),
+    };
+    if (rc != 0)
+        snprintf(what, what_cap, "%s", sw_strerror(rc));
+    else if (strncmp(ae->code, "HTTP ", 5) == 0)
+        snprintf(what, what_cap, "%s", ae->code);
+    else
+        snprintf(what, what_cap, "%s, HTTP %ld", ae->code, resp->status);
+    return sw_retry_decide(&in);
+}
+
+/* The final error of a call that stops after attempt n: what happened, how often, and why
+ * it stopped. Returns the status to return. */
+static int give_up(const struct sw_aws_request *req, int rc, int n,
+                   const struct sw_retry_decision *d, const struct sw_aws_error *ae,
+                   const struct sw_sigv4_credentials *used, const char *what, struct sw_error *err)
+{
+    char detail[SW_ERROR_MSG_MAX];
+    if (rc == 0) {
+        sw_aws_error_format(ae, detail, sizeof(detail));
+        rc = SW_EAWS;
+    } else {
+        snprintf(detail, sizeof(detail), "%s", err ? err->msg : sw_strerror(rc));
+    }
+    if (d->verdict == SW_RETRY_STOP_DEADLINE) {
+        sw_error_set(err, SW_ETIMEOUT,
+                     "%s: %s; gave up after %d attempt%s: the next attempt (in %ld ms) would "
+                     "not finish before the invocation deadline",
+                     req->operation, detail, n, n == 1 ? "" : "s", d->delay_ms);
+        rc = SW_ETIMEOUT;
+    } else if (d->verdict == SW_RETRY_STOP_NOT_RETRYABLE) {
+        sw_error_set(err, rc, "%s: %s", req->operation, detail);
+    } else {
+        sw_error_set(err, rc, "%s: %s; gave up after %d attempt%s (%s)", req->operation, detail, n,
+                     n == 1 ? "" : "s", sw_retry_verdict_name(d->verdict));
+    }
+    scrub(used, NULL, err); /* a transport error's text, too */
+    lr_log(LR_LOG_WARN, "aws: %s failed after %d attempt%s: %s", req->operation, n,
+           n == 1 ? "" : "s", what);
+    return rc;
+}
+
 int sw_aws_call(struct sw_aws_client *c, const struct sw_aws_request *req,
                 struct sw_http_response *resp, struct sw_aws_error *aerr, struct sw_error *err)
 {
@@ -269,7 +350,7 @@ int sw_aws_call(struct sw_aws_client *c, const struct sw_aws_request *req,
         req->path[0] != '/' || !req->content_type || !req->operation)
         return sw_error_set(err, SW_EINVAL, "sw_aws_call: incomplete request");
     const struct sw_endpoint *ep = &c->endpoints[req->service];
-    if (c->deadline_ms != SW_AWS_NO_DEADLINE && c->deadline_ms <= sw_http_now_ms())
+    if (c->deadline_ms != SW_AWS_NO_DEADLINE && c->deadline_ms <= sw_clock_now_ms())
         return sw_error_set(err, SW_ETIMEOUT,
                             "%s: not sent: the invocation deadline has passed (no time was left "
                             "for AWS calls)",
@@ -282,15 +363,8 @@ int sw_aws_call(struct sw_aws_client *c, const struct sw_aws_request *req,
         int rc = attempt(c, req, ep, resp, &fatal, &used, err);
         c->last_creds = used;
         c->last.new_connections += resp->new_connections;
-        if (rc == 0 && lr_log_enabled(LR_LOG_DEBUG)) {
-            const char *rid =
-                resp->amzn_request_id[0] ? resp->amzn_request_id : resp->amz_request_id;
-            struct sw_error text = {0}; /* scrub() cleans an error message; borrow one */
-            snprintf(text.msg, sizeof(text.msg), "%s", rid[0] ? rid : "none");
-            scrub(&used, NULL, &text);
-            lr_log(LR_LOG_DEBUG, "aws: %s attempt %d: HTTP %ld, request id %s", req->operation, n,
-                   resp->status, text.msg);
-        }
+        if (rc == 0 && lr_log_enabled(LR_LOG_DEBUG))
+            log_attempt(req, n, resp, &used);
         if (fatal) {
             scrub(&used, NULL, err);
             return rc;
@@ -299,66 +373,40 @@ int sw_aws_call(struct sw_aws_client *c, const struct sw_aws_request *req,
             sw_retry_quota_on_success(&c->quota, last_cost);
             return 0;
         }
-        struct sw_retry_failure f = {.transport_rc = rc};
-        long hint = -1;
-        if (rc == 0) {
-            sw_aws_error_parse(req->protocol, resp, ae);
-            scrub(&used, ae, NULL); /* before anything logs or classifies it */
-            f.http_status = resp->status;
-            f.error_code = ae->code;
-            hint = sw_retry_parse_hint(resp->amz_retry_after, resp->retry_after, sw_http_now_ms());
-        }
-        struct sw_retry_input in = {
-            .cls = sw_retry_classify(&f),
-            .attempt = n,
-            .max_attempts = c->max_attempts,
-            .quota_tokens = c->quota.tokens,
-            .hint_ms = hint,
-            .random = c->opt.random(c->opt.hook_ctx),
-            .now_ms = sw_http_now_ms(),
-            .deadline_ms = wire_deadline(c->deadline_ms),
-        };
-        struct sw_retry_decision d = sw_retry_decide(&in);
         char what[SW_AWS_ERROR_CODE_MAX + 32];
-        if (rc != 0)
-            snprintf(what, sizeof(what), "%s", sw_strerror(rc));
-        else if (strncmp(ae->code, "HTTP ", 5) == 0)
-            snprintf(what, sizeof(what), "%s", ae->code);
-        else
-            snprintf(what, sizeof(what), "%s, HTTP %ld", ae->code, resp->status);
-        if (d.verdict == SW_RETRY_AGAIN) {
-            c->quota.tokens -= d.cost;
-            last_cost = d.cost;
-            if ((size_t)n - 1 < sizeof(c->last.waits_ms) / sizeof(c->last.waits_ms[0]))
-                c->last.waits_ms[n - 1] = d.delay_ms;
-            lr_log(LR_LOG_WARN, "aws: %s attempt %d of %d failed (%s); retrying in %ld ms",
-                   req->operation, n, c->max_attempts, what, d.delay_ms);
-            c->opt.sleep_ms(c->opt.hook_ctx, d.delay_ms);
-            continue;
-        }
-        /* give up: say what happened, how often, and why we stopped */
-        char detail[SW_ERROR_MSG_MAX];
-        if (rc == 0) {
-            sw_aws_error_format(ae, detail, sizeof(detail));
-            rc = SW_EAWS;
-        } else {
-            snprintf(detail, sizeof(detail), "%s", err ? err->msg : sw_strerror(rc));
-        }
-        if (d.verdict == SW_RETRY_STOP_DEADLINE) {
-            sw_error_set(err, SW_ETIMEOUT,
-                         "%s: %s; gave up after %d attempt%s: the next attempt (in %ld ms) would "
-                         "not finish before the invocation deadline",
-                         req->operation, detail, n, n == 1 ? "" : "s", d.delay_ms);
-            rc = SW_ETIMEOUT;
-        } else if (d.verdict == SW_RETRY_STOP_NOT_RETRYABLE) {
-            sw_error_set(err, rc, "%s: %s", req->operation, detail);
-        } else {
-            sw_error_set(err, rc, "%s: %s; gave up after %d attempt%s (%s)", req->operation, detail,
-                         n, n == 1 ? "" : "s", sw_retry_verdict_name(d.verdict));
-        }
-        scrub(&used, NULL, err); /* a transport error's text, too */
-        lr_log(LR_LOG_WARN, "aws: %s failed after %d attempt%s: %s", req->operation, n,
-               n == 1 ? "" : "s", what);
-        return rc;
+        struct sw_retry_decision d = decide(c, req, resp, rc, n, ae, &used, what, sizeof(what));
+        if (d.verdict != SW_RETRY_AGAIN)
+            return give_up(req, rc, n, &d, ae, &used, what, err);
+        c->quota.tokens -= d.cost;
+        last_cost = d.cost;
+        if ((size_t)n - 1 < sizeof(c->last.waits_ms) / sizeof(c->last.waits_ms[0]))
+            c->last.waits_ms[n - 1] = d.delay_ms;
+        lr_log(LR_LOG_WARN, "aws: %s attempt %d of %d failed (%s); retrying in %ld ms",
+               req->operation, n, c->max_attempts, what, d.delay_ms);
+        c->opt.sleep_ms(c->opt.hook_ctx, d.delay_ms);
     }
+}
+
+void sw_aws_op_init(struct sw_aws_op *op, size_t body_max, struct sw_aws_error *aerr)
+{
+    if (aerr)
+        sw_aws_error_clear(aerr);
+    sw_buf_init(&op->body, body_max);
+    sw_http_response_init(&op->resp);
+}
+
+int sw_aws_op_run(struct sw_aws_client *c, struct sw_aws_op *op, int rc, struct sw_aws_request *req,
+                  sw_aws_parse_fn parse, void *out, struct sw_aws_error *aerr, struct sw_error *err)
+{
+    if (!rc && !req->body) {
+        req->body = sw_buf_cstr(&op->body);
+        req->body_len = op->body.len;
+    }
+    if (!rc)
+        rc = sw_aws_call(c, req, &op->resp, aerr, err);
+    if (!rc && parse)
+        rc = parse(op->resp.body.data, op->resp.body.len, out, err);
+    sw_http_response_free(&op->resp);
+    sw_buf_free(&op->body);
+    return rc;
 }

@@ -94,6 +94,26 @@ struct sw_aws_call_info {
 int sw_aws_call(struct sw_aws_client *c, const struct sw_aws_request *req,
                 struct sw_http_response *resp, struct sw_aws_error *aerr, struct sw_error *err);
 
+/* Parses a 2xx answer body into out (an operation's result struct). */
+typedef int (*sw_aws_parse_fn)(const char *body, size_t len, void *out, struct sw_error *err);
+
+/* One operation's request body and answer: the scaffolding the operation wrappers share
+ * (init, build the body, call, parse, free). */
+struct sw_aws_op {
+    struct sw_buf body;
+    struct sw_http_response resp;
+};
+
+/* Clears aerr (may be NULL) and readies op with an empty body of at most body_max bytes. */
+void sw_aws_op_init(struct sw_aws_op *op, size_t body_max, struct sw_aws_error *aerr);
+
+/* When rc (the status of building the body) is 0: sends req (with op's body unless req->body
+ * is set) through sw_aws_call and, when parse is not NULL, parses the 2xx answer into out.
+ * Frees op on every path. Returns rc, the call's status or the parser's. */
+int sw_aws_op_run(struct sw_aws_client *c, struct sw_aws_op *op, int rc, struct sw_aws_request *req,
+                  sw_aws_parse_fn parse, void *out, struct sw_aws_error *aerr,
+                  struct sw_error *err);
+
 /* Builds r (release it with sw_redactor_clear) over the credentials the last sw_aws_call
  * signed with, so that an operation can clean free text it copies from a successful answer
  * (failedAccounts' errorMessage) as sw_aws_call cleans its own messages. */

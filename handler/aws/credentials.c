@@ -1,30 +1,21 @@
-/* sw_creds: environment and container credential providers with a refresh cache
- * (contract in credentials.h).
+/* sw_creds: the provider chain (environment, then container) with a refresh cache
+ * (contract in credentials.h); the container fetch is credentials_container.c.
  *
- * The container fetch is rare (SnapStart, ECS, EKS; once per hour at most), so it uses
- * a fresh libcurl easy handle rather than the client's kept-alive ones. Secrets live in
- * fixed buffers inside the provider, are overwritten with OPENSSL_cleanse when replaced
- * or freed, and are never formatted into a message. */
+ * Secrets live in fixed buffers inside the provider, are overwritten with OPENSSL_cleanse
+ * when replaced or freed, and are never formatted into a message. */
 #include "handler/aws/credentials.h"
 
-#include "handler/aws/http.h"
-#include "handler/aws/redact.h"
-#include "handler/buf.h"
+#include "handler/aws/credentials_container.h"
+
 #include "runtime/lr_log.h"
 
 #include <arpa/inet.h>
-#include <cjson/cJSON.h>
-#include <curl/curl.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #define ENV_KEY "AWS_ACCESS_KEY_ID"
 #define ENV_SECRET "AWS_SECRET_ACCESS_KEY"
@@ -32,31 +23,14 @@
 #define ENV_TOKEN_LEGACY "AWS_SECURITY_TOKEN"
 #define ENV_RELATIVE "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"
 #define ENV_FULL "AWS_CONTAINER_CREDENTIALS_FULL_URI"
-#define ENV_AUTH "AWS_CONTAINER_AUTHORIZATION_TOKEN"
-#define ENV_AUTH_FILE "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"
-#define SERVER_TEXT_MAX 200 /* bytes of the endpoint's Code/Message quoted in errors */
-
-/* One set of credentials, in fixed buffers so that no copy is left behind by realloc. */
-struct creds_slot {
-    char access_key_id[SW_CREDS_MAX_ACCESS_KEY_ID + 1];
-    char secret[SW_CREDS_MAX_SECRET + 1];
-    char token[SW_CREDS_MAX_TOKEN + 1];
-    time_t expiration; /* 0: does not expire */
-    bool set;
-};
 
 struct sw_creds_provider {
     struct sw_creds_options opt;
-    struct creds_slot current;   /* environment credentials (re-read on every call) */
-    struct creds_slot container; /* cached container credentials */
+    struct sw_creds_slot current;   /* environment credentials (re-read on every call) */
+    struct sw_creds_slot container; /* cached container credentials */
     enum sw_creds_source source;
     long fetches;
 };
-
-static void slot_wipe(struct creds_slot *s)
-{
-    OPENSSL_cleanse(s, sizeof(*s));
-}
 
 struct sw_creds_provider *sw_creds_provider_new(const struct sw_creds_options *opt,
                                                 struct sw_error *err)
@@ -81,8 +55,8 @@ void sw_creds_provider_free(struct sw_creds_provider *p)
 {
     if (!p)
         return;
-    slot_wipe(&p->current);
-    slot_wipe(&p->container);
+    sw_creds_slot_wipe(&p->current);
+    sw_creds_slot_wipe(&p->container);
     free(p);
 }
 
@@ -113,60 +87,6 @@ enum sw_creds_refresh sw_creds_refresh_need(time_t expiration, time_t now)
 }
 
 /* ---- pure helpers ---- */
-
-static int digits(const char *s, int n)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
-}
-
-int sw_creds_parse_time(const char *s, time_t *out)
-{
-    struct tm tm = {0};
-    if (!s || strlen(s) < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') ||
-        s[13] != ':' || s[16] != ':')
-        return SW_EPARSE;
-    int year = digits(s, 4), mon = digits(s + 5, 2), day = digits(s + 8, 2);
-    int hour = digits(s + 11, 2), min = digits(s + 14, 2), sec = digits(s + 17, 2);
-    if (year < 1970 || mon < 1 || mon > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 ||
-        min < 0 || min > 59 || sec < 0 || sec > 60)
-        return SW_EPARSE;
-    const char *p = s + 19;
-    if (*p == '.') {
-        p++;
-        if (*p < '0' || *p > '9')
-            return SW_EPARSE;
-        while (*p >= '0' && *p <= '9')
-            p++;
-    }
-    long offset = 0;
-    if ((*p == 'Z' || *p == 'z') && p[1] == '\0') {
-        offset = 0;
-    } else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':') {
-        int oh = digits(p + 1, 2), om = digits(p + 4, 2);
-        if (oh < 0 || oh > 23 || om < 0 || om > 59)
-            return SW_EPARSE;
-        offset = (long)(oh * 3600 + om * 60) * (*p == '+' ? 1 : -1);
-    } else {
-        return SW_EPARSE;
-    }
-    tm.tm_year = year - 1900;
-    tm.tm_mon = mon - 1;
-    tm.tm_mday = day;
-    tm.tm_hour = hour;
-    tm.tm_min = min;
-    tm.tm_sec = sec;
-    time_t t = timegm(&tm);
-    if (t == (time_t)-1)
-        return SW_EPARSE;
-    *out = t - offset;
-    return 0;
-}
 
 /* Splits url into scheme (true for https) and host (IPv6 without brackets). */
 static bool url_host(const char *url, bool *https, char *host, size_t cap)
@@ -237,24 +157,6 @@ bool sw_creds_uri_allowed(const char *url)
 
 /* ---- environment provider ---- */
 
-static bool has_ctl(const char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < ' ' || (unsigned char)*s == 0x7f)
-            return true;
-    return false;
-}
-
-/* Copies src into dst (cap bytes). False when it does not fit. */
-static bool copy_secret(char *dst, size_t cap, const char *src)
-{
-    size_t len = strlen(src);
-    if (len >= cap)
-        return false;
-    memcpy(dst, src, len + 1);
-    return true;
-}
-
 /* 1: environment credentials loaded into p->current; 0: none set; < 0: error. */
 static int from_environment(struct sw_creds_provider *p, struct sw_error *err)
 {
@@ -265,7 +167,7 @@ static int from_environment(struct sw_creds_provider *p, struct sw_error *err)
         return 0;
     if (!key || !secret) {
         if (p->current.set)
-            slot_wipe(&p->current);
+            sw_creds_slot_wipe(&p->current);
         return sw_error_set(err, SW_ECREDS,
                             "partial credentials in the environment: %s is set but %s is not",
                             key ? ENV_KEY : ENV_SECRET, key ? ENV_SECRET : ENV_KEY);
@@ -276,21 +178,23 @@ static int from_environment(struct sw_creds_provider *p, struct sw_error *err)
         token_var = ENV_TOKEN_LEGACY;
         token = sw_env_get_nonempty(env, ENV_TOKEN_LEGACY);
     }
-    struct creds_slot *s = &p->current;
+    struct sw_creds_slot *s = &p->current;
     if (s->set && strcmp(s->access_key_id, key) == 0 && strcmp(s->secret, secret) == 0 &&
         strcmp(s->token, token ? token : "") == 0)
         return 1; /* unchanged since the last call: nothing to copy */
-    slot_wipe(s);
-    if (!copy_secret(s->access_key_id, sizeof(s->access_key_id), key) || has_ctl(key))
+    sw_creds_slot_wipe(s);
+    if (!sw_creds_copy_secret(s->access_key_id, sizeof(s->access_key_id), key) ||
+        sw_creds_has_ctl(key))
         return sw_error_set(err, SW_ECREDS, "%s is longer than %d bytes or has control characters",
                             ENV_KEY, SW_CREDS_MAX_ACCESS_KEY_ID);
-    if (!copy_secret(s->secret, sizeof(s->secret), secret) || has_ctl(secret)) {
-        slot_wipe(s);
+    if (!sw_creds_copy_secret(s->secret, sizeof(s->secret), secret) || sw_creds_has_ctl(secret)) {
+        sw_creds_slot_wipe(s);
         return sw_error_set(err, SW_ECREDS, "%s is longer than %d bytes or has control characters",
                             ENV_SECRET, SW_CREDS_MAX_SECRET);
     }
-    if (token && (!copy_secret(s->token, sizeof(s->token), token) || has_ctl(token))) {
-        slot_wipe(s);
+    if (token &&
+        (!sw_creds_copy_secret(s->token, sizeof(s->token), token) || sw_creds_has_ctl(token))) {
+        sw_creds_slot_wipe(s);
         return sw_error_set(err, SW_ECREDS, "%s is longer than %d bytes or has control characters",
                             token_var, SW_CREDS_MAX_TOKEN);
     }
@@ -298,328 +202,6 @@ static int from_environment(struct sw_creds_provider *p, struct sw_error *err)
     return 1;
 }
 
-/* ---- container provider ---- */
-
-struct body_sink {
-    struct sw_buf buf;
-    bool too_big;
-};
-
-static size_t write_body(char *data, size_t size, size_t nmemb, void *userdata)
-{
-    struct body_sink *sink = userdata;
-    size_t n = size * nmemb;
-    if (sw_buf_append(&sink->buf, data, n) != 0) {
-        sink->too_big = true;
-        return 0; /* aborts the transfer */
-    }
-    return n;
-}
-
-/* Reads the token file named by ENV_AUTH_FILE into tok (cap bytes). */
-static int read_token_file(const char *path, char *tok, size_t cap, struct sw_error *err)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return sw_error_set(err, SW_ECONFIG, "%s: cannot open %s: %s", ENV_AUTH_FILE, path,
-                            strerror(errno));
-    size_t len = 0;
-    int rc = 0;
-    for (;;) {
-        if (len == cap - 1) {
-            char extra;
-            if (read(fd, &extra, 1) > 0)
-                rc = sw_error_set(err, SW_ECONFIG, "%s: %s is larger than %d bytes", ENV_AUTH_FILE,
-                                  path, SW_CREDS_MAX_AUTH_TOKEN);
-            break;
-        }
-        ssize_t n = read(fd, tok + len, cap - 1 - len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            rc = sw_error_set(err, SW_ECONFIG, "%s: cannot read %s: %s", ENV_AUTH_FILE, path,
-                              strerror(errno));
-            break;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-    }
-    close(fd);
-    tok[len] = '\0';
-    if (!rc && strlen(tok) != len)
-        rc = sw_error_set(err, SW_ECONFIG, "%s: %s contains a NUL byte", ENV_AUTH_FILE, path);
-    return rc;
-}
-
-/* Copies a short, printable excerpt of server text into out, dropping it entirely when it
- * quotes any part (a run of SW_REDACT_MIN_RUN bytes or more) of the Authorization token: a
- * misbehaving endpoint echoing it back. */
-static void server_text(const cJSON *obj, const char *key, const struct sw_redactor *auth,
-                        char *out, size_t cap)
-{
-    out[0] = '\0';
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (!cJSON_IsString(v) || !v->valuestring)
-        return;
-    if (sw_redactor_finds(auth, v->valuestring)) {
-        snprintf(out, cap, "(%s withheld: it quotes the authorization token)", key);
-        return;
-    }
-    size_t j = 0;
-    for (const char *c = v->valuestring; *c && j + 1 < cap && j < SERVER_TEXT_MAX; c++)
-        out[j++] = ((unsigned char)*c < ' ' || *c == 0x7f) ? '?' : *c;
-    out[j] = '\0';
-}
-
-/* Parses a 200 answer into slot. */
-static int parse_container_body(const char *body, size_t len, struct creds_slot *slot,
-                                const char *url, struct sw_error *err)
-{
-    int rc = 0;
-    cJSON *root = cJSON_ParseWithLength(body, len);
-    if (!cJSON_IsObject(root)) {
-        rc = sw_error_set(err, SW_ECREDS,
-                          "container credentials endpoint %s answered 200 without a JSON object",
-                          url);
-        goto out_delete;
-    }
-    const char *names[] = {"AccessKeyId", "SecretAccessKey", "Token", "Expiration"};
-    const char *vals[4];
-    for (int i = 0; i < 4; i++) {
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, names[i]);
-        if (!cJSON_IsString(v) || !v->valuestring || !*v->valuestring) {
-            rc = sw_error_set(err, SW_ECREDS,
-                              "container credentials endpoint %s answered without a string %s", url,
-                              names[i]);
-            goto out_delete;
-        }
-        vals[i] = v->valuestring;
-    }
-    slot_wipe(slot);
-    if (!copy_secret(slot->access_key_id, sizeof(slot->access_key_id), vals[0]) ||
-        !copy_secret(slot->secret, sizeof(slot->secret), vals[1]) ||
-        !copy_secret(slot->token, sizeof(slot->token), vals[2]) || has_ctl(vals[0]) ||
-        has_ctl(vals[1]) || has_ctl(vals[2])) {
-        slot_wipe(slot);
-        rc = sw_error_set(err, SW_ECREDS,
-                          "container credentials endpoint %s answered with a key, secret or "
-                          "token that is too long or has control characters",
-                          url);
-        goto out_delete;
-    }
-    if (sw_creds_parse_time(vals[3], &slot->expiration) != 0) {
-        slot_wipe(slot);
-        rc = sw_error_set(err, SW_ECREDS,
-                          "container credentials endpoint %s answered with an Expiration that "
-                          "is not an RFC 3339 time: \"%.40s\"",
-                          url, vals[3]);
-        goto out_delete;
-    }
-    slot->set = true;
-
-out_delete:
-    /* The parsed tree holds the secret and token: wipe its strings before freeing. */
-    if (root) {
-        const cJSON *item;
-        cJSON_ArrayForEach(item, root)
-        {
-            if (cJSON_IsString(item) && item->valuestring)
-                OPENSSL_cleanse(item->valuestring, strlen(item->valuestring));
-        }
-    }
-    cJSON_Delete(root);
-    return rc;
-}
-
-static bool file_exists(const char *path)
-{
-    return access(path, R_OK) == 0;
-}
-
-static void sleep_ms(struct sw_creds_provider *p, long ms)
-{
-    if (ms <= 0)
-        return;
-    if (p->opt.sleep_ms) {
-        p->opt.sleep_ms(p->opt.sleep_ctx, ms);
-        return;
-    }
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
-/* One GET. Returns 0 with *status and sink filled, or SW_EIO / SW_ETIMEOUT / SW_ELIMIT. */
-static int http_get(struct sw_creds_provider *p, const char *url, const char *auth, long *status,
-                    struct body_sink *sink, struct sw_error *err)
-{
-    int rc = 0;
-    struct curl_slist *headers = NULL, *tmp;
-    struct sw_buf auth_line;
-    sw_buf_init(&auth_line, SW_CREDS_MAX_AUTH_TOKEN + 32);
-    CURL *h = curl_easy_init();
-    if (!h)
-        return sw_error_set(err, SW_ENOMEM, "credentials: curl_easy_init failed");
-
-    tmp = curl_slist_append(headers, "Accept: application/json");
-    if (!tmp) {
-        rc = sw_error_set(err, SW_ENOMEM, "credentials: out of memory");
-        goto out_cleanup;
-    }
-    headers = tmp;
-    if (auth) {
-        if (sw_buf_appendf(&auth_line, "Authorization: %s", auth) != 0 ||
-            !(tmp = curl_slist_append(headers, auth_line.data))) {
-            rc = sw_error_set(err, SW_ENOMEM, "credentials: out of memory");
-            goto out_cleanup;
-        }
-        headers = tmp;
-    }
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, p->opt.timeout_ms);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, p->opt.timeout_ms);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_NOPROXY, "*"); /* credentials never go through a proxy */
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-#if LIBCURL_VERSION_NUM >= 0x075500
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-#endif
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, sink);
-    if (strncasecmp(url, "https://", 8) == 0) {
-        const char *ca = sw_http_choose_ca_bundle(getenv("SSL_CERT_FILE"), file_exists);
-        if (ca)
-            curl_easy_setopt(h, CURLOPT_CAINFO, ca);
-        curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-        curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-    }
-    p->fetches++;
-    CURLcode cc = curl_easy_perform(h);
-    if (cc == CURLE_WRITE_ERROR && sink->too_big) {
-        rc = sw_error_set(err, SW_ELIMIT,
-                          "container credentials endpoint %s answered with more than %d bytes", url,
-                          SW_CREDS_MAX_RESPONSE);
-    } else if (cc == CURLE_OPERATION_TIMEDOUT) {
-        rc = sw_error_set(err, SW_ETIMEOUT,
-                          "container credentials endpoint %s did not answer within %ld ms", url,
-                          p->opt.timeout_ms);
-    } else if (cc != CURLE_OK) {
-        rc = sw_error_set(err, SW_EIO, "container credentials endpoint %s: %s", url,
-                          curl_easy_strerror(cc));
-    } else {
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
-    }
-
-out_cleanup:
-    curl_slist_free_all(headers);
-    sw_buf_free_secure(&auth_line);
-    curl_easy_cleanup(h);
-    return rc;
-}
-
-/* Fetches container credentials into p->container (attempts with a delay between). */
-static int fetch_container(struct sw_creds_provider *p, const char *url, struct sw_error *err)
-{
-    const struct sw_env *env = p->opt.env;
-    char *auth = NULL;
-    int rc = 0;
-
-    /* The token: file first (re-read on each fetch, it rotates), then the variable. */
-    const char *file = sw_env_get_nonempty(env, ENV_AUTH_FILE);
-    const char *token_var = file ? ENV_AUTH_FILE : ENV_AUTH;
-    if (file) {
-        auth = calloc(1, SW_CREDS_MAX_AUTH_TOKEN + 1);
-        if (!auth)
-            return sw_error_set(err, SW_ENOMEM, "credentials: out of memory");
-        rc = read_token_file(file, auth, SW_CREDS_MAX_AUTH_TOKEN + 1, err);
-        if (rc)
-            goto out_free_auth;
-    } else {
-        const char *v = sw_env_get_nonempty(env, ENV_AUTH);
-        if (v) {
-            if (strlen(v) > SW_CREDS_MAX_AUTH_TOKEN) {
-                rc = sw_error_set(err, SW_ECONFIG, "%s is longer than %d bytes", ENV_AUTH,
-                                  SW_CREDS_MAX_AUTH_TOKEN);
-                goto out_free_auth;
-            }
-            auth = strdup(v);
-            if (!auth) {
-                rc = sw_error_set(err, SW_ENOMEM, "credentials: out of memory");
-                goto out_free_auth;
-            }
-        }
-    }
-    if (auth && (strchr(auth, '\r') || strchr(auth, '\n'))) {
-        rc = sw_error_set(err, SW_ECONFIG,
-                          "%s: the container authorization token contains a CR or LF character "
-                          "and was not sent",
-                          token_var);
-        goto out_free_auth;
-    }
-    if (auth && has_ctl(auth)) {
-        rc = sw_error_set(err, SW_ECONFIG,
-                          "%s: the container authorization token contains a control character "
-                          "and was not sent",
-                          token_var);
-        goto out_free_auth;
-    }
-
-    for (int attempt = 1; attempt <= p->opt.attempts; attempt++) {
-        struct body_sink sink = {.too_big = false};
-        long status = 0;
-        sw_buf_init(&sink.buf, SW_CREDS_MAX_RESPONSE);
-        if (attempt > 1)
-            sleep_ms(p, p->opt.retry_delay_ms);
-        rc = http_get(p, url, auth, &status, &sink, err);
-        bool retry = rc == SW_EIO || rc == SW_ETIMEOUT;
-        if (!rc && status == 200) {
-            rc = parse_container_body(sink.buf.data ? sink.buf.data : "", sink.buf.len,
-                                      &p->container, url, err);
-            retry = rc != 0;
-        } else if (!rc) {
-            char code[SERVER_TEXT_MAX + 1] = "", msg[SERVER_TEXT_MAX + 1] = "";
-            cJSON *root = cJSON_ParseWithLength(sink.buf.data ? sink.buf.data : "", sink.buf.len);
-            if (cJSON_IsObject(root)) {
-                const char *secrets[] = {auth};
-                struct sw_redactor r;
-                sw_redactor_init(&r, secrets, 1);
-                server_text(root, "Code", &r, code, sizeof(code));
-                server_text(root, "Message", &r, msg, sizeof(msg));
-                sw_redactor_clear(&r);
-            }
-            cJSON_Delete(root);
-            rc = sw_error_set(err, SW_ECREDS,
-                              "container credentials endpoint %s answered HTTP %ld%s%s%s%s", url,
-                              status, code[0] ? ": " : "", code, msg[0] ? ": " : "", msg);
-            retry = status >= 500 || status == 429;
-        }
-        sw_buf_free_secure(&sink.buf);
-        if (!rc || !retry)
-            break;
-        if (attempt < p->opt.attempts)
-            lr_log(LR_LOG_WARN, "credentials: attempt %d of %d failed: %s", attempt,
-                   p->opt.attempts, err ? err->msg : "");
-    }
-
-    /* Transport failures are credential failures to the caller; the message keeps the detail. */
-    if (rc == SW_EIO || rc == SW_ETIMEOUT || rc == SW_ELIMIT) {
-        rc = SW_ECREDS;
-        if (err)
-            err->code = SW_ECREDS;
-    }
-
-out_free_auth:
-    if (auth) {
-        OPENSSL_cleanse(auth, strlen(auth));
-        free(auth);
-    }
-    return rc;
-}
-
-/* The container URL from the environment into url; 0 when neither variable is set. */
 static int container_url(const struct sw_env *env, char *url, size_t cap, struct sw_error *err)
 {
     const char *rel = sw_env_get_nonempty(env, ENV_RELATIVE);
@@ -649,7 +231,7 @@ static int container_url(const struct sw_env *env, char *url, size_t cap, struct
     return 1;
 }
 
-static void hand_out(const struct creds_slot *s, struct sw_sigv4_credentials *out)
+static void hand_out(const struct sw_creds_slot *s, struct sw_sigv4_credentials *out)
 {
     out->access_key_id = s->access_key_id;
     out->secret_access_key = s->secret;
@@ -676,7 +258,7 @@ int sw_creds_get(struct sw_creds_provider *p, time_t now, struct sw_sigv4_creden
         return rc;
     if (rc == 0) {
         if (p->current.set)
-            slot_wipe(&p->current);
+            sw_creds_slot_wipe(&p->current);
         p->source = SW_CREDS_NONE;
         return sw_error_set(err, SW_ECREDS,
                             "no AWS credentials found: looked for %s and %s in the environment, "
@@ -688,15 +270,15 @@ int sw_creds_get(struct sw_creds_provider *p, time_t now, struct sw_sigv4_creden
                                      ? sw_creds_refresh_need(p->container.expiration, now)
                                      : SW_CREDS_REFRESH_MANDATORY;
     if (need != SW_CREDS_REFRESH_NONE) {
-        struct creds_slot old = p->container; /* kept for the advisory case */
-        rc = fetch_container(p, url, err);
+        struct sw_creds_slot old = p->container; /* kept for the advisory case */
+        rc = sw_creds_container_fetch(&p->opt, url, &p->container, &p->fetches, err);
         if (rc == 0 &&
             sw_creds_refresh_need(p->container.expiration, now) == SW_CREDS_REFRESH_MANDATORY) {
             rc = sw_error_set(err, SW_ECREDS,
                               "credentials were refreshed from %s, but the refreshed credentials "
                               "are still expired (or expire within %d minutes)",
                               url, SW_CREDS_MANDATORY_REFRESH_S / 60);
-            slot_wipe(&p->container);
+            sw_creds_slot_wipe(&p->container);
         }
         if (rc && need == SW_CREDS_REFRESH_ADVISORY && old.set) {
             lr_log(LR_LOG_WARN,
@@ -705,16 +287,16 @@ int sw_creds_get(struct sw_creds_provider *p, time_t now, struct sw_sigv4_creden
             p->container = old;
             rc = 0;
         }
-        slot_wipe(&old);
+        sw_creds_slot_wipe(&old);
         if (rc) {
-            slot_wipe(&p->container);
-            slot_wipe(&p->current);
+            sw_creds_slot_wipe(&p->container);
+            sw_creds_slot_wipe(&p->current);
             p->source = SW_CREDS_NONE;
             return rc;
         }
     }
     if (p->current.set)
-        slot_wipe(&p->current); /* environment credentials no longer in use */
+        sw_creds_slot_wipe(&p->current); /* environment credentials no longer in use */
     p->source = SW_CREDS_CONTAINER;
     hand_out(&p->container, out);
     return 0;

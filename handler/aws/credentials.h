@@ -5,38 +5,18 @@
  * provider (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or _FULL_URI, used by SnapStart,
  * ECS and EKS), caching container credentials and refreshing them before they expire.
  * The current time is an argument, so expiry is testable; secrets are wiped on free
- * and never reach a log line or an error message. */
+ * and never reach a log line or an error message. The limits, the options and the container
+ * fetch itself are in credentials_container.h. */
 #ifndef SW_CREDENTIALS_H
 #define SW_CREDENTIALS_H
 
+#include "handler/aws/credentials_container.h"
 #include "handler/aws/env.h"
 #include "handler/aws/sigv4.h"
 #include "handler/error.h"
 
 #include <stdbool.h>
 #include <time.h>
-
-#define SW_CREDS_MAX_ACCESS_KEY_ID SW_SIGV4_MAX_ACCESS_KEY_ID
-#define SW_CREDS_MAX_SECRET SW_SIGV4_MAX_SECRET
-#define SW_CREDS_MAX_TOKEN SW_SIGV4_MAX_SESSION_TOKEN
-#define SW_CREDS_MAX_AUTH_TOKEN 16384          /* container Authorization token (value or file) */
-#define SW_CREDS_MAX_RESPONSE (64 * 1024)      /* container endpoint response body */
-#define SW_CREDS_MAX_URI 2048                  /* container credentials URL */
-#define SW_CREDS_ADVISORY_REFRESH_S (15 * 60)  /* < 15 min left: try to refresh, keep on failure */
-#define SW_CREDS_MANDATORY_REFRESH_S (10 * 60) /* < 10 min left: refresh or fail */
-#define SW_CREDS_FETCH_TIMEOUT_MS 2000L        /* per attempt, like botocore */
-#define SW_CREDS_FETCH_ATTEMPTS 3
-#define SW_CREDS_RETRY_DELAY_MS 1000L     /* between attempts */
-#define SW_CREDS_ECS_HOST "169.254.170.2" /* base of AWS_CONTAINER_CREDENTIALS_RELATIVE_URI */
-
-struct sw_creds_options {
-    const struct sw_env *env;             /* NULL: the process environment */
-    long timeout_ms;                      /* per attempt; 0: SW_CREDS_FETCH_TIMEOUT_MS */
-    int attempts;                         /* 0: SW_CREDS_FETCH_ATTEMPTS */
-    long retry_delay_ms;                  /* 0: SW_CREDS_RETRY_DELAY_MS; < 0: no delay (tests) */
-    void (*sleep_ms)(void *ctx, long ms); /* NULL: nanosleep */
-    void *sleep_ctx;
-};
 
 /* Where the current credentials came from. */
 enum sw_creds_source {
@@ -88,9 +68,5 @@ enum sw_creds_refresh sw_creds_refresh_need(time_t expiration, time_t now);
  * 169.254.170.23, [fd00:ec2::23]. Host names other than localhost are not resolved and so
  * not allowed over http. */
 bool sw_creds_uri_allowed(const char *url);
-
-/* Parses an RFC 3339 UTC time ("2016-02-25T06:03:31Z", fractional seconds and a +hh:mm
- * offset accepted) into *out. Returns 0 or SW_EPARSE. */
-int sw_creds_parse_time(const char *s, time_t *out);
 
 #endif

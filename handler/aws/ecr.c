@@ -13,13 +13,6 @@
 #define ECR_TARGET_PREFIX "AmazonEC2ContainerRegistry_V20150921."
 #define BODY_MAX ((size_t)256 * 1024)
 
-#define TRY(expr)                                                                                  \
-    do {                                                                                           \
-        rc = (expr);                                                                               \
-        if (rc)                                                                                    \
-            goto out;                                                                              \
-    } while (0)
-
 void sw_ecr_scanning_configuration_free(struct sw_ecr_scanning_configuration *cfg)
 {
     for (size_t i = 0; i < SW_ECR_RULES_READ_MAX; i++)
@@ -75,26 +68,6 @@ int sw_ecr_rule_add_filter(struct sw_ecr_rule *rule, const char *filter, const c
     return rc;
 }
 
-static bool filter_char(char c, bool *sep)
-{
-    *sep = c == '.' || c == '_' || c == '-' || c == '/';
-    return *sep || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '*';
-}
-
-bool sw_ecr_filter_valid(const char *filter)
-{
-    size_t len = filter ? strlen(filter) : 0;
-    bool sep = false, prev_sep = true; /* a separator may not start the filter */
-    if (len == 0 || len > SW_ECR_FILTER_MAX - 1)
-        return false;
-    for (size_t i = 0; i < len; i++) {
-        if (!filter_char(filter[i], &sep) || (sep && prev_sep))
-            return false;
-        prev_sep = sep;
-    }
-    return !prev_sep; /* nor end it */
-}
-
 int sw_ecr_validate(const struct sw_ecr_scanning_configuration *cfg, struct sw_error *err)
 {
     bool enhanced = strcmp(cfg->scan_type, "ENHANCED") == 0;
@@ -127,7 +100,7 @@ int sw_ecr_validate(const struct sw_ecr_scanning_configuration *cfg, struct sw_e
                                     "ECR scanning rule %zu: filterType \"%s\" is "
                                     "not WILDCARD",
                                     i + 1, r->filters[j].filter_type);
-            if (!sw_ecr_filter_valid(r->filters[j].filter))
+            if (!sw_repository_filter_ok(r->filters[j].filter))
                 return sw_error_set(err, SW_EINVAL,
                                     "ECR scanning rule %zu: filter \"%s\" is not a valid "
                                     "repository filter (lower-case letters, digits, * and single "
@@ -259,9 +232,10 @@ int sw_ecr_parse_put(const char *json, size_t len, struct sw_ecr_scanning_config
                         "registryScanningConfiguration", out, err);
 }
 
-static int call(struct sw_aws_client *c, const char *operation, const char *target,
-                const struct sw_buf *body, struct sw_http_response *resp, struct sw_aws_error *aerr,
-                struct sw_error *err)
+/* Sends op's body to the awsJson1_1 operation target and parses the answer with parse. */
+static int run(struct sw_aws_client *c, struct sw_aws_op *op, int rc, const char *operation,
+               const char *target, sw_aws_parse_fn parse, void *out, struct sw_aws_error *aerr,
+               struct sw_error *err)
 {
     struct sw_aws_request req = {
         .service = SW_AWS_SERVICE_ECR,
@@ -270,36 +244,32 @@ static int call(struct sw_aws_client *c, const char *operation, const char *targ
         .path = "/",
         .content_type = ECR_CONTENT_TYPE,
         .target = target,
-        .body = sw_buf_cstr(body),
-        .body_len = body->len,
     };
-    return sw_aws_call(c, &req, resp, aerr, err);
+    return sw_aws_op_run(c, op, rc, &req, parse, out, aerr, err);
+}
+
+static int parse_get_cb(const char *b, size_t n, void *out, struct sw_error *err)
+{
+    return sw_ecr_parse_get(b, n, out, err);
+}
+
+static int parse_put_cb(const char *b, size_t n, void *out, struct sw_error *err)
+{
+    return sw_ecr_parse_put(b, n, out, err);
 }
 
 int sw_ecr_get_registry_scanning_configuration(struct sw_aws_client *c,
                                                struct sw_ecr_scanning_configuration *out,
                                                struct sw_aws_error *aerr, struct sw_error *err)
 {
-    struct sw_buf body;
-    struct sw_http_response resp;
-    int rc;
-
+    struct sw_aws_op op;
     memset(out, 0, sizeof(*out));
-    if (aerr)
-        sw_aws_error_clear(aerr);
-    sw_buf_init(&body, BODY_MAX);
-    sw_http_response_init(&resp);
-    rc = sw_buf_append_str(&body, "{}");
+    sw_aws_op_init(&op, BODY_MAX, aerr);
+    int rc = sw_buf_append_str(&op.body, "{}");
     if (rc)
         rc = sw_error_set(err, rc, "out of memory building a request");
-    if (!rc)
-        rc = call(c, "ecr:GetRegistryScanningConfiguration",
-                  ECR_TARGET_PREFIX "GetRegistryScanningConfiguration", &body, &resp, aerr, err);
-    if (!rc)
-        rc = sw_ecr_parse_get(resp.body.data, resp.body.len, out, err);
-    sw_http_response_free(&resp);
-    sw_buf_free(&body);
-    return rc;
+    return run(c, &op, rc, "ecr:GetRegistryScanningConfiguration",
+               ECR_TARGET_PREFIX "GetRegistryScanningConfiguration", parse_get_cb, out, aerr, err);
 }
 
 int sw_ecr_put_registry_scanning_configuration(struct sw_aws_client *c,
@@ -307,26 +277,17 @@ int sw_ecr_put_registry_scanning_configuration(struct sw_aws_client *c,
                                                struct sw_ecr_scanning_configuration *result,
                                                struct sw_aws_error *aerr, struct sw_error *err)
 {
-    struct sw_buf body;
-    struct sw_http_response resp;
-    int rc;
-
+    struct sw_aws_op op;
     if (result)
         memset(result, 0, sizeof(*result));
     if (aerr)
         sw_aws_error_clear(aerr);
-    rc = sw_ecr_validate(cfg, err);
+    int rc = sw_ecr_validate(cfg, err);
     if (rc)
         return sw_error_wrap(err, "ecr:PutRegistryScanningConfiguration: not sent");
-    sw_buf_init(&body, BODY_MAX);
-    sw_http_response_init(&resp);
-    rc = sw_ecr_put_body(cfg, &body, err);
-    if (!rc)
-        rc = call(c, "ecr:PutRegistryScanningConfiguration",
-                  ECR_TARGET_PREFIX "PutRegistryScanningConfiguration", &body, &resp, aerr, err);
-    if (!rc && result)
-        rc = sw_ecr_parse_put(resp.body.data, resp.body.len, result, err);
-    sw_http_response_free(&resp);
-    sw_buf_free(&body);
-    return rc;
+    sw_aws_op_init(&op, BODY_MAX, aerr);
+    rc = sw_ecr_put_body(cfg, &op.body, err);
+    return run(c, &op, rc, "ecr:PutRegistryScanningConfiguration",
+               ECR_TARGET_PREFIX "PutRegistryScanningConfiguration", result ? parse_put_cb : NULL,
+               result, aerr, err);
 }

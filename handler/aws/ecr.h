@@ -13,6 +13,7 @@
 
 #include "handler/aws/client.h"
 #include "handler/buf.h"
+#include "handler/ids.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -20,7 +21,7 @@
 #define SW_ECR_RULES_MAX 2       /* rules AWS accepts in a Put */
 #define SW_ECR_RULES_READ_MAX 16 /* rules accepted in an answer (moto stores more than 2) */
 #define SW_ECR_FILTERS_MAX 100   /* filters per rule */
-#define SW_ECR_FILTER_MAX 256    /* 255 characters + NUL */
+#define SW_ECR_FILTER_MAX (SW_REPOSITORY_FILTER_LEN_MAX + 1) /* 255 characters + NUL */
 #define SW_ECR_REGISTRY_ID_MAX 32
 
 struct sw_ecr_filter {
@@ -54,8 +55,6 @@ int sw_ecr_rule_add_filter(struct sw_ecr_rule *rule, const char *filter, const c
  * scanFrequency SCAN_ON_PUSH|CONTINUOUS_SCAN (MANUAL only with BASIC), 1..100 filters of
  * type WILDCARD matching ^[a-z0-9*](?:[._\-/a-z0-9*]?[a-z0-9*]+)*$ (1..255 characters). */
 int sw_ecr_validate(const struct sw_ecr_scanning_configuration *cfg, struct sw_error *err);
-/* True when filter matches the ECR repository filter pattern above. */
-bool sw_ecr_filter_valid(const char *filter);
 
 /* X-Amz-Target AmazonEC2ContainerRegistry_V20150921.GetRegistryScanningConfiguration, body {}. */
 int sw_ecr_get_registry_scanning_configuration(struct sw_aws_client *c,

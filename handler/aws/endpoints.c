@@ -105,8 +105,69 @@ static int bad_url(struct sw_error *err, const char *var, const char *why)
                         var, why);
 }
 
-int sw_endpoint_parse_url(const char *url, const char *var, struct sw_endpoint *out,
-                          struct sw_error *err)
+/* The host of the authority at p (a bracketed IPv6 address or a name) into out->host;
+ * *host_end is where it stops. */
+static int parse_host(const char *p, const char *authority_end, const char *var,
+                      struct sw_endpoint *out, const char **host_end, struct sw_error *err)
+{
+    const char *end;
+    if (*p == '[') {
+        const char *close = memchr(p, ']', (size_t)(authority_end - p));
+        if (!close || close == p + 1)
+            return bad_url(err, var, "the IPv6 address is not closed with ']'");
+        for (const char *c = p + 1; c < close; c++)
+            if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'f') ||
+                  (*c >= 'A' && *c <= 'F') || *c == ':' || *c == '.'))
+                return bad_url(err, var, "the IPv6 address has a character that is not allowed");
+        end = close + 1;
+    } else {
+        end = p;
+        while (end < authority_end && *end != ':') {
+            if (!is_host_char((unsigned char)*end))
+                return bad_url(err, var, "the host has a character that is not allowed");
+            end++;
+        }
+        if (end == p)
+            return bad_url(err, var, "the host is empty");
+    }
+    size_t host_len = (size_t)(end - p);
+    if (host_len > SW_ENDPOINT_MAX_HOST)
+        return bad_url(err, var, "the host is too long");
+    memcpy(out->host, p, host_len);
+    out->host[host_len] = '\0';
+    *host_end = end;
+    return 0;
+}
+
+/* The optional ":port" between host_end and authority_end into out->port; *explicit_port
+ * when it differs from the scheme's default. */
+static int parse_port(const char *host_end, const char *authority_end, const char *var,
+                      struct sw_endpoint *out, bool *explicit_port, struct sw_error *err)
+{
+    *explicit_port = false;
+    if (host_end == authority_end)
+        return 0;
+    if (*host_end != ':')
+        return bad_url(err, var, "unexpected text after the host");
+    const char *d = host_end + 1;
+    long port = 0;
+    if (d == authority_end)
+        return bad_url(err, var, "the port is empty");
+    for (; d < authority_end; d++) {
+        if (*d < '0' || *d > '9' || port > 65535)
+            return bad_url(err, var, "the port is not a number from 1 to 65535");
+        port = port * 10 + (*d - '0');
+    }
+    if (port < 1 || port > 65535)
+        return bad_url(err, var, "the port is not a number from 1 to 65535");
+    *explicit_port = port != out->port;
+    out->port = (int)port;
+    return 0;
+}
+
+/* The scheme into out (with its default port); *rest is what follows "://". */
+static int parse_scheme(const char *url, const char *var, struct sw_endpoint *out,
+                        const char **rest, struct sw_error *err)
 {
     size_t len = strlen(url);
     if (len > SW_ENDPOINT_MAX_URL)
@@ -118,68 +179,37 @@ int sw_endpoint_parse_url(const char *url, const char *var, struct sw_endpoint *
     }
     if (strchr(url, '?') || strchr(url, '#'))
         return bad_url(err, var, "it has a query or fragment");
-
-    const char *p;
     if (strncasecmp(url, "https://", 8) == 0) {
         memcpy(out->scheme, "https", 6);
         out->port = 443;
-        p = url + 8;
+        *rest = url + 8;
     } else if (strncasecmp(url, "http://", 7) == 0) {
         memcpy(out->scheme, "http", 5);
         out->port = 80;
-        p = url + 7;
+        *rest = url + 7;
     } else {
         return bad_url(err, var, "the scheme is not http:// or https://");
     }
-    int default_port = out->port;
+    return 0;
+}
 
+int sw_endpoint_parse_url(const char *url, const char *var, struct sw_endpoint *out,
+                          struct sw_error *err)
+{
+    const char *p = NULL;
+    const char *host_end = NULL;
+    bool explicit_port = false;
+    int rc = parse_scheme(url, var, out, &p, err);
+    if (rc)
+        return rc;
     const char *authority_end = p + strcspn(p, "/");
     if (memchr(p, '@', (size_t)(authority_end - p)))
         return bad_url(err, var, "user info (user@host) is not supported");
-    const char *host_end;
-    if (*p == '[') {
-        const char *close = memchr(p, ']', (size_t)(authority_end - p));
-        if (!close || close == p + 1)
-            return bad_url(err, var, "the IPv6 address is not closed with ']'");
-        for (const char *c = p + 1; c < close; c++)
-            if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'f') ||
-                  (*c >= 'A' && *c <= 'F') || *c == ':' || *c == '.'))
-                return bad_url(err, var, "the IPv6 address has a character that is not allowed");
-        host_end = close + 1;
-    } else {
-        host_end = p;
-        while (host_end < authority_end && *host_end != ':') {
-            if (!is_host_char((unsigned char)*host_end))
-                return bad_url(err, var, "the host has a character that is not allowed");
-            host_end++;
-        }
-        if (host_end == p)
-            return bad_url(err, var, "the host is empty");
-    }
-    size_t host_len = (size_t)(host_end - p);
-    if (host_len > SW_ENDPOINT_MAX_HOST)
-        return bad_url(err, var, "the host is too long");
-    memcpy(out->host, p, host_len);
-    out->host[host_len] = '\0';
-
-    bool explicit_port = false;
-    if (host_end < authority_end) {
-        if (*host_end != ':')
-            return bad_url(err, var, "unexpected text after the host");
-        const char *d = host_end + 1;
-        long port = 0;
-        if (d == authority_end)
-            return bad_url(err, var, "the port is empty");
-        for (; d < authority_end; d++) {
-            if (*d < '0' || *d > '9' || port > 65535)
-                return bad_url(err, var, "the port is not a number from 1 to 65535");
-            port = port * 10 + (*d - '0');
-        }
-        if (port < 1 || port > 65535)
-            return bad_url(err, var, "the port is not a number from 1 to 65535");
-        out->port = (int)port;
-        explicit_port = port != default_port;
-    }
+    rc = parse_host(p, authority_end, var, out, &host_end, err);
+    if (!rc)
+        rc = parse_port(host_end, authority_end, var, out, &explicit_port, err);
+    if (rc)
+        return rc;
 
     /* Base path: kept as given, without trailing slashes ("/" alone becomes ""). */
     const char *path = authority_end;

@@ -5,6 +5,7 @@
  * headers and a bounded body. It never logs header values (Authorization and
  * X-Amz-Security-Token pass through here) nor bodies. */
 #include "handler/aws/http.h"
+#include "handler/clock.h"
 
 #include "lr_log.h"
 
@@ -43,9 +44,7 @@ struct transfer {
 
 int64_t sw_http_now_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return sw_clock_now_ms();
 }
 
 static bool file_exists(const char *path)
@@ -389,53 +388,40 @@ static int map_curl_error(CURLcode cc, const struct transfer *t, const char *err
     }
 }
 
-int sw_http_send(struct sw_http *h, const struct sw_http_request *req,
-                 struct sw_http_response *resp, struct sw_error *err)
+/* Checks req and works out the transfer timeout: the client's, or less when the deadline
+ * is nearer (by_deadline). Fills origin. */
+static int check_request(const struct sw_http *h, const struct sw_http_request *req,
+                         char origin[ORIGIN_MAX], long *timeout_ms, bool *by_deadline,
+                         struct sw_error *err)
 {
-    char origin[ORIGIN_MAX];
-    char errbuf[CURL_ERROR_SIZE];
-    struct curl_slist *headers = NULL;
-    struct transfer t = {.resp = resp};
-    int rc;
-
-    sw_http_response_reset(resp);
     if (!req->method || !req->url || (req->body_len && !req->body))
         return sw_error_set(err, SW_EINVAL, "HTTP request without method, URL or body");
-    if (strlen(req->url) >= SW_HTTP_URL_MAX || url_origin(req->url, origin, sizeof(origin)))
+    if (strlen(req->url) >= SW_HTTP_URL_MAX || url_origin(req->url, origin, ORIGIN_MAX))
         return sw_error_set(err, SW_EINVAL, "not an http(s) URL: %.200s", req->url);
     if (req->body_len > SW_HTTP_REQUEST_BODY_MAX)
         return sw_error_set(err, SW_ELIMIT, "%s %s: request body of %zu bytes exceeds %zu",
                             req->method, req->url, req->body_len, (size_t)SW_HTTP_REQUEST_BODY_MAX);
-
-    long timeout_ms = h->opt.request_timeout_ms;
-    bool by_deadline = false;
+    *timeout_ms = h->opt.request_timeout_ms;
+    *by_deadline = false;
     if (req->deadline_ms > 0) {
-        int64_t remaining = req->deadline_ms - sw_http_now_ms();
+        int64_t remaining = req->deadline_ms - sw_clock_now_ms();
         if (remaining <= 0)
             return sw_error_set(err, SW_ETIMEOUT,
                                 "%s %s: not sent, the invocation deadline has passed", req->method,
                                 req->url);
-        if (remaining < timeout_ms) {
-            timeout_ms = (long)remaining;
-            by_deadline = true;
+        if (remaining < *timeout_ms) {
+            *timeout_ms = (long)remaining;
+            *by_deadline = true;
         }
     }
+    return 0;
+}
+
+/* Connection, TLS and proxy options of one transfer. */
+static void set_connection(CURL *easy, const struct sw_http *h, long timeout_ms)
+{
     long connect_ms =
         h->opt.connect_timeout_ms < timeout_ms ? h->opt.connect_timeout_ms : timeout_ms;
-
-    rc = build_headers(req, &headers, err);
-    if (rc)
-        return rc;
-    CURL *easy = handle_for(h, origin);
-    if (!easy) {
-        rc = sw_error_set(err, SW_ENOMEM, "curl_easy_init failed");
-        goto out_free_headers;
-    }
-    /* reset keeps the live connection, TLS session and DNS cache */
-    curl_easy_reset(easy);
-    errbuf[0] = '\0';
-    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(easy, CURLOPT_URL, req->url);
 #if LIBCURL_VERSION_NUM >= 0x075500
     curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
 #else
@@ -458,6 +444,12 @@ int sw_http_send(struct sw_http *h, const struct sw_http_request *req,
         curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
         curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L);
     }
+}
+
+/* Method, body, headers and the callbacks that collect the answer into t. */
+static void set_request(CURL *easy, const struct sw_http_request *req, struct curl_slist *headers,
+                        struct transfer *t)
+{
     if (strcmp(req->method, "POST") == 0) {
         curl_easy_setopt(easy, CURLOPT_POST, 1L);
         curl_easy_setopt(easy, CURLOPT_POSTFIELDS, req->body_len ? req->body : "");
@@ -473,9 +465,39 @@ int sw_http_send(struct sw_http *h, const struct sw_http_request *req,
     }
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &t);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, t);
     curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(easy, CURLOPT_HEADERDATA, &t);
+    curl_easy_setopt(easy, CURLOPT_HEADERDATA, t);
+}
+
+int sw_http_send(struct sw_http *h, const struct sw_http_request *req,
+                 struct sw_http_response *resp, struct sw_error *err)
+{
+    char origin[ORIGIN_MAX];
+    char errbuf[CURL_ERROR_SIZE];
+    struct curl_slist *headers = NULL;
+    struct transfer t = {.resp = resp};
+    long timeout_ms = 0;
+    bool by_deadline = false;
+
+    sw_http_response_reset(resp);
+    int rc = check_request(h, req, origin, &timeout_ms, &by_deadline, err);
+    if (!rc)
+        rc = build_headers(req, &headers, err);
+    if (rc)
+        return rc;
+    CURL *easy = handle_for(h, origin);
+    if (!easy) {
+        rc = sw_error_set(err, SW_ENOMEM, "curl_easy_init failed");
+        goto out_free_headers;
+    }
+    /* reset keeps the live connection, TLS session and DNS cache */
+    curl_easy_reset(easy);
+    errbuf[0] = '\0';
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(easy, CURLOPT_URL, req->url);
+    set_connection(easy, h, timeout_ms);
+    set_request(easy, req, headers, &t);
 
     CURLcode cc = curl_easy_perform(easy);
     long connects = 0;
@@ -498,7 +520,6 @@ int sw_http_send(struct sw_http *h, const struct sw_http_request *req,
      * request id once it has taken credentials out of it) */
     lr_log(LR_LOG_DEBUG, "http: %s %s -> %ld in %.0f ms (%s connection)", req->method, origin,
            resp->status, seconds * 1000, connects ? "new" : "reused");
-    rc = 0;
 
 out_free_headers:
     free_headers(headers);

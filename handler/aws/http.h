@@ -96,7 +96,8 @@ void sw_http_response_init(struct sw_http_response *r);
 void sw_http_response_reset(struct sw_http_response *r);
 void sw_http_response_free(struct sw_http_response *r);
 
-/* Unix epoch milliseconds (CLOCK_REALTIME), the clock Lambda deadlines use. */
+/* The old name of sw_clock_now_ms() (handler/clock.h), kept until cli.c, main.c and
+ * org_state.c call the clock module; new code calls sw_clock_now_ms(). */
 int64_t sw_http_now_ms(void);
 
 #endif

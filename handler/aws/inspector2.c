@@ -1,8 +1,8 @@
-/* sw_inspector2: request bodies, answer parsers and calls for the five
- * Inspector2 operations (restJson1: fixed POST paths, JSON bodies, errors in
- * x-amzn-ErrorType). Bodies are built with cJSON in a fixed member order so
- * they are byte-for-byte reproducible; answers are read leniently (absent
- * members stay empty) but strictly typed. */
+/* sw_inspector2 wire format: request bodies and answer parsers of the Inspector2
+ * operations (restJson1: fixed POST paths, JSON bodies, errors in x-amzn-ErrorType);
+ * inspector2_call.c sends them. Pure: no I/O. Bodies are built with cJSON in a fixed member order
+ * so they are byte-for-byte reproducible; answers are read leniently (absent members stay empty)
+ * but strictly typed. */
 #include "handler/aws/inspector2.h"
 
 #include "handler/aws/json.h"
@@ -11,9 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define JSON_CONTENT_TYPE "application/json"
-#define BODY_MAX ((size_t)64 * 1024)
 
 /* ---------------------------------------------------------------- bodies */
 
@@ -152,13 +149,6 @@ int sw_inspector2_new_client_token(char *out, size_t cap, struct sw_error *err)
 
 /* ---------------------------------------------------------------- parsers */
 
-#define TRY(expr)                                                                                  \
-    do {                                                                                           \
-        rc = (expr);                                                                               \
-        if (rc)                                                                                    \
-            goto out;                                                                              \
-    } while (0)
-
 static int parse_state(const cJSON *obj, const char *key, struct sw_inspector2_state *st,
                        const char *what, struct sw_error *err)
 {
@@ -231,47 +221,74 @@ const struct sw_account_status *sw_account_status_find(const struct sw_account_s
     return NULL;
 }
 
-int sw_inspector2_parse_account_status(const char *json, size_t len,
-                                       struct sw_account_status_list *out, struct sw_error *err)
+typedef int (*account_item_fn)(const cJSON *item, void *elem, const char *what,
+                               struct sw_error *err);
+
+/* An answer of the form {"accounts": [{...}], "failedAccounts": [...]}: allocates *items
+ * (one element of size bytes per account), parses each with parse_item, then the failed
+ * accounts. On error the caller frees what was allocated. */
+static int parse_accounts(const char *json, size_t len, const char *what, size_t size, void **items,
+                          size_t *count, account_item_fn parse_item,
+                          struct sw_failed_account **failed, size_t *failed_count,
+                          struct sw_error *err)
 {
-    static const char what[] = "inspector2:BatchGetAccountStatus";
     cJSON *root = NULL;
     const cJSON *arr, *item;
     size_t n = 0, i = 0;
     int rc;
 
-    memset(out, 0, sizeof(*out));
     TRY(sw_aws_json_parse_object(json, len, what, &root, err));
     TRY(sw_aws_json_get_array(root, "accounts", SW_INSPECTOR2_RESULTS_MAX, &arr, &n, what, err));
     if (n) {
-        out->accounts = calloc(n, sizeof(*out->accounts));
-        if (!out->accounts) {
+        *items = calloc(n, size);
+        if (!*items) {
             rc = sw_error_set(err, SW_ENOMEM, "%s: out of memory", what);
             goto out;
         }
-        out->count = n;
+        *count = n;
     }
     cJSON_ArrayForEach(item, arr)
     {
-        struct sw_account_status *a = &out->accounts[i++];
-        const cJSON *rs;
         if (!cJSON_IsObject(item)) {
             rc = sw_error_set(err, SW_EPARSE, "%s: an accounts item is not an object", what);
             goto out;
         }
-        TRY(sw_aws_json_copy_string(item, "accountId", a->account_id, sizeof(a->account_id), what,
-                                    err));
-        TRY(parse_state(item, "state", &a->state, what, err));
-        TRY(sw_aws_json_get_object(item, "resourceState", &rs, what, err));
-        TRY(parse_state(rs, "ec2", &a->ec2, what, err));
-        TRY(parse_state(rs, "ecr", &a->ecr, what, err));
-        TRY(parse_state(rs, "lambda", &a->lambda, what, err));
-        TRY(parse_state(rs, "lambdaCode", &a->lambda_code, what, err));
-        TRY(parse_state(rs, "codeRepository", &a->code_repository, what, err));
+        TRY(parse_item(item, (char *)*items + size * i++, what, err));
     }
-    TRY(parse_failed(root, what, &out->failed, &out->failed_count, err));
+    TRY(parse_failed(root, what, failed, failed_count, err));
 out:
     cJSON_Delete(root);
+    return rc;
+}
+
+static int account_status_item(const cJSON *item, void *elem, const char *what,
+                               struct sw_error *err)
+{
+    struct sw_account_status *a = elem;
+    const cJSON *rs;
+    int rc;
+    TRY(sw_aws_json_copy_string(item, "accountId", a->account_id, sizeof(a->account_id), what,
+                                err));
+    TRY(parse_state(item, "state", &a->state, what, err));
+    TRY(sw_aws_json_get_object(item, "resourceState", &rs, what, err));
+    TRY(parse_state(rs, "ec2", &a->ec2, what, err));
+    TRY(parse_state(rs, "ecr", &a->ecr, what, err));
+    TRY(parse_state(rs, "lambda", &a->lambda, what, err));
+    TRY(parse_state(rs, "lambdaCode", &a->lambda_code, what, err));
+    TRY(parse_state(rs, "codeRepository", &a->code_repository, what, err));
+out:
+    return rc;
+}
+
+int sw_inspector2_parse_account_status(const char *json, size_t len,
+                                       struct sw_account_status_list *out, struct sw_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    void *items = NULL;
+    int rc = parse_accounts(json, len, "inspector2:BatchGetAccountStatus", sizeof(*out->accounts),
+                            &items, &out->count, account_status_item, &out->failed,
+                            &out->failed_count, err);
+    out->accounts = items;
     if (rc)
         sw_account_status_list_free(out);
     return rc;
@@ -284,48 +301,35 @@ void sw_enable_result_free(struct sw_enable_result *r)
     memset(r, 0, sizeof(*r));
 }
 
+static int enabled_account_item(const cJSON *item, void *elem, const char *what,
+                                struct sw_error *err)
+{
+    struct sw_enabled_account *a = elem;
+    const cJSON *rs;
+    int rc;
+    TRY(sw_aws_json_copy_string(item, "accountId", a->account_id, sizeof(a->account_id), what,
+                                err));
+    TRY(sw_aws_json_copy_string(item, "status", a->status, sizeof(a->status), what, err));
+    TRY(sw_aws_json_get_object(item, "resourceStatus", &rs, what, err));
+    TRY(sw_aws_json_copy_string(rs, "ec2", a->ec2_status, sizeof(a->ec2_status), what, err));
+    TRY(sw_aws_json_copy_string(rs, "ecr", a->ecr_status, sizeof(a->ecr_status), what, err));
+    TRY(sw_aws_json_copy_string(rs, "lambda", a->lambda_status, sizeof(a->lambda_status), what,
+                                err));
+    TRY(sw_aws_json_copy_string(rs, "lambdaCode", a->lambda_code_status,
+                                sizeof(a->lambda_code_status), what, err));
+out:
+    return rc;
+}
+
 int sw_inspector2_parse_enable(const char *json, size_t len, struct sw_enable_result *out,
                                struct sw_error *err)
 {
-    static const char what[] = "inspector2:Enable";
-    cJSON *root = NULL;
-    const cJSON *arr, *item;
-    size_t n = 0, i = 0;
-    int rc;
-
     memset(out, 0, sizeof(*out));
-    TRY(sw_aws_json_parse_object(json, len, what, &root, err));
-    TRY(sw_aws_json_get_array(root, "accounts", SW_INSPECTOR2_RESULTS_MAX, &arr, &n, what, err));
-    if (n) {
-        out->accounts = calloc(n, sizeof(*out->accounts));
-        if (!out->accounts) {
-            rc = sw_error_set(err, SW_ENOMEM, "%s: out of memory", what);
-            goto out;
-        }
-        out->count = n;
-    }
-    cJSON_ArrayForEach(item, arr)
-    {
-        struct sw_enabled_account *a = &out->accounts[i++];
-        const cJSON *rs;
-        if (!cJSON_IsObject(item)) {
-            rc = sw_error_set(err, SW_EPARSE, "%s: an accounts item is not an object", what);
-            goto out;
-        }
-        TRY(sw_aws_json_copy_string(item, "accountId", a->account_id, sizeof(a->account_id), what,
-                                    err));
-        TRY(sw_aws_json_copy_string(item, "status", a->status, sizeof(a->status), what, err));
-        TRY(sw_aws_json_get_object(item, "resourceStatus", &rs, what, err));
-        TRY(sw_aws_json_copy_string(rs, "ec2", a->ec2_status, sizeof(a->ec2_status), what, err));
-        TRY(sw_aws_json_copy_string(rs, "ecr", a->ecr_status, sizeof(a->ecr_status), what, err));
-        TRY(sw_aws_json_copy_string(rs, "lambda", a->lambda_status, sizeof(a->lambda_status), what,
-                                    err));
-        TRY(sw_aws_json_copy_string(rs, "lambdaCode", a->lambda_code_status,
-                                    sizeof(a->lambda_code_status), what, err));
-    }
-    TRY(parse_failed(root, what, &out->failed, &out->failed_count, err));
-out:
-    cJSON_Delete(root);
+    void *items = NULL;
+    int rc =
+        parse_accounts(json, len, "inspector2:Enable", sizeof(*out->accounts), &items, &out->count,
+                       enabled_account_item, &out->failed, &out->failed_count, err);
+    out->accounts = items;
     if (rc)
         sw_enable_result_free(out);
     return rc;
@@ -420,263 +424,5 @@ out:
     cJSON_Delete(root);
     if (rc)
         sw_member_list_free(out);
-    return rc;
-}
-
-/* ---------------------------------------------------------------- calls */
-
-static int call(struct sw_aws_client *c, const char *operation, const char *path,
-                const struct sw_buf *body, struct sw_http_response *resp, struct sw_aws_error *aerr,
-                struct sw_error *err)
-{
-    struct sw_aws_request req = {
-        .service = SW_AWS_SERVICE_INSPECTOR2,
-        .protocol = SW_AWS_PROTOCOL_REST_JSON1,
-        .operation = operation,
-        .path = path,
-        .content_type = JSON_CONTENT_TYPE,
-        .target = NULL,
-        .body = sw_buf_cstr(body),
-        .body_len = body->len,
-    };
-    return sw_aws_call(c, &req, resp, aerr, err);
-}
-
-/* The free text of an answer's failedAccounts and states (errorCode, errorMessage), cleaned
- * of credentials like the client's own messages; the table is built only when there is text. */
-static void scrub_texts(const struct sw_aws_client *c, struct sw_account_status_list *l,
-                        struct sw_failed_account *failed, size_t failed_count)
-{
-    struct sw_redactor r = {0};
-    bool built = false;
-    for (size_t i = 0; l && i < l->count; i++) {
-        struct sw_account_status *a = &l->accounts[i];
-        struct sw_inspector2_state *st[] = {&a->state,  &a->ec2,         &a->ecr,
-                                            &a->lambda, &a->lambda_code, &a->code_repository};
-        for (size_t k = 0; k < sizeof(st) / sizeof(st[0]); k++) {
-            if (!st[k]->error_code[0] && !st[k]->error_message[0])
-                continue;
-            if (!built)
-                sw_aws_client_redactor(c, &r);
-            built = true;
-            sw_redactor_apply(&r, st[k]->error_code);
-            sw_redactor_apply(&r, st[k]->error_message);
-        }
-    }
-    for (size_t i = 0; i < failed_count; i++) {
-        if (!failed[i].error_code[0] && !failed[i].error_message[0])
-            continue;
-        if (!built)
-            sw_aws_client_redactor(c, &r);
-        built = true;
-        sw_redactor_apply(&r, failed[i].error_code);
-        sw_redactor_apply(&r, failed[i].error_message);
-    }
-    sw_redactor_clear(&r);
-}
-
-int sw_inspector2_batch_get_account_status(struct sw_aws_client *c, const char *const *account_ids,
-                                           size_t n, struct sw_account_status_list *out,
-                                           struct sw_aws_error *aerr, struct sw_error *err)
-{
-    struct sw_buf body;
-    struct sw_http_response resp;
-    int rc;
-
-    memset(out, 0, sizeof(*out));
-    if (aerr)
-        sw_aws_error_clear(aerr);
-    sw_buf_init(&body, BODY_MAX);
-    sw_http_response_init(&resp);
-    rc = sw_inspector2_batch_get_account_status_body(account_ids, n, &body, err);
-    if (!rc)
-        rc = call(c, "inspector2:BatchGetAccountStatus", "/status/batch/get", &body, &resp, aerr,
-                  err);
-    if (!rc)
-        rc = sw_inspector2_parse_account_status(resp.body.data, resp.body.len, out, err);
-    if (!rc)
-        scrub_texts(c, out, out->failed, out->failed_count);
-    sw_http_response_free(&resp);
-    sw_buf_free(&body);
-    return rc;
-}
-
-int sw_inspector2_enable(struct sw_aws_client *c, const char *const *account_ids, size_t n,
-                         const char *const *resource_types, size_t n_types,
-                         struct sw_enable_result *out, struct sw_aws_error *aerr,
-                         struct sw_error *err)
-{
-    char token[SW_INSPECTOR2_CLIENT_TOKEN_MAX] = "";
-    struct sw_buf body;
-    struct sw_http_response resp;
-    int rc;
-
-    memset(out, 0, sizeof(*out));
-    if (aerr)
-        sw_aws_error_clear(aerr);
-    sw_buf_init(&body, BODY_MAX);
-    sw_http_response_init(&resp);
-    rc = sw_inspector2_new_client_token(token, sizeof(token), err);
-    if (!rc) /* built once: every retry sends the same clientToken */
-        rc = sw_inspector2_enable_body(account_ids, n, resource_types, n_types, token, &body, err);
-    if (!rc)
-        rc = call(c, "inspector2:Enable", "/enable", &body, &resp, aerr, err);
-    if (!rc)
-        rc = sw_inspector2_parse_enable(resp.body.data, resp.body.len, out, err);
-    if (!rc)
-        scrub_texts(c, NULL, out->failed, out->failed_count);
-    sw_http_response_free(&resp);
-    sw_buf_free(&body);
-    return rc;
-}
-
-int sw_inspector2_get_configuration(struct sw_aws_client *c,
-                                    struct sw_inspector2_configuration *out,
-                                    struct sw_aws_error *aerr, struct sw_error *err)
-{
-    struct sw_buf body;
-    struct sw_http_response resp;
-    int rc;
-
-    memset(out, 0, sizeof(*out));
-    if (aerr)
-        sw_aws_error_clear(aerr);
-    sw_buf_init(&body, BODY_MAX);
-    sw_http_response_init(&resp);
-    rc = sw_buf_append_str(&body, "{}");
-    if (rc)
-        rc = sw_error_set(err, rc, "out of memory building a request");
-    if (!rc)
-        rc = call(c, "inspector2:GetConfiguration", "/configuration/get", &body, &resp, aerr, err);
-    if (!rc)
-        rc = sw_inspector2_parse_configuration(resp.body.data, resp.body.len, out, err);
-    sw_http_response_free(&resp);
-    sw_buf_free(&body);
-    return rc;
-}
-
-int sw_inspector2_update_configuration(struct sw_aws_client *c, const char *rescan_duration,
-                                       struct sw_aws_error *aerr, struct sw_error *err)
-{
-    struct sw_buf body;
-    struct sw_http_response resp;
-    int rc;
-
-    if (aerr)
-        sw_aws_error_clear(aerr);
-    sw_buf_init(&body, BODY_MAX);
-    sw_http_response_init(&resp);
-    rc = sw_inspector2_update_configuration_body(rescan_duration, &body, err);
-    if (!rc)
-        rc = call(c, "inspector2:UpdateConfiguration", "/configuration/update", &body, &resp, aerr,
-                  err);
-    sw_http_response_free(&resp);
-    sw_buf_free(&body);
-    return rc;
-}
-
-int sw_inspector2_list_members(struct sw_aws_client *c, bool only_associated,
-                               const char *next_token, struct sw_member_list *out,
-                               struct sw_aws_error *aerr, struct sw_error *err)
-{
-    struct sw_buf body;
-    struct sw_http_response resp;
-    int rc;
-
-    memset(out, 0, sizeof(*out));
-    if (aerr)
-        sw_aws_error_clear(aerr);
-    sw_buf_init(&body, BODY_MAX);
-    sw_http_response_init(&resp);
-    rc = sw_inspector2_list_members_body(only_associated, SW_INSPECTOR2_MEMBERS_PAGE_MAX,
-                                         next_token, &body, err);
-    if (!rc)
-        rc = call(c, "inspector2:ListMembers", "/members/list", &body, &resp, aerr, err);
-    if (!rc)
-        rc = sw_inspector2_parse_members(resp.body.data, resp.body.len, out, err);
-    sw_http_response_free(&resp);
-    sw_buf_free(&body);
-    return rc;
-}
-
-/* ---- organization auto-enable ---- */
-
-static int parse_bool(const cJSON *obj, const char *key, bool *out, bool *present)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (present)
-        *present = v != NULL;
-    if (v == NULL)
-        return 0;
-    if (!cJSON_IsBool(v))
-        return -1;
-    *out = cJSON_IsTrue(v);
-    return 0;
-}
-
-int sw_inspector2_describe_organization_configuration(struct sw_aws_client *c,
-                                                      struct sw_inspector2_auto_enable *out,
-                                                      struct sw_aws_error *aerr,
-                                                      struct sw_error *err)
-{
-    static const char what[] = "inspector2:DescribeOrganizationConfiguration";
-    struct sw_buf body;
-    struct sw_http_response resp;
-    cJSON *root = NULL;
-    const cJSON *ae = NULL;
-    int rc;
-
-    memset(out, 0, sizeof(*out));
-    if (aerr)
-        sw_aws_error_clear(aerr);
-    sw_buf_init(&body, BODY_MAX);
-    sw_http_response_init(&resp);
-    rc = sw_buf_append_str(&body, "{}");
-    if (!rc)
-        rc = call(c, what, "/organizationconfiguration/describe", &body, &resp, aerr, err);
-    if (!rc)
-        rc = sw_aws_json_parse_object(resp.body.data, resp.body.len, what, &root, err);
-    if (!rc)
-        rc = sw_aws_json_get_object(root, "autoEnable", &ae, what, err);
-    if (!rc && ae == NULL)
-        rc = sw_error_set(err, SW_EPARSE, "%s: no autoEnable in the answer", what);
-    if (!rc && (parse_bool(ae, "ec2", &out->ec2, NULL) || parse_bool(ae, "ecr", &out->ecr, NULL) ||
-                parse_bool(ae, "lambda", &out->lambda, &out->has_lambda) ||
-                parse_bool(ae, "lambdaCode", &out->lambda_code, &out->has_lambda_code) ||
-                parse_bool(root, "maxAccountLimitReached", &out->max_account_limit_reached, NULL)))
-        rc = sw_error_set(err, SW_EPARSE, "%s: autoEnable members must be booleans", what);
-    cJSON_Delete(root);
-    sw_http_response_free(&resp);
-    sw_buf_free(&body);
-    return rc;
-}
-
-int sw_inspector2_update_organization_configuration(struct sw_aws_client *c,
-                                                    const struct sw_inspector2_auto_enable *in,
-                                                    struct sw_aws_error *aerr, struct sw_error *err)
-{
-    static const char what[] = "inspector2:UpdateOrganizationConfiguration";
-    struct sw_buf body;
-    struct sw_http_response resp;
-    int rc;
-
-    if (aerr)
-        sw_aws_error_clear(aerr);
-    sw_buf_init(&body, BODY_MAX);
-    sw_http_response_init(&resp);
-    rc = sw_buf_appendf(&body, "{\"autoEnable\":{\"ec2\":%s,\"ecr\":%s", in->ec2 ? "true" : "false",
-                        in->ecr ? "true" : "false");
-    if (!rc && in->has_lambda)
-        rc = sw_buf_appendf(&body, ",\"lambda\":%s", in->lambda ? "true" : "false");
-    if (!rc && in->has_lambda_code)
-        rc = sw_buf_appendf(&body, ",\"lambdaCode\":%s", in->lambda_code ? "true" : "false");
-    if (!rc)
-        rc = sw_buf_append_str(&body, "}}");
-    if (rc)
-        rc = sw_error_set(err, rc, "%s: request too large", what);
-    if (!rc)
-        rc = call(c, what, "/organizationconfiguration/update", &body, &resp, aerr, err);
-    sw_http_response_free(&resp);
-    sw_buf_free(&body);
     return rc;
 }

@@ -38,4 +38,13 @@ int sw_aws_json_get_array(const cJSON *obj, const char *key, size_t max_items, c
 /* Prints item compactly into out (reset first). */
 int sw_aws_json_print(const cJSON *item, struct sw_buf *out, struct sw_error *err);
 
+/* Runs expr into the caller's int rc and jumps to its out: label on an error (the parsers'
+ * one cleanup path). */
+#define TRY(expr)                                                                                  \
+    do {                                                                                           \
+        rc = (expr);                                                                               \
+        if (rc)                                                                                    \
+            goto out;                                                                              \
+    } while (0)
+
 #endif

@@ -4,12 +4,13 @@
  * rules, so tests can walk every branch without a clock or a network. */
 #include "handler/aws/retry.h"
 
+#include "handler/timeparse.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static const char *const throttling_codes[] = {
     "Throttling",
@@ -146,39 +147,6 @@ static bool parse_nonneg_long(const char *s, long *out)
     return true;
 }
 
-/* IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT" -> epoch seconds, or -1. */
-static int64_t parse_http_date(const char *s)
-{
-    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    struct tm tm;
-    memset(&tm, 0, sizeof(tm));
-    if (strlen(s) != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' ||
-        s[16] != ' ' || s[19] != ':' || s[22] != ':' || s[25] != ' ' || strcmp(s + 26, "GMT") != 0)
-        return -1;
-    const int digits[] = {5, 6, 12, 13, 14, 15, 17, 18, 20, 21, 23, 24};
-    for (size_t i = 0; i < sizeof(digits) / sizeof(digits[0]); i++) {
-        if (!isdigit((unsigned char)s[digits[i]]))
-            return -1;
-    }
-    tm.tm_mday = (s[5] - '0') * 10 + (s[6] - '0');
-    tm.tm_mon = -1;
-    for (int m = 0; m < 12; m++) {
-        if (strncmp(s + 8, months[m], 3) == 0)
-            tm.tm_mon = m;
-    }
-    if (tm.tm_mon < 0)
-        return -1;
-    tm.tm_year =
-        (s[12] - '0') * 1000 + (s[13] - '0') * 100 + (s[14] - '0') * 10 + (s[15] - '0') - 1900;
-    tm.tm_hour = (s[17] - '0') * 10 + (s[18] - '0');
-    tm.tm_min = (s[20] - '0') * 10 + (s[21] - '0');
-    tm.tm_sec = (s[23] - '0') * 10 + (s[24] - '0');
-    if (tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
-        return -1;
-    return (int64_t)timegm(&tm);
-}
-
 long sw_retry_parse_hint(const char *amz_retry_after, const char *retry_after, int64_t now_ms)
 {
     long v;
@@ -187,9 +155,9 @@ long sw_retry_parse_hint(const char *amz_retry_after, const char *retry_after, i
     if (parse_nonneg_long(retry_after, &v))
         return v > LONG_MAX / 1000 ? LONG_MAX / 1000 * 1000 : v * 1000;
     if (retry_after && *retry_after) {
-        int64_t when = parse_http_date(retry_after);
-        if (when >= 0) {
-            int64_t ms = when * 1000 - now_ms;
+        int64_t when = sw_time_parse_http_date(retry_after, strlen(retry_after));
+        if (when != SW_TIME_NONE) {
+            int64_t ms = when - now_ms;
             return ms > 0 ? (long)ms : 0;
         }
     }

@@ -141,37 +141,25 @@ int sw_sns_parse_publish(const char *xml, size_t len, char *message_id, size_t c
     return sw_error_set(err, SW_EPARSE, "sns:Publish: the answer has no MessageId");
 }
 
+static int parse_publish_cb(const char *b, size_t n, void *out, struct sw_error *err)
+{
+    return sw_sns_parse_publish(b, n, out, SW_SNS_MESSAGE_ID_MAX, err);
+}
+
 int sw_sns_publish(struct sw_aws_client *c, const char *topic_arn, const struct sw_notification *n,
                    bool message_structure_json, char message_id[SW_SNS_MESSAGE_ID_MAX],
                    struct sw_aws_error *aerr, struct sw_error *err)
 {
-    struct sw_buf body;
-    struct sw_http_response resp;
-    int rc;
-
+    struct sw_aws_op op;
     message_id[0] = '\0';
-    if (aerr)
-        sw_aws_error_clear(aerr);
-    sw_buf_init(&body, SW_SNS_BODY_MAX);
-    sw_http_response_init(&resp);
-    rc = sw_sns_publish_body(topic_arn, n, message_structure_json, &body, err);
-    if (!rc) {
-        struct sw_aws_request req = {
-            .service = SW_AWS_SERVICE_SNS,
-            .protocol = SW_AWS_PROTOCOL_QUERY,
-            .operation = "sns:Publish",
-            .path = "/",
-            .content_type = SNS_CONTENT_TYPE,
-            .target = NULL,
-            .body = sw_buf_cstr(&body),
-            .body_len = body.len,
-        };
-        rc = sw_aws_call(c, &req, &resp, aerr, err);
-    }
-    if (!rc)
-        rc = sw_sns_parse_publish(resp.body.data, resp.body.len, message_id, SW_SNS_MESSAGE_ID_MAX,
-                                  err);
-    sw_http_response_free(&resp);
-    sw_buf_free(&body);
-    return rc;
+    sw_aws_op_init(&op, SW_SNS_BODY_MAX, aerr);
+    int rc = sw_sns_publish_body(topic_arn, n, message_structure_json, &op.body, err);
+    struct sw_aws_request req = {
+        .service = SW_AWS_SERVICE_SNS,
+        .protocol = SW_AWS_PROTOCOL_QUERY,
+        .operation = "sns:Publish",
+        .path = "/",
+        .content_type = SNS_CONTENT_TYPE,
+    };
+    return sw_aws_op_run(c, &op, rc, &req, parse_publish_cb, message_id, aerr, err);
 }

@@ -28,27 +28,25 @@ int sw_sts_parse_caller_identity(const char *xml, size_t len, char account[SW_ST
     return 0;
 }
 
+static int parse_identity_cb(const char *b, size_t n, void *out, struct sw_error *err)
+{
+    return sw_sts_parse_caller_identity(b, n, out, err);
+}
+
 int sw_sts_get_caller_identity(struct sw_aws_client *c, char account[SW_STS_ACCOUNT_MAX],
                                struct sw_aws_error *aerr, struct sw_error *err)
 {
-    struct sw_http_response resp;
+    struct sw_aws_op op;
     account[0] = '\0';
-    if (aerr)
-        sw_aws_error_clear(aerr);
-    sw_http_response_init(&resp);
+    sw_aws_op_init(&op, 0, aerr);
     struct sw_aws_request req = {
         .service = SW_AWS_SERVICE_STS,
         .protocol = SW_AWS_PROTOCOL_QUERY,
         .operation = "sts:GetCallerIdentity",
         .path = "/",
         .content_type = STS_CONTENT_TYPE,
-        .target = NULL,
         .body = SW_STS_GET_CALLER_IDENTITY_BODY,
         .body_len = sizeof(SW_STS_GET_CALLER_IDENTITY_BODY) - 1,
     };
-    int rc = sw_aws_call(c, &req, &resp, aerr, err);
-    if (!rc)
-        rc = sw_sts_parse_caller_identity(resp.body.data, resp.body.len, account, err);
-    sw_http_response_free(&resp);
-    return rc;
+    return sw_aws_op_run(c, &op, 0, &req, parse_identity_cb, account, aerr, err);
 }

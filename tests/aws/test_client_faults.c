@@ -17,6 +17,7 @@
 #include "handler/aws/inspector2.h"
 #include "handler/aws/sigv4.h"
 #include "handler/aws/sns.h"
+#include "handler/clock.h"
 #include "lr_log.h"
 
 #include <signal.h>
@@ -340,7 +341,7 @@ static void never_sleeps_past_the_deadline(void **state)
     struct sw_aws_error aerr;
     struct sw_error err = {0};
     script("[" THROTTLE_RESTJSON "]");
-    sw_aws_client_set_deadline(c, sw_http_now_ms() + 400); /* the wait would be 500 ms */
+    sw_aws_client_set_deadline(c, sw_clock_now_ms() + 400); /* the wait would be 500 ms */
     assert_int_equal(sw_inspector2_batch_get_account_status(c, ACCOUNT, 1, &out, &aerr, &err),
                      SW_ETIMEOUT);
     assert_int_equal(h.sleeps, 0);
@@ -349,7 +350,7 @@ static void never_sleeps_past_the_deadline(void **state)
     assert_non_null(strstr(err.msg, "invocation deadline"));
 
     /* a deadline already passed: nothing is sent */
-    sw_aws_client_set_deadline(c, sw_http_now_ms() - 1);
+    sw_aws_client_set_deadline(c, sw_clock_now_ms() - 1);
     assert_int_equal(sw_inspector2_batch_get_account_status(c, ACCOUNT, 1, &out, &aerr, &err),
                      SW_ETIMEOUT);
     cJSON *r = requests();
@@ -367,7 +368,7 @@ static void an_expired_deadline_sends_nothing_and_none_means_none(void **state)
     struct sw_account_status_list out;
     struct sw_aws_error aerr;
     struct sw_error err = {0};
-    const int64_t expired[] = {SW_AWS_DEADLINE_EXPIRED, -800, sw_http_now_ms() - 5000};
+    const int64_t expired[] = {SW_AWS_DEADLINE_EXPIRED, -800, sw_clock_now_ms() - 5000};
     for (size_t i = 0; i < sizeof(expired) / sizeof(expired[0]); i++) {
         sw_aws_client_set_deadline(c, expired[i]);
         assert_int_equal(sw_inspector2_batch_get_account_status(c, ACCOUNT, 1, &out, &aerr, &err),

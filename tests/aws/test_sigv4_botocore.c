@@ -14,7 +14,6 @@
  * sorts them as the AWS documentation defines. For the rows of sigv4_query_rows.h, the
  * canonical query string in botocore's canonical request must also be the row's `want`. */
 #include "handler/aws/sigv4.h"
-#include "handler/aws/sigv4_internal.h"
 #include "sigv4_query_rows.h"
 #include "test_proc.h"
 

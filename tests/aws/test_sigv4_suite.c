@@ -7,7 +7,6 @@
  * header-*.txt files. The query (presigned URL) variant is not implemented: the
  * function never presigns, so query-*.txt files are not read. */
 #include "handler/aws/sigv4.h"
-#include "handler/aws/sigv4_internal.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>

@@ -5,7 +5,6 @@
  * query segments, whitespace), every refusal (limits, reserved headers, malformed
  * credentials) and that no refusal quotes a secret or leaves output behind. */
 #include "handler/aws/sigv4.h"
-#include "handler/aws/sigv4_internal.h"
 #include "sigv4_query_rows.h"
 
 #include <stdarg.h>

@@ -209,13 +209,13 @@ static void ecr_body_is_byte_exact_and_validated(void **state)
     sw_ecr_scanning_configuration_free(&cfg);
     sw_buf_free(&b);
 
-    assert_true(sw_ecr_filter_valid("*"));
-    assert_true(sw_ecr_filter_valid("a.b_c-d/e*"));
-    assert_false(sw_ecr_filter_valid(""));
-    assert_false(sw_ecr_filter_valid("-a"));
-    assert_false(sw_ecr_filter_valid("a-"));
-    assert_false(sw_ecr_filter_valid("a//b"));
-    assert_false(sw_ecr_filter_valid("a b"));
+    assert_true(sw_repository_filter_ok("*"));
+    assert_true(sw_repository_filter_ok("a.b_c-d/e*"));
+    assert_false(sw_repository_filter_ok(""));
+    assert_false(sw_repository_filter_ok("-a"));
+    assert_false(sw_repository_filter_ok("a-"));
+    assert_false(sw_repository_filter_ok("a//b"));
+    assert_false(sw_repository_filter_ok("a b"));
 }
 
 static void ecr_answers_parse_with_unknown_filter_types(void **state)

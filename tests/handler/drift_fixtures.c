@@ -1,5 +1,14 @@
 /* Test fixtures for the drift tests (see drift_fixtures.h). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
 #include "drift_fixtures.h"
+#include "handler/aws/ecr.h"
+#include "handler/aws/inspector2.h"
+#include "handler/state.h"
 
 #include <string.h>
 
@@ -83,4 +92,32 @@ void drift_fixture_generate(uint32_t *seed, struct drift_generated *g)
     g->freq = next_rand(seed) % 2 ? SW_DRIFT_SCAN_ON_PUSH : SW_DRIFT_CONTINUOUS_SCAN;
     g->rescan = next_rand(seed) % 2 ? NULL : "DAYS_60";
     build_actual(&g->spec, &g->store);
+}
+
+void plan_request(const struct sw_drift_plan *p, const struct sw_drift_action *a,
+                  struct sw_buf *body)
+{
+    struct sw_error err = {0};
+    sw_buf_init(body, 1 << 20);
+    switch (a->api) {
+    case SW_DRIFT_API_INSPECTOR2_ENABLE: {
+        const char *ids[] = {p->account_id};
+        const char *types[] = {"ECR"};
+        if (sw_inspector2_enable_body(ids, 1, types, 1, NULL, body, &err) != 0)
+            fail_msg("Enable body: %s", err.msg);
+        break;
+    }
+    case SW_DRIFT_API_ECR_PUT_REGISTRY_SCANNING: {
+        struct sw_ecr_scanning_configuration cfg = {0};
+        if (sw_state_registry_configuration(&p->target, &cfg, &err) != 0 ||
+            sw_ecr_validate(&cfg, &err) != 0 || sw_ecr_put_body(&cfg, body, &err) != 0)
+            fail_msg("the client refuses the plan's registry configuration: %s", err.msg);
+        sw_ecr_scanning_configuration_free(&cfg);
+        break;
+    }
+    case SW_DRIFT_API_INSPECTOR2_UPDATE_CONFIGURATION:
+        if (sw_inspector2_update_configuration_body(p->target.rescan_duration, body, &err) != 0)
+            fail_msg("UpdateConfiguration body: %s", err.msg);
+        break;
+    }
 }

@@ -4,6 +4,7 @@
 #ifndef SW_TEST_DRIFT_FIXTURES_H
 #define SW_TEST_DRIFT_FIXTURES_H
 
+#include "handler/buf.h"
 #include "handler/drift.h"
 
 #include <stdint.h>
@@ -51,5 +52,13 @@ struct drift_generated {
 
 /* Fills *g from the pseudo-random sequence in *seed (same seed, same cases). */
 void drift_fixture_generate(uint32_t *seed, struct drift_generated *g);
+
+/* The request body the AWS client sends for action a of plan p, built once the way the
+ * function does: from the plan's typed parameters with the builders of handler/aws/ and,
+ * for ECR, state.c's sw_state_registry_configuration (Enable without its per-call
+ * clientToken). body is initialised here; the caller frees it. Fails the test when a
+ * builder refuses the plan. */
+void plan_request(const struct sw_drift_plan *p, const struct sw_drift_action *a,
+                  struct sw_buf *body);
 
 #endif

@@ -280,15 +280,15 @@ static void repository_filters_invalid(void **state)
 
 static void filter_pattern_matches_ecr_regex(void **state)
 {
-    assert_true(sw_cfg_filter_valid("*", 1));
-    assert_true(sw_cfg_filter_valid("a", 1));
-    assert_true(sw_cfg_filter_valid("a*b", 3));
-    assert_true(sw_cfg_filter_valid("a.b/c_d-e", 9));
-    assert_false(sw_cfg_filter_valid("", 0));
-    assert_false(sw_cfg_filter_valid(".a", 2));
-    assert_false(sw_cfg_filter_valid("a.", 2));
-    assert_false(sw_cfg_filter_valid("a._b", 4));
-    assert_false(sw_cfg_filter_valid("A", 1)); /* the pattern is lower-case only */
+    assert_true(sw_repository_filter_ok("*"));
+    assert_true(sw_repository_filter_ok("a"));
+    assert_true(sw_repository_filter_ok("a*b"));
+    assert_true(sw_repository_filter_ok("a.b/c_d-e"));
+    assert_false(sw_repository_filter_ok(""));
+    assert_false(sw_repository_filter_ok(".a"));
+    assert_false(sw_repository_filter_ok("a."));
+    assert_false(sw_repository_filter_ok("a._b"));
+    assert_false(sw_repository_filter_ok("A")); /* the pattern is lower-case only */
 }
 
 static void bad_values_are_quoted_safely(void **state)

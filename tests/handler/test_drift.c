@@ -174,9 +174,12 @@ static void table_of_decisions(void **state)
         const struct sw_drift_action *put = find_action(&p, SW_DRIFT_API_ECR_PUT_REGISTRY_SCANNING);
         if (c->registry_json) {
             assert_non_null(put);
-            if (strcmp(put->request_json, c->registry_json) != 0)
-                fail_msg("case \"%s\":\n got      %s\n expected %s", c->name, put->request_json,
+            struct sw_buf body;
+            plan_request(&p, put, &body);
+            if (strcmp(sw_buf_cstr(&body), c->registry_json) != 0)
+                fail_msg("case \"%s\":\n got      %s\n expected %s", c->name, sw_buf_cstr(&body),
                          c->registry_json);
+            sw_buf_free(&body);
         }
         assert_true(p.target.rule_count <= SW_DRIFT_RULES_MAX || !put);
         sw_drift_plan_clear(&p);
@@ -194,10 +197,15 @@ static void enable_and_update_bodies(void **state)
     build_actual(&spec, &s);
     struct sw_desired_state d = desired(SW_DRIFT_CONTINUOUS_SCAN, filters, "DAYS_90");
     assert_int_equal(sw_drift_decide(&d, &s.st, &p, NULL), 0);
-    assert_string_equal(find_action(&p, SW_DRIFT_API_INSPECTOR2_ENABLE)->request_json,
+    struct sw_buf body;
+    plan_request(&p, find_action(&p, SW_DRIFT_API_INSPECTOR2_ENABLE), &body);
+    assert_string_equal(sw_buf_cstr(&body),
                         "{\"resourceTypes\":[\"ECR\"],\"accountIds\":[\"123456789012\"]}");
-    assert_string_equal(find_action(&p, SW_DRIFT_API_INSPECTOR2_UPDATE_CONFIGURATION)->request_json,
+    sw_buf_free(&body);
+    plan_request(&p, find_action(&p, SW_DRIFT_API_INSPECTOR2_UPDATE_CONFIGURATION), &body);
+    assert_string_equal(sw_buf_cstr(&body),
                         "{\"ecrConfiguration\":{\"rescanDuration\":\"DAYS_90\"}}");
+    sw_buf_free(&body);
     const struct sw_drift_item *it = find_item(&p, SW_DRIFT_INSPECTOR_ECR);
     assert_string_equal(it->before, "DISABLED");
     assert_string_equal(it->after, "ENABLED");
@@ -256,7 +264,10 @@ static void long_texts_are_cut_with_an_ellipsis(void **state)
     assert_int_equal(strlen(r->before), SW_DRIFT_TEXT_MAX - 1);
     assert_string_equal(r->before + SW_DRIFT_TEXT_MAX - 4, "...");
     /* The request itself is complete: every valid filter of the user is kept. */
-    cJSON *req = cJSON_Parse(find_action(&p, SW_DRIFT_API_ECR_PUT_REGISTRY_SCANNING)->request_json);
+    struct sw_buf body;
+    plan_request(&p, find_action(&p, SW_DRIFT_API_ECR_PUT_REGISTRY_SCANNING), &body);
+    cJSON *req = cJSON_Parse(sw_buf_cstr(&body));
+    sw_buf_free(&body);
     cJSON *rules = cJSON_GetObjectItemCaseSensitive(req, "rules");
     cJSON *second = cJSON_GetArrayItem(rules, 1);
     assert_int_equal(
@@ -310,7 +321,12 @@ static void dry_run_is_the_same_plan_not_executed(void **state)
     assert_false(dry.execute);
     assert_true(enforce.execute);
     assert_int_equal(dry.mode, SW_MODE_DRY_RUN);
-    assert_string_equal(dry.actions[1].request_json, enforce.actions[1].request_json);
+    struct sw_buf dry_body, enforce_body;
+    plan_request(&dry, &dry.actions[1], &dry_body);
+    plan_request(&enforce, &enforce.actions[1], &enforce_body);
+    assert_string_equal(sw_buf_cstr(&dry_body), sw_buf_cstr(&enforce_body));
+    sw_buf_free(&dry_body);
+    sw_buf_free(&enforce_body);
     sw_drift_plan_clear(&enforce);
     sw_drift_plan_clear(&dry);
 }
@@ -449,7 +465,7 @@ static void filter_validation_matches_ecr_pattern(void **state)
             }
             s[len] = '\0';
             bool want = regexec(&re, s, 0, NULL, 0) == 0;
-            if (sw_drift_filter_valid(s) != want)
+            if (sw_repository_filter_ok(s) != want)
                 fail_msg("filter \"%s\": regex says %d", s, want);
             checked++;
         }
@@ -460,12 +476,12 @@ static void filter_validation_matches_ecr_pattern(void **state)
     char max[SW_DRIFT_FILTER_LEN_MAX + 2];
     memset(max, 'x', sizeof(max));
     max[SW_DRIFT_FILTER_LEN_MAX] = '\0';
-    assert_true(sw_drift_filter_valid(max));
+    assert_true(sw_repository_filter_ok(max));
     max[SW_DRIFT_FILTER_LEN_MAX] = 'x';
     max[SW_DRIFT_FILTER_LEN_MAX + 1] = '\0';
-    assert_false(sw_drift_filter_valid(max));
-    assert_false(sw_drift_filter_valid(NULL));
-    assert_true(sw_drift_filter_valid("team/web-app_v2.1*"));
+    assert_false(sw_repository_filter_ok(max));
+    assert_false(sw_repository_filter_ok(NULL));
+    assert_true(sw_repository_filter_ok("team/web-app_v2.1*"));
 }
 
 static void rescan_values(void **state)
@@ -505,7 +521,10 @@ static void apply_plan(const struct sw_drift_plan *p, const struct sw_actual_sta
     rb->st = *before;
     for (size_t i = 0; i < p->action_count; i++) {
         const struct sw_drift_action *a = &p->actions[i];
-        cJSON *body = cJSON_Parse(a->request_json);
+        struct sw_buf request;
+        plan_request(p, a, &request);
+        cJSON *body = cJSON_Parse(sw_buf_cstr(&request));
+        sw_buf_free(&request);
         assert_non_null(body);
         switch (a->api) {
         case SW_DRIFT_API_INSPECTOR2_ENABLE: {
@@ -539,7 +558,7 @@ static void apply_plan(const struct sw_drift_plan *p, const struct sw_actual_sta
                     const cJSON *fo = cJSON_GetArrayItem(fs, f);
                     rb->filters[r][f].filter = json_str(fo, "filter");
                     rb->filters[r][f].filter_type = json_str(fo, "filterType");
-                    assert_true(sw_drift_filter_valid(rb->filters[r][f].filter));
+                    assert_true(sw_repository_filter_ok(rb->filters[r][f].filter));
                     assert_string_equal(rb->filters[r][f].filter_type, "WILDCARD");
                 }
                 rb->rules[r].scan_frequency = freq;
