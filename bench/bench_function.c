@@ -5,10 +5,10 @@
  * 2. 100,000 mixed events (every sample, finding variants, bad payloads) through
  *    sw_function_handle with an in-memory account and a publish sink (no network):
  *    RSS after a warm-up and at the end. scripts/bench.sh function runs it. */
-#include "handler/config.h"
-#include "handler/events.h"
+#include "handler/parse/config.h"
+#include "handler/parse/events.h"
 #include "handler/function.h"
-#include "handler/notify_event.h"
+#include "handler/notify/notify_event.h"
 #include "runtime/lr_log.h"
 
 #include <stdio.h>

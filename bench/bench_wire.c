@@ -4,10 +4,10 @@
  * the JSON document (and the chat payload) and the message structure. This measures that
  * step alone for the 2024 finding sample (both CHAT_FORMATs) and for a 1,000-package
  * finding that must be cut to 256 KiB: median CPU of many batches (scripts/bench.sh wire). */
-#include "handler/events.h"
-#include "handler/notify_document.h"
-#include "handler/notify_finding.h"
-#include "handler/notify_wire.h"
+#include "handler/parse/events.h"
+#include "handler/notify/notify_document.h"
+#include "handler/notify/notify_finding.h"
+#include "handler/notify/notify_wire.h"
 
 #include <stdio.h>
 #include <stdlib.h>

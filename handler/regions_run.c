@@ -2,9 +2,9 @@
  * (see regions_run.h). */
 #include "handler/regions_run.h"
 
-#include "handler/config.h"
-#include "handler/notify_regions.h"
-#include "handler/org.h"
+#include "handler/parse/config.h"
+#include "handler/decide/notify_regions.h"
+#include "handler/decide/org.h"
 #include "runtime/lr_log.h"
 
 #include <stdlib.h>

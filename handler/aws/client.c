@@ -10,7 +10,7 @@
 #include "handler/aws/redact.h"
 #include "handler/aws/retry.h"
 #include "handler/aws/sigv4.h"
-#include "handler/clock.h"
+#include "handler/core/clock.h"
 #include "lr_log.h"
 
 #include <errno.h>

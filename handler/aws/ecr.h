@@ -12,8 +12,8 @@
 #define SW_ECR_H
 
 #include "handler/aws/client.h"
-#include "handler/buf.h"
-#include "handler/ids.h"
+#include "handler/core/buf.h"
+#include "handler/core/ids.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -5,7 +5,7 @@
  * headers and a bounded body. It never logs header values (Authorization and
  * X-Amz-Security-Token pass through here) nor bodies. */
 #include "handler/aws/http.h"
-#include "handler/clock.h"
+#include "handler/core/clock.h"
 
 #include "lr_log.h"
 

@@ -14,7 +14,7 @@
 #define SW_INSPECTOR2_H
 
 #include "handler/aws/client.h"
-#include "handler/buf.h"
+#include "handler/core/buf.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -17,7 +17,7 @@
 #include "handler/aws/inspector2.h"
 #include "handler/aws/sigv4.h"
 #include "handler/aws/sns.h"
-#include "handler/clock.h"
+#include "handler/core/clock.h"
 #include "lr_log.h"
 
 #include <signal.h>

@@ -9,7 +9,7 @@
 
 #include "aws/peer.h"
 #include "handler/aws/http.h"
-#include "handler/clock.h"
+#include "handler/core/clock.h"
 
 #include <signal.h>
 #include <stdio.h>

@@ -5,10 +5,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "handler/buf.h"
-#include "handler/error.h"
-#include "handler/notification.h"
-#include "handler/text.h"
+#include "handler/core/buf.h"
+#include "handler/core/error.h"
+#include "handler/core/notification.h"
+#include "handler/core/text.h"
 
 #include <stdlib.h>
 #include <string.h>

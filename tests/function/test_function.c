@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "handler/config.h"
+#include "handler/parse/config.h"
 #include "handler/function.h"
 
 #include <stdio.h>

@@ -8,7 +8,7 @@
 #include "drift_fixtures.h"
 #include "handler/aws/ecr.h"
 #include "handler/aws/inspector2.h"
-#include "handler/state.h"
+#include "handler/io/aws_io.h"
 
 #include <string.h>
 
@@ -109,7 +109,7 @@ void plan_request(const struct sw_drift_plan *p, const struct sw_drift_action *a
     }
     case SW_DRIFT_API_ECR_PUT_REGISTRY_SCANNING: {
         struct sw_ecr_scanning_configuration cfg = {0};
-        if (sw_state_registry_configuration(&p->target, &cfg, &err) != 0 ||
+        if (sw_aws_io_registry_configuration(&p->target, &cfg, &err) != 0 ||
             sw_ecr_validate(&cfg, &err) != 0 || sw_ecr_put_body(&cfg, body, &err) != 0)
             fail_msg("the client refuses the plan's registry configuration: %s", err.msg);
         sw_ecr_scanning_configuration_free(&cfg);

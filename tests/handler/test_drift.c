@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "handler/drift.h"
+#include "handler/decide/drift.h"
 #include "drift_fixtures.h"
 
 #include <cjson/cJSON.h>

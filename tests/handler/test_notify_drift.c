@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "handler/drift.h"
-#include "handler/notify_drift.h"
+#include "handler/decide/drift.h"
+#include "handler/decide/notify_drift.h"
 
 #include <string.h>
 

@@ -9,14 +9,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "handler/events.h"
-#include "handler/finding_cache.h"
-#include "handler/notify_console.h"
-#include "handler/notify_event.h"
-#include "handler/notify_finding.h"
-#include "handler/notify_sla.h"
-#include "handler/text.h"
-#include "handler/timeparse.h"
+#include "handler/parse/events.h"
+#include "handler/notify/finding_cache.h"
+#include "handler/notify/notify_console.h"
+#include "handler/notify/notify_event.h"
+#include "handler/notify/notify_finding.h"
+#include "handler/notify/notify_sla.h"
+#include "handler/core/text.h"
+#include "handler/core/timeparse.h"
 
 #include <stdio.h>
 #include <stdlib.h>

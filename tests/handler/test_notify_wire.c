@@ -9,16 +9,16 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "handler/drift.h"
-#include "handler/events.h"
-#include "handler/notify_document.h"
-#include "handler/notify_drift.h"
-#include "handler/notify_event.h"
-#include "handler/notify_finding.h"
-#include "handler/notify_regions.h"
-#include "handler/notify_wire.h"
-#include "handler/outbox.h"
-#include "handler/text.h"
+#include "handler/decide/drift.h"
+#include "handler/parse/events.h"
+#include "handler/notify/notify_document.h"
+#include "handler/decide/notify_drift.h"
+#include "handler/notify/notify_event.h"
+#include "handler/notify/notify_finding.h"
+#include "handler/decide/notify_regions.h"
+#include "handler/notify/notify_wire.h"
+#include "handler/notify/outbox.h"
+#include "handler/core/text.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -723,7 +723,7 @@ static void storm_over_cap_is_one_summary(void **state)
     cJSON_Delete(p.last_document);
 }
 
-/* The per-minute cap's summary (handler/rate_window.c) is the same builder's: a valid
+/* The per-minute cap's summary (handler/notify/rate_window.c) is the same builder's: a valid
  * summary document naming its cap and window, and chat text naming the right variable. */
 static void per_minute_summary_names_its_cap_and_window(void **state)
 {

@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "handler/events.h"
-#include "handler/org.h"
+#include "handler/parse/events.h"
+#include "handler/decide/org.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +16,7 @@
 
 #define ADMIN "111111111111"
 
-/* Walks n members from start in batches as org_state.c does; counts visits per member. */
+/* Walks n members from start in batches as org_aws_io.c does; counts visits per member. */
 static size_t walk(size_t n, size_t start, size_t stop_after_batches, unsigned *visits,
                    size_t *max_batch)
 {

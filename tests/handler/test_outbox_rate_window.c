@@ -1,4 +1,4 @@
-/* Unit tests of the per-minute notification cap (handler/rate_window.c) with an injected
+/* Unit tests of the per-minute notification cap (handler/notify/rate_window.c) with an injected
  * clock: under and at the cap everything is admitted, over it finding-side notifications
  * are suppressed and recorded, drift ones never are, and the first roll after the minute
  * gives exactly one summary (the outbox's summary builder) and resets the window. */
@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "handler/rate_window.h"
+#include "handler/notify/rate_window.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>

@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "handler/drift.h"
-#include "handler/result.h"
+#include "handler/decide/drift.h"
+#include "handler/decide/result.h"
 
 #include <string.h>
 

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "handler/workloads.h"
+#include "handler/notify/workloads.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
