@@ -8,7 +8,7 @@
 #include "handler/cli.h"
 
 #include "handler/aws/client.h"
-#include "handler/aws/http.h"
+#include "handler/core/clock.h"
 #include "handler/parse/config.h"
 #include "handler/decide/drift.h"
 #include "handler/parse/events.h"
@@ -316,7 +316,7 @@ static int run_event(struct sw_function *fn, struct dry *dry, const struct cli_a
         goto out;
     /* No function ARN: the account is the credentials' own (io.own_account), asked only
      * when a drift check needs it. */
-    struct sw_function_call call = {sw_buf_cstr(&payload), payload.len, NULL, sw_http_now_ms(), 0};
+    struct sw_function_call call = {sw_buf_cstr(&payload), payload.len, NULL, sw_clock_now_ms(), 0};
     sw_function_handle(fn, &call, &outcome);
     status = !outcome.failed ? SW_CLI_EXIT_OK
              : strcmp(outcome.error_type, SW_FUNCTION_ERROR_INVALID_EVENT) == 0

@@ -11,6 +11,7 @@
 #include "handler/function.h"
 #include "handler/io/org_aws_io.h"
 #include "handler/io/aws_io.h"
+#include "handler/core/clock.h"
 #include "runtime/lr_log.h"
 #include "runtime/lr_runtime.h"
 
@@ -55,13 +56,13 @@ static long long aws_deadline(long long deadline_ms, long long now_ms)
 static int handle(const struct lr_invocation *inv, struct lr_response *out, void *user)
 {
     struct app *app = user;
-    long long deadline_ms = aws_deadline(inv->deadline_ms, sw_http_now_ms());
+    long long deadline_ms = aws_deadline(inv->deadline_ms, sw_clock_now_ms());
     sw_aws_client_set_deadline(app->aws, deadline_ms);
     for (size_t i = 0; i < app->org.region_count; i++) {
         sw_aws_client_set_deadline(app->org.clients[i], deadline_ms);
     }
     struct sw_function_call call = {inv->payload, inv->payload_len, inv->function_arn,
-                                    sw_http_now_ms(), deadline_ms};
+                                    sw_clock_now_ms(), deadline_ms};
     sw_function_handle(&app->fn, &call, &app->outcome);
     if (app->outcome.failed) {
         return lr_response_failure(out, app->outcome.error_type, sw_buf_cstr(&app->outcome.body));

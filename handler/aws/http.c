@@ -42,11 +42,6 @@ struct transfer {
     int body_rc;
 };
 
-int64_t sw_http_now_ms(void)
-{
-    return sw_clock_now_ms();
-}
-
 static bool file_exists(const char *path)
 {
     return access(path, R_OK) == 0;

@@ -96,8 +96,4 @@ void sw_http_response_init(struct sw_http_response *r);
 void sw_http_response_reset(struct sw_http_response *r);
 void sw_http_response_free(struct sw_http_response *r);
 
-/* The old name of sw_clock_now_ms() (handler/core/clock.h), kept until cli.c, main.c and
- * org_aws_io.c call the clock module; new code calls sw_clock_now_ms(). */
-int64_t sw_http_now_ms(void);
-
 #endif

@@ -6,7 +6,7 @@
  * listing or status read stops that region only (deciding on a guess could skip members). */
 #include "handler/io/org_aws_io.h"
 
-#include "handler/aws/http.h"
+#include "handler/core/clock.h"
 #include "handler/aws/inspector2.h"
 #include "runtime/lr_log.h"
 
@@ -296,7 +296,7 @@ static int check_region(struct sw_org_aws_io *s, size_t ri, const char *admin, b
     size_t n = 0;
     snprintf(rr->region, sizeof(rr->region), "%s", s->regions[ri]);
     sw_aws_client_set_deadline(c, deadline_ms);
-    if (!sw_org_batch_fits(sw_http_now_ms(), deadline_ms, 0)) {
+    if (!sw_org_batch_fits(sw_clock_now_ms(), deadline_ms, 0)) {
         rr->cut = true; /* no time left for this region: the next run starts with it */
         lr_log(LR_LOG_WARN, "organization check in %s: no time left before the deadline",
                rr->region);
@@ -317,12 +317,12 @@ static int check_region(struct sw_org_aws_io *s, size_t ri, const char *admin, b
     if (rc != SW_OK)
         return rc == SW_ENOMEM ? rc : SW_OK;
     rr->member_count = n;
-    size_t start = sw_org_start(n, s->have_offset[ri], s->offset[ri], sw_http_now_ms());
+    size_t start = sw_org_start(n, s->have_offset[ri], s->offset[ri], sw_clock_now_ms());
     rr->start = start;
     size_t done = 0;
     long long slowest = 0;
     while (done < n) {
-        long long t0 = sw_http_now_ms();
+        long long t0 = sw_clock_now_ms();
         if (!sw_org_batch_fits(t0, deadline_ms, slowest)) {
             rr->cut = true;
             lr_log(LR_LOG_WARN,
@@ -340,7 +340,7 @@ static int check_region(struct sw_org_aws_io *s, size_t ri, const char *admin, b
         if (rc != SW_OK)
             break;
         done += count;
-        long long took = sw_http_now_ms() - t0;
+        long long took = sw_clock_now_ms() - t0;
         if (took > slowest)
             slowest = took;
     }
