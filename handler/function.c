@@ -147,9 +147,7 @@ static void desired_state(const struct sw_function *fn, const char *region, cons
     const struct sw_config *cfg = fn->cfg;
     memset(d, 0, sizeof(*d));
     d->mode = cfg->mode;
-    d->scan_frequency = cfg->scan_frequency == SW_SCAN_FREQUENCY_SCAN_ON_PUSH
-                            ? SW_DRIFT_SCAN_ON_PUSH
-                            : SW_DRIFT_CONTINUOUS_SCAN;
+    d->scan_frequency = cfg->scan_frequency;
     d->filters = fn->filters;
     d->filter_count = cfg->repository_filter_count;
     d->rescan_duration = cfg->rescan_duration == SW_RESCAN_UNMANAGED

@@ -48,13 +48,6 @@ const char *sw_drift_api_name(enum sw_drift_api api)
     return "unknown";
 }
 
-const char *sw_drift_frequency_str(enum sw_drift_frequency freq)
-{
-    return sw_scan_frequency_names[freq == SW_DRIFT_SCAN_ON_PUSH
-                                       ? SW_SCAN_FREQUENCY_SCAN_ON_PUSH
-                                       : SW_SCAN_FREQUENCY_CONTINUOUS_SCAN];
-}
-
 bool sw_drift_rescan_valid(const char *value)
 {
     return sw_rescan_duration_find(value) != NULL;
@@ -216,10 +209,10 @@ static int build_target_rules(struct sw_drift_plan *p, const struct sw_desired_s
                               const struct sw_actual_state *a, size_t *dropped_rules,
                               size_t *dropped_filters, struct sw_error *err)
 {
-    const char *want = sw_drift_frequency_str(d->scan_frequency);
-    const char *other = sw_drift_frequency_str(d->scan_frequency == SW_DRIFT_CONTINUOUS_SCAN
-                                                   ? SW_DRIFT_SCAN_ON_PUSH
-                                                   : SW_DRIFT_CONTINUOUS_SCAN);
+    const char *want = sw_scan_frequency_name(d->scan_frequency);
+    const char *other = sw_scan_frequency_name(
+        d->scan_frequency == SW_SCAN_FREQUENCY_CONTINUOUS_SCAN ? SW_SCAN_FREQUENCY_SCAN_ON_PUSH
+                                                               : SW_SCAN_FREQUENCY_CONTINUOUS_SCAN);
     for (size_t s = 0; s < SW_DRIFT_RULES_MAX; s++) {
         p->target_filters[s] = calloc(SW_DRIFT_FILTERS_MAX, sizeof(*p->target_filters[s]));
         if (!p->target_filters[s])
@@ -254,7 +247,7 @@ static int registry_part(struct sw_drift_plan *p, const struct sw_desired_state 
 {
     const char *scan_type = a->scan_type ? a->scan_type : "BASIC";
     bool enhanced = strcmp(scan_type, ENHANCED) == 0;
-    bool covered = rules_cover(a, sw_drift_frequency_str(d->scan_frequency), d);
+    bool covered = rules_cover(a, sw_scan_frequency_name(d->scan_frequency), d);
     struct sw_buf before = {0}, after = {0}, summary = {0};
     size_t dropped_rules = 0, dropped_filters = 0;
 

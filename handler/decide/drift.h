@@ -11,6 +11,7 @@
 #include "handler/core/error.h"
 #include "handler/core/ids.h"
 #include "handler/core/mode.h"
+#include "handler/core/scan_names.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -29,12 +30,10 @@
 #define SW_DRIFT_ITEMS_MAX 4
 #define SW_DRIFT_ACTIONS_MAX 3
 
-enum sw_drift_frequency { SW_DRIFT_CONTINUOUS_SCAN = 0, SW_DRIFT_SCAN_ON_PUSH };
-
 /* The desired state, from the configuration. All strings are borrowed. */
 struct sw_desired_state {
     enum sw_mode mode;
-    enum sw_drift_frequency scan_frequency;
+    enum sw_scan_frequency scan_frequency;
     const char *const *filters; /* REPOSITORY_FILTERS, 1..SW_DRIFT_FILTERS_MAX, each valid */
     size_t filter_count;
     const char *rescan_duration; /* NULL: not managed; else LIFETIME, DAYS_3 ... DAYS_180 */
@@ -147,7 +146,5 @@ const char *sw_drift_name_str(enum sw_drift_name name);
 /* "inspector2:Enable", "ecr:PutRegistryScanningConfiguration", "inspector2:UpdateConfiguration". */
 const char *sw_drift_api_name(enum sw_drift_api api);
 
-/* "CONTINUOUS_SCAN", "SCAN_ON_PUSH". */
-const char *sw_drift_frequency_str(enum sw_drift_frequency freq);
 
 #endif

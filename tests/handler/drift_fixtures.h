@@ -38,7 +38,7 @@ struct actual_store {
 void build_actual(const struct actual_spec *spec, struct actual_store *s);
 
 /* Enforce mode, ACCOUNT/REGION, the NULL-terminated filter list. */
-struct sw_desired_state desired(enum sw_drift_frequency freq, const char *const *filters,
+struct sw_desired_state desired(enum sw_scan_frequency freq, const char *const *filters,
                                 const char *rescan);
 
 /* One generated case: an actual state and the desired frequency, filters and rescan. */
@@ -46,7 +46,7 @@ struct drift_generated {
     struct actual_spec spec;
     struct actual_store store;
     const char *want[5]; /* NULL-terminated, 1..4 valid filters */
-    enum sw_drift_frequency freq;
+    enum sw_scan_frequency freq;
     const char *rescan; /* NULL or DAYS_60 */
 };
 

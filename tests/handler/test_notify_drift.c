@@ -20,8 +20,8 @@
 static void decide_all_off(enum sw_mode mode, const char *rescan, struct sw_drift_plan *p)
 {
     static const char *const filters[] = {"*"};
-    struct sw_desired_state d = {mode,  SW_DRIFT_CONTINUOUS_SCAN, filters, 1, rescan, ACCOUNT,
-                                 REGION};
+    struct sw_desired_state d = {
+        mode, SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, filters, 1, rescan, ACCOUNT, REGION};
     struct sw_actual_state a = {"DISABLED", "BASIC", NULL, 0, "LIFETIME"};
     assert_int_equal(sw_drift_decide(&d, &a, p, NULL), 0);
 }
@@ -31,7 +31,8 @@ static void decide_inspector_only(enum sw_mode mode, struct sw_drift_plan *p)
     static const char *const filters[] = {"*"};
     static const struct sw_drift_filter all = {"*", "WILDCARD"};
     static const struct sw_drift_rule good = {"CONTINUOUS_SCAN", &all, 1};
-    struct sw_desired_state d = {mode, SW_DRIFT_CONTINUOUS_SCAN, filters, 1, NULL, ACCOUNT, REGION};
+    struct sw_desired_state d = {
+        mode, SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, filters, 1, NULL, ACCOUNT, REGION};
     struct sw_actual_state a = {NULL, "ENHANCED", &good, 1, NULL};
     assert_int_equal(sw_drift_decide(&d, &a, p, NULL), 0);
 }
@@ -312,7 +313,7 @@ static void subjects_are_ascii_and_short(void **state)
     static const char *const filters[] = {"*"};
     const char *region = "xaa-bbbbbbbbbbbb-cccccccccccc-99";
     struct sw_desired_state d = {
-        SW_MODE_ENFORCE, SW_DRIFT_CONTINUOUS_SCAN, filters, 1, NULL, ACCOUNT, region};
+        SW_MODE_ENFORCE, SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, filters, 1, NULL, ACCOUNT, region};
     struct sw_actual_state a = {"DISABLED", "ENHANCED", NULL, 0, NULL};
     const struct sw_action_result failed = {"inspector2:Enable", false, "X", NULL};
     for (int mode = 0; mode < 2; mode++) {
@@ -339,7 +340,7 @@ static void nothing_to_notify_without_drift(void **state)
     static const struct sw_drift_filter all = {"*", "WILDCARD"};
     static const struct sw_drift_rule good = {"CONTINUOUS_SCAN", &all, 1};
     struct sw_desired_state d = {
-        SW_MODE_ENFORCE, SW_DRIFT_CONTINUOUS_SCAN, filters, 1, NULL, ACCOUNT, REGION};
+        SW_MODE_ENFORCE, SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, filters, 1, NULL, ACCOUNT, REGION};
     struct sw_actual_state a = {"ENABLED", "ENHANCED", &good, 1, NULL};
     struct sw_drift_plan p = {0};
     struct sw_notification n;

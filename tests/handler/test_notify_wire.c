@@ -217,8 +217,8 @@ static void coverage_document(void **state)
 static void decide_all_off(enum sw_mode mode, struct sw_drift_plan *p)
 {
     static const char *const filters[] = {"*"};
-    struct sw_desired_state d = {mode,  SW_DRIFT_CONTINUOUS_SCAN, filters, 1, "DAYS_30", ACCOUNT,
-                                 REGION};
+    struct sw_desired_state d = {
+        mode, SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, filters, 1, "DAYS_30", ACCOUNT, REGION};
     struct sw_actual_state a = {"DISABLED", "BASIC", NULL, 0, "LIFETIME"};
     assert_int_equal(sw_drift_decide(&d, &a, p, NULL), 0);
 }

@@ -20,7 +20,8 @@ static void decide(enum sw_mode mode, const char *status, struct sw_drift_plan *
     static const char *const filters[] = {"*"};
     static const struct sw_drift_filter all = {"*", "WILDCARD"};
     static const struct sw_drift_rule good = {"CONTINUOUS_SCAN", &all, 1};
-    struct sw_desired_state d = {mode, SW_DRIFT_CONTINUOUS_SCAN, filters, 1, NULL, ACCOUNT, REGION};
+    struct sw_desired_state d = {
+        mode, SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, filters, 1, NULL, ACCOUNT, REGION};
     struct sw_actual_state a = {status, "ENHANCED", &good, 1, NULL};
     if (strcmp(status, "ALL_OFF") == 0) {
         a.inspector_ecr_status = "DISABLED";
