@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     !sw_text_utf8_valid(sw_buf_cstr(&n.message), n.message.len))
                     abort();
             }
-            sw_notification_free(&n);
+            sw_notification_clear(&n);
         }
     }
     sw_event_clear(&ev);

@@ -271,8 +271,8 @@ static int dry_publish(void *ctx, const struct sw_notification *n, struct sw_err
     cJSON_Delete(chat_doc);
     cJSON_Delete(structure);
 out:
-    sw_buf_free(&chat);
-    sw_notification_free(&wire);
+    sw_buf_clear(&chat);
+    sw_notification_clear(&wire);
     return rc;
 }
 
@@ -338,8 +338,8 @@ static int run_event(struct sw_function *fn, struct dry *dry, const struct cli_a
     }
     cJSON_Delete(result);
 out:
-    sw_outcome_free(&outcome);
-    sw_buf_free(&payload);
+    sw_outcome_clear(&outcome);
+    sw_buf_clear(&payload);
     return status;
 }
 

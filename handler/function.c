@@ -276,7 +276,7 @@ out_result:
     check_answer(inv, org != NULL, &r, held ? &n : NULL, org, out);
 out_plan:
     sw_drift_plan_clear(&plan);
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
 }
 
 /* The account check in the function's region (with the members' run in organization
@@ -309,7 +309,7 @@ static void drift_checks(struct sw_function *fn, struct invocation *inv, struct 
         drift_check(inv, &fn->extra[i], NULL, &o);
         if (o.failed && !out->failed)
             sw_outcome_fail(out, o.error_type, sw_buf_cstr(&o.body));
-        sw_outcome_free(&o);
+        sw_outcome_clear(&o);
     }
     sw_regions_deliver(&inv->hold, &inv->send);
     if (org != NULL)
@@ -444,7 +444,7 @@ static void notify_event(struct sw_function *fn, struct invocation *inv, struct 
            r.rate_limited ? "rate limited (summarised later)" : "notified", subject);
     sw_outcome_succeed(out, &r);
 out_free:
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
 }
 
 void sw_function_handle(struct sw_function *fn, const struct sw_function_call *call,

@@ -165,11 +165,11 @@ out_state:
             sw_aws_io_clear(&app->region_states[i]);
         }
     }
-    sw_org_aws_io_free(&app->org);
+    sw_org_aws_io_clear(&app->org);
     sw_aws_io_clear(&app->state);
     sw_aws_client_free(app->aws);
 out_app:
-    sw_outcome_free(&app->outcome);
+    sw_outcome_clear(&app->outcome);
     free(app);
 out_runtime:
     lr_runtime_free(rt);

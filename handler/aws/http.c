@@ -164,9 +164,9 @@ void sw_http_response_reset(struct sw_http_response *r)
     r->seconds = 0;
 }
 
-void sw_http_response_free(struct sw_http_response *r)
+void sw_http_response_clear(struct sw_http_response *r)
 {
-    sw_buf_free(&r->body);
+    sw_buf_clear(&r->body);
     sw_http_response_reset(r);
 }
 

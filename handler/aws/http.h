@@ -94,6 +94,6 @@ int sw_http_send(struct sw_http *h, const struct sw_http_request *req,
 
 void sw_http_response_init(struct sw_http_response *r);
 void sw_http_response_reset(struct sw_http_response *r);
-void sw_http_response_free(struct sw_http_response *r);
+void sw_http_response_clear(struct sw_http_response *r);
 
 #endif

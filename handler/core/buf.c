@@ -20,7 +20,7 @@ void sw_buf_init(struct sw_buf *b, size_t max)
     b->max = max;
 }
 
-void sw_buf_free(struct sw_buf *b)
+void sw_buf_clear(struct sw_buf *b)
 {
     free(b->data);
     b->data = NULL;
@@ -32,7 +32,7 @@ void sw_buf_free_secure(struct sw_buf *b)
 {
     if (b->data)
         OPENSSL_cleanse(b->data, b->cap);
-    sw_buf_free(b);
+    sw_buf_clear(b);
 }
 
 void sw_buf_reset(struct sw_buf *b)

@@ -29,9 +29,9 @@ struct sw_buf {
 void sw_buf_init(struct sw_buf *b, size_t max);
 
 /* Frees the memory; the buffer is empty and reusable (same ceiling) afterwards. */
-void sw_buf_free(struct sw_buf *b);
+void sw_buf_clear(struct sw_buf *b);
 
-/* Like sw_buf_free, but overwrites the bytes first: for secrets. */
+/* Like sw_buf_clear, but overwrites the bytes first: for secrets. */
 void sw_buf_free_secure(struct sw_buf *b);
 
 /* Empties the buffer, keeping its memory. */

@@ -13,9 +13,9 @@ void sw_notification_init(struct sw_notification *n)
     sw_buf_init(&n->message, SW_MESSAGE_BUILD_MAX_BYTES);
 }
 
-void sw_notification_free(struct sw_notification *n)
+void sw_notification_clear(struct sw_notification *n)
 {
-    sw_buf_free(&n->message);
+    sw_buf_clear(&n->message);
     cJSON_Delete(n->document);
     n->document = NULL;
     n->attribute_count = 0;
@@ -33,7 +33,7 @@ void sw_notification_move(struct sw_notification *dst, struct sw_notification *s
 {
     if (dst == src)
         return;
-    sw_notification_free(dst);
+    sw_notification_clear(dst);
     *dst = *src;
     sw_notification_init(src);
 }

@@ -42,7 +42,7 @@ struct sw_notification {
 };
 
 void sw_notification_init(struct sw_notification *n);
-void sw_notification_free(struct sw_notification *n);
+void sw_notification_clear(struct sw_notification *n);
 
 /* Takes ownership of obj (a cJSON object) as the document, freeing any previous one. */
 void sw_notification_set_document(struct sw_notification *n, struct cJSON *obj);

@@ -282,9 +282,9 @@ static int registry_part(struct sw_drift_plan *p, const struct sw_desired_state 
     describe_rules(&summary, p->target.rules, p->target.rule_count);
     (void)sw_buf_append_char(&summary, ')');
     add_action(p, SW_DRIFT_API_ECR_PUT_REGISTRY_SCANNING, sw_buf_cstr(&summary));
-    sw_buf_free(&summary);
-    sw_buf_free(&after);
-    sw_buf_free(&before);
+    sw_buf_clear(&summary);
+    sw_buf_clear(&after);
+    sw_buf_clear(&before);
     return 0;
 }
 

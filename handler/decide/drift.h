@@ -146,5 +146,4 @@ const char *sw_drift_name_str(enum sw_drift_name name);
 /* "inspector2:Enable", "ecr:PutRegistryScanningConfiguration", "inspector2:UpdateConfiguration". */
 const char *sw_drift_api_name(enum sw_drift_api api);
 
-
 #endif

@@ -15,9 +15,9 @@ void sw_outcome_init(struct sw_outcome *out)
                                 : SW_FUNCTION_ERROR_MESSAGE_MAX);
 }
 
-void sw_outcome_free(struct sw_outcome *out)
+void sw_outcome_clear(struct sw_outcome *out)
 {
-    sw_buf_free(&out->body);
+    sw_buf_clear(&out->body);
     out->failed = false;
     out->error_type[0] = '\0';
 }
@@ -51,5 +51,5 @@ void sw_outcome_check(struct sw_outcome *out, const struct sw_result *r)
     } else {
         sw_outcome_succeed(out, r);
     }
-    sw_buf_free(&msg);
+    sw_buf_clear(&msg);
 }

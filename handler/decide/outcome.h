@@ -24,7 +24,7 @@ struct sw_outcome {
 };
 
 void sw_outcome_init(struct sw_outcome *out);
-void sw_outcome_free(struct sw_outcome *out);
+void sw_outcome_clear(struct sw_outcome *out);
 
 /* Answers an error of type with msg (cut to SW_FUNCTION_ERROR_MESSAGE_MAX bytes of UTF-8). */
 void sw_outcome_fail(struct sw_outcome *out, const char *type, const char *msg);

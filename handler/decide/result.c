@@ -187,6 +187,6 @@ bool sw_result_remediation_failed(const struct sw_result *r, struct sw_buf *mess
         sw_buf_reset(message);
         (void)sw_buf_append(message, m.data ? m.data : "", m.len);
     }
-    sw_buf_free(&m);
+    sw_buf_clear(&m);
     return failed;
 }

@@ -29,8 +29,8 @@ void sw_aws_io_init(struct sw_aws_io *s, struct sw_aws_client *aws, const struct
 
 void sw_aws_io_clear(struct sw_aws_io *s)
 {
-    sw_account_status_list_free(&s->status);
-    sw_ecr_scanning_configuration_free(&s->registry);
+    sw_account_status_list_clear(&s->status);
+    sw_ecr_scanning_configuration_clear(&s->registry);
     memset(&s->inspector, 0, sizeof(s->inspector));
 }
 
@@ -162,7 +162,7 @@ static int do_enable(struct sw_aws_io *s, struct sw_aws_error *aerr, struct sw_e
             }
         }
     }
-    sw_enable_result_free(&res);
+    sw_enable_result_clear(&res);
     return rc;
 }
 
@@ -192,7 +192,7 @@ static int do_put_registry(struct sw_aws_io *s, const struct sw_drift_plan *plan
     int rc = sw_aws_io_registry_configuration(&plan->target, &cfg, err);
     if (rc == SW_OK)
         rc = sw_ecr_put_registry_scanning_configuration(s->aws, &cfg, NULL, aerr, err);
-    sw_ecr_scanning_configuration_free(&cfg);
+    sw_ecr_scanning_configuration_clear(&cfg);
     return rc;
 }
 
@@ -246,7 +246,7 @@ int sw_aws_io_publish(void *ctx, const struct sw_notification *n, struct sw_erro
         rc = sw_sns_publish(s->publish_aws ? s->publish_aws : s->aws, s->cfg->sns_topic_arn, &wire,
                             true, message_id, &aerr, err);
     }
-    sw_notification_free(&wire);
+    sw_notification_clear(&wire);
     if (rc == SW_EAWS && aerr.code[0] != '\0') {
         return sw_error_set(err, rc, "sns:Publish: %s: %s", aerr.code, aerr.message);
     }
@@ -285,8 +285,8 @@ static int workloads_fetch(struct sw_aws_client *c, const char *image_arn, struc
     }
     if (rc == 0)
         rc = sw_workloads_parse(resp.body.data ? resp.body.data : "", resp.body.len, out, err);
-    sw_http_response_free(&resp);
-    sw_buf_free(&body);
+    sw_http_response_clear(&resp);
+    sw_buf_clear(&body);
     return rc;
 }
 

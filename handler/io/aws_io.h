@@ -51,7 +51,7 @@ struct sw_function_io sw_aws_io_io(struct sw_aws_io *s);
 
 /* The ECR registry scanning configuration ecr:PutRegistryScanningConfiguration sends for a
  * plan's target (t = &plan->target): its scan type (ENHANCED when unset) and rules, filters
- * WILDCARD unless typed. cfg starts zeroed; free it with sw_ecr_scanning_configuration_free.
+ * WILDCARD unless typed. cfg starts zeroed; free it with sw_ecr_scanning_configuration_clear.
  * Returns 0 or the builder's error. */
 int sw_aws_io_registry_configuration(const struct sw_actual_state *t,
                                      struct sw_ecr_scanning_configuration *cfg,

@@ -31,7 +31,7 @@ int sw_org_aws_io_init(struct sw_org_aws_io *s, const struct sw_config *cfg,
             s->clients[i] = sw_aws_client_new(&opt, err);
             if (s->clients[i] == NULL) {
                 sw_error_wrap(err, "REGIONS: client for %s", r);
-                sw_org_aws_io_free(s);
+                sw_org_aws_io_clear(s);
                 return err ? err->code : SW_EINVAL;
             }
             s->owned[i] = true;
@@ -57,7 +57,7 @@ static void keep_members(struct sw_org_aws_io *s, char **ids, size_t n)
     s->member_count = n;
 }
 
-void sw_org_aws_io_free(struct sw_org_aws_io *s)
+void sw_org_aws_io_clear(struct sw_org_aws_io *s)
 {
     for (size_t i = 0; i < s->region_count && i < SW_CFG_REGIONS_MAX; i++) {
         if (s->owned[i])
@@ -115,7 +115,7 @@ static int list_members(struct sw_aws_client *c, const char *admin, struct sw_or
         rc = sw_inspector2_list_members(c, true, token, &l, &aerr, &err);
         if (rc != SW_OK) {
             region_failed(rr, "inspector2:ListMembers", rc, &aerr, &err);
-            sw_member_list_free(&l);
+            sw_member_list_clear(&l);
             break;
         }
         for (size_t i = 0; i < l.count && rc == SW_OK; i++) {
@@ -145,7 +145,7 @@ static int list_members(struct sw_aws_client *c, const char *admin, struct sw_or
             n++;
         }
         snprintf(token, sizeof(token), "%s", l.next_token);
-        sw_member_list_free(&l);
+        sw_member_list_clear(&l);
         if (rc != SW_OK || token[0] == '\0')
             break;
     }
@@ -212,7 +212,7 @@ static int enable_batch(struct sw_aws_client *c, struct sw_org_region_report *rr
             lr_log(LR_LOG_WARN, "inspector2:Enable for %s in %s failed: %s: %s", a->account_id,
                    rr->region, a->error_code, a->error_message);
     }
-    sw_enable_result_free(&res);
+    sw_enable_result_clear(&res);
     return SW_OK;
 }
 
@@ -227,7 +227,7 @@ static int check_batch(struct sw_aws_client *c, bool execute, struct sw_org_regi
     int rc = sw_inspector2_batch_get_account_status(c, ids, n, &st, &aerr, &err);
     if (rc != SW_OK) {
         region_failed(rr, "inspector2:BatchGetAccountStatus", rc, &aerr, &err);
-        sw_account_status_list_free(&st);
+        sw_account_status_list_clear(&st);
         return rc == SW_ENOMEM ? rc : SW_EAWS;
     }
     size_t first = rr->drifted_count;
@@ -250,7 +250,7 @@ static int check_batch(struct sw_aws_client *c, bool execute, struct sw_org_regi
         }
     }
     rr->checked += n;
-    sw_account_status_list_free(&st);
+    sw_account_status_list_clear(&st);
     if (rc == SW_OK && execute)
         rc = enable_batch(c, rr, first);
     return rc;

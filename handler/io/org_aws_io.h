@@ -42,7 +42,7 @@ int sw_org_aws_io_init(struct sw_org_aws_io *s, const struct sw_config *cfg,
                        struct sw_aws_client *home, struct sw_error *err);
 
 /* Frees the clients created here. Safe on a zeroed struct. */
-void sw_org_aws_io_free(struct sw_org_aws_io *s);
+void sw_org_aws_io_clear(struct sw_org_aws_io *s);
 
 /* Runs the organization check of every region for the delegated administrator admin_account
  * (excluded from the members: the account check handles it). execute: enforce (Enable the

@@ -467,7 +467,7 @@ cJSON *sw_chat_payload(const struct sw_notification *n, const cJSON *doc)
               cJSON_AddStringToObject(meta, "summary", n->subject) &&
               cJSON_AddStringToObject(meta, "eventType", kind) &&
               add_strings(meta, "relatedResources", related, 3) && chat_context(ctx, doc);
-    sw_buf_free(&desc);
+    sw_buf_clear(&desc);
     if (!ok) {
         cJSON_Delete(root);
         return NULL;

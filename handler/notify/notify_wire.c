@@ -304,7 +304,7 @@ int sw_wire_build(const struct sw_notification *n, enum sw_chat_format chat,
         rc = emit(n, text, sw_buf_cstr(&doc), https_payload, budget, wire, err);
 out:
     free(text);
-    sw_buf_free(&https);
-    sw_buf_free(&doc);
+    sw_buf_clear(&https);
+    sw_buf_clear(&doc);
     return rc;
 }

@@ -77,7 +77,7 @@ int sw_outbox_finish(struct sw_outbox *o, int64_t generated_ms, sw_outbox_publis
         if (rc == 0)
             rc = publish(ctx, &summary, err);
         *published = rc == 0;
-        sw_notification_free(&summary);
+        sw_notification_clear(&summary);
     }
     sw_outbox_clear(o);
     return rc;

@@ -178,7 +178,7 @@ static void fixture_free(struct fixture *f)
     for (int i = 0; i < f->account.published; i++) {
         free(f->account.messages[i]);
     }
-    sw_outcome_free(&f->out);
+    sw_outcome_clear(&f->out);
     free(f);
 }
 

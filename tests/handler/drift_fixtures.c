@@ -113,7 +113,7 @@ void plan_request(const struct sw_drift_plan *p, const struct sw_drift_action *a
         if (sw_aws_io_registry_configuration(&p->target, &cfg, &err) != 0 ||
             sw_ecr_validate(&cfg, &err) != 0 || sw_ecr_put_body(&cfg, body, &err) != 0)
             fail_msg("the client refuses the plan's registry configuration: %s", err.msg);
-        sw_ecr_scanning_configuration_free(&cfg);
+        sw_ecr_scanning_configuration_clear(&cfg);
         break;
     }
     case SW_DRIFT_API_INSPECTOR2_UPDATE_CONFIGURATION:

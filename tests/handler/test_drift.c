@@ -179,7 +179,7 @@ static void table_of_decisions(void **state)
             if (strcmp(sw_buf_cstr(&body), c->registry_json) != 0)
                 fail_msg("case \"%s\":\n got      %s\n expected %s", c->name, sw_buf_cstr(&body),
                          c->registry_json);
-            sw_buf_free(&body);
+            sw_buf_clear(&body);
         }
         assert_true(p.target.rule_count <= SW_DRIFT_RULES_MAX || !put);
         sw_drift_plan_clear(&p);
@@ -201,11 +201,11 @@ static void enable_and_update_bodies(void **state)
     plan_request(&p, find_action(&p, SW_DRIFT_API_INSPECTOR2_ENABLE), &body);
     assert_string_equal(sw_buf_cstr(&body),
                         "{\"resourceTypes\":[\"ECR\"],\"accountIds\":[\"123456789012\"]}");
-    sw_buf_free(&body);
+    sw_buf_clear(&body);
     plan_request(&p, find_action(&p, SW_DRIFT_API_INSPECTOR2_UPDATE_CONFIGURATION), &body);
     assert_string_equal(sw_buf_cstr(&body),
                         "{\"ecrConfiguration\":{\"rescanDuration\":\"DAYS_90\"}}");
-    sw_buf_free(&body);
+    sw_buf_clear(&body);
     const struct sw_drift_item *it = find_item(&p, SW_DRIFT_INSPECTOR_ECR);
     assert_string_equal(it->before, "DISABLED");
     assert_string_equal(it->after, "ENABLED");
@@ -267,7 +267,7 @@ static void long_texts_are_cut_with_an_ellipsis(void **state)
     struct sw_buf body;
     plan_request(&p, find_action(&p, SW_DRIFT_API_ECR_PUT_REGISTRY_SCANNING), &body);
     cJSON *req = cJSON_Parse(sw_buf_cstr(&body));
-    sw_buf_free(&body);
+    sw_buf_clear(&body);
     cJSON *rules = cJSON_GetObjectItemCaseSensitive(req, "rules");
     cJSON *second = cJSON_GetArrayItem(rules, 1);
     assert_int_equal(
@@ -325,8 +325,8 @@ static void dry_run_is_the_same_plan_not_executed(void **state)
     plan_request(&dry, &dry.actions[1], &dry_body);
     plan_request(&enforce, &enforce.actions[1], &enforce_body);
     assert_string_equal(sw_buf_cstr(&dry_body), sw_buf_cstr(&enforce_body));
-    sw_buf_free(&dry_body);
-    sw_buf_free(&enforce_body);
+    sw_buf_clear(&dry_body);
+    sw_buf_clear(&enforce_body);
     sw_drift_plan_clear(&enforce);
     sw_drift_plan_clear(&dry);
 }
@@ -525,7 +525,7 @@ static void apply_plan(const struct sw_drift_plan *p, const struct sw_actual_sta
         struct sw_buf request;
         plan_request(p, a, &request);
         cJSON *body = cJSON_Parse(sw_buf_cstr(&request));
-        sw_buf_free(&request);
+        sw_buf_clear(&request);
         assert_non_null(body);
         switch (a->api) {
         case SW_DRIFT_API_INSPECTOR2_ENABLE: {

@@ -78,7 +78,7 @@ static void check_plan_against_client(const struct sw_drift_plan *p, const char 
             break;
         }
         cJSON_Delete(body);
-        sw_buf_free(&request);
+        sw_buf_clear(&request);
     }
 }
 
