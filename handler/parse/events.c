@@ -3,8 +3,13 @@
  * A single pass over the raw bytes enforces the size, depth and value-count limits
  * before cJSON allocates anything; then each kind's fields are copied, capped, into a
  * small arena owned by the event, so one sw_event_clear frees everything. Fields of the
- * wrong JSON type count as missing: the event's sender is not trusted to follow its schema. */
+ * wrong JSON type count as missing: the event's sender is not trusted to follow its schema.
+ * Here: the envelope, the limits, the classification and the change events; the Inspector2
+ * kinds are event_finding.c's, the bounded reading is event_read.c's. */
 #include "handler/parse/events.h"
+
+#include "handler/parse/event_finding.h"
+#include "handler/parse/event_read.h"
 
 #include "handler/core/ids.h"
 #include "handler/core/text.h"
@@ -12,179 +17,9 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
-#include <stdalign.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define ARENA_BLOCK 8192     /* bytes of an ordinary arena block */
-#define CVSS_EXAMINED_MAX 32 /* cvss[] entries looked at */
-#define NUMBER_MAX 1e15      /* counts above this are treated as missing */
-
-struct sw_event_arena {
-    struct sw_event_arena *next;
-    size_t used;
-    size_t cap;
-    alignas(max_align_t) char data[];
-};
-
-/* ---- arena ---- */
-
-static void *arena_alloc(struct sw_event *ev, size_t n)
-{
-    const size_t align = alignof(max_align_t);
-    n = (n + align - 1) & ~(align - 1);
-    struct sw_event_arena *a = ev->arena;
-    if (a && a->cap - a->used >= n) {
-        void *p = a->data + a->used;
-        a->used += n;
-        return p;
-    }
-    if (n > ARENA_BLOCK / 4) {
-        /* A big request gets its own block, linked behind the current one. */
-        struct sw_event_arena *big = malloc(sizeof(*big) + n);
-        if (!big)
-            return NULL;
-        big->used = n;
-        big->cap = n;
-        if (a) {
-            big->next = a->next;
-            a->next = big;
-        } else {
-            big->next = NULL;
-            ev->arena = big;
-        }
-        return big->data;
-    }
-    struct sw_event_arena *b = malloc(sizeof(*b) + ARENA_BLOCK);
-    if (!b)
-        return NULL;
-    b->next = a;
-    b->used = n;
-    b->cap = ARENA_BLOCK;
-    ev->arena = b;
-    return b->data;
-}
-
-/* Copies s[0..len), cut to max bytes on a UTF-8 boundary with the marker. NULL: no memory
- * (the caller records it in ev via the oom flag). */
-struct parse_ctx {
-    struct sw_event *ev;
-    bool oom;
-};
-
-static const char *keep_bytes(struct parse_ctx *px, const char *s, size_t len, size_t max)
-{
-    size_t marker = 0;
-    if (len > max) {
-        len = sw_text_utf8_prefix(s, len, max - (sizeof(SW_EVENT_CUT_MARKER) - 1));
-        marker = sizeof(SW_EVENT_CUT_MARKER) - 1;
-    }
-    char *p = arena_alloc(px->ev, len + marker + 1);
-    if (!p) {
-        px->oom = true;
-        return NULL;
-    }
-    memcpy(p, s, len);
-    memcpy(p + len, SW_EVENT_CUT_MARKER, marker);
-    p[len + marker] = '\0';
-    return p;
-}
-
-/* ---- typed getters: the wrong type is "missing" ---- */
-
-static const cJSON *get(const cJSON *o, const char *key)
-{
-    return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
-}
-
-static const cJSON *get_obj(const cJSON *o, const char *key)
-{
-    const cJSON *v = get(o, key);
-    return cJSON_IsObject(v) ? v : NULL;
-}
-
-static const cJSON *get_arr(const cJSON *o, const char *key)
-{
-    const cJSON *v = get(o, key);
-    return cJSON_IsArray(v) ? v : NULL;
-}
-
-/* The raw string (borrowed from the tree), or NULL when absent, not a string, or empty. */
-static const char *raw_str(const cJSON *v)
-{
-    if (!v || !cJSON_IsString(v) || !v->valuestring || !v->valuestring[0])
-        return NULL;
-    return v->valuestring;
-}
-
-static const char *item_str(struct parse_ctx *px, const cJSON *v, size_t max)
-{
-    const char *s = raw_str(v);
-    if (!s)
-        return NULL;
-    return keep_bytes(px, s, strnlen(s, max + 1), max);
-}
-
-static const char *str(struct parse_ctx *px, const cJSON *o, const char *key, size_t max)
-{
-    return item_str(px, get(o, key), max);
-}
-
-/* An account id (12 digits) or a region name (handler/core/ids.h) read from the event; NULL when
- * absent or malformed, so that a bad value is never printed, sent as a message attribute or
- * compared as if it were an account or region. */
-static const char *account_str(struct parse_ctx *px, const cJSON *o, const char *key)
-{
-    const char *s = raw_str(get(o, key));
-    return sw_account_id_ok(s) ? keep_bytes(px, s, SW_ACCOUNT_ID_LEN, SW_ACCOUNT_ID_LEN) : NULL;
-}
-
-static const char *region_str(struct parse_ctx *px, const cJSON *o, const char *key)
-{
-    const char *s = raw_str(get(o, key));
-    return sw_region_ok(s) ? keep_bytes(px, s, strlen(s), SW_REGION_NAME_MAX) : NULL;
-}
-
-static bool eq(const char *a, const char *b)
-{
-    return a && b && strcmp(a, b) == 0;
-}
-
-static bool num(const cJSON *o, const char *key, double *out)
-{
-    const cJSON *v = get(o, key);
-    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
-        return false;
-    *out = v->valuedouble;
-    return true;
-}
-
-static int64_t time_of(const char *s)
-{
-    return s ? sw_time_parse(s, strlen(s)) : SW_TIME_NONE;
-}
-
-static bool contains_nocase(const char *hay, const char *needle)
-{
-    size_t n = strlen(needle);
-    for (const char *p = hay; *p; p++) {
-        size_t i = 0;
-        while (i < n && p[i]) {
-            char a = p[i];
-            if (a >= 'A' && a <= 'Z')
-                a = (char)(a - 'A' + 'a');
-            if (a != needle[i])
-                break;
-            i++;
-        }
-        if (i == n)
-            return true;
-    }
-    return false;
-}
-
-/* ---- limits before parsing ---- */
 
 static int prescan(const char *buf, size_t len, struct sw_error *err)
 {
@@ -326,7 +161,7 @@ static void put_json(struct out *o, const cJSON *v)
     }
 }
 
-static const char *summary(struct parse_ctx *px, const cJSON *v)
+static const char *summary(struct sw_evr *px, const cJSON *v)
 {
     char buf[SW_EVENT_SUMMARY_MAX + 1];
     struct out o = {buf, SW_EVENT_SUMMARY_MAX, 0, false};
@@ -340,7 +175,7 @@ static const char *summary(struct parse_ctx *px, const cJSON *v)
         memcpy(buf + len, SW_EVENT_CUT_MARKER, sizeof(SW_EVENT_CUT_MARKER) - 1);
         len += sizeof(SW_EVENT_CUT_MARKER) - 1;
     }
-    return keep_bytes(px, buf, len, SW_EVENT_SUMMARY_MAX);
+    return sw_evr_keep(px, buf, len, SW_EVENT_SUMMARY_MAX);
 }
 
 /* ---- per-kind parsers ---- */
@@ -354,29 +189,29 @@ static const char *const ecr_watched[] = {"PutRegistryScanningConfiguration",
 static bool in_list(const char *s, const char *const *list, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        if (eq(s, list[i]))
+        if (sw_evr_eq(s, list[i]))
             return true;
     }
     return false;
 }
 
-static void parse_cloudtrail(struct parse_ctx *px, const cJSON *d, bool inspector)
+static void parse_cloudtrail(struct sw_evr *px, const cJSON *d, bool inspector)
 {
     struct sw_cloudtrail *ct = &px->ev->cloudtrail;
-    const cJSON *who = get_obj(d, "userIdentity");
-    ct->event_source = str(px, d, "eventSource", SW_EVENT_STR_MAX);
-    ct->event_name = str(px, d, "eventName", SW_EVENT_STR_MAX);
-    ct->event_time = str(px, d, "eventTime", SW_EVENT_STR_MAX);
-    ct->event_time_ms = time_of(ct->event_time);
-    ct->user_arn = str(px, who, "arn", SW_EVENT_STR_MAX);
-    ct->user_type = str(px, who, "type", SW_EVENT_STR_MAX);
-    ct->invoked_by = str(px, who, "invokedBy", SW_EVENT_STR_MAX);
-    ct->source_ip = str(px, d, "sourceIPAddress", SW_EVENT_STR_MAX);
-    ct->user_agent = str(px, d, "userAgent", SW_EVENT_STR_MAX);
-    ct->aws_region = region_str(px, d, "awsRegion");
-    ct->error_code = str(px, d, "errorCode", SW_EVENT_STR_MAX);
-    ct->error_message = str(px, d, "errorMessage", SW_EVENT_TEXT_MAX);
-    ct->request_summary = summary(px, get(d, "requestParameters"));
+    const cJSON *who = sw_evr_obj(d, "userIdentity");
+    ct->event_source = sw_evr_str(px, d, "eventSource", SW_EVENT_STR_MAX);
+    ct->event_name = sw_evr_str(px, d, "eventName", SW_EVENT_STR_MAX);
+    ct->event_time = sw_evr_str(px, d, "eventTime", SW_EVENT_STR_MAX);
+    ct->event_time_ms = sw_evr_time(ct->event_time);
+    ct->user_arn = sw_evr_str(px, who, "arn", SW_EVENT_STR_MAX);
+    ct->user_type = sw_evr_str(px, who, "type", SW_EVENT_STR_MAX);
+    ct->invoked_by = sw_evr_str(px, who, "invokedBy", SW_EVENT_STR_MAX);
+    ct->source_ip = sw_evr_str(px, d, "sourceIPAddress", SW_EVENT_STR_MAX);
+    ct->user_agent = sw_evr_str(px, d, "userAgent", SW_EVENT_STR_MAX);
+    ct->aws_region = sw_evr_region(px, d, "awsRegion");
+    ct->error_code = sw_evr_str(px, d, "errorCode", SW_EVENT_STR_MAX);
+    ct->error_message = sw_evr_str(px, d, "errorMessage", SW_EVENT_TEXT_MAX);
+    ct->request_summary = summary(px, sw_evr_get(d, "requestParameters"));
 
     bool watched = inspector ? in_list(ct->event_name, inspector2_watched, 4)
                              : in_list(ct->event_name, ecr_watched, 2);
@@ -391,17 +226,17 @@ static void parse_cloudtrail(struct parse_ctx *px, const cJSON *d, bool inspecto
     }
 }
 
-static void parse_scan_change(struct parse_ctx *px, const cJSON *d)
+static void parse_scan_change(struct sw_evr *px, const cJSON *d)
 {
     struct sw_ecr_scan_resource_change *sc = &px->ev->scan_change;
-    sc->action_type = str(px, d, "action-type", SW_EVENT_STR_MAX);
-    sc->scan_type = str(px, d, "scan-type", SW_EVENT_STR_MAX);
-    sc->resource_type = str(px, d, "resource-type", SW_EVENT_STR_MAX);
-    const cJSON *repos = get_arr(d, "repositories");
+    sc->action_type = sw_evr_str(px, d, "action-type", SW_EVENT_STR_MAX);
+    sc->scan_type = sw_evr_str(px, d, "scan-type", SW_EVENT_STR_MAX);
+    sc->resource_type = sw_evr_str(px, d, "resource-type", SW_EVENT_STR_MAX);
+    const cJSON *repos = sw_evr_arr(d, "repositories");
     size_t n = (size_t)cJSON_GetArraySize(repos);
     size_t take = n < SW_EVENT_REPOSITORIES_MAX ? n : SW_EVENT_REPOSITORIES_MAX;
     if (take) {
-        sc->repositories = arena_alloc(px->ev, take * sizeof(*sc->repositories));
+        sc->repositories = sw_evr_alloc(px->ev, take * sizeof(*sc->repositories));
         if (!sc->repositories) {
             px->oom = true;
             return;
@@ -411,37 +246,38 @@ static void parse_scan_change(struct parse_ctx *px, const cJSON *d)
     size_t i = 0;
     for (const cJSON *r = repos ? repos->child : NULL; r && i < take; r = r->next) {
         struct sw_ecr_repository_change *rc = &sc->repositories[i++];
-        rc->name = str(px, r, "repository-name", SW_EVENT_STR_MAX);
-        rc->arn = str(px, r, "repository-arn", SW_EVENT_STR_MAX);
-        rc->scan_frequency = str(px, r, "scan-frequency", SW_EVENT_STR_MAX);
-        rc->previous_scan_frequency = str(px, r, "previous-scan-frequency", SW_EVENT_STR_MAX);
+        rc->name = sw_evr_str(px, r, "repository-name", SW_EVENT_STR_MAX);
+        rc->arn = sw_evr_str(px, r, "repository-arn", SW_EVENT_STR_MAX);
+        rc->scan_frequency = sw_evr_str(px, r, "scan-frequency", SW_EVENT_STR_MAX);
+        rc->previous_scan_frequency =
+            sw_evr_str(px, r, "previous-scan-frequency", SW_EVENT_STR_MAX);
     }
     sc->repository_count = i;
     sc->repositories_omitted = n - i;
     px->ev->cls = SW_CLASS_DRIFT_CHECK;
 }
 
-static void parse_securityhub(struct parse_ctx *px, const cJSON *d)
+static void parse_securityhub(struct sw_evr *px, const cJSON *d)
 {
     struct sw_securityhub *sh = &px->ev->securityhub;
-    const cJSON *findings = get_arr(d, "findings");
+    const cJSON *findings = sw_evr_arr(d, "findings");
     size_t examined = 0;
     for (const cJSON *f = findings ? findings->child : NULL;
          f && examined < SW_EVENT_SECHUB_FINDINGS_MAX; f = f->next) {
         examined++;
-        const cJSON *compliance = get_obj(f, "Compliance");
-        const char *control = raw_str(get(compliance, "SecurityControlId"));
+        const cJSON *compliance = sw_evr_obj(f, "Compliance");
+        const char *control = sw_evr_raw_str(sw_evr_get(compliance, "SecurityControlId"));
         if (!control)
-            control = raw_str(get(get_obj(f, "ProductFields"), "ControlId"));
-        if (!eq(control, "Inspector.2") && !eq(control, "ECR.1"))
+            control = sw_evr_raw_str(sw_evr_get(sw_evr_obj(f, "ProductFields"), "ControlId"));
+        if (!sw_evr_eq(control, "Inspector.2") && !sw_evr_eq(control, "ECR.1"))
             continue;
-        if (!eq(raw_str(get(compliance, "Status")), "FAILED"))
+        if (!sw_evr_eq(sw_evr_raw_str(sw_evr_get(compliance, "Status")), "FAILED"))
             continue;
         if (!sh->control_id) {
-            sh->control_id = keep_bytes(px, control, strlen(control), SW_EVENT_STR_MAX);
-            sh->finding_id = str(px, f, "Id", SW_EVENT_STR_MAX);
-            sh->account_id = account_str(px, f, "AwsAccountId");
-            sh->title = str(px, f, "Title", SW_EVENT_STR_MAX);
+            sh->control_id = sw_evr_keep(px, control, strlen(control), SW_EVENT_STR_MAX);
+            sh->finding_id = sw_evr_str(px, f, "Id", SW_EVENT_STR_MAX);
+            sh->account_id = sw_evr_account(px, f, "AwsAccountId");
+            sh->title = sw_evr_str(px, f, "Title", SW_EVENT_STR_MAX);
         }
     }
     sh->finding_count = examined;
@@ -452,28 +288,28 @@ static void parse_securityhub(struct parse_ctx *px, const cJSON *d)
                                    "with compliance FAILED";
 }
 
-static void parse_config_compliance(struct parse_ctx *px, const cJSON *d)
+static void parse_config_compliance(struct sw_evr *px, const cJSON *d)
 {
     struct sw_config_compliance *cc = &px->ev->config_compliance;
-    const cJSON *result = get_obj(d, "newEvaluationResult");
-    cc->rule_name = str(px, d, "configRuleName", SW_EVENT_STR_MAX);
+    const cJSON *result = sw_evr_obj(d, "newEvaluationResult");
+    cc->rule_name = sw_evr_str(px, d, "configRuleName", SW_EVENT_STR_MAX);
     if (!cc->rule_name) {
-        const cJSON *q =
-            get_obj(get_obj(result, "evaluationResultIdentifier"), "evaluationResultQualifier");
-        cc->rule_name = str(px, q, "configRuleName", SW_EVENT_STR_MAX);
+        const cJSON *q = sw_evr_obj(sw_evr_obj(result, "evaluationResultIdentifier"),
+                                    "evaluationResultQualifier");
+        cc->rule_name = sw_evr_str(px, q, "configRuleName", SW_EVENT_STR_MAX);
     }
-    cc->compliance_type = str(px, result, "complianceType", SW_EVENT_STR_MAX);
+    cc->compliance_type = sw_evr_str(px, result, "complianceType", SW_EVENT_STR_MAX);
     cc->old_compliance_type =
-        str(px, get_obj(d, "oldEvaluationResult"), "complianceType", SW_EVENT_STR_MAX);
-    cc->resource_type = str(px, d, "resourceType", SW_EVENT_STR_MAX);
-    cc->resource_id = str(px, d, "resourceId", SW_EVENT_STR_MAX);
-    cc->account_id = account_str(px, d, "awsAccountId");
-    cc->aws_region = region_str(px, d, "awsRegion");
+        sw_evr_str(px, sw_evr_obj(d, "oldEvaluationResult"), "complianceType", SW_EVENT_STR_MAX);
+    cc->resource_type = sw_evr_str(px, d, "resourceType", SW_EVENT_STR_MAX);
+    cc->resource_id = sw_evr_str(px, d, "resourceId", SW_EVENT_STR_MAX);
+    cc->account_id = sw_evr_account(px, d, "awsAccountId");
+    cc->aws_region = sw_evr_region(px, d, "awsRegion");
 
-    bool rule =
-        cc->rule_name && (contains_nocase(cc->rule_name, "inspector-ecr-scan-enabled") ||
-                          contains_nocase(cc->rule_name, "ecr-private-image-scanning-enabled"));
-    if (rule && eq(cc->compliance_type, "NON_COMPLIANT"))
+    bool rule = cc->rule_name &&
+                (sw_evr_contains_nocase(cc->rule_name, "inspector-ecr-scan-enabled") ||
+                 sw_evr_contains_nocase(cc->rule_name, "ecr-private-image-scanning-enabled"));
+    if (rule && sw_evr_eq(cc->compliance_type, "NON_COMPLIANT"))
         px->ev->cls = SW_CLASS_DRIFT_CHECK;
     else if (!rule)
         px->ev->unhandled_reason = "the Config rule is not inspector-ecr-scan-enabled or "
@@ -482,327 +318,22 @@ static void parse_config_compliance(struct parse_ctx *px, const cJSON *d)
         px->ev->unhandled_reason = "the Config rule did not become NON_COMPLIANT";
 }
 
-/* Up to SW_EVENT_TAGS_MAX strings of a JSON array of strings. */
-static void keep_tags(struct parse_ctx *px, const cJSON *arr, const char ***out, size_t *count,
-                      size_t *omitted)
-{
-    size_t n = (size_t)cJSON_GetArraySize(arr);
-    size_t take = n < SW_EVENT_TAGS_MAX ? n : SW_EVENT_TAGS_MAX;
-    size_t kept = 0;
-    const char **tags = NULL;
-    if (take) {
-        tags = arena_alloc(px->ev, take * sizeof(*tags));
-        if (!tags) {
-            px->oom = true;
-            return;
-        }
-    }
-    size_t i = 0;
-    for (const cJSON *t = arr ? arr->child : NULL; t && i < take; t = t->next, i++) {
-        const char *s = item_str(px, t, SW_EVENT_STR_MAX);
-        if (s)
-            tags[kept++] = s;
-    }
-    *out = tags;
-    *count = kept;
-    *omitted = n - take;
-}
-
-/* Repository and digest from an ECR ARN: arn:aws:ecr:r:a:repository/<name>[/sha256:<hex>]. */
-static void split_ecr_arn(struct parse_ctx *px, const char *arn, const char **repo,
-                          const char **digest)
-{
-    const char *p = arn ? strstr(arn, ":repository/") : NULL;
-    if (!p || strncmp(arn, "arn:", 4) != 0)
-        return;
-    p += strlen(":repository/");
-    const char *d = strstr(p, "/sha256:");
-    size_t n = d ? (size_t)(d - p) : strlen(p);
-    if (n && !*repo)
-        *repo = keep_bytes(px, p, n, SW_EVENT_STR_MAX);
-    if (d && !*digest)
-        *digest = keep_bytes(px, d + 1, strlen(d + 1), SW_EVENT_STR_MAX);
-}
-
-/* "3.1" -> 31, "2.0" -> 20; 0 when unknown. */
-static int cvss_rank(const char *version)
-{
-    if (!version || version[0] < '0' || version[0] > '9')
-        return 0;
-    int r = (version[0] - '0') * 10;
-    if (version[1] == '.' && version[2] >= '0' && version[2] <= '9')
-        r += version[2] - '0';
-    return r;
-}
-
-static void parse_cvss(struct parse_ctx *px, const cJSON *d, const cJSON *pvd)
-{
-    struct sw_finding *f = &px->ev->finding;
-    const cJSON *best = NULL;
-    int best_rank = -1;
-    size_t examined = 0;
-    const cJSON *list = get_arr(pvd, "cvss");
-    for (const cJSON *c = list ? list->child : NULL; c && examined < CVSS_EXAMINED_MAX;
-         c = c->next, examined++) {
-        double score;
-        if (!num(c, "baseScore", &score))
-            continue;
-        int rank = cvss_rank(raw_str(get(c, "version")));
-        if (rank > best_rank) {
-            best = c;
-            best_rank = rank;
-        }
-    }
-    if (best) {
-        num(best, "baseScore", &f->cvss_base_score);
-        f->has_cvss = true;
-        f->cvss_vector = str(px, best, "scoringVector", SW_EVENT_STR_MAX);
-        f->cvss_source = str(px, best, "source", SW_EVENT_STR_MAX);
-        f->cvss_version = str(px, best, "version", SW_EVENT_STR_MAX);
-        return;
-    }
-    /* Inspector's adjusted CVSS when the package details carry none. */
-    const cJSON *adj = get_obj(get_obj(d, "inspectorScoreDetails"), "adjustedCvss");
-    if (num(adj, "score", &f->cvss_base_score)) {
-        f->has_cvss = true;
-        f->cvss_vector = str(px, adj, "scoringVector", SW_EVENT_STR_MAX);
-        f->cvss_source = str(px, adj, "scoreSource", SW_EVENT_STR_MAX);
-        f->cvss_version = str(px, adj, "version", SW_EVENT_STR_MAX);
-    }
-}
-
-static void parse_packages(struct parse_ctx *px, const cJSON *pvd)
-{
-    struct sw_finding *f = &px->ev->finding;
-    const cJSON *list = get_arr(pvd, "vulnerablePackages");
-    size_t n = (size_t)cJSON_GetArraySize(list);
-    size_t take = n < SW_EVENT_PACKAGES_MAX ? n : SW_EVENT_PACKAGES_MAX;
-    if (!take)
-        return;
-    f->packages = arena_alloc(px->ev, take * sizeof(*f->packages));
-    if (!f->packages) {
-        px->oom = true;
-        return;
-    }
-    size_t i = 0;
-    for (const cJSON *p = list->child; p && i < take; p = p->next, i++) {
-        struct sw_vulnerable_package *vp = &f->packages[i];
-        memset(vp, 0, sizeof(*vp));
-        vp->name = str(px, p, "name", SW_EVENT_STR_MAX);
-        vp->fixed_in_version = str(px, p, "fixedInVersion", SW_EVENT_STR_MAX);
-        vp->package_manager = str(px, p, "packageManager", SW_EVENT_STR_MAX);
-        vp->file_path = str(px, p, "filePath", SW_EVENT_STR_MAX);
-        /* Installed version: [epoch:]version[-release], as the fixed version is written. */
-        const char *version = raw_str(get(p, "version"));
-        const char *release = raw_str(get(p, "release"));
-        double epoch = 0;
-        bool has_epoch = num(p, "epoch", &epoch) && epoch >= 1 && epoch < 1e9;
-        if (version) {
-            char buf[SW_EVENT_STR_MAX + 64];
-            const int half = SW_EVENT_STR_MAX / 2;
-            int len;
-            if (has_epoch)
-                len = snprintf(buf, sizeof(buf), "%.0f:%.*s%s%.*s", epoch, half, version,
-                               release ? "-" : "", half, release ? release : "");
-            else
-                len = snprintf(buf, sizeof(buf), "%.*s%s%.*s", half, version, release ? "-" : "",
-                               half, release ? release : "");
-            if (len > 0) {
-                size_t total = (size_t)len < sizeof(buf) ? (size_t)len : sizeof(buf) - 1;
-                vp->version = keep_bytes(px, buf, total, SW_EVENT_STR_MAX);
-            }
-        }
-    }
-    f->package_count = i;
-    f->packages_omitted = n - i;
-}
-
-/* The region field of an ARN (arn:partition:service:region:...), copied; NULL if none or
- * not a region name. */
-static const char *arn_region(struct parse_ctx *px, const char *arn)
-{
-    if (!arn || strncmp(arn, "arn:", 4) != 0)
-        return NULL;
-    const char *p = strchr(arn + 4, ':');
-    p = p ? strchr(p + 1, ':') : NULL;
-    if (!p)
-        return NULL;
-    const char *e = strchr(p + 1, ':');
-    if (!e || !sw_region_valid(p + 1, (size_t)(e - p - 1)))
-        return NULL;
-    return keep_bytes(px, p + 1, (size_t)(e - p - 1), SW_REGION_NAME_MAX);
-}
-
-static void parse_finding(struct parse_ctx *px, const cJSON *d)
-{
-    struct sw_event *ev = px->ev;
-    struct sw_finding *f = &ev->finding;
-    double x;
-
-    f->finding_arn = str(px, d, "findingArn", SW_EVENT_STR_MAX);
-    f->account_id = account_str(px, d, "awsAccountId");
-    f->status = str(px, d, "status", SW_EVENT_STR_MAX);
-    f->type = str(px, d, "type", SW_EVENT_STR_MAX);
-    f->title = str(px, d, "title", SW_EVENT_STR_MAX);
-    f->description = str(px, d, "description", SW_EVENT_TEXT_MAX);
-    f->severity_text = str(px, d, "severity", SW_EVENT_STR_MAX);
-    f->severity = sw_event_severity_from_name(f->severity_text);
-    if (num(d, "inspectorScore", &x)) {
-        f->has_inspector_score = true;
-        f->inspector_score = x;
-    }
-    if (num(get_obj(d, "epss"), "score", &x)) {
-        f->has_epss = true;
-        f->epss_score = x;
-    }
-    f->exploit_available = str(px, d, "exploitAvailable", SW_EVENT_STR_MAX);
-    f->fix_available = str(px, d, "fixAvailable", SW_EVENT_STR_MAX);
-
-    const cJSON *pvd = get_obj(d, "packageVulnerabilityDetails");
-    f->vulnerability_id = str(px, pvd, "vulnerabilityId", SW_EVENT_STR_MAX);
-    f->vendor_severity = str(px, pvd, "vendorSeverity", SW_EVENT_STR_MAX);
-    f->source_url = str(px, pvd, "sourceUrl", SW_EVENT_STR_MAX);
-    parse_cvss(px, d, pvd);
-    parse_packages(px, pvd);
-
-    const cJSON *resources = get_arr(d, "resources");
-    const cJSON *res = resources ? resources->child : NULL;
-    if (cJSON_IsObject(res)) {
-        const cJSON *details = get_obj(res, "details");
-        const cJSON *ecr = get_obj(details, "awsEcrContainerImage");
-        const cJSON *img = get_obj(details, "image");
-        f->resource_type = str(px, res, "type", SW_EVENT_STR_MAX);
-        f->resource_id = str(px, res, "id", SW_EVENT_STR_MAX);
-        f->region = region_str(px, res, "region");
-        f->repository = str(px, ecr, "repositoryName", SW_EVENT_STR_MAX);
-        if (!f->repository)
-            f->repository = str(px, img, "repositoryName", SW_EVENT_STR_MAX);
-        f->registry = str(px, ecr, "registry", SW_EVENT_STR_MAX);
-        if (!f->registry)
-            f->registry = str(px, img, "registry", SW_EVENT_STR_MAX);
-        f->image_digest = str(px, ecr, "imageHash", SW_EVENT_STR_MAX);
-        if (!f->image_digest)
-            f->image_digest = str(px, img, "imageDigest", SW_EVENT_STR_MAX);
-        const cJSON *tags = get_arr(ecr, "imageTags");
-        if (!cJSON_GetArraySize(tags))
-            tags = get_arr(img, "imageTags");
-        keep_tags(px, tags, &f->image_tags, &f->image_tag_count, &f->image_tags_omitted);
-        split_ecr_arn(px, f->resource_id, &f->repository, &f->image_digest);
-    }
-    if (!f->account_id)
-        f->account_id = ev->env.account;
-    if (!f->region)
-        f->region = ev->env.region;
-    if (!f->region)
-        f->region = arn_region(px, f->finding_arn);
-    if (!f->region)
-        f->region = arn_region(px, f->resource_id);
-
-    f->first_observed_text = str(px, d, "firstObservedAt", SW_EVENT_STR_MAX);
-    f->first_observed_ms = time_of(f->first_observed_text);
-    f->last_observed_text = str(px, d, "lastObservedAt", SW_EVENT_STR_MAX);
-    f->last_observed_ms = time_of(f->last_observed_text);
-    f->updated_at_text = str(px, d, "updatedAt", SW_EVENT_STR_MAX);
-    f->updated_at_ms = time_of(f->updated_at_text);
-    f->remediation =
-        str(px, get_obj(get_obj(d, "remediation"), "recommendation"), "text", SW_EVENT_TEXT_MAX);
-    ev->cls = SW_CLASS_NOTIFY;
-}
-
-static void parse_counts(const cJSON *o, struct sw_severity_counts *c)
-{
-    static const struct {
-        const char *key;
-        enum sw_severity sev;
-    } keys[] = {{"CRITICAL", SW_SEVERITY_CRITICAL},
-                {"HIGH", SW_SEVERITY_HIGH},
-                {"MEDIUM", SW_SEVERITY_MEDIUM},
-                {"LOW", SW_SEVERITY_LOW},
-                {"INFORMATIONAL", SW_SEVERITY_INFORMATIONAL},
-                {"UNTRIAGED", SW_SEVERITY_UNTRIAGED},
-                {"UNDEFINED", SW_SEVERITY_UNTRIAGED}};
-    double x;
-    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-        if (!num(o, keys[i].key, &x) || x < 0 || x > NUMBER_MAX)
-            continue;
-        c->present[keys[i].sev] = true;
-        c->count[keys[i].sev] += (int64_t)x;
-    }
-    if (num(o, "TOTAL", &x) && x >= 0 && x <= NUMBER_MAX) {
-        c->has_total = true;
-        c->total = (int64_t)x;
-    }
-}
-
-static void parse_scan(struct parse_ctx *px, const cJSON *d)
-{
-    struct sw_scan_summary *s = &px->ev->scan;
-    s->scan_status = str(px, d, "scan-status", SW_EVENT_STR_MAX);
-    const char *repo = raw_str(get(d, "repository-name"));
-    if (repo && strncmp(repo, "arn:", 4) == 0) {
-        const char *digest = NULL;
-        split_ecr_arn(px, repo, &s->repository, &digest);
-    } else if (repo) {
-        s->repository = keep_bytes(px, repo, strnlen(repo, SW_EVENT_STR_MAX + 1), SW_EVENT_STR_MAX);
-    }
-    s->image_digest = str(px, d, "image-digest", SW_EVENT_STR_MAX);
-    keep_tags(px, get_arr(d, "image-tags"), &s->image_tags, &s->image_tag_count,
-              &s->image_tags_omitted);
-    parse_counts(get_obj(d, "finding-severity-counts"), &s->counts);
-    px->ev->cls = SW_CLASS_NOTIFY;
-}
-
-static void parse_coverage(struct parse_ctx *px, const cJSON *d, const cJSON *root)
-{
-    struct sw_event *ev = px->ev;
-    struct sw_coverage *c = &ev->coverage;
-    const cJSON *status = get_obj(d, "scanStatus");
-    c->status = str(px, status, "statusCodeValue", SW_EVENT_STR_MAX);
-    c->reason = str(px, status, "reason", SW_EVENT_STR_MAX);
-    c->scan_type = str(px, d, "scanType", SW_EVENT_STR_MAX);
-    const cJSON *resources = get_arr(root, "resources");
-    c->resource_id = item_str(px, resources ? resources->child : NULL, SW_EVENT_STR_MAX);
-    if (!c->resource_id)
-        c->resource_id = str(px, d, "resourceId", SW_EVENT_STR_MAX);
-    split_ecr_arn(px, c->resource_id, &c->repository, &c->image_digest);
-    c->account_id = account_str(px, d, "providerAccountId");
-    if (!c->account_id)
-        c->account_id = ev->env.account;
-    c->region = region_str(px, d, "providerRegion");
-    if (!c->region)
-        c->region = ev->env.region;
-    c->event_timestamp = str(px, d, "eventTimestamp", SW_EVENT_STR_MAX);
-    c->event_time_ms = time_of(c->event_timestamp);
-    c->resource_type = str(px, d, "resourceType", SW_EVENT_STR_MAX);
-    /* Inspector also covers EC2 instances and Lambda functions; scanwarden watches ECR. */
-    bool ecr = c->resource_type ? eq(c->resource_type, "AWS_ECR_REPOSITORY") ||
-                                      eq(c->resource_type, "AWS_ECR_CONTAINER_IMAGE")
-                                : c->repository != NULL && strstr(c->resource_id, ":ecr:") != NULL;
-    if (ecr)
-        ev->cls = SW_CLASS_NOTIFY;
-    else
-        ev->unhandled_reason = "the Inspector2 Coverage event is not about an ECR repository or "
-                               "image (AWS_ECR_REPOSITORY, AWS_ECR_CONTAINER_IMAGE): scanwarden "
-                               "watches ECR scanning only";
-}
-
-/* ---- classification ---- */
-
-static void classify_kind(struct parse_ctx *px, const cJSON *root);
+static void classify_kind(struct sw_evr *px, const cJSON *root);
 
 bool sw_event_org_trigger(const char *source, const char *detail_type, const char *event_name)
 {
-    if (!eq(source, "aws.inspector2"))
+    if (!sw_evr_eq(source, "aws.inspector2"))
         return false;
-    if (eq(detail_type, "Inspector2 AutoEnable"))
+    if (sw_evr_eq(detail_type, "Inspector2 AutoEnable"))
         return true;
-    return eq(detail_type, "AWS API Call via CloudTrail") &&
-           (eq(event_name, "DisassociateMember") || eq(event_name, "AssociateMember"));
+    return sw_evr_eq(detail_type, "AWS API Call via CloudTrail") &&
+           (sw_evr_eq(event_name, "DisassociateMember") ||
+            sw_evr_eq(event_name, "AssociateMember"));
 }
 
 /* What the event is and what it asks for; organization: SCOPE=organization, where member
  * changes ask for a drift check too (docs/contract.md §2.5). */
-static void classify(struct parse_ctx *px, const cJSON *root, bool organization)
+static void classify(struct sw_evr *px, const cJSON *root, bool organization)
 {
     classify_kind(px, root);
     struct sw_event *ev = px->ev;
@@ -814,19 +345,19 @@ static void classify(struct parse_ctx *px, const cJSON *root, bool organization)
     }
 }
 
-static void classify_kind(struct parse_ctx *px, const cJSON *root)
+static void classify_kind(struct sw_evr *px, const cJSON *root)
 {
     struct sw_event *ev = px->ev;
     const char *source = ev->env.source;
     const char *type = ev->env.detail_type;
-    const cJSON *d = get_obj(root, "detail");
+    const cJSON *d = sw_evr_obj(root, "detail");
 
     ev->kind = SW_EVENT_UNKNOWN;
     ev->cls = SW_CLASS_UNHANDLED;
     ev->unhandled_reason = NULL;
 
     if (!source && !type) {
-        if (eq(raw_str(get(root, "trigger")), "schedule")) {
+        if (sw_evr_eq(sw_evr_raw_str(sw_evr_get(root, "trigger")), "schedule")) {
             ev->kind = SW_EVENT_SCHEDULE;
             ev->schedule.constant_input = true;
             ev->cls = SW_CLASS_DRIFT_CHECK;
@@ -836,37 +367,40 @@ static void classify_kind(struct parse_ctx *px, const cJSON *root)
                                "{\"trigger\":\"schedule\"}";
         return;
     }
-    if (eq(type, "AWS API Call via CloudTrail") &&
-        (eq(source, "aws.inspector2") || eq(source, "aws.ecr"))) {
+    if (sw_evr_eq(type, "AWS API Call via CloudTrail") &&
+        (sw_evr_eq(source, "aws.inspector2") || sw_evr_eq(source, "aws.ecr"))) {
         ev->kind = SW_EVENT_CLOUDTRAIL;
-        parse_cloudtrail(px, d, eq(source, "aws.inspector2"));
-    } else if (eq(type, "ECR Scan Resource Change") && eq(source, "aws.ecr")) {
+        parse_cloudtrail(px, d, sw_evr_eq(source, "aws.inspector2"));
+    } else if (sw_evr_eq(type, "ECR Scan Resource Change") && sw_evr_eq(source, "aws.ecr")) {
         ev->kind = SW_EVENT_ECR_SCAN_RESOURCE_CHANGE;
         parse_scan_change(px, d);
-    } else if (eq(type, "Scheduled Event") &&
-               (eq(source, "aws.events") || eq(source, "aws.scheduler"))) {
-        const cJSON *resources = get_arr(root, "resources");
+    } else if (sw_evr_eq(type, "Scheduled Event") &&
+               (sw_evr_eq(source, "aws.events") || sw_evr_eq(source, "aws.scheduler"))) {
+        const cJSON *resources = sw_evr_arr(root, "resources");
         ev->kind = SW_EVENT_SCHEDULE;
-        ev->schedule.rule_arn = item_str(px, resources ? resources->child : NULL, SW_EVENT_STR_MAX);
+        ev->schedule.rule_arn =
+            sw_evr_item_str(px, resources ? resources->child : NULL, SW_EVENT_STR_MAX);
         ev->cls = SW_CLASS_DRIFT_CHECK;
-    } else if (eq(type, "Security Hub Findings - Imported") && eq(source, "aws.securityhub")) {
+    } else if (sw_evr_eq(type, "Security Hub Findings - Imported") &&
+               sw_evr_eq(source, "aws.securityhub")) {
         ev->kind = SW_EVENT_SECURITYHUB;
         parse_securityhub(px, d);
-    } else if (eq(type, "Config Rules Compliance Change") && eq(source, "aws.config")) {
+    } else if (sw_evr_eq(type, "Config Rules Compliance Change") &&
+               sw_evr_eq(source, "aws.config")) {
         ev->kind = SW_EVENT_CONFIG_COMPLIANCE;
         parse_config_compliance(px, d);
-    } else if (eq(type, "Inspector2 Finding") && eq(source, "aws.inspector2")) {
+    } else if (sw_evr_eq(type, "Inspector2 Finding") && sw_evr_eq(source, "aws.inspector2")) {
         ev->kind = SW_EVENT_FINDING;
-        parse_finding(px, d);
-    } else if (eq(type, "Inspector2 Scan") && eq(source, "aws.inspector2")) {
+        sw_event_finding_read(px, d);
+    } else if (sw_evr_eq(type, "Inspector2 Scan") && sw_evr_eq(source, "aws.inspector2")) {
         ev->kind = SW_EVENT_SCAN;
-        parse_scan(px, d);
-    } else if (eq(type, "Inspector2 Coverage") && eq(source, "aws.inspector2")) {
+        sw_event_scan_read(px, d);
+    } else if (sw_evr_eq(type, "Inspector2 Coverage") && sw_evr_eq(source, "aws.inspector2")) {
         ev->kind = SW_EVENT_COVERAGE;
-        parse_coverage(px, d, root);
-    } else if (eq(type, "ECR Image Scan") && eq(source, "aws.ecr")) {
+        sw_event_coverage_read(px, d, root);
+    } else if (sw_evr_eq(type, "ECR Image Scan") && sw_evr_eq(source, "aws.ecr")) {
         ev->kind = SW_EVENT_BASIC_SCAN;
-        parse_scan(px, d);
+        sw_event_scan_read(px, d);
     } else {
         ev->unhandled_reason = "no scanwarden handler for this source and detail-type";
     }
@@ -883,7 +417,7 @@ int sw_event_parse_scoped(const char *buf, size_t len, bool organization, struct
     int rc;
     cJSON *root = NULL;
     const char *end = NULL;
-    struct parse_ctx px;
+    struct sw_evr px;
 
     memset(ev, 0, sizeof(*ev));
     px.ev = ev;
@@ -917,13 +451,13 @@ int sw_event_parse_scoped(const char *buf, size_t len, bool organization, struct
         goto out_delete;
     }
 
-    ev->env.id = str(&px, root, "id", SW_EVENT_STR_MAX);
-    ev->env.source = str(&px, root, "source", SW_EVENT_STR_MAX);
-    ev->env.detail_type = str(&px, root, "detail-type", SW_EVENT_STR_MAX);
-    ev->env.account = account_str(&px, root, "account");
-    ev->env.region = region_str(&px, root, "region");
-    ev->env.time = str(&px, root, "time", SW_EVENT_STR_MAX);
-    ev->env.time_ms = time_of(ev->env.time);
+    ev->env.id = sw_evr_str(&px, root, "id", SW_EVENT_STR_MAX);
+    ev->env.source = sw_evr_str(&px, root, "source", SW_EVENT_STR_MAX);
+    ev->env.detail_type = sw_evr_str(&px, root, "detail-type", SW_EVENT_STR_MAX);
+    ev->env.account = sw_evr_account(&px, root, "account");
+    ev->env.region = sw_evr_region(&px, root, "region");
+    ev->env.time = sw_evr_str(&px, root, "time", SW_EVENT_STR_MAX);
+    ev->env.time_ms = sw_evr_time(ev->env.time);
     classify(&px, root, organization);
     rc = 0;
     if (px.oom)
@@ -936,12 +470,7 @@ out_delete:
 
 void sw_event_clear(struct sw_event *ev)
 {
-    struct sw_event_arena *a = ev->arena;
-    while (a) {
-        struct sw_event_arena *next = a->next;
-        free(a);
-        a = next;
-    }
+    sw_evr_arena_free(ev->arena);
     memset(ev, 0, sizeof(*ev));
 }
 
