@@ -139,17 +139,11 @@ static int intro(const struct sw_outbox_summary *o, struct sw_buf *b)
                               "were suppressed and are summarised here.",
                               start, o->sent, o->limit, o->total);
     }
-    if (o->sent)
-        return sw_buf_appendf(b,
-                              "This invocation produced %zu notifications, more than "
-                              "MAX_NOTIFICATIONS_PER_INVOCATION (%zu): the first %zu were "
-                              "published one by one, the other %zu are folded into this summary.",
-                              o->sent + o->total, o->limit, o->sent, o->total);
     return sw_buf_appendf(b,
                           "This invocation produced %zu notifications, more than "
-                          "MAX_NOTIFICATIONS_PER_INVOCATION (%zu), so they are folded into "
-                          "this one summary.",
-                          o->total, o->limit);
+                          "MAX_NOTIFICATIONS_PER_INVOCATION (%zu): the first %zu were "
+                          "published one by one, the other %zu are folded into this summary.",
+                          o->sent + o->total, o->limit, o->sent, o->total);
 }
 
 /* Subject and text: the intro, then one line per listed record. */
@@ -158,7 +152,7 @@ static int summary_text(const struct sw_outbox_summary *o, const struct overview
 {
     char subject[SW_SUBJECT_MAX_CHARS * 2];
     snprintf(subject, sizeof(subject), "scanwarden: %zu %snotifications%s%s%s%s %s", o->total,
-             o->sent && !o->per_minute ? "more " : "", v->account || v->region ? " in " : "",
+             !o->per_minute ? "more " : "", v->account || v->region ? " in " : "",
              v->account ? v->account : "", v->account && v->region ? "/" : "",
              v->region ? v->region : "",
              o->per_minute ? "suppressed (per-minute cap)" : "folded into one");
