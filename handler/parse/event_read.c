@@ -83,31 +83,6 @@ const char *sw_evr_keep(struct sw_evr *px, const char *s, size_t len, size_t max
 
 /* ---- typed getters: the wrong type is "missing" ---- */
 
-const cJSON *sw_evr_get(const cJSON *o, const char *key)
-{
-    return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
-}
-
-const cJSON *sw_evr_obj(const cJSON *o, const char *key)
-{
-    const cJSON *v = sw_evr_get(o, key);
-    return cJSON_IsObject(v) ? v : NULL;
-}
-
-const cJSON *sw_evr_arr(const cJSON *o, const char *key)
-{
-    const cJSON *v = sw_evr_get(o, key);
-    return cJSON_IsArray(v) ? v : NULL;
-}
-
-/* The raw string (borrowed from the tree), or NULL when absent, not a string, or empty. */
-const char *sw_evr_raw_str(const cJSON *v)
-{
-    if (!v || !cJSON_IsString(v) || !v->valuestring || !v->valuestring[0])
-        return NULL;
-    return v->valuestring;
-}
-
 const char *sw_evr_item_str(struct sw_evr *px, const cJSON *v, size_t max)
 {
     const char *s = sw_evr_raw_str(v);
@@ -134,11 +109,6 @@ const char *sw_evr_region(struct sw_evr *px, const cJSON *o, const char *key)
 {
     const char *s = sw_evr_raw_str(sw_evr_get(o, key));
     return sw_region_ok(s) ? sw_evr_keep(px, s, strlen(s), SW_REGION_NAME_MAX) : NULL;
-}
-
-bool sw_evr_eq(const char *a, const char *b)
-{
-    return a && b && strcmp(a, b) == 0;
 }
 
 bool sw_evr_num(const cJSON *o, const char *key, double *out)

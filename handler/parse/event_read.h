@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* One parse in progress: the event being filled and whether memory ran out (then the
  * parse fails with SW_ENOMEM once it ends). */
@@ -24,14 +25,30 @@ void sw_evr_arena_free(struct sw_event_arena *a);
 /* Copies s[0..len), cut to max bytes on a UTF-8 boundary with the marker. NULL: no memory
  * (recorded in px->oom). */
 const char *sw_evr_keep(struct sw_evr *px, const char *s, size_t len, size_t max);
-/* o[key] when o is an object; else NULL. */
-const cJSON *sw_evr_get(const cJSON *o, const char *key);
+/* o[key] when o is an object; else NULL. The getters are inline: every field read calls them. */
+static inline const cJSON *sw_evr_get(const cJSON *o, const char *key)
+{
+    return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+}
 /* o[key] when it is an object; else NULL. */
-const cJSON *sw_evr_obj(const cJSON *o, const char *key);
+static inline const cJSON *sw_evr_obj(const cJSON *o, const char *key)
+{
+    const cJSON *v = sw_evr_get(o, key);
+    return cJSON_IsObject(v) ? v : NULL;
+}
 /* o[key] when it is an array; else NULL. */
-const cJSON *sw_evr_arr(const cJSON *o, const char *key);
+static inline const cJSON *sw_evr_arr(const cJSON *o, const char *key)
+{
+    const cJSON *v = sw_evr_get(o, key);
+    return cJSON_IsArray(v) ? v : NULL;
+}
 /* The raw string (borrowed from the tree), or NULL when absent, not a string, or empty. */
-const char *sw_evr_raw_str(const cJSON *v);
+static inline const char *sw_evr_raw_str(const cJSON *v)
+{
+    if (!v || !cJSON_IsString(v) || !v->valuestring || !v->valuestring[0])
+        return NULL;
+    return v->valuestring;
+}
 /* The string v, kept (capped at max); NULL when not a non-empty string. */
 const char *sw_evr_item_str(struct sw_evr *px, const cJSON *v, size_t max);
 /* The string o[key], kept (capped at max); NULL when absent. */
@@ -41,7 +58,10 @@ const char *sw_evr_str(struct sw_evr *px, const cJSON *o, const char *key, size_
 const char *sw_evr_account(struct sw_evr *px, const cJSON *o, const char *key);
 const char *sw_evr_region(struct sw_evr *px, const cJSON *o, const char *key);
 /* Both non-NULL and equal. */
-bool sw_evr_eq(const char *a, const char *b);
+static inline bool sw_evr_eq(const char *a, const char *b)
+{
+    return a && b && strcmp(a, b) == 0;
+}
 /* o[key] as a finite number; false when missing or not a number. */
 bool sw_evr_num(const cJSON *o, const char *key, double *out);
 /* An RFC 3339 timestamp in Unix ms, or SW_TIME_NONE (handler/core/timeparse.h). */
