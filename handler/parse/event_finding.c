@@ -7,6 +7,7 @@
 #include "handler/core/ids.h"
 #include "handler/core/text.h"
 #include "handler/parse/event_read.h"
+#include "handler/parse/event.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -25,7 +26,7 @@ static void keep_tags(struct sw_evr *px, const cJSON *arr, const char ***out, si
     size_t kept = 0;
     const char **tags = NULL;
     if (take) {
-        tags = sw_evr_alloc(px->ev, take * sizeof(*tags));
+        tags = sw_evr_alloc(px->arena, take * sizeof(*tags));
         if (!tags) {
             px->oom = true;
             return;
@@ -113,7 +114,7 @@ static void parse_packages(struct sw_evr *px, const cJSON *pvd)
     size_t take = n < SW_EVENT_PACKAGES_MAX ? n : SW_EVENT_PACKAGES_MAX;
     if (!take)
         return;
-    f->packages = sw_evr_alloc(px->ev, take * sizeof(*f->packages));
+    f->packages = sw_evr_alloc(px->arena, take * sizeof(*f->packages));
     if (!f->packages) {
         px->oom = true;
         return;
@@ -180,7 +181,9 @@ void sw_event_finding_read(struct sw_evr *px, const cJSON *d)
     f->title = sw_evr_str(px, d, "title", SW_EVENT_STR_MAX);
     f->description = sw_evr_str(px, d, "description", SW_EVENT_TEXT_MAX);
     f->severity_text = sw_evr_str(px, d, "severity", SW_EVENT_STR_MAX);
-    f->severity = sw_event_severity_from_name(f->severity_text);
+    if (!f->severity_text ||
+        !sw_severity_parse(f->severity_text, strlen(f->severity_text), &f->severity))
+        f->severity = SW_SEVERITY_NONE; /* as sw_event_severity_from_name */
     if (sw_evr_num(d, "inspectorScore", &x)) {
         f->has_inspector_score = true;
         f->inspector_score = x;

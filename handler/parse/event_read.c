@@ -27,11 +27,11 @@ struct sw_event_arena {
 
 /* ---- arena ---- */
 
-void *sw_evr_alloc(struct sw_event *ev, size_t n)
+void *sw_evr_alloc(struct sw_event_arena **arena, size_t n)
 {
     const size_t align = alignof(max_align_t);
     n = (n + align - 1) & ~(align - 1);
-    struct sw_event_arena *a = ev->arena;
+    struct sw_event_arena *a = *arena;
     if (a && a->cap - a->used >= n) {
         void *p = a->data + a->used;
         a->used += n;
@@ -49,7 +49,7 @@ void *sw_evr_alloc(struct sw_event *ev, size_t n)
             a->next = big;
         } else {
             big->next = NULL;
-            ev->arena = big;
+            *arena = big;
         }
         return big->data;
     }
@@ -59,7 +59,7 @@ void *sw_evr_alloc(struct sw_event *ev, size_t n)
     b->next = a;
     b->used = n;
     b->cap = ARENA_BLOCK;
-    ev->arena = b;
+    *arena = b;
     return b->data;
 }
 
@@ -70,7 +70,7 @@ const char *sw_evr_keep(struct sw_evr *px, const char *s, size_t len, size_t max
         len = sw_text_utf8_prefix(s, len, max - (sizeof(SW_EVENT_CUT_MARKER) - 1));
         marker = sizeof(SW_EVENT_CUT_MARKER) - 1;
     }
-    char *p = sw_evr_alloc(px->ev, len + marker + 1);
+    char *p = sw_evr_alloc(px->arena, len + marker + 1);
     if (!p) {
         px->oom = true;
         return NULL;

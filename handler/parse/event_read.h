@@ -3,23 +3,30 @@
 #ifndef SW_EVENT_READ_H
 #define SW_EVENT_READ_H
 
-#include "handler/parse/events.h"
-
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
-/* One parse in progress: the event being filled and whether memory ran out (then the
- * parse fails with SW_ENOMEM once it ends). */
+/* Cut strings end with this marker (within the byte limit, on a UTF-8 boundary). */
+#define SW_EVENT_CUT_MARKER "..."
+
+struct sw_event;       /* handler/parse/events.h: filled by the per-kind parsers */
+struct sw_event_arena; /* event_read.c: the memory behind the event's strings */
+
+/* One parse in progress: the event being filled, its arena, and whether memory ran out
+ * (then the parse fails with SW_ENOMEM once it ends). This reader knows nothing of the
+ * event's fields, so the event parsers depend on it and not the other way round. */
 struct sw_evr {
     struct sw_event *ev;
+    struct sw_event_arena **arena; /* &ev->arena */
     bool oom;
 };
 
-/* n bytes (aligned) from ev's arena; NULL when out of memory. */
-void *sw_evr_alloc(struct sw_event *ev, size_t n);
+/* n bytes (aligned) from the arena *arena (a new block is linked in when needed); NULL when
+ * out of memory. */
+void *sw_evr_alloc(struct sw_event_arena **arena, size_t n);
 /* Frees an arena chain (sw_event_clear). NULL-safe. */
 void sw_evr_arena_free(struct sw_event_arena *a);
 /* Copies s[0..len), cut to max bytes on a UTF-8 boundary with the marker. NULL: no memory

@@ -236,7 +236,7 @@ static void parse_scan_change(struct sw_evr *px, const cJSON *d)
     size_t n = (size_t)cJSON_GetArraySize(repos);
     size_t take = n < SW_EVENT_REPOSITORIES_MAX ? n : SW_EVENT_REPOSITORIES_MAX;
     if (take) {
-        sc->repositories = sw_evr_alloc(px->ev, take * sizeof(*sc->repositories));
+        sc->repositories = sw_evr_alloc(px->arena, take * sizeof(*sc->repositories));
         if (!sc->repositories) {
             px->oom = true;
             return;
@@ -421,6 +421,7 @@ int sw_event_parse_scoped(const char *buf, size_t len, bool organization, struct
 
     memset(ev, 0, sizeof(*ev));
     px.ev = ev;
+    px.arena = &ev->arena;
     px.oom = false;
     if (!buf || len == 0)
         return sw_error_set(err, SW_EPARSE, "the event is empty; expected a JSON object");
