@@ -122,8 +122,8 @@ static int bench_sign(long n)
            note.message.len, publish[RUNS / 2], RUNS, n);
     printf("sign+serialize inspector2:BatchGetAccountStatus: %.2f us CPU (median of %d x %ld)\n",
            status[RUNS / 2], RUNS, n);
-    sw_buf_free(&body);
-    sw_notification_free(&note);
+    sw_buf_clear(&body);
+    sw_notification_clear(&note);
     return 0;
 }
 
@@ -163,7 +163,7 @@ static int bench_publish(long n, bool fresh, const char *topic)
     printf("sns:Publish round trip, %s connection: median %.2f ms, p90 %.2f ms over %ld calls "
            "(%ld new connections)\n",
            fresh ? "new" : "kept-alive", ms[n / 2], ms[(n * 9) / 10], n, connections);
-    sw_notification_free(&note);
+    sw_notification_clear(&note);
     sw_aws_client_free(c);
     return 0;
 }

@@ -5,10 +5,10 @@
  * 2. 100,000 mixed events (every sample, finding variants, bad payloads) through
  *    sw_function_handle with an in-memory account and a publish sink (no network):
  *    RSS after a warm-up and at the end. scripts/bench.sh function runs it. */
-#include "handler/config.h"
-#include "handler/events.h"
+#include "handler/parse/config.h"
+#include "handler/parse/events.h"
 #include "handler/function.h"
-#include "handler/notify_event.h"
+#include "handler/notify/notify_event.h"
 #include "runtime/lr_log.h"
 
 #include <stdio.h>
@@ -92,7 +92,7 @@ static void bench_finding(const char *data_dir)
                     SW_OK) {
                 notified += n.message.len > 0;
             }
-            sw_notification_free(&n);
+            sw_notification_clear(&n);
             sw_event_clear(&ev);
         }
         per_event_us[b] = (cpu_seconds() - t0) * 1e6 / BATCH_SIZE;
@@ -248,7 +248,7 @@ static void bench_rss(const char *data_dir)
            failed);
     printf("RSS after %d events: %ld KiB; after %d: %ld KiB; growth %ld KiB (goal: < 1024)\n",
            WARMUP_EVENTS, rss_warm, MIXED_EVENTS, rss_end, rss_end - rss_warm);
-    sw_outcome_free(&out);
+    sw_outcome_clear(&out);
     free(variant);
     for (size_t i = 0; i < n_samples; i++) {
         free(samples[i]);

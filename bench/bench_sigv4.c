@@ -176,6 +176,6 @@ int main(int argc, char **argv)
         printf("%s_ns median=%.0f min=%.0f max=%.0f\n", ops[o].name, per[rounds / 2], per[0],
                per[rounds - 1]);
     }
-    sw_buf_free(&lines);
+    sw_buf_clear(&lines);
     return 0;
 }

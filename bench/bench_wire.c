@@ -4,10 +4,10 @@
  * the JSON document (and the chat payload) and the message structure. This measures that
  * step alone for the 2024 finding sample (both CHAT_FORMATs) and for a 1,000-package
  * finding that must be cut to 256 KiB: median CPU of many batches (scripts/bench.sh wire). */
-#include "handler/events.h"
-#include "handler/notify_document.h"
-#include "handler/notify_finding.h"
-#include "handler/notify_wire.h"
+#include "handler/parse/events.h"
+#include "handler/notify/notify_document.h"
+#include "handler/notify/notify_finding.h"
+#include "handler/notify/notify_wire.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,7 +48,7 @@ static void measure(const char *what, const struct sw_notification *n, enum sw_c
                 exit(1);
             }
             bytes = wire.message.len;
-            sw_notification_free(&wire);
+            sw_notification_clear(&wire);
         }
         us[b] = (cpu_seconds() - t0) * 1e6 / per_batch;
     }
@@ -81,7 +81,7 @@ int main(int argc, char **argv)
     n.generated_ms = 1728518400000LL;
     measure("finding sample, CHAT_FORMAT=none", &n, SW_CHAT_FORMAT_NONE, 500);
     measure("finding sample, CHAT_FORMAT=chatbot", &n, SW_CHAT_FORMAT_CHATBOT, 500);
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
 
     /* 1,000 packages and a 300 KiB description: document shrunk, text cut to fit. */
     struct sw_vulnerable_package *pkgs = calloc(HUGE_PACKAGES, sizeof(*pkgs));
@@ -105,7 +105,7 @@ int main(int argc, char **argv)
         return 1;
     n.generated_ms = 1728518400000LL;
     measure("1,000-package finding cut to 256 KiB, chatbot", &n, SW_CHAT_FORMAT_CHATBOT, 10);
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
     ev.finding.packages = saved;
     ev.finding.package_count = saved_count;
     sw_event_clear(&ev);

@@ -36,25 +36,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sw_aws_error_parse((enum sw_aws_protocol)p, &resp, &e);
         sw_aws_error_format(&e, out, sizeof(out));
     }
-    sw_http_response_free(&resp);
+    sw_http_response_clear(&resp);
 
     struct sw_account_status_list st;
     if (sw_inspector2_parse_account_status(s, size, &st, &err) == 0)
-        sw_account_status_list_free(&st);
+        sw_account_status_list_clear(&st);
     struct sw_enable_result en;
     if (sw_inspector2_parse_enable(s, size, &en, &err) == 0)
-        sw_enable_result_free(&en);
+        sw_enable_result_clear(&en);
     struct sw_inspector2_configuration cfg;
     sw_inspector2_parse_configuration(s, size, &cfg, &err);
     struct sw_member_list m;
     if (sw_inspector2_parse_members(s, size, &m, &err) == 0)
-        sw_member_list_free(&m);
+        sw_member_list_clear(&m);
     struct sw_ecr_scanning_configuration ecr;
     if (sw_ecr_parse_get(s, size, &ecr, &err) == 0) {
         sw_ecr_validate(&ecr, &err);
-        sw_ecr_scanning_configuration_free(&ecr);
+        sw_ecr_scanning_configuration_clear(&ecr);
     }
     if (sw_ecr_parse_put(s, size, &ecr, &err) == 0)
-        sw_ecr_scanning_configuration_free(&ecr);
+        sw_ecr_scanning_configuration_clear(&ecr);
     return 0;
 }

@@ -90,7 +90,7 @@ static void error_parse(enum sw_aws_protocol protocol, const char *d, size_t siz
         for (size_t k = 0; k < 3; k++)
             for (size_t j = 0; j + SW_REDACT_MIN_RUN <= strlen(secrets[k]); j++)
                 FUZZ_CHECK(memcmp(line + i, secrets[k] + j, SW_REDACT_MIN_RUN) != 0);
-    sw_http_response_free(&resp);
+    sw_http_response_clear(&resp);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -121,7 +121,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             for (size_t i = 0; i < l.count; i++)
                 (void)sw_account_status_find(&l, l.accounts[i].account_id);
         }
-        sw_account_status_list_free(&l);
+        sw_account_status_list_clear(&l);
         break;
     }
     case P_INSPECTOR2_ENABLE: {
@@ -130,7 +130,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (rc == 0)
             FUZZ_CHECK(r.count <= SW_INSPECTOR2_RESULTS_MAX &&
                        r.failed_count <= SW_INSPECTOR2_RESULTS_MAX);
-        sw_enable_result_free(&r);
+        sw_enable_result_clear(&r);
         break;
     }
     case P_INSPECTOR2_CONFIGURATION: {
@@ -144,7 +144,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         rc = sw_inspector2_parse_members(d, n, &l, &err);
         if (rc == 0)
             FUZZ_CHECK(strnlen(l.next_token, sizeof(l.next_token)) < sizeof(l.next_token));
-        sw_member_list_free(&l);
+        sw_member_list_clear(&l);
         break;
     }
     case P_ECR_GET:
@@ -161,9 +161,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             struct sw_buf body;
             sw_buf_init(&body, SW_HTTP_REQUEST_BODY_MAX);
             (void)sw_ecr_put_body(&c, &body, &err);
-            sw_buf_free(&body);
+            sw_buf_clear(&body);
         }
-        sw_ecr_scanning_configuration_free(&c);
+        sw_ecr_scanning_configuration_clear(&c);
         break;
     }
     case P_SNS_PUBLISH: {

@@ -7,8 +7,8 @@
 #ifndef SW_FUZZ_CHECK_H
 #define SW_FUZZ_CHECK_H
 
-#include "handler/notification.h"
-#include "handler/text.h"
+#include "handler/core/notification.h"
+#include "handler/core/text.h"
 
 #include <stdbool.h>
 #include <stdlib.h>

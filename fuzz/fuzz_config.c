@@ -6,8 +6,8 @@
  * with SW_ECONFIG and a message that names a variable and holds no control character
  * (it reaches /runtime/init/error and the log). */
 #include "fuzz_check.h"
-#include "handler/ids.h"
-#include "handler/config.h"
+#include "handler/core/ids.h"
+#include "handler/parse/config.h"
 
 #include <stdint.h>
 #include <stdio.h>

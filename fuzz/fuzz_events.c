@@ -3,9 +3,9 @@
  * Any bytes go through sw_event_parse; whatever parses is classified, decided and, for
  * finding-side kinds, turned into a notification whose docs/contract.md §4 limits are checked. A
  * crash, a sanitizer report, a leak or a broken limit is a finding of the fuzzer. */
-#include "handler/events.h"
-#include "handler/notify_event.h"
-#include "handler/text.h"
+#include "handler/parse/events.h"
+#include "handler/notify/notify_event.h"
+#include "handler/core/text.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     !sw_text_utf8_valid(sw_buf_cstr(&n.message), n.message.len))
                     abort();
             }
-            sw_notification_free(&n);
+            sw_notification_clear(&n);
         }
     }
     sw_event_clear(&ev);

@@ -136,7 +136,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     /* Storm control: at most MAX_NOTIFICATIONS_PER_INVOCATION (a summary included) each. */
     FUZZ_CHECK(f.published <= 2 * (int)cfg.max_notifications_per_invocation);
-    sw_outcome_free(&out);
+    sw_outcome_clear(&out);
     free(fn);
     return 0;
 }

@@ -142,6 +142,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_encoded(&b, "=&");
     sw_buf_reset(&b);
     (void)sw_sigv4_trim_value(req.method, &b);
-    sw_buf_free(&b);
+    sw_buf_clear(&b);
     return 0;
 }

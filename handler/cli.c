@@ -8,13 +8,13 @@
 #include "handler/cli.h"
 
 #include "handler/aws/client.h"
-#include "handler/aws/http.h"
-#include "handler/config.h"
-#include "handler/drift.h"
-#include "handler/events.h"
+#include "handler/core/clock.h"
+#include "handler/parse/config.h"
+#include "handler/decide/drift.h"
+#include "handler/parse/events.h"
 #include "handler/function.h"
-#include "handler/notify_wire.h"
-#include "handler/state.h"
+#include "handler/notify/notify_wire.h"
+#include "handler/io/aws_io.h"
 #include "runtime/lr_log.h"
 
 #include <cjson/cJSON.h>
@@ -186,7 +186,7 @@ static int read_event(const char *path, struct sw_buf *out)
 /* ---- --dry-run: the I/O that writes nothing ---- */
 
 struct dry {
-    struct sw_state *state; /* reads only */
+    struct sw_aws_io *state; /* reads only */
     const struct sw_config *cfg;
     cJSON *notes; /* array of what would have been published */
 };
@@ -195,20 +195,20 @@ static int dry_read(void *ctx, const char *account, bool read_rescan, struct sw_
                     struct sw_action_result *failure)
 {
     struct dry *d = ctx;
-    return sw_state_read(d->state, account, read_rescan, out, failure);
+    return sw_aws_io_read(d->state, account, read_rescan, out, failure);
 }
 
 static int dry_own_account(void *ctx, char out[SW_FUNCTION_ACCOUNT_MAX + 1], struct sw_error *err)
 {
     struct dry *d = ctx;
-    return sw_state_own_account(d->state, out, err); /* a read that needs no permission */
+    return sw_aws_io_own_account(d->state, out, err); /* a read that needs no permission */
 }
 
 static int dry_workloads(void *ctx, const char *image_arn, long long deadline_ms,
                          struct sw_workloads *out, struct sw_error *err)
 {
     struct dry *d = ctx;
-    return sw_state_workloads(d->state, image_arn, deadline_ms, out, err); /* a read */
+    return sw_aws_io_workloads(d->state, image_arn, deadline_ms, out, err); /* a read */
 }
 
 static void dry_perform(void *ctx, const struct sw_drift_plan *plan,
@@ -271,8 +271,8 @@ static int dry_publish(void *ctx, const struct sw_notification *n, struct sw_err
     cJSON_Delete(chat_doc);
     cJSON_Delete(structure);
 out:
-    sw_buf_free(&chat);
-    sw_notification_free(&wire);
+    sw_buf_clear(&chat);
+    sw_notification_clear(&wire);
     return rc;
 }
 
@@ -316,7 +316,7 @@ static int run_event(struct sw_function *fn, struct dry *dry, const struct cli_a
         goto out;
     /* No function ARN: the account is the credentials' own (io.own_account), asked only
      * when a drift check needs it. */
-    struct sw_function_call call = {sw_buf_cstr(&payload), payload.len, NULL, sw_http_now_ms(), 0};
+    struct sw_function_call call = {sw_buf_cstr(&payload), payload.len, NULL, sw_clock_now_ms(), 0};
     sw_function_handle(fn, &call, &outcome);
     status = !outcome.failed ? SW_CLI_EXIT_OK
              : strcmp(outcome.error_type, SW_FUNCTION_ERROR_INVALID_EVENT) == 0
@@ -338,8 +338,8 @@ static int run_event(struct sw_function *fn, struct dry *dry, const struct cli_a
     }
     cJSON_Delete(result);
 out:
-    sw_outcome_free(&outcome);
-    sw_buf_free(&payload);
+    sw_outcome_clear(&outcome);
+    sw_buf_clear(&payload);
     return status;
 }
 
@@ -441,7 +441,7 @@ int sw_cli_main(int argc, char **argv)
     struct sw_error err = {0};
     struct sw_config *cfg = NULL;
     struct sw_aws_client *aws = NULL;
-    struct sw_state state;
+    struct sw_aws_io state;
     struct sw_function fn;
     struct dry dry = {0};
     int status = parse_args(argc, argv, &a);
@@ -475,8 +475,8 @@ int sw_cli_main(int argc, char **argv)
         status = err.code == SW_ECONFIG ? SW_CLI_EXIT_USAGE : SW_CLI_EXIT_FAILED;
         goto out_cfg;
     }
-    sw_state_init(&state, aws, cfg);
-    struct sw_function_wiring w = {.io = sw_state_io(&state)};
+    sw_aws_io_init(&state, aws, cfg);
+    struct sw_function_wiring w = {.io = sw_aws_io_io(&state)};
     if (a.dry_run) {
         dry = (struct dry){&state, cfg, cJSON_CreateArray()};
         if (!dry.notes) {
@@ -498,7 +498,7 @@ int sw_cli_main(int argc, char **argv)
     fflush(stdout);
 out_state:
     cJSON_Delete(dry.notes);
-    sw_state_clear(&state);
+    sw_aws_io_clear(&state);
     sw_aws_client_free(aws);
 out_cfg:
     free(cfg);

@@ -27,7 +27,7 @@ static void rate_begin(struct sw_delivery *d)
                "MAX_NOTIFICATIONS_PER_MINUTE",
                suppressed);
     }
-    sw_notification_free(&summary);
+    sw_notification_clear(&summary);
 }
 
 void sw_delivery_begin(struct sw_delivery *d, struct sw_rate_window *rate,

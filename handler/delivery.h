@@ -9,10 +9,10 @@
 #ifndef SW_DELIVERY_H
 #define SW_DELIVERY_H
 
-#include "handler/error.h"
-#include "handler/notification.h"
-#include "handler/outbox.h"
-#include "handler/rate_window.h"
+#include "handler/core/error.h"
+#include "handler/core/notification.h"
+#include "handler/notify/outbox.h"
+#include "handler/notify/rate_window.h"
 
 #include <stdbool.h>
 #include <stddef.h>

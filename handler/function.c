@@ -4,21 +4,21 @@
  * policy of its own: events.c parses and classifies (scope included), scope.c says where
  * it may act, drift.c decides, notify_*.c write the text, delivery.c caps and publishes,
  * org_run.c and regions_run.c add the organization and REGIONS sides, result.c and
- * outcome.c answer, and the I/O callbacks (state.c against AWS) read, write and publish.
+ * outcome.c answer, and the I/O callbacks (aws_io.c against AWS) read, write and publish.
  * What it does decide is the order: read before deciding, act before notifying, notify
  * once. Per-invocation state lives in struct invocation, never in struct sw_function. */
 #include "handler/function.h"
 
-#include "handler/events.h"
-#include "handler/ids.h"
+#include "handler/parse/events.h"
+#include "handler/core/ids.h"
 #include "handler/delivery.h"
-#include "handler/notify_document.h"
-#include "handler/notify_drift.h"
+#include "handler/notify/notify_document.h"
+#include "handler/decide/notify_drift.h"
 #include "handler/org_run.h"
 #include "handler/regions_run.h"
-#include "handler/result.h"
-#include "handler/scope.h"
-#include "handler/text.h"
+#include "handler/decide/result.h"
+#include "handler/decide/scope.h"
+#include "handler/core/text.h"
 #include "runtime/lr_log.h"
 
 #include <stdio.h>
@@ -147,9 +147,7 @@ static void desired_state(const struct sw_function *fn, const char *region, cons
     const struct sw_config *cfg = fn->cfg;
     memset(d, 0, sizeof(*d));
     d->mode = cfg->mode;
-    d->scan_frequency = cfg->scan_frequency == SW_SCAN_FREQUENCY_SCAN_ON_PUSH
-                            ? SW_DRIFT_SCAN_ON_PUSH
-                            : SW_DRIFT_CONTINUOUS_SCAN;
+    d->scan_frequency = cfg->scan_frequency;
     d->filters = fn->filters;
     d->filter_count = cfg->repository_filter_count;
     d->rescan_duration = cfg->rescan_duration == SW_RESCAN_UNMANAGED
@@ -278,7 +276,7 @@ out_result:
     check_answer(inv, org != NULL, &r, held ? &n : NULL, org, out);
 out_plan:
     sw_drift_plan_clear(&plan);
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
 }
 
 /* The account check in the function's region (with the members' run in organization
@@ -311,7 +309,7 @@ static void drift_checks(struct sw_function *fn, struct invocation *inv, struct 
         drift_check(inv, &fn->extra[i], NULL, &o);
         if (o.failed && !out->failed)
             sw_outcome_fail(out, o.error_type, sw_buf_cstr(&o.body));
-        sw_outcome_free(&o);
+        sw_outcome_clear(&o);
     }
     sw_regions_deliver(&inv->hold, &inv->send);
     if (org != NULL)
@@ -320,7 +318,7 @@ static void drift_checks(struct sw_function *fn, struct invocation *inv, struct 
 }
 
 /* The account the function manages (the invoked function ARN's, else io.own_account), and
- * whether ev may make it act there (handler/scope.c; in organization scope an account that
+ * whether ev may make it act there (handler/decide/scope.c; in organization scope an account that
  * is not the administrator's is looked up among the current members). False, with *out
  * answered, when it may not: handled:false with the reason, or RemediationFailed when the
  * account or a membership could not be told. No other AWS call is made before this says yes. */
@@ -446,7 +444,7 @@ static void notify_event(struct sw_function *fn, struct invocation *inv, struct 
            r.rate_limited ? "rate limited (summarised later)" : "notified", subject);
     sw_outcome_succeed(out, &r);
 out_free:
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
 }
 
 void sw_function_handle(struct sw_function *fn, const struct sw_function_call *call,

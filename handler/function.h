@@ -4,24 +4,24 @@
  * (read state, decide, restore or describe, notify once when something drifted)
  * or decide and publish a finding-side notification, and summarise what was done.
  * All I/O goes through struct sw_function_io, so the pipeline runs the same against
- * AWS (handler/state.c), a test double or the benchmark's sink. */
+ * AWS (handler/io/aws_io.c), a test double or the benchmark's sink. */
 #ifndef SW_FUNCTION_H
 #define SW_FUNCTION_H
 
-#include "handler/buf.h"
-#include "handler/config.h"
-#include "handler/drift.h"
-#include "handler/error.h"
-#include "handler/finding_cache.h"
-#include "handler/ids.h"
-#include "handler/notification.h"
-#include "handler/notify_event.h"
-#include "handler/outbox.h"
-#include "handler/rate_window.h"
-#include "handler/workloads.h"
-#include "handler/org.h"
+#include "handler/core/buf.h"
+#include "handler/parse/config.h"
+#include "handler/decide/drift.h"
+#include "handler/core/error.h"
+#include "handler/notify/finding_cache.h"
+#include "handler/core/ids.h"
+#include "handler/core/notification.h"
+#include "handler/notify/notify_event.h"
+#include "handler/notify/outbox.h"
+#include "handler/notify/rate_window.h"
+#include "handler/notify/workloads.h"
+#include "handler/decide/org.h"
 #include "handler/org_run.h"
-#include "handler/outcome.h"
+#include "handler/decide/outcome.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -7,10 +7,11 @@
  * to the runtime loop as its user pointer. */
 #include "handler/aws/client.h"
 #include "handler/cli.h"
-#include "handler/config.h"
+#include "handler/parse/config.h"
 #include "handler/function.h"
-#include "handler/org_state.h"
-#include "handler/state.h"
+#include "handler/io/org_aws_io.h"
+#include "handler/io/aws_io.h"
+#include "handler/core/clock.h"
 #include "runtime/lr_log.h"
 #include "runtime/lr_runtime.h"
 
@@ -29,9 +30,9 @@
 struct app {
     struct sw_config cfg;
     struct sw_aws_client *aws;
-    struct sw_state state;
-    struct sw_org_state org; /* REGIONS' clients; SCOPE=organization: rotation too */
-    struct sw_state region_states[SW_CFG_REGIONS_MAX]; /* account check in REGIONS' others */
+    struct sw_aws_io state;
+    struct sw_org_aws_io org; /* REGIONS' clients; SCOPE=organization: rotation too */
+    struct sw_aws_io region_states[SW_CFG_REGIONS_MAX]; /* account check in REGIONS' others */
     struct sw_function fn;
     struct sw_outcome outcome; /* reused: its buffer is the response body */
 };
@@ -55,13 +56,13 @@ static long long aws_deadline(long long deadline_ms, long long now_ms)
 static int handle(const struct lr_invocation *inv, struct lr_response *out, void *user)
 {
     struct app *app = user;
-    long long deadline_ms = aws_deadline(inv->deadline_ms, sw_http_now_ms());
+    long long deadline_ms = aws_deadline(inv->deadline_ms, sw_clock_now_ms());
     sw_aws_client_set_deadline(app->aws, deadline_ms);
     for (size_t i = 0; i < app->org.region_count; i++) {
         sw_aws_client_set_deadline(app->org.clients[i], deadline_ms);
     }
     struct sw_function_call call = {inv->payload, inv->payload_len, inv->function_arn,
-                                    sw_http_now_ms(), deadline_ms};
+                                    sw_clock_now_ms(), deadline_ms};
     sw_function_handle(&app->fn, &call, &app->outcome);
     if (app->outcome.failed) {
         return lr_response_failure(out, app->outcome.error_type, sw_buf_cstr(&app->outcome.body));
@@ -88,25 +89,25 @@ static int init_failed(struct lr_runtime *rt, const char *type, const struct sw_
 static int wire(struct app *app, struct sw_error *err)
 {
     struct sw_function_region regions[SW_CFG_REGIONS_MAX];
-    sw_state_init(&app->state, app->aws, &app->cfg);
+    sw_aws_io_init(&app->state, app->aws, &app->cfg);
     if (app->cfg.scope == SW_SCOPE_ORGANIZATION || app->cfg.region_count > 0) {
-        int rc = sw_org_state_init(&app->org, &app->cfg, app->aws, err);
+        int rc = sw_org_aws_io_init(&app->org, &app->cfg, app->aws, err);
         if (rc != SW_OK)
             return rc;
     }
-    struct sw_function_wiring w = {.io = sw_state_io(&app->state), .regions = regions};
+    struct sw_function_wiring w = {.io = sw_aws_io_io(&app->state), .regions = regions};
     if (app->cfg.scope == SW_SCOPE_ORGANIZATION) {
         w.org = (struct sw_function_org_io){
-            .ctx = &app->org, .check = sw_org_state_check, .member = sw_org_state_member};
+            .ctx = &app->org, .check = sw_org_aws_io_check, .member = sw_org_aws_io_member};
     }
     for (size_t i = 0; i < app->org.region_count; i++) {
         if (!app->org.owned[i]) {
             continue; /* the function's own region: the home check */
         }
         struct sw_function_region *x = &regions[w.region_count++];
-        sw_state_init(&app->region_states[i], app->org.clients[i], &app->cfg);
+        sw_aws_io_init(&app->region_states[i], app->org.clients[i], &app->cfg);
         app->region_states[i].publish_aws = app->aws;
-        x->io = sw_state_io(&app->region_states[i]);
+        x->io = sw_aws_io_io(&app->region_states[i]);
         memcpy(x->region, app->org.regions[i], sizeof(x->region));
     }
     return sw_function_init(&app->fn, &app->cfg, sw_aws_client_region(app->aws), &w, err);
@@ -161,14 +162,14 @@ int main(int argc, char **argv)
 out_state:
     for (size_t i = 0; i < app->org.region_count; i++) {
         if (app->org.owned[i]) {
-            sw_state_clear(&app->region_states[i]);
+            sw_aws_io_clear(&app->region_states[i]);
         }
     }
-    sw_org_state_free(&app->org);
-    sw_state_clear(&app->state);
+    sw_org_aws_io_clear(&app->org);
+    sw_aws_io_clear(&app->state);
     sw_aws_client_free(app->aws);
 out_app:
-    sw_outcome_free(&app->outcome);
+    sw_outcome_clear(&app->outcome);
     free(app);
 out_runtime:
     lr_runtime_free(rt);

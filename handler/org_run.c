@@ -51,7 +51,7 @@ static void org_notify(const struct sw_org_run *run, struct sw_result *r,
     }
     if (!org_built && account_n != NULL) /* only the administrator's own account drifted */
         r->notified = admin_deliver(run, account_n, hold);
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
 }
 
 /* The answer for both checks: RemediationFailed naming what either left, else r. */
@@ -78,9 +78,9 @@ static void org_answer(const struct sw_org_run *run, struct sw_result *r, struct
         sw_outcome_succeed(out, r);
     }
     r->organization_json = NULL;
-    sw_buf_free(&org_msg);
-    sw_buf_free(&msg);
-    sw_buf_free(&json);
+    sw_buf_clear(&org_msg);
+    sw_buf_clear(&msg);
+    sw_buf_clear(&json);
 }
 
 void sw_org_run(const struct sw_org_run *run, const char *account, struct sw_result *r,

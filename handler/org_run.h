@@ -9,17 +9,17 @@
 #define SW_ORG_RUN_H
 
 #include "handler/delivery.h"
-#include "handler/notify_drift.h"
-#include "handler/org.h"
-#include "handler/outcome.h"
+#include "handler/decide/notify_drift.h"
+#include "handler/decide/org.h"
+#include "handler/decide/outcome.h"
 #include "handler/regions_run.h"
-#include "handler/result.h"
+#include "handler/decide/result.h"
 
 #include <stdbool.h>
 
 /* SCOPE=organization only: checks, and when execute restores, every member of the
  * organization administered by admin_account before deadline_ms (0 = none), into *out
- * (see sw_org_state_check). Returns 0 or SW_ENOMEM. */
+ * (see sw_org_aws_io_check). Returns 0 or SW_ENOMEM. */
 struct sw_function_org_io {
     void *ctx;
     int (*check)(void *ctx, const char *admin_account, bool execute, long long deadline_ms,

@@ -2,9 +2,9 @@
  * (see regions_run.h). */
 #include "handler/regions_run.h"
 
-#include "handler/config.h"
-#include "handler/notify_regions.h"
-#include "handler/org.h"
+#include "handler/parse/config.h"
+#include "handler/decide/notify_regions.h"
+#include "handler/decide/org.h"
 #include "runtime/lr_log.h"
 
 #include <stdlib.h>
@@ -72,7 +72,7 @@ static void org_fold_deliver(struct sw_regions_hold *h, struct sw_delivery *d)
                err.msg);
     if (sw_delivery_send(d, &h->org_note, false, NULL, &err) != SW_OK)
         lr_log(LR_LOG_ERROR, "organization notification not published: %s", err.msg);
-    sw_notification_free(&all);
+    sw_notification_clear(&all);
 }
 
 /* One notification for the drifted regions: one as it is, two or more combined (or, if the
@@ -102,11 +102,11 @@ void sw_regions_deliver(struct sw_regions_hold *h, struct sw_delivery *d)
             lr_log(LR_LOG_ERROR, "drift notification not published: %s", err.msg);
     }
     for (size_t i = 0; i < h->cap; i++)
-        sw_notification_free(&h->parts[i]);
+        sw_notification_clear(&h->parts[i]);
     free(h->parts);
     h->parts = NULL;
-    sw_notification_free(&all);
-    sw_notification_free(&h->org_note);
+    sw_notification_clear(&all);
+    sw_notification_clear(&h->org_note);
     h->org_note_held = false;
     h->count = 0;
     h->cap = 0;

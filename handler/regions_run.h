@@ -10,7 +10,7 @@
 #define SW_REGIONS_RUN_H
 
 #include "handler/delivery.h"
-#include "handler/notification.h"
+#include "handler/core/notification.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Draws the documentation's diagrams from their text sources with Graphviz
-# (Debian package graphviz): docs/architecture.dot -> docs/architecture.svg.
+# (Debian package graphviz): each docs/*.dot -> its .svg (docs/architecture.dot, the AWS
+# stack; docs/pipeline.dot, the code path of one invocation).
 #
 #   scripts/diagrams.sh           regenerate the committed SVG files
 #   scripts/diagrams.sh --check   regenerate into a temporary folder and fail (exit 1,
@@ -17,7 +18,7 @@ check=0
 case "${1:-}" in
     --check) check=1 ;;
     "") ;;
-    -h | --help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "usage: scripts/diagrams.sh [--check]" >&2; exit 2 ;;
 esac
 

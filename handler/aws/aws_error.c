@@ -5,7 +5,7 @@
 
 #include "handler/aws/redact.h"
 #include "handler/aws/xml.h"
-#include "handler/text.h"
+#include "handler/core/text.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>

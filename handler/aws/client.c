@@ -10,7 +10,7 @@
 #include "handler/aws/redact.h"
 #include "handler/aws/retry.h"
 #include "handler/aws/sigv4.h"
-#include "handler/clock.h"
+#include "handler/core/clock.h"
 #include "lr_log.h"
 
 #include <errno.h>
@@ -406,7 +406,7 @@ int sw_aws_op_run(struct sw_aws_client *c, struct sw_aws_op *op, int rc, struct 
         rc = sw_aws_call(c, req, &op->resp, aerr, err);
     if (!rc && parse)
         rc = parse(op->resp.body.data, op->resp.body.len, out, err);
-    sw_http_response_free(&op->resp);
-    sw_buf_free(&op->body);
+    sw_http_response_clear(&op->resp);
+    sw_buf_clear(&op->body);
     return rc;
 }

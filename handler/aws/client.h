@@ -12,7 +12,7 @@
 #include "handler/aws/aws_error.h"
 #include "handler/aws/http.h"
 #include "handler/aws/redact.h"
-#include "handler/error.h"
+#include "handler/core/error.h"
 
 #include <stdbool.h>
 #include <stddef.h>

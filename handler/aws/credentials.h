@@ -13,7 +13,7 @@
 #include "handler/aws/credentials_container.h"
 #include "handler/aws/env.h"
 #include "handler/aws/sigv4.h"
-#include "handler/error.h"
+#include "handler/core/error.h"
 
 #include <stdbool.h>
 #include <time.h>

@@ -9,8 +9,8 @@
 
 #include "handler/aws/http.h"
 #include "handler/aws/redact.h"
-#include "handler/buf.h"
-#include "handler/timeparse.h"
+#include "handler/core/buf.h"
+#include "handler/core/timeparse.h"
 #include "runtime/lr_log.h"
 
 #include <cjson/cJSON.h>

@@ -9,7 +9,7 @@
 
 #include "handler/aws/env.h"
 #include "handler/aws/sigv4.h"
-#include "handler/error.h"
+#include "handler/core/error.h"
 
 #include <stdbool.h>
 #include <time.h>

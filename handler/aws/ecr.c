@@ -13,7 +13,7 @@
 #define ECR_TARGET_PREFIX "AmazonEC2ContainerRegistry_V20150921."
 #define BODY_MAX ((size_t)256 * 1024)
 
-void sw_ecr_scanning_configuration_free(struct sw_ecr_scanning_configuration *cfg)
+void sw_ecr_scanning_configuration_clear(struct sw_ecr_scanning_configuration *cfg)
 {
     for (size_t i = 0; i < SW_ECR_RULES_READ_MAX; i++)
         free(cfg->rules[i].filters);
@@ -214,7 +214,7 @@ static int parse_answer(const char *json, size_t len, const char *what, const ch
 out:
     cJSON_Delete(root);
     if (rc)
-        sw_ecr_scanning_configuration_free(out);
+        sw_ecr_scanning_configuration_clear(out);
     return rc;
 }
 

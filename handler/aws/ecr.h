@@ -12,8 +12,8 @@
 #define SW_ECR_H
 
 #include "handler/aws/client.h"
-#include "handler/buf.h"
-#include "handler/ids.h"
+#include "handler/core/buf.h"
+#include "handler/core/ids.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -43,7 +43,7 @@ struct sw_ecr_scanning_configuration {
 };
 
 /* Frees the filters; the struct is zeroed and reusable. Safe on a zeroed struct. */
-void sw_ecr_scanning_configuration_free(struct sw_ecr_scanning_configuration *cfg);
+void sw_ecr_scanning_configuration_clear(struct sw_ecr_scanning_configuration *cfg);
 
 /* Builders for a desired configuration. add_rule returns the new rule in *rule. */
 int sw_ecr_add_rule(struct sw_ecr_scanning_configuration *cfg, const char *scan_frequency,

@@ -7,7 +7,7 @@
  * (see FIPS_HOSTS). Endpoint URLs from the environment are validated strictly. */
 #include "handler/aws/endpoints.h"
 
-#include "handler/ids.h"
+#include "handler/core/ids.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -9,7 +9,7 @@
 #define SW_ENDPOINTS_H
 
 #include "handler/aws/env.h"
-#include "handler/error.h"
+#include "handler/core/error.h"
 
 #include <stdbool.h>
 

@@ -5,7 +5,7 @@
  * headers and a bounded body. It never logs header values (Authorization and
  * X-Amz-Security-Token pass through here) nor bodies. */
 #include "handler/aws/http.h"
-#include "handler/clock.h"
+#include "handler/core/clock.h"
 
 #include "lr_log.h"
 
@@ -41,11 +41,6 @@ struct transfer {
     bool body_overflow;
     int body_rc;
 };
-
-int64_t sw_http_now_ms(void)
-{
-    return sw_clock_now_ms();
-}
 
 static bool file_exists(const char *path)
 {
@@ -169,9 +164,9 @@ void sw_http_response_reset(struct sw_http_response *r)
     r->seconds = 0;
 }
 
-void sw_http_response_free(struct sw_http_response *r)
+void sw_http_response_clear(struct sw_http_response *r)
 {
-    sw_buf_free(&r->body);
+    sw_buf_clear(&r->body);
     sw_http_response_reset(r);
 }
 

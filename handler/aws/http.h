@@ -8,8 +8,8 @@
 #ifndef SW_HTTP_H
 #define SW_HTTP_H
 
-#include "handler/buf.h"
-#include "handler/error.h"
+#include "handler/core/buf.h"
+#include "handler/core/error.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -94,10 +94,6 @@ int sw_http_send(struct sw_http *h, const struct sw_http_request *req,
 
 void sw_http_response_init(struct sw_http_response *r);
 void sw_http_response_reset(struct sw_http_response *r);
-void sw_http_response_free(struct sw_http_response *r);
-
-/* The old name of sw_clock_now_ms() (handler/clock.h), kept until cli.c, main.c and
- * org_state.c call the clock module; new code calls sw_clock_now_ms(). */
-int64_t sw_http_now_ms(void);
+void sw_http_response_clear(struct sw_http_response *r);
 
 #endif

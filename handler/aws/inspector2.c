@@ -204,7 +204,7 @@ out:
     return rc;
 }
 
-void sw_account_status_list_free(struct sw_account_status_list *l)
+void sw_account_status_list_clear(struct sw_account_status_list *l)
 {
     free(l->accounts);
     free(l->failed);
@@ -290,11 +290,11 @@ int sw_inspector2_parse_account_status(const char *json, size_t len,
                             &out->failed_count, err);
     out->accounts = items;
     if (rc)
-        sw_account_status_list_free(out);
+        sw_account_status_list_clear(out);
     return rc;
 }
 
-void sw_enable_result_free(struct sw_enable_result *r)
+void sw_enable_result_clear(struct sw_enable_result *r)
 {
     free(r->accounts);
     free(r->failed);
@@ -331,7 +331,7 @@ int sw_inspector2_parse_enable(const char *json, size_t len, struct sw_enable_re
                        enabled_account_item, &out->failed, &out->failed_count, err);
     out->accounts = items;
     if (rc)
-        sw_enable_result_free(out);
+        sw_enable_result_clear(out);
     return rc;
 }
 
@@ -370,7 +370,7 @@ out:
     return rc;
 }
 
-void sw_member_list_free(struct sw_member_list *l)
+void sw_member_list_clear(struct sw_member_list *l)
 {
     free(l->members);
     memset(l, 0, sizeof(*l));
@@ -423,6 +423,6 @@ int sw_inspector2_parse_members(const char *json, size_t len, struct sw_member_l
 out:
     cJSON_Delete(root);
     if (rc)
-        sw_member_list_free(out);
+        sw_member_list_clear(out);
     return rc;
 }

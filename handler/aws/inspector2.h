@@ -14,7 +14,7 @@
 #define SW_INSPECTOR2_H
 
 #include "handler/aws/client.h"
-#include "handler/buf.h"
+#include "handler/core/buf.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -55,7 +55,7 @@ struct sw_account_status_list {
     struct sw_failed_account *failed;
     size_t failed_count;
 };
-void sw_account_status_list_free(struct sw_account_status_list *l);
+void sw_account_status_list_clear(struct sw_account_status_list *l);
 /* The entry for account_id, or NULL (moto, and AWS for never-enabled accounts, may omit it:
  * treat an absent account as DISABLED). */
 const struct sw_account_status *sw_account_status_find(const struct sw_account_status_list *l,
@@ -81,7 +81,7 @@ struct sw_enable_result {
     struct sw_failed_account *failed;
     size_t failed_count;
 };
-void sw_enable_result_free(struct sw_enable_result *r);
+void sw_enable_result_clear(struct sw_enable_result *r);
 
 /* POST /enable {"resourceTypes":[...],"accountIds":[...],"clientToken":"<uuid>"}.
  * resource_types: 1..SW_INSPECTOR2_RESOURCE_TYPES_MAX (scanwarden passes {"ECR"}); account_ids:
@@ -126,7 +126,7 @@ struct sw_member_list {
     size_t count;
     char next_token[SW_INSPECTOR2_NEXT_TOKEN_MAX]; /* "" on the last page */
 };
-void sw_member_list_free(struct sw_member_list *l);
+void sw_member_list_clear(struct sw_member_list *l);
 
 /* POST /members/list: one page (up to SW_INSPECTOR2_MEMBERS_PAGE_MAX). next_token NULL or ""
  * for the first page; loop while out->next_token is not "" (bound the loop). */

@@ -2,7 +2,7 @@
  * operations, so inspector2.c and ecr.c only say which members they want. */
 #include "handler/aws/json.h"
 
-#include "handler/text.h"
+#include "handler/core/text.h"
 
 #include <string.h>
 

@@ -7,8 +7,8 @@
 #ifndef SW_AWS_JSON_H
 #define SW_AWS_JSON_H
 
-#include "handler/buf.h"
-#include "handler/error.h"
+#include "handler/core/buf.h"
+#include "handler/core/error.h"
 
 #include <cjson/cJSON.h>
 #include <stddef.h>

@@ -4,7 +4,7 @@
  * rules, so tests can walk every branch without a clock or a network. */
 #include "handler/aws/retry.h"
 
-#include "handler/timeparse.h"
+#include "handler/core/timeparse.h"
 
 #include <ctype.h>
 #include <errno.h>

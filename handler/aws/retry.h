@@ -8,7 +8,7 @@
 #ifndef SW_RETRY_H
 #define SW_RETRY_H
 
-#include "handler/error.h"
+#include "handler/core/error.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -338,8 +338,8 @@ static void signing_free(struct signing *g)
     hasher_free(&g->hasher);
     OPENSSL_cleanse(g->signature, sizeof(g->signature));
     sw_buf_free_secure(&g->auth);
-    sw_buf_free(&g->sts);
-    sw_buf_free(&g->signed_names);
+    sw_buf_clear(&g->sts);
+    sw_buf_clear(&g->signed_names);
     sw_buf_free_secure(&g->cr); /* holds the signed session token */
 }
 
@@ -406,6 +406,6 @@ void sw_sigv4_trace_clear(struct sw_sigv4_trace *trace)
     if (!trace)
         return;
     sw_buf_free_secure(&trace->canonical_request);
-    sw_buf_free(&trace->string_to_sign);
+    sw_buf_clear(&trace->string_to_sign);
     OPENSSL_cleanse(trace->signature, sizeof(trace->signature));
 }

@@ -7,8 +7,8 @@
 #ifndef SW_SIGV4_H
 #define SW_SIGV4_H
 
-#include "handler/buf.h"
-#include "handler/error.h"
+#include "handler/core/buf.h"
+#include "handler/core/error.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -256,7 +256,7 @@ int sw_sigv4_canonical_query(struct sw_str query, struct sw_buf *out)
     }
 
 out_free_scratch:
-    sw_buf_free(&scratch);
+    sw_buf_clear(&scratch);
     return rc;
 }
 

@@ -6,7 +6,7 @@
 #include "handler/aws/sns.h"
 
 #include "handler/aws/xml.h"
-#include "handler/text.h"
+#include "handler/core/text.h"
 
 #include <stdio.h>
 #include <string.h>

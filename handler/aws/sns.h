@@ -10,8 +10,8 @@
 #define SW_SNS_H
 
 #include "handler/aws/client.h"
-#include "handler/buf.h"
-#include "handler/notification.h"
+#include "handler/core/buf.h"
+#include "handler/core/notification.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,9 +1,9 @@
 /* sw_sts: GetCallerIdentity over awsQuery (see sts.h). Form body with botocore's member
- * order, XML answer, account checked by handler/ids.h. */
+ * order, XML answer, account checked by handler/core/ids.h. */
 #include "handler/aws/sts.h"
 
 #include "handler/aws/xml.h"
-#include "handler/ids.h"
+#include "handler/core/ids.h"
 
 #include <string.h>
 

@@ -3,7 +3,7 @@
  * The operator command line has no invoked function ARN; it learns its own account from
  * the credentials it runs with. GetCallerIdentity needs no IAM permission (AWS: "No
  * permissions are required to perform this operation"). The answer is XML, read with
- * sw_xml; the account is checked against the account id syntax (handler/ids.h). */
+ * sw_xml; the account is checked against the account id syntax (handler/core/ids.h). */
 #ifndef SW_STS_H
 #define SW_STS_H
 

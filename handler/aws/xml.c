@@ -4,7 +4,7 @@
  * (DOCTYPE, unbalanced tags, stray text) is a parse error, never a guess. */
 #include "handler/aws/xml.h"
 
-#include "handler/error.h"
+#include "handler/core/error.h"
 
 #include <stdint.h>
 #include <string.h>

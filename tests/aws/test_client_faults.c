@@ -17,7 +17,7 @@
 #include "handler/aws/inspector2.h"
 #include "handler/aws/sigv4.h"
 #include "handler/aws/sns.h"
-#include "handler/clock.h"
+#include "handler/core/clock.h"
 #include "lr_log.h"
 
 #include <signal.h>
@@ -169,7 +169,7 @@ static void throttled_then_ok_retries_once_resigned(void **state)
                            "Credential=AKIDEXAMPLE/20150830/eu-west-1/inspector2/aws4_request"));
     assert_null(req_header(a, "Expect"));
     cJSON_Delete(r);
-    sw_account_status_list_free(&out);
+    sw_account_status_list_clear(&out);
     sw_aws_client_free(c);
 }
 
@@ -231,7 +231,7 @@ static void server_errors_500_503_then_publish_succeeds(void **state)
     assert_int_equal(h.waits[0], 25); /* 0.5 * 50 ms */
     assert_int_equal(h.waits[1], 50); /* 0.5 * 100 ms */
     cJSON_Delete(requests());
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
     sw_aws_client_free(c);
 }
 
@@ -249,7 +249,7 @@ static void reset_connection_and_truncated_body_are_retried(void **state)
     assert_int_equal(h.waits[0], 25);
     assert_true(sw_aws_client_last_call(c)->new_connections >= 2);
     cJSON_Delete(requests());
-    sw_account_status_list_free(&out);
+    sw_account_status_list_clear(&out);
     sw_aws_client_free(c);
 }
 
@@ -309,7 +309,7 @@ static void garbage_answers_fail_without_retry(void **state)
     assert_non_null(strstr(aerr.message, "Internal Server Error"));
     assert_int_equal(sw_aws_client_last_call(c)->attempts, 3);
     cJSON_Delete(requests());
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
     sw_aws_client_free(c);
 }
 
@@ -387,7 +387,7 @@ static void an_expired_deadline_sends_nothing_and_none_means_none(void **state)
     sw_aws_client_set_deadline(c, SW_AWS_NO_DEADLINE);
     script("[" STATUS_OK_BODY "]");
     assert_int_equal(sw_inspector2_batch_get_account_status(c, ACCOUNT, 1, &out, NULL, &err), 0);
-    sw_account_status_list_free(&out);
+    sw_account_status_list_clear(&out);
     cJSON_Delete(requests());
     sw_aws_client_free(c);
 }
@@ -415,7 +415,7 @@ static void retry_after_hint_and_enable_token_kept_across_retries(void **state)
     assert_non_null(strstr(b1, "\"clientToken\":\""));
     assert_string_equal(b1, b2);
     cJSON_Delete(r);
-    sw_enable_result_free(&out);
+    sw_enable_result_clear(&out);
     sw_aws_client_free(c);
 }
 
@@ -427,10 +427,10 @@ static void keeps_the_connection_across_calls(void **state)
     struct sw_error err = {0};
     script("[" STATUS_OK_BODY "," STATUS_OK_BODY "]");
     assert_int_equal(sw_inspector2_batch_get_account_status(c, ACCOUNT, 1, &out, NULL, &err), 0);
-    sw_account_status_list_free(&out);
+    sw_account_status_list_clear(&out);
     assert_int_equal(sw_inspector2_batch_get_account_status(c, ACCOUNT, 1, &out, NULL, &err), 0);
     assert_int_equal(sw_aws_client_last_call(c)->new_connections, 0);
-    sw_account_status_list_free(&out);
+    sw_account_status_list_clear(&out);
     cJSON *r = requests();
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(r, "requests");
     assert_int_equal(
@@ -449,13 +449,13 @@ static void a_kept_connection_closed_by_the_server_is_replaced(void **state)
     struct sw_error err = {0};
     script("[{\"action\":\"close\",\"status\":200,\"body\":\"{}\"}," STATUS_OK_BODY "]");
     assert_int_equal(sw_inspector2_batch_get_account_status(c, ACCOUNT, 1, &out, NULL, &err), 0);
-    sw_account_status_list_free(&out);
+    sw_account_status_list_clear(&out);
     usleep(100000); /* let the close reach the client's socket */
     assert_int_equal(sw_inspector2_batch_get_account_status(c, ACCOUNT, 1, &out, NULL, &err), 0);
     assert_int_equal(sw_aws_client_last_call(c)->attempts, 1); /* no retry needed */
     assert_int_equal(sw_aws_client_last_call(c)->new_connections, 1);
     assert_int_equal(h.sleeps, 0);
-    sw_account_status_list_free(&out);
+    sw_account_status_list_clear(&out);
     cJSON_Delete(requests());
     sw_aws_client_free(c);
 }
@@ -516,7 +516,7 @@ static void no_secret_reaches_the_log(void **state)
     struct sw_aws_client *c = new_client(&h, 2000);
     script("[" THROTTLE_RESTJSON "," STATUS_OK_BODY "]");
     assert_int_equal(sw_inspector2_batch_get_account_status(c, ACCOUNT, 1, &out, NULL, &err), 0);
-    sw_account_status_list_free(&out);
+    sw_account_status_list_clear(&out);
     script("[{\"status\":403,\"body\":\"<ErrorResponse><Errors><Error><Code>SignatureDoesNotMatch"
            "</Code><Message>bad</Message></Error></Errors></ErrorResponse>\"}]");
     assert_int_equal(sw_inspector2_batch_get_account_status(c, ACCOUNT, 1, &out, NULL, &err),
@@ -557,7 +557,7 @@ static void a_16_kib_session_token_is_sent_whole(void **state)
     setenv("AWS_SESSION_TOKEN", TOKEN, 1);
     if (rc != 0)
         fail_msg("%s", err.msg);
-    sw_account_status_list_free(&out);
+    sw_account_status_list_clear(&out);
     cJSON *r = requests();
     const cJSON *req = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r, "requests"), 0);
     assert_non_null(req);
@@ -653,7 +653,7 @@ static void failed_accounts_text_is_cleaned_too(void **state)
     assert_false(aws_test_has_secret_run(out.failed[0].error_message, TOKEN));
     assert_false(aws_test_has_secret_run(out.failed[0].error_message, "AKIDEXAMPLE"));
     assert_non_null(strstr(out.failed[0].error_message, "denied for"));
-    sw_enable_result_free(&out);
+    sw_enable_result_clear(&out);
     cJSON_Delete(requests());
     sw_aws_client_free(c);
 }

@@ -79,7 +79,7 @@ static void run_case(const char *file)
         assert_non_null(strstr(e.message, contains->valuestring));
     assert_string_equal(e.request_id,
                         cJSON_GetObjectItemCaseSensitive(want, "request_id")->valuestring);
-    sw_http_response_free(&resp);
+    sw_http_response_clear(&resp);
     cJSON_Delete(c);
     free(text);
 }
@@ -138,7 +138,7 @@ static void long_messages_are_cut_on_a_character_boundary(void **state)
     char line[2048];
     sw_aws_error_format(&e, line, sizeof(line));
     assert_non_null(strstr(line, "(HTTP 400, request id none)"));
-    sw_http_response_free(&resp);
+    sw_http_response_clear(&resp);
 }
 
 int main(void)

@@ -9,7 +9,7 @@
 
 #include "aws/peer.h"
 #include "handler/aws/http.h"
-#include "handler/clock.h"
+#include "handler/core/clock.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -136,7 +136,7 @@ static void tls_is_verified_against_the_chosen_bundle(void **state)
     assert_int_equal(send_post(h, tls_url, 0, &resp, &err), 0);
     assert_int_equal(resp.new_connections, 0); /* the TLS connection was kept */
     sw_http_free(h);
-    sw_http_response_free(&resp);
+    sw_http_response_clear(&resp);
 }
 
 static void proxies_from_the_environment_are_ignored_unless_https_proxy(void **state)
@@ -168,7 +168,7 @@ static void proxies_from_the_environment_are_ignored_unless_https_proxy(void **s
     assert_int_equal(send_post(h, plain_url, 0, &resp, &err), 0);
     sw_http_free(h);
     clear_proxy_env();
-    sw_http_response_free(&resp);
+    sw_http_response_clear(&resp);
 }
 
 static void body_is_bounded_and_headers_captured(void **state)
@@ -210,7 +210,7 @@ static void body_is_bounded_and_headers_captured(void **state)
     req.header_count = 0;
     assert_int_equal(sw_http_send(h, &req, &resp, &err), SW_EINVAL);
     sw_http_free(h);
-    sw_http_response_free(&resp);
+    sw_http_response_clear(&resp);
     cJSON_Delete(test_peer_command(&plain, "{\"cmd\":\"reset\"}", 5000));
 }
 
@@ -227,7 +227,7 @@ static void deadline_cuts_a_slow_request(void **state)
     assert_true(took >= 250 && took < 1500);
     assert_non_null(strstr(err.msg, "invocation's remaining time"));
     sw_http_free(h);
-    sw_http_response_free(&resp);
+    sw_http_response_clear(&resp);
     cJSON_Delete(test_peer_command(&plain, "{\"cmd\":\"reset\"}", 5000));
 }
 

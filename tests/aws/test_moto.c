@@ -143,7 +143,7 @@ static void inspector2_enable_and_status_round_trip(void **state)
         fail_msg("%s", err.msg);
     const struct sw_account_status *a = sw_account_status_find(&st, ACCOUNT_ID);
     assert_true(a == NULL || strcmp(a->ecr.status, "ENABLED") != 0); /* not yet */
-    sw_account_status_list_free(&st);
+    sw_account_status_list_clear(&st);
 
     rc = sw_inspector2_enable(c, ids, 1, types, 1, &en, &aerr, &err);
     if (rc)
@@ -151,7 +151,7 @@ static void inspector2_enable_and_status_round_trip(void **state)
     assert_int_equal(en.count, 1);
     assert_string_equal(en.accounts[0].account_id, ACCOUNT_ID);
     assert_string_equal(en.accounts[0].ecr_status, "ENABLED");
-    sw_enable_result_free(&en);
+    sw_enable_result_clear(&en);
 
     cJSON *back =
         boto3("inspector2", "batch_get_account_status", "{\"accountIds\":[\"" ACCOUNT_ID "\"]}");
@@ -164,7 +164,7 @@ static void inspector2_enable_and_status_round_trip(void **state)
 
     assert_int_equal(sw_inspector2_batch_get_account_status(c, ids, 1, &st, &aerr, &err), 0);
     assert_string_equal(sw_account_status_find(&st, ACCOUNT_ID)->ecr.status, "ENABLED");
-    sw_account_status_list_free(&st);
+    sw_account_status_list_clear(&st);
     assert_true(sw_aws_client_last_call(c)->new_connections == 0); /* kept alive */
 
     struct sw_member_list members;
@@ -172,7 +172,7 @@ static void inspector2_enable_and_status_round_trip(void **state)
     if (rc)
         fail_msg("%s", err.msg);
     assert_string_equal(members.next_token, "");
-    sw_member_list_free(&members);
+    sw_member_list_clear(&members);
     sw_aws_client_free(c);
 }
 
@@ -193,7 +193,7 @@ static void ecr_scanning_configuration_round_trip(void **state)
     if (rc)
         fail_msg("%s", err.msg);
     assert_string_equal(echoed.scan_type, "ENHANCED");
-    sw_ecr_scanning_configuration_free(&echoed);
+    sw_ecr_scanning_configuration_clear(&echoed);
 
     cJSON *back = boto3("ecr", "get_registry_scanning_configuration", NULL);
     const cJSON *res = cJSON_GetObjectItemCaseSensitive(back, "result");
@@ -218,14 +218,14 @@ static void ecr_scanning_configuration_round_trip(void **state)
     assert_int_equal(got.rule_count, 2);
     assert_string_equal(got.rules[0].scan_frequency, "CONTINUOUS_SCAN");
     assert_string_equal(got.rules[0].filters[0].filter, "*");
-    sw_ecr_scanning_configuration_free(&got);
+    sw_ecr_scanning_configuration_clear(&got);
 
     /* invalid configurations never leave the client */
     strcpy(want.rules[1].filters[0].filter, "UPPER");
     assert_int_equal(sw_ecr_put_registry_scanning_configuration(c, &want, NULL, &aerr, &err),
                      SW_EINVAL);
     assert_non_null(strstr(err.msg, "not sent"));
-    sw_ecr_scanning_configuration_free(&want);
+    sw_ecr_scanning_configuration_clear(&want);
     sw_aws_client_free(c);
 }
 
@@ -264,7 +264,7 @@ static void sns_publish_reaches_the_subscriber(void **state)
     cJSON_Delete(m);
 
     /* MessageStructure=json: each protocol gets its own message, SQS the "sqs" one */
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
     sw_notification_init(&n);
     sw_notification_set_subject(&n, "structured");
     sw_buf_append_str(&n.message, "{\"default\":\"for everyone\",\"sqs\":\"for the queue\"}");
@@ -277,7 +277,7 @@ static void sns_publish_reaches_the_subscriber(void **state)
     assert_int_equal(cJSON_GetArraySize(msgs), 1);
     assert_string_equal(str(cJSON_GetArrayItem(msgs, 0), "Message"), "for the queue");
     cJSON_Delete(m);
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
     sw_aws_client_free(c);
 }
 
@@ -364,14 +364,14 @@ static void missing_permission_is_access_denied(void **state)
     assert_non_null(strstr(aerr.message, "not authorized to perform: "
                                          "ecr:PutRegistryScanningConfiguration"));
     assert_non_null(strstr(err.msg, "ecr:PutRegistryScanningConfiguration: AccessDenied: "));
-    sw_ecr_scanning_configuration_free(&want);
+    sw_ecr_scanning_configuration_clear(&want);
 
     sw_notification_init(&n);
     sw_buf_append_str(&n.message, "should not arrive");
     assert_int_equal(sw_sns_publish(c, topic_arn, &n, false, id, &aerr, &err), SW_EAWS);
     assert_string_equal(aerr.code, "AccessDenied");
     assert_non_null(strstr(aerr.message, "sns:Publish"));
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
 
     /* the front does not know this key at all */
     struct sw_inspector2_configuration cfg;

@@ -295,7 +295,7 @@ static void test_case(void **state)
     assert_signed_request_equal(c->name, sw_buf_cstr(&signed_req), want);
     free(want);
 
-    sw_buf_free(&signed_req);
+    sw_buf_clear(&signed_req);
     sw_sigv4_trace_clear(&trace);
     sw_sigv4_signed_clear(&out);
     cJSON_Delete(ctx.root);

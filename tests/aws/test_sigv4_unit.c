@@ -55,7 +55,7 @@ static void test_canonical_path(void **state)
         if (strcmp(sw_buf_cstr(&out), rows[i].want) != 0)
             fail_msg("path \"%s\": got \"%s\", want \"%s\"", rows[i].in, sw_buf_cstr(&out),
                      rows[i].want);
-        sw_buf_free(&out);
+        sw_buf_clear(&out);
     }
 }
 
@@ -72,7 +72,7 @@ static void test_canonical_query(void **state)
         if (strcmp(sw_buf_cstr(&out), row->want) != 0)
             fail_msg("query \"%s\": got \"%s\", want \"%s\"", row->in, sw_buf_cstr(&out),
                      row->want);
-        sw_buf_free(&out);
+        sw_buf_clear(&out);
     }
 }
 
@@ -97,7 +97,7 @@ static void test_trim_value(void **state)
         sw_buf_init(&out, 4096);
         assert_int_equal(sw_sigv4_trim_value(sw_str_from_cstr(rows[i].in), &out), 0);
         assert_string_equal(sw_buf_cstr(&out), rows[i].want);
-        sw_buf_free(&out);
+        sw_buf_clear(&out);
     }
 }
 

@@ -48,7 +48,7 @@ static void inspector2_bodies_are_byte_exact(void **state)
     assert_body_equals_file(&b, "requests/inspector2-list-members.body");
     assert_int_equal(sw_inspector2_list_members_body(false, 50, NULL, &b, &err), 0);
     assert_string_equal(sw_buf_cstr(&b), "{\"onlyAssociated\":false,\"maxResults\":50}");
-    sw_buf_free(&b);
+    sw_buf_clear(&b);
 }
 
 static void inspector2_bodies_reject_bad_input(void **state)
@@ -66,7 +66,7 @@ static void inspector2_bodies_reject_bad_input(void **state)
     assert_int_equal(sw_inspector2_enable_body(ids, 1, types, 0, NULL, &b, &err), SW_EINVAL);
     assert_int_equal(sw_inspector2_update_configuration_body("", &b, &err), SW_EINVAL);
     assert_int_equal(sw_inspector2_list_members_body(true, 51, NULL, &b, &err), SW_EINVAL);
-    sw_buf_free(&b);
+    sw_buf_clear(&b);
 }
 
 static void client_token_is_a_uuid_v4(void **state)
@@ -104,13 +104,13 @@ static void parses_account_status_keeping_unknown_enums(void **state)
     assert_string_equal(l.failed[0].error_code, "ACCESS_DENIED");
     assert_string_equal(l.failed[0].ecr_status, "DISABLED");
     assert_string_equal(l.failed[0].error_message, "Caller is not the delegated administrator");
-    sw_account_status_list_free(&l);
+    sw_account_status_list_clear(&l);
     free(json);
 
     /* moto: a never-enabled account is simply absent */
     assert_int_equal(sw_inspector2_parse_account_status("{\"accounts\":[]}", 15, &l, &err), 0);
     assert_int_equal(l.count, 0);
-    sw_account_status_list_free(&l);
+    sw_account_status_list_clear(&l);
 }
 
 static void parses_enable_configuration_members(void **state)
@@ -124,7 +124,7 @@ static void parses_enable_configuration_members(void **state)
     assert_string_equal(e.accounts[0].ecr_status, "ENABLING");
     assert_string_equal(e.accounts[0].status, "ENABLING");
     assert_int_equal(e.failed_count, 0);
-    sw_enable_result_free(&e);
+    sw_enable_result_clear(&e);
     free(json);
 
     json = aws_test_read("responses/inspector2-get-configuration.json", &len);
@@ -148,7 +148,7 @@ static void parses_enable_configuration_members(void **state)
     assert_string_equal(m.members[0].delegated_admin_account_id, "123456789012");
     assert_string_equal(m.members[1].relationship_status, "SOME_NEW_STATE");
     assert_string_equal(m.next_token, "tok-2");
-    sw_member_list_free(&m);
+    sw_member_list_clear(&m);
     free(json);
 }
 
@@ -206,8 +206,8 @@ static void ecr_body_is_byte_exact_and_validated(void **state)
     strcpy(cfg.rules[1].filters[0].filter, "Prod");
     assert_int_equal(sw_ecr_validate(&cfg, &err), SW_EINVAL);
     assert_non_null(strstr(err.msg, "Prod"));
-    sw_ecr_scanning_configuration_free(&cfg);
-    sw_buf_free(&b);
+    sw_ecr_scanning_configuration_clear(&cfg);
+    sw_buf_clear(&b);
 
     assert_true(sw_repository_filter_ok("*"));
     assert_true(sw_repository_filter_ok("a.b_c-d/e*"));
@@ -231,13 +231,13 @@ static void ecr_answers_parse_with_unknown_filter_types(void **state)
     assert_string_equal(c.rules[0].scan_frequency, "SCAN_ON_PUSH");
     assert_int_equal(c.rules[1].filter_count, 2);
     assert_string_equal(c.rules[1].filters[1].filter_type, "PREFIX_MATCH");
-    sw_ecr_scanning_configuration_free(&c);
+    sw_ecr_scanning_configuration_clear(&c);
     free(json);
     json = aws_test_read("responses/ecr-put-registry-scanning-configuration.json", &len);
     assert_int_equal(sw_ecr_parse_put(json, len, &c, &err), 0);
     assert_int_equal(c.rule_count, 1);
     assert_string_equal(c.rules[0].filters[0].filter, "*");
-    sw_ecr_scanning_configuration_free(&c);
+    sw_ecr_scanning_configuration_clear(&c);
     free(json);
 }
 
@@ -269,8 +269,8 @@ static void sns_body_is_byte_exact(void **state)
     assert_int_equal(sw_sns_publish_body("arn:t", &n, false, &b, &err), SW_EINVAL);
     sw_buf_append_str(&n.message, "bad \xff utf8");
     assert_int_equal(sw_sns_publish_body("arn:t", &n, false, &b, &err), SW_EINVAL);
-    sw_notification_free(&n);
-    sw_buf_free(&b);
+    sw_notification_clear(&n);
+    sw_buf_clear(&b);
 }
 
 static void sns_answer_gives_message_id(void **state)

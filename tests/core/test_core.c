@@ -5,10 +5,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "handler/buf.h"
-#include "handler/error.h"
-#include "handler/notification.h"
-#include "handler/text.h"
+#include "handler/core/buf.h"
+#include "handler/core/error.h"
+#include "handler/core/notification.h"
+#include "handler/core/text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +23,7 @@ static void buf_append_past_ceiling_fails_and_keeps_content(void **state)
     assert_int_equal(sw_buf_appendf(&b, "%d", 12), 0);
     assert_string_equal(sw_buf_cstr(&b), "abcdef12");
     assert_int_equal(sw_buf_appendf(&b, "%d", 3), SW_ELIMIT);
-    sw_buf_free(&b);
+    sw_buf_clear(&b);
 }
 
 static void buf_appendf_grows_past_stack_buffer(void **state)
@@ -98,7 +98,7 @@ static void unicode_line_breaks_and_c1_are_control_characters(void **state)
     const char *field = "x\xe2\x80\xa8Severity: LOW\xc2\x85y\r\nz";
     assert_int_equal(sw_text_append_line(&b, field, strlen(field)), 0);
     assert_string_equal(sw_buf_cstr(&b), "x Severity: LOW y  z");
-    sw_buf_free(&b);
+    sw_buf_clear(&b);
 
     char out[64];
     sw_text_ascii_line("a\xe2\x80\xa8"
@@ -134,7 +134,7 @@ static void notification_message_cut_to_sns_limit_on_utf8_boundary(void **state)
     assert_true(n.message.len <= SW_SNS_MESSAGE_MAX_BYTES);
     assert_true(sw_text_utf8_valid(n.message.data, n.message.len));
     assert_non_null(strstr(n.message.data, "message truncated"));
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
 }
 
 static void notification_attributes_are_bounded(void **state)
@@ -146,7 +146,7 @@ static void notification_attributes_are_bounded(void **state)
     assert_int_equal(sw_notification_add_attribute(&n, "one_too_many", "v"), SW_ELIMIT);
     assert_string_equal(sw_notification_attribute(&n, "a"), "v");
     assert_null(sw_notification_attribute(&n, "missing"));
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
 }
 
 static void error_wrap_prefixes_context(void **state)

@@ -318,7 +318,7 @@ class HostileEvents(FaultTestCase):
         # event is a valid JSON object, so it is a finding like any other (the contract for
         # InvalidEvent is a payload that is not a JSON object): it is notified, and every
         # form of the notification is valid UTF-8 (fake_aws decodes the Publish strictly)
-        # with invalid bytes shown as '?' (handler/text.h) and no NUL.
+        # with invalid bytes shown as '?' (handler/core/text.h) and no NUL.
         ev = finding(title="bad \udcff\udcfe utf-8 and a NUL \u0000 here",
                      description="x\u0000y")
         raw = json.dumps(ev, ensure_ascii=False).encode("utf-8", "surrogateescape")
@@ -348,7 +348,7 @@ class HostileEvents(FaultTestCase):
             self.assertEqual(inv.error_type, "InvalidEvent", inv.raw)
 
     def test_numbers_where_strings_are_expected_and_the_reverse(self):
-        # A field of the wrong type is treated as absent (handler/events.c reads each field
+        # A field of the wrong type is treated as absent (handler/parse/events.c reads each field
         # only when it has the expected JSON type); the event is still a JSON object, so it
         # is handled by what is left of it, never an error.
         wrong_severity = finding(finding_id="wrong-severity")

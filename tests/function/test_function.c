@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "handler/config.h"
+#include "handler/parse/config.h"
 #include "handler/function.h"
 
 #include <stdio.h>
@@ -178,7 +178,7 @@ static void fixture_free(struct fixture *f)
     for (int i = 0; i < f->account.published; i++) {
         free(f->account.messages[i]);
     }
-    sw_outcome_free(&f->out);
+    sw_outcome_clear(&f->out);
     free(f);
 }
 

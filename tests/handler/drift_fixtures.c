@@ -8,7 +8,7 @@
 #include "drift_fixtures.h"
 #include "handler/aws/ecr.h"
 #include "handler/aws/inspector2.h"
-#include "handler/state.h"
+#include "handler/io/aws_io.h"
 
 #include <string.h>
 
@@ -33,7 +33,7 @@ void build_actual(const struct actual_spec *spec, struct actual_store *s)
     s->st.rescan_duration = spec->rescan;
 }
 
-struct sw_desired_state desired(enum sw_drift_frequency freq, const char *const *filters,
+struct sw_desired_state desired(enum sw_scan_frequency freq, const char *const *filters,
                                 const char *rescan)
 {
     struct sw_desired_state d = {0};
@@ -89,7 +89,8 @@ void drift_fixture_generate(uint32_t *seed, struct drift_generated *g)
     int nwant = 1 + (int)(next_rand(seed) % 4);
     for (int f = 0; f < nwant; f++)
         g->want[f] = PICK(valid_pool, seed);
-    g->freq = next_rand(seed) % 2 ? SW_DRIFT_SCAN_ON_PUSH : SW_DRIFT_CONTINUOUS_SCAN;
+    g->freq =
+        next_rand(seed) % 2 ? SW_SCAN_FREQUENCY_SCAN_ON_PUSH : SW_SCAN_FREQUENCY_CONTINUOUS_SCAN;
     g->rescan = next_rand(seed) % 2 ? NULL : "DAYS_60";
     build_actual(&g->spec, &g->store);
 }
@@ -109,10 +110,10 @@ void plan_request(const struct sw_drift_plan *p, const struct sw_drift_action *a
     }
     case SW_DRIFT_API_ECR_PUT_REGISTRY_SCANNING: {
         struct sw_ecr_scanning_configuration cfg = {0};
-        if (sw_state_registry_configuration(&p->target, &cfg, &err) != 0 ||
+        if (sw_aws_io_registry_configuration(&p->target, &cfg, &err) != 0 ||
             sw_ecr_validate(&cfg, &err) != 0 || sw_ecr_put_body(&cfg, body, &err) != 0)
             fail_msg("the client refuses the plan's registry configuration: %s", err.msg);
-        sw_ecr_scanning_configuration_free(&cfg);
+        sw_ecr_scanning_configuration_clear(&cfg);
         break;
     }
     case SW_DRIFT_API_INSPECTOR2_UPDATE_CONFIGURATION:

@@ -4,8 +4,8 @@
 #ifndef SW_TEST_DRIFT_FIXTURES_H
 #define SW_TEST_DRIFT_FIXTURES_H
 
-#include "handler/buf.h"
-#include "handler/drift.h"
+#include "handler/core/buf.h"
+#include "handler/decide/drift.h"
 
 #include <stdint.h>
 
@@ -38,7 +38,7 @@ struct actual_store {
 void build_actual(const struct actual_spec *spec, struct actual_store *s);
 
 /* Enforce mode, ACCOUNT/REGION, the NULL-terminated filter list. */
-struct sw_desired_state desired(enum sw_drift_frequency freq, const char *const *filters,
+struct sw_desired_state desired(enum sw_scan_frequency freq, const char *const *filters,
                                 const char *rescan);
 
 /* One generated case: an actual state and the desired frequency, filters and rescan. */
@@ -46,7 +46,7 @@ struct drift_generated {
     struct actual_spec spec;
     struct actual_store store;
     const char *want[5]; /* NULL-terminated, 1..4 valid filters */
-    enum sw_drift_frequency freq;
+    enum sw_scan_frequency freq;
     const char *rescan; /* NULL or DAYS_60 */
 };
 
@@ -55,7 +55,7 @@ void drift_fixture_generate(uint32_t *seed, struct drift_generated *g);
 
 /* The request body the AWS client sends for action a of plan p, built once the way the
  * function does: from the plan's typed parameters with the builders of handler/aws/ and,
- * for ECR, state.c's sw_state_registry_configuration (Enable without its per-call
+ * for ECR, aws_io.c's sw_aws_io_registry_configuration (Enable without its per-call
  * clientToken). body is initialised here; the caller frees it. Fails the test when a
  * builder refuses the plan. */
 void plan_request(const struct sw_drift_plan *p, const struct sw_drift_action *a,

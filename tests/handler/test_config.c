@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "handler/ids.h"
-#include "handler/config.h"
+#include "handler/core/ids.h"
+#include "handler/parse/config.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "handler/drift.h"
+#include "handler/decide/drift.h"
 #include "drift_fixtures.h"
 
 #include <cjson/cJSON.h>
@@ -55,7 +55,7 @@ static const struct sw_drift_item *find_item(const struct sw_drift_plan *p, enum
 struct drift_case {
     const char *name;
     struct actual_spec actual;
-    enum sw_drift_frequency freq;
+    enum sw_scan_frequency freq;
     const char *filters[4];
     const char *rescan;
     const char *expect;        /* describe() of the plan */
@@ -71,81 +71,81 @@ struct drift_case {
 
 static const struct drift_case CASES[] = {
     /* Inspector status */
-    {"all good", {"ENABLED", "ENHANCED", GOOD_RULES, NULL}, SW_DRIFT_CONTINUOUS_SCAN, {"*"}, NULL, "|", NULL},
-    {"enabling counts as enabled", {"ENABLING", "ENHANCED", GOOD_RULES, NULL}, SW_DRIFT_CONTINUOUS_SCAN, {"*"}, NULL, "|", NULL},
-    {"disabled", {"DISABLED", "ENHANCED", GOOD_RULES, NULL}, SW_DRIFT_CONTINUOUS_SCAN, {"*"}, NULL, "inspector_ecr|inspector2:Enable", NULL},
-    {"disabling", {"DISABLING", "ENHANCED", GOOD_RULES, NULL}, SW_DRIFT_CONTINUOUS_SCAN, {"*"}, NULL, "inspector_ecr|inspector2:Enable", NULL},
-    {"suspended", {"SUSPENDED", "ENHANCED", GOOD_RULES, NULL}, SW_DRIFT_CONTINUOUS_SCAN, {"*"}, NULL, "inspector_ecr|inspector2:Enable", NULL},
-    {"suspending", {"SUSPENDING", "ENHANCED", GOOD_RULES, NULL}, SW_DRIFT_CONTINUOUS_SCAN, {"*"}, NULL, "inspector_ecr|inspector2:Enable", NULL},
-    {"account absent", {NULL, "ENHANCED", GOOD_RULES, NULL}, SW_DRIFT_CONTINUOUS_SCAN, {"*"}, NULL, "inspector_ecr|inspector2:Enable", NULL},
-    {"unknown status", {"PAUSED_BY_AWS", "ENHANCED", GOOD_RULES, NULL}, SW_DRIFT_CONTINUOUS_SCAN, {"*"}, NULL, "inspector_ecr|inspector2:Enable", NULL},
-    {"lower-case status is unknown", {"enabled", "ENHANCED", GOOD_RULES, NULL}, SW_DRIFT_CONTINUOUS_SCAN, {"*"}, NULL, "inspector_ecr|inspector2:Enable", NULL},
+    {"all good", {"ENABLED", "ENHANCED", GOOD_RULES, NULL}, SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, {"*"}, NULL, "|", NULL},
+    {"enabling counts as enabled", {"ENABLING", "ENHANCED", GOOD_RULES, NULL}, SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, {"*"}, NULL, "|", NULL},
+    {"disabled", {"DISABLED", "ENHANCED", GOOD_RULES, NULL}, SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, {"*"}, NULL, "inspector_ecr|inspector2:Enable", NULL},
+    {"disabling", {"DISABLING", "ENHANCED", GOOD_RULES, NULL}, SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, {"*"}, NULL, "inspector_ecr|inspector2:Enable", NULL},
+    {"suspended", {"SUSPENDED", "ENHANCED", GOOD_RULES, NULL}, SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, {"*"}, NULL, "inspector_ecr|inspector2:Enable", NULL},
+    {"suspending", {"SUSPENDING", "ENHANCED", GOOD_RULES, NULL}, SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, {"*"}, NULL, "inspector_ecr|inspector2:Enable", NULL},
+    {"account absent", {NULL, "ENHANCED", GOOD_RULES, NULL}, SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, {"*"}, NULL, "inspector_ecr|inspector2:Enable", NULL},
+    {"unknown status", {"PAUSED_BY_AWS", "ENHANCED", GOOD_RULES, NULL}, SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, {"*"}, NULL, "inspector_ecr|inspector2:Enable", NULL},
+    {"lower-case status is unknown", {"enabled", "ENHANCED", GOOD_RULES, NULL}, SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, {"*"}, NULL, "inspector_ecr|inspector2:Enable", NULL},
     /* Registry scan type and rules */
-    {"basic, no rules", {"ENABLED", "BASIC", 0, {{0}}, NULL}, SW_DRIFT_CONTINUOUS_SCAN, {"*"}, NULL,
+    {"basic, no rules", {"ENABLED", "BASIC", 0, {{0}}, NULL}, SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, {"*"}, NULL,
      "registry_scan_type,registry_rule|ecr:PutRegistryScanningConfiguration", PUT(CONT_ALL)},
-    {"no configuration at all", {"ENABLED", NULL, 0, {{0}}, NULL}, SW_DRIFT_CONTINUOUS_SCAN, {"*"}, NULL,
+    {"no configuration at all", {"ENABLED", NULL, 0, {{0}}, NULL}, SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, {"*"}, NULL,
      "registry_scan_type,registry_rule|ecr:PutRegistryScanningConfiguration", PUT(CONT_ALL)},
     {"basic whose rule already covers: only the scan type", {"ENABLED", "BASIC", 1, {{"SCAN_ON_PUSH", {"*"}, {"WILDCARD"}}}, NULL},
-     SW_DRIFT_SCAN_ON_PUSH, {"*"}, NULL, "registry_scan_type|ecr:PutRegistryScanningConfiguration",
+     SW_SCAN_FREQUENCY_SCAN_ON_PUSH, {"*"}, NULL, "registry_scan_type|ecr:PutRegistryScanningConfiguration",
      PUT("{\"scanFrequency\":\"SCAN_ON_PUSH\",\"repositoryFilters\":[" F("*") "]}")},
     {"basic scan-on-push rule kept beside the desired rule", {"ENABLED", "BASIC", 1, {{"SCAN_ON_PUSH", {"prod*"}, {"WILDCARD"}}}, NULL},
-     SW_DRIFT_CONTINUOUS_SCAN, {"*"}, NULL, "registry_scan_type,registry_rule|ecr:PutRegistryScanningConfiguration",
+     SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, {"*"}, NULL, "registry_scan_type,registry_rule|ecr:PutRegistryScanningConfiguration",
      PUT(CONT_ALL ",{\"scanFrequency\":\"SCAN_ON_PUSH\",\"repositoryFilters\":[" F("prod*") "]}")},
     {"basic manual rule dropped", {"ENABLED", "BASIC", 1, {{"MANUAL", {"*"}, {"WILDCARD"}}}, NULL},
-     SW_DRIFT_CONTINUOUS_SCAN, {"*"}, NULL, "registry_scan_type,registry_rule|ecr:PutRegistryScanningConfiguration", PUT(CONT_ALL)},
-    {"unknown scan type", {"ENABLED", "SUPER", GOOD_RULES, NULL}, SW_DRIFT_CONTINUOUS_SCAN, {"*"}, NULL,
+     SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, {"*"}, NULL, "registry_scan_type,registry_rule|ecr:PutRegistryScanningConfiguration", PUT(CONT_ALL)},
+    {"unknown scan type", {"ENABLED", "SUPER", GOOD_RULES, NULL}, SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, {"*"}, NULL,
      "registry_scan_type|ecr:PutRegistryScanningConfiguration", PUT(CONT_ALL)},
-    {"enhanced, no rules", {"ENABLED", "ENHANCED", 0, {{0}}, NULL}, SW_DRIFT_CONTINUOUS_SCAN, {"*"}, NULL,
+    {"enhanced, no rules", {"ENABLED", "ENHANCED", 0, {{0}}, NULL}, SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, {"*"}, NULL,
      "registry_rule|ecr:PutRegistryScanningConfiguration", PUT(CONT_ALL)},
     {"enhanced, wrong frequency: user's rule kept", {"ENABLED", "ENHANCED", 1, {{"SCAN_ON_PUSH", {"*"}, {"WILDCARD"}}}, NULL},
-     SW_DRIFT_CONTINUOUS_SCAN, {"*"}, NULL, "registry_rule|ecr:PutRegistryScanningConfiguration",
+     SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, {"*"}, NULL, "registry_rule|ecr:PutRegistryScanningConfiguration",
      PUT(CONT_ALL ",{\"scanFrequency\":\"SCAN_ON_PUSH\",\"repositoryFilters\":[" F("*") "]}")},
     {"enhanced, manual rule only", {"ENABLED", "ENHANCED", 1, {{"MANUAL", {"*"}, {"WILDCARD"}}}, NULL},
-     SW_DRIFT_CONTINUOUS_SCAN, {"*"}, NULL, "registry_rule|ecr:PutRegistryScanningConfiguration", PUT(CONT_ALL)},
+     SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, {"*"}, NULL, "registry_rule|ecr:PutRegistryScanningConfiguration", PUT(CONT_ALL)},
     {"enhanced covered with a stray manual rule: no drift", {"ENABLED", "ENHANCED", 2, {{"CONTINUOUS_SCAN", {"*"}, {"WILDCARD"}}, {"MANUAL", {"x"}, {"WILDCARD"}}}, NULL},
-     SW_DRIFT_CONTINUOUS_SCAN, {"*"}, NULL, "|", NULL},
+     SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, {"*"}, NULL, "|", NULL},
     {"user's extra non-conflicting rule: no drift", {"ENABLED", "ENHANCED", 2, {{"SCAN_ON_PUSH", {"legacy/*"}, {"WILDCARD"}}, {"CONTINUOUS_SCAN", {"*"}, {"WILDCARD"}}}, NULL},
-     SW_DRIFT_CONTINUOUS_SCAN, {"*"}, NULL, "|", NULL},
+     SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, {"*"}, NULL, "|", NULL},
     {"two user rules: merged, at most two", {"ENABLED", "ENHANCED", 2, {{"CONTINUOUS_SCAN", {"prod*"}, {"WILDCARD"}}, {"SCAN_ON_PUSH", {"dev*"}, {"WILDCARD"}}}, NULL},
-     SW_DRIFT_CONTINUOUS_SCAN, {"*"}, NULL, "registry_rule|ecr:PutRegistryScanningConfiguration",
+     SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, {"*"}, NULL, "registry_rule|ecr:PutRegistryScanningConfiguration",
      PUT("{\"scanFrequency\":\"CONTINUOUS_SCAN\",\"repositoryFilters\":[" F("*") "," F("prod*") "]},"
          "{\"scanFrequency\":\"SCAN_ON_PUSH\",\"repositoryFilters\":[" F("dev*") "]}")},
     {"four rules (moto): two after, manual dropped", {"ENABLED", "ENHANCED", 4, {{"SCAN_ON_PUSH", {"b"}, {0}}, {"CONTINUOUS_SCAN", {"a"}, {0}}, {"SCAN_ON_PUSH", {"c", "b"}, {0}}, {"MANUAL", {"d"}, {0}}}, NULL},
-     SW_DRIFT_CONTINUOUS_SCAN, {"*"}, NULL, "registry_rule|ecr:PutRegistryScanningConfiguration",
+     SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, {"*"}, NULL, "registry_rule|ecr:PutRegistryScanningConfiguration",
      PUT("{\"scanFrequency\":\"CONTINUOUS_SCAN\",\"repositoryFilters\":[" F("*") "," F("a") "]},"
          "{\"scanFrequency\":\"SCAN_ON_PUSH\",\"repositoryFilters\":[" F("b") "," F("c") "]}")},
     {"filters partially covered", {"ENABLED", "ENHANCED", 1, {{"CONTINUOUS_SCAN", {"web*"}, {"WILDCARD"}}}, NULL},
-     SW_DRIFT_CONTINUOUS_SCAN, {"web*", "api*"}, NULL, "registry_rule|ecr:PutRegistryScanningConfiguration",
+     SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, {"web*", "api*"}, NULL, "registry_rule|ecr:PutRegistryScanningConfiguration",
      PUT("{\"scanFrequency\":\"CONTINUOUS_SCAN\",\"repositoryFilters\":[" F("web*") "," F("api*") "]}")},
     {"filters covered in another order, with more", {"ENABLED", "ENHANCED", 1, {{"CONTINUOUS_SCAN", {"api*", "x", "web*"}, {0}}}, NULL},
-     SW_DRIFT_CONTINUOUS_SCAN, {"web*", "api*"}, NULL, "|", NULL},
+     SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, {"web*", "api*"}, NULL, "|", NULL},
     {"filters split across two rules of the frequency are not covered", {"ENABLED", "ENHANCED", 2, {{"CONTINUOUS_SCAN", {"api*"}, {0}}, {"CONTINUOUS_SCAN", {"web*"}, {0}}}, NULL},
-     SW_DRIFT_CONTINUOUS_SCAN, {"web*", "api*"}, NULL, "registry_rule|ecr:PutRegistryScanningConfiguration",
+     SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, {"web*", "api*"}, NULL, "registry_rule|ecr:PutRegistryScanningConfiguration",
      PUT("{\"scanFrequency\":\"CONTINUOUS_SCAN\",\"repositoryFilters\":[" F("web*") "," F("api*") "]}")},
     {"a * rule does not cover prod* (exact filters)", {"ENABLED", "ENHANCED", GOOD_RULES, NULL},
-     SW_DRIFT_CONTINUOUS_SCAN, {"prod*"}, NULL, "registry_rule|ecr:PutRegistryScanningConfiguration",
+     SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, {"prod*"}, NULL, "registry_rule|ecr:PutRegistryScanningConfiguration",
      PUT("{\"scanFrequency\":\"CONTINUOUS_SCAN\",\"repositoryFilters\":[" F("prod*") "," F("*") "]}")},
     {"non-WILDCARD filter type does not cover and is dropped", {"ENABLED", "ENHANCED", 1, {{"CONTINUOUS_SCAN", {"*"}, {"PREFIX"}}}, NULL},
-     SW_DRIFT_CONTINUOUS_SCAN, {"*"}, NULL, "registry_rule|ecr:PutRegistryScanningConfiguration", PUT(CONT_ALL)},
+     SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, {"*"}, NULL, "registry_rule|ecr:PutRegistryScanningConfiguration", PUT(CONT_ALL)},
     {"user's invalid filters dropped from the merge", {"ENABLED", "ENHANCED", 1, {{"SCAN_ON_PUSH", {"Bad Name", "ok", "a..b"}, {0}}}, NULL},
-     SW_DRIFT_CONTINUOUS_SCAN, {"*"}, NULL, "registry_rule|ecr:PutRegistryScanningConfiguration",
+     SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, {"*"}, NULL, "registry_rule|ecr:PutRegistryScanningConfiguration",
      PUT(CONT_ALL ",{\"scanFrequency\":\"SCAN_ON_PUSH\",\"repositoryFilters\":[" F("ok") "]}")},
     {"other-frequency rule left empty is not written", {"ENABLED", "ENHANCED", 1, {{"SCAN_ON_PUSH", {"UPPER"}, {0}}}, NULL},
-     SW_DRIFT_CONTINUOUS_SCAN, {"*"}, NULL, "registry_rule|ecr:PutRegistryScanningConfiguration", PUT(CONT_ALL)},
+     SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, {"*"}, NULL, "registry_rule|ecr:PutRegistryScanningConfiguration", PUT(CONT_ALL)},
     {"rule without frequency dropped", {"ENABLED", "ENHANCED", 1, {{NULL, {"*"}, {0}}}, NULL},
-     SW_DRIFT_CONTINUOUS_SCAN, {"*"}, NULL, "registry_rule|ecr:PutRegistryScanningConfiguration", PUT(CONT_ALL)},
+     SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, {"*"}, NULL, "registry_rule|ecr:PutRegistryScanningConfiguration", PUT(CONT_ALL)},
     {"duplicate desired filters written once", {"ENABLED", "ENHANCED", 0, {{0}}, NULL},
-     SW_DRIFT_SCAN_ON_PUSH, {"a*", "a*", "b"}, NULL, "registry_rule|ecr:PutRegistryScanningConfiguration",
+     SW_SCAN_FREQUENCY_SCAN_ON_PUSH, {"a*", "a*", "b"}, NULL, "registry_rule|ecr:PutRegistryScanningConfiguration",
      PUT("{\"scanFrequency\":\"SCAN_ON_PUSH\",\"repositoryFilters\":[" F("a*") "," F("b") "]}")},
     /* Rescan duration */
-    {"rescan unmanaged, any value", {"ENABLED", "ENHANCED", GOOD_RULES, "DAYS_14"}, SW_DRIFT_CONTINUOUS_SCAN, {"*"}, NULL, "|", NULL},
-    {"rescan managed, equal", {"ENABLED", "ENHANCED", GOOD_RULES, "DAYS_30"}, SW_DRIFT_CONTINUOUS_SCAN, {"*"}, "DAYS_30", "|", NULL},
-    {"rescan managed, different", {"ENABLED", "ENHANCED", GOOD_RULES, "LIFETIME"}, SW_DRIFT_CONTINUOUS_SCAN, {"*"}, "DAYS_30",
+    {"rescan unmanaged, any value", {"ENABLED", "ENHANCED", GOOD_RULES, "DAYS_14"}, SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, {"*"}, NULL, "|", NULL},
+    {"rescan managed, equal", {"ENABLED", "ENHANCED", GOOD_RULES, "DAYS_30"}, SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, {"*"}, "DAYS_30", "|", NULL},
+    {"rescan managed, different", {"ENABLED", "ENHANCED", GOOD_RULES, "LIFETIME"}, SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, {"*"}, "DAYS_30",
      "rescan_duration|inspector2:UpdateConfiguration", NULL},
-    {"rescan managed, not returned", {"ENABLED", "ENHANCED", GOOD_RULES, NULL}, SW_DRIFT_CONTINUOUS_SCAN, {"*"}, "DAYS_3",
+    {"rescan managed, not returned", {"ENABLED", "ENHANCED", GOOD_RULES, NULL}, SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, {"*"}, "DAYS_3",
      "rescan_duration|inspector2:UpdateConfiguration", NULL},
     /* Everything */
-    {"everything drifted, actions in order", {NULL, "BASIC", 0, {{0}}, "DAYS_180"}, SW_DRIFT_CONTINUOUS_SCAN, {"*"}, "LIFETIME",
+    {"everything drifted, actions in order", {NULL, "BASIC", 0, {{0}}, "DAYS_180"}, SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, {"*"}, "LIFETIME",
      "inspector_ecr,registry_scan_type,registry_rule,rescan_duration|inspector2:Enable,ecr:PutRegistryScanningConfiguration,inspector2:UpdateConfiguration",
      PUT(CONT_ALL)},
 };
@@ -179,7 +179,7 @@ static void table_of_decisions(void **state)
             if (strcmp(sw_buf_cstr(&body), c->registry_json) != 0)
                 fail_msg("case \"%s\":\n got      %s\n expected %s", c->name, sw_buf_cstr(&body),
                          c->registry_json);
-            sw_buf_free(&body);
+            sw_buf_clear(&body);
         }
         assert_true(p.target.rule_count <= SW_DRIFT_RULES_MAX || !put);
         sw_drift_plan_clear(&p);
@@ -195,17 +195,17 @@ static void enable_and_update_bodies(void **state)
     struct actual_store s;
     struct sw_drift_plan p = {0};
     build_actual(&spec, &s);
-    struct sw_desired_state d = desired(SW_DRIFT_CONTINUOUS_SCAN, filters, "DAYS_90");
+    struct sw_desired_state d = desired(SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, filters, "DAYS_90");
     assert_int_equal(sw_drift_decide(&d, &s.st, &p, NULL), 0);
     struct sw_buf body;
     plan_request(&p, find_action(&p, SW_DRIFT_API_INSPECTOR2_ENABLE), &body);
     assert_string_equal(sw_buf_cstr(&body),
                         "{\"resourceTypes\":[\"ECR\"],\"accountIds\":[\"123456789012\"]}");
-    sw_buf_free(&body);
+    sw_buf_clear(&body);
     plan_request(&p, find_action(&p, SW_DRIFT_API_INSPECTOR2_UPDATE_CONFIGURATION), &body);
     assert_string_equal(sw_buf_cstr(&body),
                         "{\"ecrConfiguration\":{\"rescanDuration\":\"DAYS_90\"}}");
-    sw_buf_free(&body);
+    sw_buf_clear(&body);
     const struct sw_drift_item *it = find_item(&p, SW_DRIFT_INSPECTOR_ECR);
     assert_string_equal(it->before, "DISABLED");
     assert_string_equal(it->after, "ENABLED");
@@ -227,7 +227,7 @@ static void before_after_texts_describe_the_rules(void **state)
     struct actual_store s;
     struct sw_drift_plan p = {0};
     build_actual(&spec, &s);
-    struct sw_desired_state d = desired(SW_DRIFT_CONTINUOUS_SCAN, filters, NULL);
+    struct sw_desired_state d = desired(SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, filters, NULL);
     assert_int_equal(sw_drift_decide(&d, &s.st, &p, NULL), 0);
     assert_string_equal(find_item(&p, SW_DRIFT_INSPECTOR_ECR)->before,
                         "DISABLED (account not listed)");
@@ -258,7 +258,7 @@ static void long_texts_are_cut_with_an_ellipsis(void **state)
     struct actual_store s;
     struct sw_drift_plan p = {0};
     build_actual(&spec, &s);
-    struct sw_desired_state d = desired(SW_DRIFT_CONTINUOUS_SCAN, filters, NULL);
+    struct sw_desired_state d = desired(SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, filters, NULL);
     assert_int_equal(sw_drift_decide(&d, &s.st, &p, NULL), 0);
     const struct sw_drift_item *r = find_item(&p, SW_DRIFT_REGISTRY_RULE);
     assert_int_equal(strlen(r->before), SW_DRIFT_TEXT_MAX - 1);
@@ -267,7 +267,7 @@ static void long_texts_are_cut_with_an_ellipsis(void **state)
     struct sw_buf body;
     plan_request(&p, find_action(&p, SW_DRIFT_API_ECR_PUT_REGISTRY_SCANNING), &body);
     cJSON *req = cJSON_Parse(sw_buf_cstr(&body));
-    sw_buf_free(&body);
+    sw_buf_clear(&body);
     cJSON *rules = cJSON_GetObjectItemCaseSensitive(req, "rules");
     cJSON *second = cJSON_GetArrayItem(rules, 1);
     assert_int_equal(
@@ -291,7 +291,7 @@ static void surplus_filters_capped_at_ecr_limit(void **state)
     struct actual_store s;
     struct sw_drift_plan p = {0};
     build_actual(&spec, &s);
-    struct sw_desired_state d = desired(SW_DRIFT_CONTINUOUS_SCAN, list, NULL);
+    struct sw_desired_state d = desired(SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, list, NULL);
     assert_int_equal(sw_drift_decide(&d, &s.st, &p, NULL), 0);
     assert_int_equal(p.target.rule_count, 1);
     assert_int_equal(p.target.rules[0].filter_count, SW_DRIFT_FILTERS_MAX);
@@ -310,7 +310,7 @@ static void dry_run_is_the_same_plan_not_executed(void **state)
     struct sw_drift_plan enforce = {0}, dry = {0};
     char a[512], b[512];
     build_actual(&spec, &s);
-    struct sw_desired_state d = desired(SW_DRIFT_CONTINUOUS_SCAN, filters, NULL);
+    struct sw_desired_state d = desired(SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, filters, NULL);
     assert_int_equal(sw_drift_decide(&d, &s.st, &enforce, NULL), 0);
     d.mode = SW_MODE_DRY_RUN;
     assert_int_equal(sw_drift_decide(&d, &s.st, &dry, NULL), 0);
@@ -325,8 +325,8 @@ static void dry_run_is_the_same_plan_not_executed(void **state)
     plan_request(&dry, &dry.actions[1], &dry_body);
     plan_request(&enforce, &enforce.actions[1], &enforce_body);
     assert_string_equal(sw_buf_cstr(&dry_body), sw_buf_cstr(&enforce_body));
-    sw_buf_free(&dry_body);
-    sw_buf_free(&enforce_body);
+    sw_buf_clear(&dry_body);
+    sw_buf_clear(&enforce_body);
     sw_drift_plan_clear(&enforce);
     sw_drift_plan_clear(&dry);
 }
@@ -338,7 +338,7 @@ static void off_checks_nothing(void **state)
     struct actual_store s;
     struct sw_drift_plan p = {0};
     build_actual(&spec, &s);
-    struct sw_desired_state d = desired(SW_DRIFT_CONTINUOUS_SCAN, filters, "DAYS_30");
+    struct sw_desired_state d = desired(SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, filters, "DAYS_30");
     d.mode = SW_MODE_OFF;
     assert_int_equal(sw_drift_decide(&d, &s.st, &p, NULL), 0);
     assert_false(p.checked);
@@ -383,7 +383,8 @@ static void invalid_desired_state_is_refused(void **state)
         const char *filters[] = {"web*", bad[i].filter, NULL};
         struct sw_drift_plan p = {0};
         struct sw_error err = {0};
-        struct sw_desired_state d = desired(SW_DRIFT_CONTINUOUS_SCAN, filters, bad[i].rescan);
+        struct sw_desired_state d =
+            desired(SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, filters, bad[i].rescan);
         d.account_id = bad[i].account;
         d.region = bad[i].region;
         assert_int_equal(sw_drift_decide(&d, &s.st, &p, &err), SW_EINVAL);
@@ -408,7 +409,7 @@ static void filter_count_limits(void **state)
     struct sw_drift_plan p = {0};
     struct sw_error err = {0};
     build_actual(&spec, &s);
-    struct sw_desired_state d = desired(SW_DRIFT_CONTINUOUS_SCAN, list, NULL);
+    struct sw_desired_state d = desired(SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, list, NULL);
     assert_int_equal(d.filter_count, SW_DRIFT_FILTERS_MAX + 1);
     assert_int_equal(sw_drift_decide(&d, &s.st, &p, &err), SW_EINVAL);
     assert_non_null(strstr(err.msg, "101 filters, ECR accepts at most 100"));
@@ -432,7 +433,7 @@ static void oversized_read_back_is_refused(void **state)
     for (int i = 0; i < MAX_RULES; i++)
         s.rules[i].scan_frequency = "SCAN_ON_PUSH";
     s.st.rule_count = SW_DRIFT_READ_RULES_MAX + 1;
-    struct sw_desired_state d = desired(SW_DRIFT_CONTINUOUS_SCAN, filters, NULL);
+    struct sw_desired_state d = desired(SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, filters, NULL);
     assert_int_equal(sw_drift_decide(&d, &s.st, &p, &err), SW_ELIMIT);
     assert_non_null(strstr(err.msg, "17 scanning rules"));
     s.st.rule_count = 1;
@@ -524,7 +525,7 @@ static void apply_plan(const struct sw_drift_plan *p, const struct sw_actual_sta
         struct sw_buf request;
         plan_request(p, a, &request);
         cJSON *body = cJSON_Parse(sw_buf_cstr(&request));
-        sw_buf_free(&request);
+        sw_buf_clear(&request);
         assert_non_null(body);
         switch (a->api) {
         case SW_DRIFT_API_INSPECTOR2_ENABLE: {
@@ -623,7 +624,7 @@ static void state_after_remediation_has_no_drift(void **state)
     const char *filters[] = {"*", NULL};
     struct actual_store s;
     build_actual(&spec, &s);
-    struct sw_desired_state d = desired(SW_DRIFT_CONTINUOUS_SCAN, filters, "DAYS_30");
+    struct sw_desired_state d = desired(SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, filters, "DAYS_30");
     assert_no_drift_after(&d, &s.st, "all off");
     for (size_t i = 0; i < sizeof(CASES) / sizeof(CASES[0]); i++) {
         build_actual(&CASES[i].actual, &s);

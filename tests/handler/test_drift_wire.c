@@ -1,7 +1,7 @@
 /* Contract test between the drift plan and the AWS client (handler/aws/): what the plan
  * asks for is what the client sends, and ECR would accept it. For generated states, the
  * plan's target registry configuration goes through the function's own translation
- * (state.c) and the client's builders, passes sw_ecr_validate (AWS's rules: ENHANCED
+ * (aws_io.c) and the client's builders, passes sw_ecr_validate (AWS's rules: ENHANCED
  * frequencies only, at most 2 rules, 1-100 valid WILDCARD filters), and the body sent
  * carries exactly the plan's rules and filters; the same for the Enable and
  * UpdateConfiguration bodies. */
@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "drift_fixtures.h"
-#include "handler/drift.h"
+#include "handler/decide/drift.h"
 
 #include <cjson/cJSON.h>
 
@@ -78,7 +78,7 @@ static void check_plan_against_client(const struct sw_drift_plan *p, const char 
             break;
         }
         cJSON_Delete(body);
-        sw_buf_free(&request);
+        sw_buf_clear(&request);
     }
 }
 

@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "handler/events.h"
-#include "handler/timeparse.h"
+#include "handler/parse/events.h"
+#include "handler/core/timeparse.h"
 
 #include <dirent.h>
 #include <sys/mman.h>

@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "handler/drift.h"
-#include "handler/notify_drift.h"
+#include "handler/decide/drift.h"
+#include "handler/decide/notify_drift.h"
 
 #include <string.h>
 
@@ -20,8 +20,8 @@
 static void decide_all_off(enum sw_mode mode, const char *rescan, struct sw_drift_plan *p)
 {
     static const char *const filters[] = {"*"};
-    struct sw_desired_state d = {mode,  SW_DRIFT_CONTINUOUS_SCAN, filters, 1, rescan, ACCOUNT,
-                                 REGION};
+    struct sw_desired_state d = {
+        mode, SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, filters, 1, rescan, ACCOUNT, REGION};
     struct sw_actual_state a = {"DISABLED", "BASIC", NULL, 0, "LIFETIME"};
     assert_int_equal(sw_drift_decide(&d, &a, p, NULL), 0);
 }
@@ -31,7 +31,8 @@ static void decide_inspector_only(enum sw_mode mode, struct sw_drift_plan *p)
     static const char *const filters[] = {"*"};
     static const struct sw_drift_filter all = {"*", "WILDCARD"};
     static const struct sw_drift_rule good = {"CONTINUOUS_SCAN", &all, 1};
-    struct sw_desired_state d = {mode, SW_DRIFT_CONTINUOUS_SCAN, filters, 1, NULL, ACCOUNT, REGION};
+    struct sw_desired_state d = {
+        mode, SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, filters, 1, NULL, ACCOUNT, REGION};
     struct sw_actual_state a = {NULL, "ENHANCED", &good, 1, NULL};
     assert_int_equal(sw_drift_decide(&d, &a, p, NULL), 0);
 }
@@ -101,7 +102,7 @@ static void restored_after_cloudtrail_disable_whole_message(void **state)
     assert_string_equal(sw_notification_attribute(&n, "mode"), "enforce");
     assert_string_equal(sw_notification_attribute(&n, "outcome"), "restored");
     assert_null(sw_notification_attribute(&n, "severity"));
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
     sw_drift_plan_clear(&p);
 }
 
@@ -132,14 +133,14 @@ static void schedule_omits_absent_fields(void **state)
         "- Registry scanning rules (registry_rule): no rules \xe2\x86\x92 CONTINUOUS_SCAN [*]\n");
     assert_has(&n, "- ecr:PutRegistryScanningConfiguration (scanType ENHANCED, rules: "
                    "CONTINUOUS_SCAN [*]): OK\n");
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
 
     /* No context at all behaves like an empty one. */
     sw_notification_init(&n);
     assert_int_equal(sw_notify_drift_build(&p, NULL, results, 2, &n, NULL), 0);
     assert_lacks(&n, "null");
     assert_lacks(&n, "Changed by");
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
     sw_drift_plan_clear(&p);
 }
 
@@ -173,7 +174,7 @@ static void failures_name_aws_error_code_and_message(void **state)
     assert_string_equal(sw_notification_attribute(&n, "outcome"), "failed");
     assert_string_equal(sw_notification_attribute(&n, "event_kind"), "remediation");
     assert_true(sw_notify_drift_failed(&p, results, 2));
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
 
     /* Only the first action ran (and succeeded): the rest is not restored, still a failure. */
     sw_notification_init(&n);
@@ -182,7 +183,7 @@ static void failures_name_aws_error_code_and_message(void **state)
     assert_string_equal(n.subject,
                         "scanwarden: FAILED to restore ECR scanning in 123456789012/eu-west-1");
     assert_has(&n, "CONTINUOUS_SCAN [*]): not attempted\n");
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
 
     /* An error without a message, and one without even a code. */
     const struct sw_action_result bare[] = {
@@ -195,7 +196,7 @@ static void failures_name_aws_error_code_and_message(void **state)
     assert_has(&n, "[123456789012]): FAILED: InternalServerException\n");
     assert_has(&n, "CONTINUOUS_SCAN [*]): FAILED: unknown error\n");
     assert_has(&n, "rescanDuration DAYS_30): OK\n");
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
     sw_drift_plan_clear(&p);
 }
 
@@ -224,7 +225,7 @@ static void dry_run_says_would_restore(void **state)
     assert_string_equal(sw_notification_attribute(&n, "mode"), "dry-run");
     assert_string_equal(sw_notification_attribute(&n, "outcome"), "would-restore");
     assert_false(sw_notify_drift_failed(&p, NULL, 0));
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
     sw_drift_plan_clear(&p);
 }
 
@@ -249,7 +250,7 @@ static void denied_cloudtrail_call_and_signal(void **state)
     assert_has(&n, "- Changed by: arn:aws:sts::123456789012:assumed-role/dev/alice\n");
     assert_has(&n, "- Call result: the call was refused by AWS (AccessDenied: User is not "
                    "authorized)\n");
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
 
     const struct sw_change_context hub = {
         SW_TRIGGER_SECURITY_HUB,     NULL, NULL, NULL, NULL, "2024-05-01T12:03:00Z", NULL, NULL,
@@ -260,7 +261,7 @@ static void denied_cloudtrail_call_and_signal(void **state)
                    "- Signal: control Inspector.2 FAILED\n");
     assert_lacks(&n, "Changed by");
     assert_lacks(&n, "Call result");
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
     sw_drift_plan_clear(&p);
 }
 
@@ -285,7 +286,7 @@ static void event_strings_cannot_forge_lines(void **state)
     assert_has(&n, "- Changed by: arn:aws:iam::1:user/x - Changed by: someone-else  \n");
     assert_has(&n, "FAILED: Boom: line one line two\n");
     assert_lacks(&n, "\x1b");
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
     sw_drift_plan_clear(&p);
 }
 
@@ -302,7 +303,7 @@ static void long_fields_are_bounded(void **state)
     assert_int_equal(sw_notify_drift_build(&p, &ctx, NULL, 0, &n, NULL), 0);
     assert_true(n.message.len < 4096);
     assert_has(&n, "xxx...\n");
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
     sw_drift_plan_clear(&p);
 }
 
@@ -312,7 +313,7 @@ static void subjects_are_ascii_and_short(void **state)
     static const char *const filters[] = {"*"};
     const char *region = "xaa-bbbbbbbbbbbb-cccccccccccc-99";
     struct sw_desired_state d = {
-        SW_MODE_ENFORCE, SW_DRIFT_CONTINUOUS_SCAN, filters, 1, NULL, ACCOUNT, region};
+        SW_MODE_ENFORCE, SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, filters, 1, NULL, ACCOUNT, region};
     struct sw_actual_state a = {"DISABLED", "ENHANCED", NULL, 0, NULL};
     const struct sw_action_result failed = {"inspector2:Enable", false, "X", NULL};
     for (int mode = 0; mode < 2; mode++) {
@@ -327,7 +328,7 @@ static void subjects_are_ascii_and_short(void **state)
             assert_subject_ok(&n);
             assert_non_null(strstr(n.subject, region + 1));
             assert_true(strncmp(n.subject, "scanwarden: ", 12) == 0);
-            sw_notification_free(&n);
+            sw_notification_clear(&n);
             sw_drift_plan_clear(&p);
         }
     }
@@ -339,7 +340,7 @@ static void nothing_to_notify_without_drift(void **state)
     static const struct sw_drift_filter all = {"*", "WILDCARD"};
     static const struct sw_drift_rule good = {"CONTINUOUS_SCAN", &all, 1};
     struct sw_desired_state d = {
-        SW_MODE_ENFORCE, SW_DRIFT_CONTINUOUS_SCAN, filters, 1, NULL, ACCOUNT, REGION};
+        SW_MODE_ENFORCE, SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, filters, 1, NULL, ACCOUNT, REGION};
     struct sw_actual_state a = {"ENABLED", "ENHANCED", &good, 1, NULL};
     struct sw_drift_plan p = {0};
     struct sw_notification n;
@@ -348,12 +349,12 @@ static void nothing_to_notify_without_drift(void **state)
     sw_notification_init(&n);
     assert_int_equal(sw_notify_drift_build(&p, &CLOUDTRAIL, NULL, 0, &n, &err), SW_EINVAL);
     assert_false(sw_notify_drift_failed(&p, NULL, 0));
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
     d.mode = SW_MODE_OFF;
     assert_int_equal(sw_drift_decide(&d, &a, &p, NULL), 0);
     sw_notification_init(&n);
     assert_int_equal(sw_notify_drift_build(&p, &CLOUDTRAIL, NULL, 0, &n, &err), SW_EINVAL);
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
 }
 
 int main(void)

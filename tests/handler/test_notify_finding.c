@@ -9,14 +9,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "handler/events.h"
-#include "handler/finding_cache.h"
-#include "handler/notify_console.h"
-#include "handler/notify_event.h"
-#include "handler/notify_finding.h"
-#include "handler/notify_sla.h"
-#include "handler/text.h"
-#include "handler/timeparse.h"
+#include "handler/parse/events.h"
+#include "handler/notify/finding_cache.h"
+#include "handler/notify/notify_console.h"
+#include "handler/notify/notify_event.h"
+#include "handler/notify/notify_finding.h"
+#include "handler/notify/notify_sla.h"
+#include "handler/core/text.h"
+#include "handler/core/timeparse.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,7 +163,7 @@ static void sample_finding_notification(void **state)
     assert_null(strstr(m, "CVSS"));
     assert_null(strstr(m, "None Provided")); /* Inspector's "no advice" is not shown */
     assert_null(strstr(m, "Remediation"));
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
     sw_event_clear(&ev);
 }
 
@@ -210,7 +210,7 @@ static void verdict_matrix(void **state)
     sw_notification_init(&n);
     assert_int_equal(sw_notify_event_build(&ct, SW_SEVERITY_HIGH, 0, &n, &err), SW_EINVAL);
     assert_int_equal(sw_notify_finding_build(&ct, 0, &n, &err), SW_EINVAL);
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
     sw_event_clear(&ct);
     assert_string_equal(sw_notify_verdict_name(SW_NOTIFY_BELOW_THRESHOLD), "below-threshold");
     assert_string_equal(sw_notify_verdict_name(SW_NOTIFY_DUPLICATE), "duplicate");
@@ -251,7 +251,7 @@ static void deadline_per_severity(void **state)
         snprintf(subject, sizeof(subject), "[%s] CVE-2023-44487 in web/api:1.4.2", cases[i].sev);
         assert_string_equal(n.subject, subject);
         assert_string_equal(sw_notification_attribute(&n, "severity"), cases[i].sev);
-        sw_notification_free(&n);
+        sw_notification_clear(&n);
         sw_event_clear(&ev);
     }
     assert_true(sw_notify_sla_ms(SW_SEVERITY_CRITICAL) == SW_TIME_DAY_MS);
@@ -273,7 +273,7 @@ static void deadline_from_each_timestamp_style(void **state)
         assert_line(&n, "Respond by: 2021-12-10 18:02:30 UTC (HIGH SLA: 7 days from first "
                         "observed; 6 days left)");
         assert_line(&n, "First observed: 2021-12-03 18:02:30 UTC");
-        sw_notification_free(&n);
+        sw_notification_clear(&n);
         sw_event_clear(&ev);
     }
     /* An unreadable time: shown as sent, no deadline computed. */
@@ -285,7 +285,7 @@ static void deadline_from_each_timestamp_style(void **state)
     build(&ev, SW_SEVERITY_HIGH, NOW_2024_10_10, &n);
     assert_line(&n, "First observed: sometime last week");
     assert_null(strstr(sw_buf_cstr(&n.message), "Respond by"));
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
     sw_event_clear(&ev);
 }
 
@@ -306,7 +306,7 @@ static void minimal_finding_prints_only_what_it_has(void **state)
     assert_string_equal(sw_notification_attribute(&n, "event_kind"), "finding");
     assert_null(sw_notification_attribute(&n, "account_id"));
     assert_null(sw_notification_attribute(&n, "region"));
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
     sw_event_clear(&ev);
 }
 
@@ -353,7 +353,7 @@ static void full_finding_with_cvss_and_remediation(void **state)
                     "111122223333%3Arepository%2Fweb%2Fapi%2Fsha256%3A0123456789abcdef0123");
     /* No firstObservedAt: no deadline. */
     assert_null(strstr(sw_buf_cstr(&n.message), "Respond by"));
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
     sw_event_clear(&ev);
 }
 
@@ -372,7 +372,7 @@ static void non_ascii_and_long_fields_keep_the_subject_valid(void **state)
     assert_string_equal(n.subject, "[CRITICAL] Facade - deja vu in cafe/uber:ve");
     assert_line(&n, "Title: Fa\xc3\xa7"
                     "ade \xe2\x80\x93 d\xc3\xa9j\xc3\xa0 vu \xe6\xbc\xa2\xe5\xad\x97");
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
     sw_event_clear(&ev);
 
     /* Huge id and repository: the subject is cut to 99 characters but keeps severity and id. */
@@ -393,7 +393,7 @@ static void non_ascii_and_long_fields_keep_the_subject_valid(void **state)
     build(&ev, SW_SEVERITY_LOW, NOW_2024_10_10, &n);
     assert_true(strncmp(n.subject, "[LOW] CVE-2024-AAAA", 19) == 0);
     assert_true(strlen(n.subject) <= 99);
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
     sw_event_clear(&ev);
 
     /* The short id keeps the image in full. */
@@ -403,7 +403,7 @@ static void non_ascii_and_long_fields_keep_the_subject_valid(void **state)
     build(&ev, SW_SEVERITY_HIGH, NOW_2024_10_10, &n);
     assert_null(strchr(n.subject, '\n'));
     assert_null(strchr(n.subject, '\t'));
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
     sw_event_clear(&ev);
 }
 
@@ -443,7 +443,7 @@ static void five_hundred_packages_are_all_listed(void **state)
     assert_line(&n, "  - ppp0 1.0 \xe2\x86\x92 2.0 (NPM)");
     assert_line(&n, "  - ppp499 1.499 \xe2\x86\x92 2.499 (NPM)");
     assert_null(strstr(sw_buf_cstr(&n.message), "more not listed"));
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
     sw_event_clear(&ev);
     free(json);
 }
@@ -465,7 +465,7 @@ static void huge_package_lists_stay_within_sns_limits(void **state)
              1500 - listed);
     assert_line(&n, more);
     assert_true(n.message.len < SW_SNS_MESSAGE_MAX_BYTES);
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
     sw_event_clear(&ev);
     free(json);
 }
@@ -503,13 +503,13 @@ static void scan_summaries(void **state)
     assert_string_equal(sw_notification_attribute(&n, "severity"), "CRITICAL");
     assert_string_equal(sw_notification_attribute(&n, "account_id"), "111122223333");
     assert_string_equal(sw_notification_attribute(&n, "region"), "us-east-1");
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
     sw_event_clear(&ev);
 
     parse(SCAN("{\"HIGH\":1,\"LOW\":5}"), &ev);
     build(&ev, SW_SEVERITY_MEDIUM, NOW_2024_10_10, &n);
     assert_string_equal(n.subject, "[HIGH] Inspector scan of inspector2:ubuntu22: 1 HIGH");
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
     assert_int_equal(sw_notify_event_verdict(&ev, SW_SEVERITY_CRITICAL), SW_NOTIFY_BELOW_THRESHOLD);
     sw_event_clear(&ev);
 
@@ -540,7 +540,7 @@ static void basic_scan_summary_says_basic_scanning_is_in_use(void **state)
     assert_line(&n, "  MEDIUM: 9");
     assert_string_equal(sw_notification_attribute(&n, "event_kind"), "basic-scan");
     assert_string_equal(sw_notification_attribute(&n, "severity"), "CRITICAL");
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
     sw_event_clear(&ev);
 
     parse("{\"source\":\"aws.ecr\",\"detail-type\":\"ECR Image Scan\",\"detail\":{"
@@ -550,7 +550,7 @@ static void basic_scan_summary_says_basic_scanning_is_in_use(void **state)
     build(&ev, SW_SEVERITY_UNTRIAGED, NOW_2024_10_10, &n);
     assert_line(&n, "  UNDEFINED: 2");
     assert_string_equal(n.subject, "[MEDIUM] ECR basic scan of an image: 9 MEDIUM, 2 UNDEFINED");
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
     sw_event_clear(&ev);
 }
 
@@ -572,7 +572,7 @@ static void coverage_changes(void **state)
     assert_string_equal(sw_notification_attribute(&n, "event_kind"), "coverage");
     assert_null(sw_notification_attribute(&n, "severity"));
     assert_string_equal(sw_notification_attribute(&n, "account_id"), "123456789012");
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
     sw_event_clear(&ev);
 
     parse("{\"source\":\"aws.inspector2\",\"detail-type\":\"Inspector2 Coverage\",\"detail\":{"
@@ -594,7 +594,7 @@ static void coverage_changes(void **state)
                                    "(SOMETHING_NEW)");
     assert_null(strstr(sw_buf_cstr(&n.message), "Reason: "));
     assert_line(&n, "Reason code: SOMETHING_NEW");
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
     sw_event_clear(&ev);
 }
 
@@ -643,7 +643,7 @@ static void finding_with_region_na_keeps_its_region(void **state)
         assert_line(&n, "Console (all findings): https://us-west-2.console.aws.amazon.com/"
                         "inspector/v2/home?region=us-west-2#/findings/all");
         assert_non_null(strstr(sw_buf_cstr(&n.message), "Console (this image): https://"));
-        sw_notification_free(&n);
+        sw_notification_clear(&n);
         sw_event_clear(&ev);
     }
 }
@@ -681,7 +681,7 @@ static void bad_account_or_region_leaves_the_attribute_out_not_the_notification(
         assert_null(sw_notification_attribute(&n, "region"));
         assert_string_equal(sw_notification_attribute(&n, "event_kind"), "finding");
         assert_null(strstr(sw_buf_cstr(&n.message), "Account: "));
-        sw_notification_free(&n);
+        sw_notification_clear(&n);
         sw_event_clear(&ev);
     }
     /* The rule is the attribute's own: a value with nothing left after ASCII folding. */
@@ -693,7 +693,7 @@ static void bad_account_or_region_leaves_the_attribute_out_not_the_notification(
     assert_int_equal(n.attribute_count, 0);
     assert_int_equal(sw_notification_add_attribute(&n, "region", "eu-west-1"), 0);
     assert_int_equal(n.attribute_count, 1);
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
 }
 
 /* Inspector2 Coverage also covers EC2 instances and Lambda functions: only ECR repositories
@@ -769,7 +769,7 @@ static void unicode_line_breaks_and_c1_controls_are_flattened(void **state)
         assert_false(has_line(&n, "Severity: LOW"));
         assert_null(strstr(m, "\nStatus: SUPPRESSED"));
         assert_line(&n, "Title: t Severity: LOW");
-        sw_notification_free(&n);
+        sw_notification_clear(&n);
         sw_event_clear(&ev);
 
         /* A coverage event's status and resource too. */
@@ -785,7 +785,7 @@ static void unicode_line_breaks_and_c1_controls_are_flattened(void **state)
         assert_false(has_line(&n, "Severity: LOW"));
         assert_false(has_line(&n, "Reason code: FORGED"));
         assert_null(strstr(sw_buf_cstr(&n.message), "\nReason code: FORGED"));
-        sw_notification_free(&n);
+        sw_notification_clear(&n);
         sw_event_clear(&ev);
     }
 }

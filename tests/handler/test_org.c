@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "handler/events.h"
-#include "handler/org.h"
+#include "handler/parse/events.h"
+#include "handler/decide/org.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +16,7 @@
 
 #define ADMIN "111111111111"
 
-/* Walks n members from start in batches as org_state.c does; counts visits per member. */
+/* Walks n members from start in batches as org_aws_io.c does; counts visits per member. */
 static size_t walk(size_t n, size_t start, size_t stop_after_batches, unsigned *visits,
                    size_t *max_batch)
 {
@@ -225,14 +225,14 @@ static void notification_per_account_and_region(void **state)
     assert_string_equal(sw_notification_attribute(&n, "event_kind"), "remediation");
     assert_string_equal(sw_notification_attribute(&n, "account_id"), ADMIN);
     assert_string_equal(sw_notification_attribute(&n, "scope"), "organization");
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
 
     struct sw_buf msg;
     sw_buf_init(&msg, 1024);
     assert_true(sw_org_report_failed(&r, &msg));
     assert_non_null(strstr(sw_buf_cstr(&msg), "1 member(s) in us-east-1 not restored (first: "
                                               "200000000001: AccessDeniedException"));
-    sw_buf_free(&msg);
+    sw_buf_clear(&msg);
 
     struct sw_buf json;
     sw_buf_init(&json, 8192);
@@ -244,7 +244,7 @@ static void notification_per_account_and_region(void **state)
         "\"200000000001\",\"error\":\"AccessDeniedException\"}]},{\"region\":\"eu-west-1\","
         "\"members\":250,\"checked\":100,\"drifted\":0,\"restored\":0,\"complete\":false,"
         "\"aws_calls\":0,\"failed\":[]}]}");
-    sw_buf_free(&json);
+    sw_buf_clear(&json);
     sw_org_report_clear(&r);
     assert_int_equal(r.region_count, 0);
 }
@@ -271,7 +271,7 @@ static void result_summary_stays_bounded(void **state)
     assert_int_equal(sw_org_report_json(&r, &json, NULL), 0);
     assert_true(json.len <= SW_ORG_JSON_MAX);
     assert_non_null(strstr(sw_buf_cstr(&json), "\"region\":\"ap-southeast-32\""));
-    sw_buf_free(&json);
+    sw_buf_clear(&json);
     sw_org_report_clear(&r);
 }
 
@@ -287,7 +287,7 @@ static void dry_run_writes_would(void **state)
     assert_non_null(strstr(sw_buf_cstr(&n.message), "would run inspector2:Enable"));
     assert_string_equal(sw_notification_attribute(&n, "event_kind"), "drift");
     assert_false(sw_org_report_failed(&r, NULL));
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
     sw_org_report_clear(&r);
 }
 
@@ -304,7 +304,7 @@ static void nothing_drifted_nothing_to_notify(void **state)
     sw_notification_init(&n);
     struct sw_error err = {0};
     assert_int_equal(sw_org_notify_build(&r, NULL, &n, &err), SW_EINVAL);
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
     /* A region that could not be listed is notable and a failure. */
     snprintf(r.regions[0].failed_api, sizeof(r.regions[0].failed_api), "inspector2:ListMembers");
     assert_true(sw_org_report_notable(&r));

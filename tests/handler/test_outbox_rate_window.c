@@ -1,4 +1,4 @@
-/* Unit tests of the per-minute notification cap (handler/rate_window.c) with an injected
+/* Unit tests of the per-minute notification cap (handler/notify/rate_window.c) with an injected
  * clock: under and at the cap everything is admitted, over it finding-side notifications
  * are suppressed and recorded, drift ones never are, and the first roll after the minute
  * gives exactly one summary (the outbox's summary builder) and resets the window. */
@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "handler/rate_window.h"
+#include "handler/notify/rate_window.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -35,7 +35,7 @@ static bool admit(struct sw_rate_window *w, int64_t now_ms, const char *kind, in
     make(&n, kind, i);
     bool ok = sw_rate_window_admit(w, now_ms, &n,
                                    strcmp(kind, "drift") != 0 && strcmp(kind, "remediation") != 0);
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
     return ok;
 }
 
@@ -55,13 +55,13 @@ static void under_and_at_the_cap_everything_is_admitted(void **state)
     struct sw_notification s;
     sw_rate_window_init(&w, 3);
     assert_false(roll(&w, T0, &s)); /* nothing open: nothing to summarise */
-    sw_notification_free(&s);
+    sw_notification_clear(&s);
     for (int i = 0; i < 3; i++)
         assert_true(admit(&w, T0 + i * 1000, "finding", i));
     assert_int_equal(w.published, 3);
     assert_int_equal(w.suppressed, 0);
     assert_false(roll(&w, T0 + 61000, &s)); /* the minute ends with nothing suppressed */
-    sw_notification_free(&s);
+    sw_notification_clear(&s);
     assert_false(w.open);
 }
 
@@ -77,7 +77,7 @@ static void over_the_cap_findings_are_suppressed_until_the_minute_ends(void **st
     assert_false(admit(&w, T0 + 30, "basic-scan", 3));
     assert_false(admit(&w, T0 + 59999, "finding", 4)); /* still the same minute */
     assert_false(roll(&w, T0 + 59999, &s));
-    sw_notification_free(&s);
+    sw_notification_clear(&s);
     assert_int_equal(w.suppressed, 3);
     assert_string_equal(w.records[0].kind, "coverage");
     assert_string_equal(w.records[2].subject, "[HIGH] CVE-2024-00004 in web/api:1");
@@ -129,12 +129,12 @@ static void the_next_minute_releases_one_summary_then_resets(void **state)
                         "2024-10-10T00:00:00Z");
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(sum, "items")),
                      SW_RATE_WINDOW_LISTED_MAX);
-    sw_notification_free(&s);
+    sw_notification_clear(&s);
 
     /* Reset: one summary only, and the new minute has the whole cap again. */
     assert_false(w.open);
     assert_false(roll(&w, T0 + 60001, &s));
-    sw_notification_free(&s);
+    sw_notification_clear(&s);
     assert_true(admit(&w, T0 + 60002, "finding", 100));
     assert_true(admit(&w, T0 + 60003, "finding", 101));
     assert_false(admit(&w, T0 + 60004, "finding", 102));
@@ -150,7 +150,7 @@ static void a_clock_that_goes_back_closes_the_window(void **state)
     assert_true(admit(&w, T0, "finding", 0));
     assert_false(admit(&w, T0 + 1, "finding", 1));
     assert_true(roll(&w, T0 - 5000, &s));
-    sw_notification_free(&s);
+    sw_notification_clear(&s);
     assert_true(admit(&w, T0 - 4000, "finding", 2));
 }
 

@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "handler/drift.h"
-#include "handler/result.h"
+#include "handler/decide/drift.h"
+#include "handler/decide/result.h"
 
 #include <string.h>
 
@@ -20,7 +20,8 @@ static void decide(enum sw_mode mode, const char *status, struct sw_drift_plan *
     static const char *const filters[] = {"*"};
     static const struct sw_drift_filter all = {"*", "WILDCARD"};
     static const struct sw_drift_rule good = {"CONTINUOUS_SCAN", &all, 1};
-    struct sw_desired_state d = {mode, SW_DRIFT_CONTINUOUS_SCAN, filters, 1, NULL, ACCOUNT, REGION};
+    struct sw_desired_state d = {
+        mode, SW_SCAN_FREQUENCY_CONTINUOUS_SCAN, filters, 1, NULL, ACCOUNT, REGION};
     struct sw_actual_state a = {status, "ENHANCED", &good, 1, NULL};
     if (strcmp(status, "ALL_OFF") == 0) {
         a.inspector_ecr_status = "DISABLED";
@@ -37,7 +38,7 @@ static void assert_json(const struct sw_result *r, const char *expected)
     sw_buf_init(&out, SW_RESULT_JSON_MAX);
     assert_int_equal(sw_result_json(r, &out, &err), 0);
     assert_string_equal(sw_buf_cstr(&out), expected);
-    sw_buf_free(&out);
+    sw_buf_clear(&out);
 }
 
 static void spec_example_config_change_restored(void **state)
@@ -137,7 +138,7 @@ static void failed_action_is_remediation_failed(void **state)
         "ECR scanning not restored in 123456789012/eu-west-1; "
         "ecr:PutRegistryScanningConfiguration: AccessDeniedException: User: "
         "arn:aws:sts::123456789012:assumed-role/fn/x is not authorized to perform it");
-    sw_buf_free(&msg);
+    sw_buf_clear(&msg);
     sw_drift_plan_clear(&p);
 }
 
@@ -160,7 +161,7 @@ static void action_not_attempted_is_a_failure(void **state)
     assert_string_equal(sw_buf_cstr(&msg), "ECR scanning not restored in 123456789012/eu-west-1; "
                                            "inspector2:Enable: ServiceQuotaExceededException; "
                                            "ecr:PutRegistryScanningConfiguration: not attempted");
-    sw_buf_free(&msg);
+    sw_buf_clear(&msg);
     sw_drift_plan_clear(&p);
 }
 
@@ -178,7 +179,7 @@ static void read_failure_is_remediation_failed(void **state)
     assert_string_equal(sw_buf_cstr(&msg), "the ECR scanning state could not be read; "
                                            "inspector2:BatchGetAccountStatus: "
                                            "AccessDeniedException: not allowed");
-    sw_buf_free(&msg);
+    sw_buf_clear(&msg);
 }
 
 static void untrusted_strings_are_escaped_and_bounded(void **state)
@@ -204,7 +205,7 @@ static void untrusted_strings_are_escaped_and_bounded(void **state)
     assert_non_null(strstr(s, "a\xc3\xa9"
                               "a\",\"notified\":false}"));
     assert_true(out.len < 400);
-    sw_buf_free(&out);
+    sw_buf_clear(&out);
 }
 
 int main(void)

@@ -4,7 +4,7 @@
 #ifndef SW_TEST_HANDLER_UTIL_H
 #define SW_TEST_HANDLER_UTIL_H
 
-#include "handler/events.h"
+#include "handler/parse/events.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "handler/workloads.h"
+#include "handler/notify/workloads.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -44,7 +44,7 @@ static void request_body(void **state)
     assert_int_equal(sw_workloads_request(IMAGE, &b, &err), 0);
     assert_string_equal(sw_buf_cstr(&b),
                         "{\"filter\":{\"resourceId\":\"" IMAGE "\"},\"maxResults\":10}");
-    sw_buf_free(&b);
+    sw_buf_clear(&b);
 }
 
 static void parse_sums_per_cluster(void **state)
@@ -114,13 +114,13 @@ static void annotate_failure_and_success(void **state)
     const cJSON *wl = cJSON_GetObjectItemCaseSensitive(
         cJSON_GetObjectItemCaseSensitive(n.document, "finding"), "workloads");
     assert_string_equal(cJSON_GetObjectItemCaseSensitive(wl, "status")->valuestring, "unavailable");
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
 
     sw_notification_init(&n);
     assert_int_equal(sw_buf_append_str(&n.message, "text\n"), 0);
     assert_int_equal(sw_workloads_annotate(&n, &w, NULL, &err), 0);
     assert_non_null(strstr(sw_buf_cstr(&n.message), "Not running in any ECS or EKS cluster"));
-    sw_notification_free(&n);
+    sw_notification_clear(&n);
 }
 
 int main(void)

@@ -1,0 +1,141 @@
+/* sw_org: the pure part of organization mode (SCOPE=organization, docs/contract.md §1.4).
+ *
+ * Which members count, which ECR statuses are drift, how the member list is cut into
+ * batches of at most 100 (the Inspector2 limit) starting at a rotating offset, when the
+ * invocation deadline says to stop, and the report of a run: its notification text and
+ * its summary in the invocation result. The paginated AWS I/O is org_aws_io.c's. */
+#ifndef SW_ORG_H
+#define SW_ORG_H
+
+#include "handler/core/buf.h"
+#include "handler/parse/config.h"
+#include "handler/core/error.h"
+#include "handler/core/notification.h"
+#include "handler/decide/notify_drift.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define SW_ORG_BATCH_MAX 100     /* account ids per BatchGetAccountStatus / Enable (AWS limit) */
+#define SW_ORG_MEMBERS_MAX 20000 /* members accepted from ListMembers (Inspector: 10,000) */
+#define SW_ORG_PAGES_MAX 1000    /* ListMembers pages followed in one run */
+/* Time kept back before the deadline for the notification and the answer. */
+#define SW_ORG_RESERVE_MS 2000
+#define SW_ORG_ID_MAX 16    /* 12-digit account id + NUL, rounded */
+#define SW_ORG_CODE_MAX 128 /* AWS error code kept */
+#define SW_ORG_MESSAGE_MAX 512
+#define SW_ORG_LISTED_MAX 500 /* accounts listed by name in a notification per region */
+#define SW_ORG_JSON_MAX 6144  /* bytes of the summary in the result (SW_RESULT_JSON_MAX 8192) */
+
+/* One member whose ECR scanning was not on. */
+struct sw_org_account {
+    char account_id[SW_ORG_ID_MAX];
+    char before[SW_ORG_CODE_MAX]; /* the ECR status read ("DISABLED" when absent) */
+    bool attempted;               /* Enable was called for it (enforce) */
+    bool restored;                /* Enable answered it without a failure */
+    char error_code[SW_ORG_CODE_MAX];
+    char error_message[SW_ORG_MESSAGE_MAX];
+};
+
+/* What one region's run found and did. */
+struct sw_org_region_report {
+    char region[SW_CFG_REGION_MAX + 1];
+    size_t member_count; /* associated members listed (the admin itself excluded) */
+    size_t checked;      /* members whose status was read this run */
+    size_t start;        /* where in the sorted member list this run began */
+    size_t next_start;   /* where the next run begins */
+    bool cut;            /* stopped before the deadline with members left unchecked */
+    /* A call that failed for the whole region (listing, or reading a batch's statuses). */
+    char failed_api[SW_ORG_CODE_MAX];
+    char failed_code[SW_ORG_CODE_MAX];
+    char failed_message[SW_ORG_MESSAGE_MAX];
+    /* Organization auto-enable for ECR (DescribeOrganizationConfiguration autoEnable.ecr):
+     * auto_enable_drifted when it was off; then restored, or the error of the update. */
+    bool auto_enable_drifted;
+    bool auto_enable_restored;
+    char auto_enable_code[SW_ORG_CODE_MAX];
+    char auto_enable_message[SW_ORG_MESSAGE_MAX];
+    struct sw_org_account *drifted; /* owned */
+    size_t drifted_count;
+    size_t drifted_cap;
+    size_t calls; /* AWS calls made for this region */
+};
+
+struct sw_org_report {
+    bool execute; /* enforce (false: dry-run, nothing written) */
+    char admin_account[SW_ORG_ID_MAX];
+    struct sw_org_region_report regions[SW_CFG_REGIONS_MAX];
+    size_t region_count;
+};
+
+/* Frees what the report owns and zeroes it. Safe on a zeroed report. */
+void sw_org_report_clear(struct sw_org_report *r);
+
+/* Adds a drifted member to a region's report; returns it (zeroed but for id and before) or
+ * NULL when out of memory or past SW_ORG_MEMBERS_MAX. */
+struct sw_org_account *sw_org_report_add(struct sw_org_region_report *rr, const char *account_id,
+                                         const char *before);
+
+/* True when some member drifted, or a region could not be checked (worth a notification). */
+bool sw_org_report_notable(const struct sw_org_report *r);
+
+/* True when, in enforce mode, a drifted member was not restored or a region failed: the
+ * invocation answers RemediationFailed. message (reset first) says which. */
+bool sw_org_report_failed(const struct sw_org_report *r, struct sw_buf *message);
+
+/* A member listed by ListMembers counts when associated (relationshipStatus ENABLED) and
+ * is not the administrator itself (the account check handles that one). */
+bool sw_org_member_counts(const char *relationship_status, const char *account_id,
+                          const char *admin_account);
+
+/* True when an ECR status (BatchGetAccountStatus resourceState.ecr.status; NULL or "" when
+ * the account is absent) is drift: anything but ENABLED or ENABLING. */
+bool sw_org_ecr_drifted(const char *status);
+
+/* Where a run over n members begins: offset % n when a previous run in this process left
+ * one (have_offset), else a start derived from the hour of now_ms, so that cold starts too
+ * move across the list over the day. 0 when n is 0. */
+size_t sw_org_start(size_t n, bool have_offset, size_t offset, long long now_ms);
+
+/* The next batch: indices (start + done + k) % n for k < min(max, n - done), written into
+ * idx (room for max). Returns how many; 0 when done >= n. max is capped at SW_ORG_BATCH_MAX. */
+size_t sw_org_next_batch(size_t n, size_t start, size_t done, size_t max, size_t *idx);
+
+/* True when one more batch fits: no deadline (0), or now + slowest batch so far + the
+ * reserve is before the deadline. */
+bool sw_org_batch_fits(long long now_ms, long long deadline_ms, long long slowest_batch_ms);
+
+/* The region the next run starts with, after region `cut` (of count) was cut by the deadline
+ * having checked `checked` members: the one after it, or itself when it got no time. */
+size_t sw_org_next_first_region(size_t cut, size_t checked, size_t count);
+
+/* Sorts account ids (strcmp order) and drops duplicates; returns the new count. */
+size_t sw_org_sort_ids(char **ids, size_t n);
+
+/* The one notification of an organization run (r must be notable): subject, a section per
+ * region (drifted members with their status, restored / failed with the AWS error, cut
+ * runs), and attributes event_kind (remediation or drift), account_id, region, mode.
+ * Returns 0, SW_EINVAL (nothing notable), SW_ENOMEM or SW_ELIMIT with err set. */
+int sw_org_notify_build(const struct sw_org_report *r, const struct sw_change_context *ctx,
+                        struct sw_notification *n, struct sw_error *err);
+
+/* Folds the administrator's own account notification (from sw_notify_drift_build) into the
+ * organization notification n: its text as a section, its document's "drift" as
+ * "organization"."administrator"; the subject says both. account_n keeps its text; its
+ * document is taken. Returns 0, SW_ENOMEM or SW_ELIMIT with err set. */
+int sw_org_notify_add_account(struct sw_notification *n, struct sw_notification *account_n,
+                              struct sw_error *err);
+
+/* sw_org_notify_add_account for the administrator's drift over several regions (regions_n
+ * from sw_notify_regions_build): also each region's own document, from its "regions", as
+ * "organization"."administrator_regions". Returns 0, SW_ENOMEM or SW_ELIMIT with err set. */
+int sw_org_notify_add_regions(struct sw_notification *n, struct sw_notification *regions_n,
+                              struct sw_error *err);
+
+/* The report as a compact JSON object for the invocation result (at most SW_ORG_JSON_MAX bytes:
+ * fewer failed members are listed when needed; SW_ELIMIT past that), e.g.
+ * {"regions":[{"region":"us-east-1","members":250,"checked":250,"drifted":83,"restored":83,
+ * "failed":[],"complete":true}]}. Returns 0, SW_ENOMEM or SW_ELIMIT. */
+int sw_org_report_json(const struct sw_org_report *r, struct sw_buf *out, struct sw_error *err);
+
+#endif

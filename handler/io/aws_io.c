@@ -1,0 +1,328 @@
+/* sw_aws_io: reads Inspector2/ECR state, performs remediation actions, publishes to SNS.
+ *
+ * The only part of the function that calls AWS (through the operations of
+ * handler/aws/). Reads are strict (a failed read stops the check: deciding on a
+ * guess could write the wrong thing); actions are independent, so each runs and
+ * reports its own result, with the AWS error code and message kept verbatim. */
+#include "handler/io/aws_io.h"
+
+#include "handler/notify/notify_wire.h"
+
+#include "handler/aws/sns.h"
+#include "handler/aws/sts.h"
+#include "handler/core/clock.h"
+#include "runtime/lr_log.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define API_BATCH_GET_ACCOUNT_STATUS "inspector2:BatchGetAccountStatus"
+#define API_GET_REGISTRY_SCANNING "ecr:GetRegistryScanningConfiguration"
+#define API_GET_CONFIGURATION "inspector2:GetConfiguration"
+
+void sw_aws_io_init(struct sw_aws_io *s, struct sw_aws_client *aws, const struct sw_config *cfg)
+{
+    memset(s, 0, sizeof(*s));
+    s->aws = aws;
+    s->cfg = cfg;
+}
+
+void sw_aws_io_clear(struct sw_aws_io *s)
+{
+    sw_account_status_list_clear(&s->status);
+    sw_ecr_scanning_configuration_clear(&s->registry);
+    memset(&s->inspector, 0, sizeof(s->inspector));
+}
+
+struct sw_function_io sw_aws_io_io(struct sw_aws_io *s)
+{
+    return (struct sw_function_io){s,
+                                   sw_aws_io_read,
+                                   sw_aws_io_perform,
+                                   sw_aws_io_publish,
+                                   sw_aws_io_workloads,
+                                   sw_aws_io_own_account};
+}
+
+/* A transport or client failure has no AWS error code: name the kind of failure. */
+static const char *failure_code(int rc)
+{
+    switch (rc) {
+    case SW_EIO:
+        return "NetworkError";
+    case SW_ETIMEOUT:
+        return "Timeout";
+    case SW_ECREDS:
+        return "NoCredentials";
+    case SW_EPARSE:
+        return "InvalidResponse";
+    case SW_ELIMIT:
+        return "ResponseTooLarge";
+    case SW_ENOMEM:
+        return "OutOfMemory";
+    default:
+        return "ClientError";
+    }
+}
+
+/* Fills f and r from a failed call (rc != 0). */
+static void record_failure(struct sw_aws_io_failure *f, struct sw_action_result *r, const char *api,
+                           int rc, const struct sw_aws_error *aerr, const struct sw_error *err)
+{
+    if (rc == SW_EAWS && aerr->code[0] != '\0') {
+        snprintf(f->code, sizeof(f->code), "%s", aerr->code);
+        snprintf(f->message, sizeof(f->message), "%.*s", (int)sizeof(f->message) - 1,
+                 aerr->message);
+    } else {
+        snprintf(f->code, sizeof(f->code), "%s", failure_code(rc));
+        snprintf(f->message, sizeof(f->message), "%s", err->msg);
+    }
+    *r = (struct sw_action_result){
+        .api = api, .ok = false, .error_code = f->code, .error_message = f->message};
+    lr_log(LR_LOG_WARN, "%s failed: %s: %s", api, f->code, f->message);
+}
+
+/* Points the drift view at the ECR configuration just read. */
+static void view_registry(struct sw_aws_io *s, struct sw_actual_state *out)
+{
+    const struct sw_ecr_scanning_configuration *reg = &s->registry;
+    out->scan_type = reg->scan_type[0] != '\0' ? reg->scan_type : NULL;
+    for (size_t i = 0; i < reg->rule_count && i < SW_ECR_RULES_READ_MAX; i++) {
+        const struct sw_ecr_rule *rule = &reg->rules[i];
+        size_t nf =
+            rule->filter_count < SW_ECR_FILTERS_MAX ? rule->filter_count : SW_ECR_FILTERS_MAX;
+        for (size_t j = 0; j < nf; j++) {
+            s->filters[i][j].filter = rule->filters[j].filter;
+            s->filters[i][j].filter_type =
+                rule->filters[j].filter_type[0] != '\0' ? rule->filters[j].filter_type : NULL;
+        }
+        s->rules[i].scan_frequency = rule->scan_frequency;
+        s->rules[i].filters = s->filters[i];
+        s->rules[i].filter_count = nf;
+    }
+    out->rules = s->rules;
+    out->rule_count =
+        reg->rule_count < SW_ECR_RULES_READ_MAX ? reg->rule_count : SW_ECR_RULES_READ_MAX;
+}
+
+int sw_aws_io_read(void *ctx, const char *account, bool read_rescan, struct sw_actual_state *out,
+                   struct sw_action_result *failure)
+{
+    struct sw_aws_io *s = ctx;
+    struct sw_aws_error aerr;
+    struct sw_error err = {0};
+    int rc;
+
+    sw_aws_io_clear(s);
+    memset(out, 0, sizeof(*out));
+    snprintf(s->account, sizeof(s->account), "%s", account);
+    const char *ids[] = {s->account};
+
+    rc = sw_inspector2_batch_get_account_status(s->aws, ids, 1, &s->status, &aerr, &err);
+    if (rc != SW_OK) {
+        record_failure(&s->failures[0], failure, API_BATCH_GET_ACCOUNT_STATUS, rc, &aerr, &err);
+        return rc;
+    }
+    const struct sw_account_status *st = sw_account_status_find(&s->status, s->account);
+    /* Absent (moto, never-enabled accounts) counts as DISABLED: drift.c treats NULL so. */
+    out->inspector_ecr_status = st != NULL && st->ecr.status[0] != '\0' ? st->ecr.status : NULL;
+
+    rc = sw_ecr_get_registry_scanning_configuration(s->aws, &s->registry, &aerr, &err);
+    if (rc != SW_OK) {
+        record_failure(&s->failures[0], failure, API_GET_REGISTRY_SCANNING, rc, &aerr, &err);
+        return rc;
+    }
+    view_registry(s, out);
+
+    if (read_rescan) {
+        rc = sw_inspector2_get_configuration(s->aws, &s->inspector, &aerr, &err);
+        if (rc != SW_OK) {
+            record_failure(&s->failures[0], failure, API_GET_CONFIGURATION, rc, &aerr, &err);
+            return rc;
+        }
+        out->rescan_duration =
+            s->inspector.rescan_duration[0] != '\0' ? s->inspector.rescan_duration : NULL;
+    }
+    return SW_OK;
+}
+
+static int do_enable(struct sw_aws_io *s, struct sw_aws_error *aerr, struct sw_error *err)
+{
+    const char *ids[] = {s->account};
+    const char *types[] = {"ECR"};
+    struct sw_enable_result res = {0};
+    int rc = sw_inspector2_enable(s->aws, ids, 1, types, 1, &res, aerr, err);
+    if (rc == SW_OK) {
+        for (size_t i = 0; i < res.failed_count; i++) {
+            if (strcmp(res.failed[i].account_id, s->account) == 0) {
+                /* Partial failure: AWS answered 200 but did not enable this account. */
+                snprintf(aerr->code, sizeof(aerr->code), "%s", res.failed[i].error_code);
+                snprintf(aerr->message, sizeof(aerr->message), "%s", res.failed[i].error_message);
+                rc = SW_EAWS;
+            }
+        }
+    }
+    sw_enable_result_clear(&res);
+    return rc;
+}
+
+int sw_aws_io_registry_configuration(const struct sw_actual_state *t,
+                                     struct sw_ecr_scanning_configuration *cfg,
+                                     struct sw_error *err)
+{
+    int rc = SW_OK;
+    snprintf(cfg->scan_type, sizeof(cfg->scan_type), "%s",
+             t->scan_type ? t->scan_type : "ENHANCED");
+    for (size_t i = 0; i < t->rule_count && rc == SW_OK; i++) {
+        struct sw_ecr_rule *rule = NULL;
+        rc = sw_ecr_add_rule(cfg, t->rules[i].scan_frequency, &rule, err);
+        for (size_t j = 0; rc == SW_OK && j < t->rules[i].filter_count; j++) {
+            const struct sw_drift_filter *flt = &t->rules[i].filters[j];
+            rc = sw_ecr_rule_add_filter(rule, flt->filter,
+                                        flt->filter_type ? flt->filter_type : "WILDCARD", err);
+        }
+    }
+    return rc;
+}
+
+static int do_put_registry(struct sw_aws_io *s, const struct sw_drift_plan *plan,
+                           struct sw_aws_error *aerr, struct sw_error *err)
+{
+    struct sw_ecr_scanning_configuration cfg = {0};
+    int rc = sw_aws_io_registry_configuration(&plan->target, &cfg, err);
+    if (rc == SW_OK)
+        rc = sw_ecr_put_registry_scanning_configuration(s->aws, &cfg, NULL, aerr, err);
+    sw_ecr_scanning_configuration_clear(&cfg);
+    return rc;
+}
+
+void sw_aws_io_perform(void *ctx, const struct sw_drift_plan *plan,
+                       struct sw_action_result *results)
+{
+    struct sw_aws_io *s = ctx;
+    for (size_t i = 0; i < plan->action_count && i < SW_DRIFT_ACTIONS_MAX; i++) {
+        const struct sw_drift_action *a = &plan->actions[i];
+        const char *api = sw_drift_api_name(a->api);
+        struct sw_aws_error aerr;
+        struct sw_error err = {0};
+        int rc;
+        sw_aws_error_clear(&aerr);
+        switch (a->api) {
+        case SW_DRIFT_API_INSPECTOR2_ENABLE:
+            rc = do_enable(s, &aerr, &err);
+            break;
+        case SW_DRIFT_API_ECR_PUT_REGISTRY_SCANNING:
+            rc = do_put_registry(s, plan, &aerr, &err);
+            break;
+        case SW_DRIFT_API_INSPECTOR2_UPDATE_CONFIGURATION:
+            rc = sw_inspector2_update_configuration(
+                s->aws, plan->target.rescan_duration ? plan->target.rescan_duration : "", &aerr,
+                &err);
+            break;
+        default:
+            rc = sw_error_set(&err, SW_EINTERNAL, "unknown action %d", (int)a->api);
+            break;
+        }
+        if (rc == SW_OK) {
+            results[i] = (struct sw_action_result){.api = api, .ok = true};
+            lr_log(LR_LOG_INFO, "%s: done", a->summary);
+        } else {
+            record_failure(&s->failures[i], &results[i], api, rc, &aerr, &err);
+        }
+    }
+}
+
+int sw_aws_io_publish(void *ctx, const struct sw_notification *n, struct sw_error *err)
+{
+    struct sw_aws_io *s = ctx;
+    struct sw_aws_error aerr;
+    char message_id[SW_SNS_MESSAGE_ID_MAX];
+    sw_aws_error_clear(&aerr);
+    /* MessageStructure=json: text for e-mail, the JSON document for machines, chat. */
+    struct sw_notification wire;
+    sw_notification_init(&wire);
+    int rc = sw_wire_build(n, s->cfg->chat_format, &wire, err);
+    if (rc == SW_OK) {
+        rc = sw_sns_publish(s->publish_aws ? s->publish_aws : s->aws, s->cfg->sns_topic_arn, &wire,
+                            true, message_id, &aerr, err);
+    }
+    sw_notification_clear(&wire);
+    if (rc == SW_EAWS && aerr.code[0] != '\0') {
+        return sw_error_set(err, rc, "sns:Publish: %s: %s", aerr.code, aerr.message);
+    }
+    if (rc != SW_OK) {
+        /* The AWS client and the SNS validator already name the operation. */
+        if (err && strncmp(err->msg, "sns:Publish", strlen("sns:Publish")) != 0)
+            sw_error_wrap(err, "sns:Publish");
+        return rc;
+    }
+    lr_log(LR_LOG_DEBUG, "published message %s", message_id);
+    return SW_OK;
+}
+
+/* GetClustersForImage: the request and the parse are workloads.c's, the call is this adapter's. */
+static int workloads_fetch(struct sw_aws_client *c, const char *image_arn, struct sw_workloads *out,
+                           struct sw_aws_error *aerr, struct sw_error *err)
+{
+    struct sw_buf body;
+    struct sw_http_response resp;
+    sw_buf_init(&body, 4096);
+    sw_http_response_init(&resp);
+    memset(out, 0, sizeof(*out));
+    int rc = sw_workloads_request(image_arn, &body, err);
+    if (rc == 0) {
+        struct sw_aws_request req = {
+            .service = SW_AWS_SERVICE_INSPECTOR2,
+            .protocol = SW_AWS_PROTOCOL_REST_JSON1,
+            .operation = "inspector2:GetClustersForImage",
+            .path = "/cluster/get",
+            .content_type = "application/json",
+            .target = NULL,
+            .body = sw_buf_cstr(&body),
+            .body_len = body.len,
+        };
+        rc = sw_aws_call(c, &req, &resp, aerr, err);
+    }
+    if (rc == 0)
+        rc = sw_workloads_parse(resp.body.data ? resp.body.data : "", resp.body.len, out, err);
+    sw_http_response_clear(&resp);
+    sw_buf_clear(&body);
+    return rc;
+}
+
+int sw_aws_io_workloads(void *ctx, const char *image_arn, long long deadline_ms,
+                        struct sw_workloads *out, struct sw_error *err)
+{
+    struct sw_aws_io *s = ctx;
+    struct sw_aws_error aerr;
+    long long limit = sw_clock_now_ms() + SW_WORKLOADS_TIMEOUT_MS;
+    if (deadline_ms > 0 && deadline_ms < limit) {
+        limit = deadline_ms;
+    }
+    sw_aws_error_clear(&aerr);
+    sw_aws_client_set_deadline(s->aws, limit);
+    int rc = workloads_fetch(s->aws, image_arn, out, &aerr, err);
+    sw_aws_client_set_deadline(s->aws, deadline_ms);
+    if (rc == SW_EAWS && aerr.code[0] != '\0') {
+        return sw_error_set(err, rc, "%s: %s", aerr.code, aerr.message);
+    }
+    if (rc == SW_ETIMEOUT) {
+        return sw_error_set(err, rc, "no answer within %d ms", SW_WORKLOADS_TIMEOUT_MS);
+    }
+    return rc;
+}
+
+int sw_aws_io_own_account(void *ctx, char out[SW_FUNCTION_ACCOUNT_MAX + 1], struct sw_error *err)
+{
+    struct sw_aws_io *s = ctx;
+    struct sw_aws_error aerr;
+    if (s->own_account[0] == '\0') {
+        int rc = sw_sts_get_caller_identity(s->aws, s->own_account, &aerr, err);
+        if (rc == SW_EAWS && aerr.code[0] != '\0')
+            return sw_error_set(err, rc, "sts:GetCallerIdentity: %s: %s", aerr.code, aerr.message);
+        if (rc != SW_OK)
+            return rc;
+    }
+    memcpy(out, s->own_account, SW_FUNCTION_ACCOUNT_MAX + 1);
+    return SW_OK;
+}
