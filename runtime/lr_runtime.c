@@ -13,7 +13,6 @@
 
 #include <curl/curl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,40 +20,6 @@
 #include <time.h>
 
 #define API_PREFIX "/2018-06-01/runtime"
-
-int lr_fail(struct lr_error *err, int code, const char *fmt, ...)
-{
-    if (err) {
-        va_list ap;
-        va_start(ap, fmt);
-        err->code = code;
-        vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
-
-const char *lr_strerror(int code)
-{
-    switch (code) {
-    case LR_OK:
-        return "success";
-    case LR_ENOMEM:
-        return "out of memory";
-    case LR_EINVAL:
-        return "invalid argument";
-    case LR_ELIMIT:
-        return "value over its limit";
-    case LR_EPROTO:
-        return "Runtime API protocol error";
-    case LR_EIO:
-        return "Runtime API unreachable";
-    case LR_EAPI:
-        return "Runtime API asked the runtime to exit";
-    default:
-        return "unknown error";
-    }
-}
 
 /* ---- time ---- */
 
