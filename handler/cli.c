@@ -59,7 +59,9 @@ static const char HELP[] =
     "                  without the scanwarden-parked attribute) are left in the queue untouched\n"
     "                  and listed. Prints {\"republished\", \"duplicates\", \"failed\",\n"
     "                  \"unreadable\", \"events_left\", \"events\"}. Needs sqs:ReceiveMessage,\n"
-    "                  sqs:DeleteMessage on the queue and sns:Publish on the topic.\n"
+    "                  sqs:DeleteMessage, sqs:ChangeMessageVisibility on the queue and\n"
+    "                  sns:Publish on the topic (and kms:GenerateDataKey, kms:Decrypt on its\n"
+    "                  key).\n"
     "  --help          This text.\n"
     "  --version       Print \"scanwarden VERSION\" and exit.\n"
     "\n"
@@ -161,8 +163,7 @@ static int parse_args(int argc, char **argv, struct cli_args *a)
     if (a->help || a->version)
         return SW_CLI_EXIT_OK;
     if (!a->event && !a->check && !a->replay_dlq)
-        return usage_error("say what to do: --event FILE|-, --check, --replay-dlq or --help",
-                           NULL);
+        return usage_error("say what to do: --event FILE|-, --check, --replay-dlq or --help", NULL);
     if ((a->event != NULL) + a->check + a->replay_dlq > 1)
         return usage_error("--event, --check and --replay-dlq do not go together", NULL);
     if (a->dry_run && !a->event)
@@ -550,8 +551,8 @@ int sw_cli_main(int argc, char **argv)
             status = SW_CLI_EXIT_FAILED;
             goto out_state;
         }
-        w.io = (struct sw_function_io){&dry,        dry_read,      dry_perform,
-                                       dry_publish, dry_workloads, dry_own_account, NULL};
+        w.io = (struct sw_function_io){&dry,          dry_read,        dry_perform, dry_publish,
+                                       dry_workloads, dry_own_account, NULL};
     }
     if (sw_function_init(&fn, cfg, sw_aws_client_region(aws), &w, &err) != SW_OK) {
         fprintf(stderr, "bootstrap: invalid configuration: %s\n", err.msg);

@@ -22,9 +22,8 @@
 
 /* Parks n, whose publish failed with reason, in the dead-letter queue; see struct
  * sw_function_io. */
-typedef int (*sw_delivery_park_fn)(void *ctx, const struct sw_notification *n,
-                                   const char *event_id, const char *reason,
-                                   struct sw_error *err);
+typedef int (*sw_delivery_park_fn)(void *ctx, const struct sw_notification *n, const char *event_id,
+                                   const char *reason, struct sw_error *err);
 
 struct sw_delivery {
     struct sw_rate_window *rate; /* borrowed: lasts between invocations */

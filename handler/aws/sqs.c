@@ -111,8 +111,7 @@ static int parse_message(const cJSON *item, struct sw_sqs_message *m, struct sw_
         return sw_error_set(err, SW_EPARSE, "%s: a message is not an object", what);
     TRY(sw_aws_json_copy_string(item, "MessageId", m->message_id, sizeof(m->message_id), what,
                                 err));
-    TRY(sw_aws_json_copy_string(item, "ReceiptHandle", m->receipt, sizeof(m->receipt), what,
-                                err));
+    TRY(sw_aws_json_copy_string(item, "ReceiptHandle", m->receipt, sizeof(m->receipt), what, err));
     const cJSON *body = cJSON_GetObjectItemCaseSensitive(item, "Body");
     if (!m->receipt[0] || !cJSON_IsString(body))
         return sw_error_set(err, SW_EPARSE, "%s: a message has no ReceiptHandle or Body", what);
@@ -229,22 +228,41 @@ int sw_sqs_receive(struct sw_aws_client *c, const char *queue_url, int visibilit
     }
     free(quoted);
     cJSON_Delete(url);
-    return run(c, &op, rc, "sqs:ReceiveMessage", "AmazonSQS.ReceiveMessage", parse_receive_cb,
-               out, aerr, err);
+    return run(c, &op, rc, "sqs:ReceiveMessage", "AmazonSQS.ReceiveMessage", parse_receive_cb, out,
+               aerr, err);
+}
+
+/* DeleteMessage or ChangeMessageVisibility (visibility_s >= 0) of one received message. */
+static int on_receipt(struct sw_aws_client *c, const char *queue_url, const char *receipt,
+                      int visibility_s, const char *operation, const char *target,
+                      struct sw_aws_error *aerr, struct sw_error *err)
+{
+    struct sw_aws_op op;
+    sw_aws_op_init(&op, SQS_BODY_MAX, aerr);
+    int rc = check_url(queue_url, operation, err);
+    cJSON *root = rc ? NULL : cJSON_CreateObject();
+    if (!rc &&
+        !(root && cJSON_AddStringToObject(root, "QueueUrl", queue_url) &&
+          cJSON_AddStringToObject(root, "ReceiptHandle", receipt) &&
+          (visibility_s < 0 || cJSON_AddNumberToObject(root, "VisibilityTimeout", visibility_s))))
+        rc = sw_error_set(err, SW_ENOMEM, "%s: out of memory", operation);
+    if (!rc)
+        rc = sw_aws_json_print(root, &op.body, err);
+    cJSON_Delete(root);
+    return run(c, &op, rc, operation, target, NULL, NULL, aerr, err);
 }
 
 int sw_sqs_delete(struct sw_aws_client *c, const char *queue_url, const char *receipt,
                   struct sw_aws_error *aerr, struct sw_error *err)
 {
-    struct sw_aws_op op;
-    sw_aws_op_init(&op, SQS_BODY_MAX, aerr);
-    int rc = check_url(queue_url, "sqs:DeleteMessage", err);
-    cJSON *root = rc ? NULL : cJSON_CreateObject();
-    if (!rc && !(root && cJSON_AddStringToObject(root, "QueueUrl", queue_url) &&
-                 cJSON_AddStringToObject(root, "ReceiptHandle", receipt)))
-        rc = sw_error_set(err, SW_ENOMEM, "sqs:DeleteMessage: out of memory");
-    if (!rc)
-        rc = sw_aws_json_print(root, &op.body, err);
-    cJSON_Delete(root);
-    return run(c, &op, rc, "sqs:DeleteMessage", "AmazonSQS.DeleteMessage", NULL, NULL, aerr, err);
+    return on_receipt(c, queue_url, receipt, -1, "sqs:DeleteMessage", "AmazonSQS.DeleteMessage",
+                      aerr, err);
+}
+
+int sw_sqs_change_visibility(struct sw_aws_client *c, const char *queue_url, const char *receipt,
+                             int visibility_s, struct sw_aws_error *aerr, struct sw_error *err)
+{
+    return on_receipt(c, queue_url, receipt, visibility_s < 0 ? 0 : visibility_s,
+                      "sqs:ChangeMessageVisibility", "AmazonSQS.ChangeMessageVisibility", aerr,
+                      err);
 }

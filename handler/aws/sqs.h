@@ -1,5 +1,5 @@
-/* sw_sqs: SendMessage, ReceiveMessage and DeleteMessage on one queue (awsJson1_0,
- * X-Amz-Target AmazonSQS.<Operation>), for the dead-letter queue (docs/operations.md).
+/* sw_sqs: SendMessage, ReceiveMessage, DeleteMessage and ChangeMessageVisibility on one queue
+ * (awsJson1_0, X-Amz-Target AmazonSQS.<Operation>), for the dead-letter queue (docs/operations.md).
  *
  * Messages carry String message attributes only. The wire format is pure and tested
  * apart from the call. */
@@ -12,10 +12,10 @@
 #include <stddef.h>
 
 #define SW_SQS_QUEUE_URL_MAX 512
-#define SW_SQS_ATTRIBUTES_MAX 10          /* SQS accepts at most 10 message attributes */
-#define SW_SQS_ATTRIBUTE_NAME_MAX 256     /* SQS's limit for a name */
+#define SW_SQS_ATTRIBUTES_MAX 10      /* SQS accepts at most 10 message attributes */
+#define SW_SQS_ATTRIBUTE_NAME_MAX 256 /* SQS's limit for a name */
 #define SW_SQS_MESSAGE_MAX_BYTES ((size_t)256 * 1024) /* body and attributes together */
-#define SW_SQS_RECEIVE_MAX 10             /* messages one ReceiveMessage returns at most */
+#define SW_SQS_RECEIVE_MAX 10 /* messages one ReceiveMessage returns at most */
 #define SW_SQS_MESSAGE_ID_MAX 128
 #define SW_SQS_RECEIPT_MAX 1024
 
@@ -69,6 +69,11 @@ int sw_sqs_receive(struct sw_aws_client *c, const char *queue_url, int visibilit
 /* sqs:DeleteMessage of the message received with receipt. */
 int sw_sqs_delete(struct sw_aws_client *c, const char *queue_url, const char *receipt,
                   struct sw_aws_error *aerr, struct sw_error *err);
+
+/* sqs:ChangeMessageVisibility of the message received with receipt to visibility_s seconds
+ * (0: visible to every receiver again at once). */
+int sw_sqs_change_visibility(struct sw_aws_client *c, const char *queue_url, const char *receipt,
+                             int visibility_s, struct sw_aws_error *aerr, struct sw_error *err);
 
 /* ---- Wire format (pure) ---- */
 /* The SendMessage request body (out reset first). */

@@ -283,8 +283,8 @@ int sw_aws_io_park(void *ctx, const struct sw_notification *n, const char *event
         for (size_t i = 0; i < p.count; i++)
             attrs[i] = (struct sw_sqs_attribute){p.names[i], sw_buf_cstr(&p.values[i])};
         struct sw_sqs_outgoing m = {p.body.data, p.body.len, attrs, p.count};
-        rc = sw_sqs_send(s->publish_aws ? s->publish_aws : s->aws,
-                         s->cfg->dead_letter_queue_url, &m, message_id, &aerr, err);
+        rc = sw_sqs_send(s->publish_aws ? s->publish_aws : s->aws, s->cfg->dead_letter_queue_url,
+                         &m, message_id, &aerr, err);
     }
     sw_parked_clear(&p);
     sw_notification_clear(&wire);

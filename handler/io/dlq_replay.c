@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The dedup keys republished in this run (a growing array; the run is short). */
+/* Strings kept during a run (a growing array; the run is short): the dedup keys republished,
+ * the receipts of the messages left. */
 struct keys {
     char **items;
     size_t count;
@@ -69,7 +70,7 @@ static void failure(struct sw_dlq_replay_report *r, const char *what, const char
 
 /* One message: republish and delete, delete a copy, or leave it. */
 static void replay_one(struct sw_aws_client *aws, const struct sw_config *cfg,
-                       const struct sw_sqs_message *m, struct keys *keys,
+                       const struct sw_sqs_message *m, struct keys *keys, struct keys *left,
                        struct sw_dlq_replay_report *r)
 {
     struct sw_error err = {0};
@@ -83,6 +84,7 @@ static void replay_one(struct sw_aws_client *aws, const struct sw_config *cfg,
         r->events_left++;
         lr_log(LR_LOG_WARN, "message %s is not a parked notification (a failed event?): left",
                m->message_id);
+        keys_add(left, m->receipt);
         return;
     }
     const char *key = sw_sqs_message_attribute(m, SW_PARKED_ATTR_DEDUP_KEY);
@@ -92,6 +94,7 @@ static void replay_one(struct sw_aws_client *aws, const struct sw_config *cfg,
         } else {
             r->failed++;
             failure(r, "sqs:DeleteMessage", m->message_id, &aerr, &err);
+            keys_add(left, m->receipt);
         }
         return;
     }
@@ -100,15 +103,17 @@ static void replay_one(struct sw_aws_client *aws, const struct sw_config *cfg,
     if (sw_parked_restore(message_attr, m, &wire, &err) != SW_OK) {
         r->unreadable++;
         lr_log(LR_LOG_WARN, "message %s: %s: left", m->message_id, err.msg);
-    } else if (sw_sns_publish(aws, cfg->sns_topic_arn, &wire, true, sns_id, &aerr, &err) !=
-               SW_OK) {
+        keys_add(left, m->receipt);
+    } else if (sw_sns_publish(aws, cfg->sns_topic_arn, &wire, true, sns_id, &aerr, &err) != SW_OK) {
         r->failed++;
         failure(r, "sns:Publish", m->message_id, &aerr, &err);
+        keys_add(left, m->receipt);
     } else if (sw_sqs_delete(aws, queue, m->receipt, &aerr, &err) != SW_OK) {
         /* Published but still queued: the next run republishes it (a duplicate, not a loss). */
         r->republished++;
         r->failed++;
         failure(r, "sqs:DeleteMessage (published already)", m->message_id, &aerr, &err);
+        keys_add(left, m->receipt);
         if (key)
             keys_add(keys, key);
     } else {
@@ -121,10 +126,22 @@ static void replay_one(struct sw_aws_client *aws, const struct sw_config *cfg,
     sw_notification_clear(&wire);
 }
 
+/* The messages left are visible again at once, as they were before the run. */
+static void show_again(struct sw_aws_client *aws, const char *queue, const struct keys *left)
+{
+    struct sw_error err = {0};
+    struct sw_aws_error aerr;
+    for (size_t i = 0; i < left->count; i++) {
+        if (sw_sqs_change_visibility(aws, queue, left->items[i], 0, &aerr, &err) != SW_OK)
+            lr_log(LR_LOG_WARN, "a message left in the queue stays hidden for up to %d s: %s",
+                   SW_DLQ_REPLAY_VISIBILITY_S, aerr.code[0] ? aerr.code : err.msg);
+    }
+}
+
 int sw_dlq_replay(struct sw_aws_client *aws, const struct sw_config *cfg,
                   struct sw_dlq_replay_report *report, struct sw_error *err)
 {
-    struct keys keys = {0};
+    struct keys keys = {0}, left = {0};
     struct sw_sqs_received got;
     struct sw_aws_error aerr;
     int rc = SW_OK;
@@ -143,11 +160,13 @@ int sw_dlq_replay(struct sw_aws_client *aws, const struct sw_config *cfg,
         }
         size_t count = got.count;
         for (size_t m = 0; m < count; m++)
-            replay_one(aws, cfg, &got.messages[m], &keys, report);
+            replay_one(aws, cfg, &got.messages[m], &keys, &left, report);
         sw_sqs_received_clear(&got);
         if (count == 0)
             break; /* the rest is hidden by this run, or there is none */
     }
+    show_again(aws, cfg->dead_letter_queue_url, &left);
     keys_clear(&keys);
+    keys_clear(&left);
     return rc;
 }

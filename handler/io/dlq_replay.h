@@ -7,7 +7,8 @@
  * deleted only after the publish succeeded; a second copy of one already republished in the
  * same run (same scanwarden-dedup-key) is deleted without publishing. Anything else (a
  * failed Lambda event, a message of another version) is left in the queue untouched and
- * reported. */
+ * reported; every message left is made visible again when the run ends
+ * (sqs:ChangeMessageVisibility to 0), so a second run or a person sees it at once. */
 #ifndef SW_DLQ_REPLAY_H
 #define SW_DLQ_REPLAY_H
 
@@ -17,7 +18,7 @@
 
 #include <stddef.h>
 
-#define SW_DLQ_REPLAY_VISIBILITY_S 120 /* the whole run fits in it for a few hundred messages */
+#define SW_DLQ_REPLAY_VISIBILITY_S 120  /* the whole run fits in it for a few hundred messages */
 #define SW_DLQ_REPLAY_RECEIVES_MAX 1000 /* receives per run: at most 10000 messages */
 #define SW_DLQ_REPLAY_LISTED_MAX 50     /* message ids of events left, reported by id */
 #define SW_DLQ_REPLAY_KEYS_MAX 10000

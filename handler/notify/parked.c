@@ -78,8 +78,8 @@ int sw_parked_build(const struct sw_notification *wire, const char *event_id, co
     }
     const char *id = event_id && *event_id ? event_id : "none";
     const char *kind = sw_notification_attribute(wire, "event_kind");
-    size_t reason_len = reason ? sw_text_utf8_prefix(reason, strlen(reason), SW_PARKED_REASON_MAX)
-                               : 0;
+    size_t reason_len =
+        reason ? sw_text_utf8_prefix(reason, strlen(reason), SW_PARKED_REASON_MAX) : 0;
     sw_parked_dedup_key(id, kind, wire->subject, key);
     rc = sw_buf_append_str(&p->body, doc->valuestring);
     if (!rc)

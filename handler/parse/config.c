@@ -460,9 +460,8 @@ static int load_queue_url(struct sw_config *cfg, sw_cfg_lookup_fn lookup, void *
     const char *v = get_value(lookup, ctx, "DEAD_LETTER_QUEUE_URL", &len);
     if (v == NULL || len == 0)
         return 0;
-    bool ok = len <= SW_CFG_QUEUE_URL_MAX &&
-              ((len > 8 && strncmp(v, "https://", 8) == 0) ||
-               (len > 7 && strncmp(v, "http://", 7) == 0));
+    bool ok = len <= SW_CFG_QUEUE_URL_MAX && ((len > 8 && strncmp(v, "https://", 8) == 0) ||
+                                              (len > 7 && strncmp(v, "http://", 7) == 0));
     for (size_t i = 0; ok && i < len; i++)
         ok = (unsigned char)v[i] > 0x20 && (unsigned char)v[i] < 0x7f;
     if (!ok) {
