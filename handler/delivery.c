@@ -53,6 +53,9 @@ static void rate_begin(struct sw_delivery *d)
     struct sw_notification summary;
     struct sw_error err = {0};
     bool built = false;
+    /* The earlier minute's summary is not this event's notification: the answer's "notified"
+     * counts only this invocation's own (a parked summary still counts as parked). */
+    size_t published = d->published, parked = d->parked;
     size_t suppressed = d->rate->suppressed;
     sw_notification_init(&summary);
     if (sw_rate_window_roll(d->rate, d->now_ms, &summary, &built, &err) != SW_OK) {
@@ -63,10 +66,11 @@ static void rate_begin(struct sw_delivery *d)
                suppressed, err.msg);
     } else if (built) {
         lr_log(LR_LOG_WARN,
-               "published the summary of %zu notification(s) suppressed by "
+               "%s the summary of %zu notification(s) suppressed by "
                "MAX_NOTIFICATIONS_PER_MINUTE",
-               suppressed);
+               d->parked > parked ? "parked" : "published", suppressed);
     }
+    d->published = published;
     sw_notification_clear(&summary);
 }
 

@@ -571,6 +571,39 @@ static void published_notification_is_never_parked(void **state)
     fixture_free(f);
 }
 
+/* Summaries are notifications too: the per-minute summary SNS refuses is parked; the
+ * invocation's own published notification keeps "notified":true. */
+static void refused_summary_is_parked(void **state)
+{
+    (void)state;
+    const long long t0 = 1725468938000LL;
+    struct fixture *f = fixture_new("enforce", "HIGH");
+    f->fn.io.park = fake_park;
+    char *sample = read_event("inspector2-finding-ecr.inspector-docs-2024.json");
+    char *critical = replace(sample, "\"severity\": \"MEDIUM\"", "\"severity\": \"CRITICAL\"");
+    f->cfg.max_notifications_per_minute = 1;
+    sw_rate_window_init(&f->fn.rate, f->cfg.max_notifications_per_minute);
+    for (int i = 0; i < 3; i++) {
+        char id[32];
+        snprintf(id, sizeof(id), "sum-%d", i);
+        char *ev = replace(critical, "{{FINDING_ID}}", id);
+        /* two in the first minute (the second suppressed); the third after it */
+        f->account.publish_fails = i == 2;
+        call(f, ev, FN_ARN, i < 2 ? t0 + i * 1000 : t0 + 61000);
+        free(ev);
+        assert_false(f->out.failed);
+    }
+    /* the third invocation: the summary first, then its own finding, both refused */
+    assert_int_equal(f->account.parked, 2);
+    assert_non_null(strstr(f->account.parked_subjects[0], "suppressed (per-minute cap)"));
+    assert_non_null(strstr(f->account.parked_subjects[1], "CVE-2024-6119"));
+    assert_non_null(strstr(body(f), "\"parked_count\":2"));
+    assert_non_null(strstr(body(f), "\"notified\":false"));
+    free(sample);
+    free(critical);
+    fixture_free(f);
+}
+
 static void bad_payloads_are_InvalidEvent_and_unknown_events_unhandled(void **state)
 {
     struct fixture *f = fixture_new("enforce", "HIGH");
@@ -1080,6 +1113,7 @@ int main(void)
         cmocka_unit_test(refused_finding_is_parked_once_and_not_an_error),
         cmocka_unit_test(notification_neither_published_nor_parked_is_an_error),
         cmocka_unit_test(published_notification_is_never_parked),
+        cmocka_unit_test(refused_summary_is_parked),
         cmocka_unit_test(bad_payloads_are_InvalidEvent_and_unknown_events_unhandled),
         cmocka_unit_test(regions_check_is_one_notification_under_the_cap),
         cmocka_unit_test(per_minute_cap_suppresses_then_summarises),
