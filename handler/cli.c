@@ -15,6 +15,7 @@
 #include "handler/function.h"
 #include "handler/notify/notify_wire.h"
 #include "handler/io/aws_io.h"
+#include "handler/io/dlq_replay.h"
 #include "runtime/lr_log.h"
 
 #include <cjson/cJSON.h>
@@ -26,6 +27,7 @@
 
 static const char USAGE[] = "usage: bootstrap --event FILE|- [--dry-run]\n"
                             "       bootstrap --check\n"
+                            "       bootstrap --replay-dlq\n"
                             "       bootstrap --help | --version\n";
 
 static const char HELP[] =
@@ -50,17 +52,29 @@ static const char HELP[] =
     "                  (sts:GetCallerIdentity, which needs no permission), as under Lambda it\n"
     "                  is the function's own: an event naming another account is answered\n"
     "                  {\"handled\":false} and nothing is read or written.\n"
+    "  --replay-dlq    Republish the notifications parked in the dead-letter queue\n"
+    "                  (DEAD_LETTER_QUEUE_URL) to SNS_TOPIC_ARN, once SNS works again: each is\n"
+    "                  deleted from the queue only after its publish succeeded, a second copy\n"
+    "                  of one already republished is deleted. Failed Lambda events (messages\n"
+    "                  without the scanwarden-parked attribute) are left in the queue untouched\n"
+    "                  and listed. Prints {\"republished\", \"duplicates\", \"failed\",\n"
+    "                  \"unreadable\", \"events_left\", \"events\"}. Needs sqs:ReceiveMessage,\n"
+    "                  sqs:DeleteMessage, sqs:ChangeMessageVisibility on the queue and\n"
+    "                  sns:Publish on the topic (and kms:GenerateDataKey, kms:Decrypt on its\n"
+    "                  key).\n"
     "  --help          This text.\n"
     "  --version       Print \"scanwarden VERSION\" and exit.\n"
     "\n"
     "Exit status\n"
-    "  0  done (--check: no drift)\n"
+    "  0  done (--check: no drift; --replay-dlq: every parked notification republished)\n"
     "  1  the event was handled but the function's answer is an error (RemediationFailed,\n"
-    "     NotificationFailed, InternalError): Lambda would retry it\n"
+    "     NotificationFailed, InternalError): Lambda would retry it; --replay-dlq: a\n"
+    "     parked notification could not be republished or deleted (left in the queue)\n"
     "  2  usage error or invalid configuration\n"
     "  3  the event cannot be read or is not an event (InvalidEvent)\n"
     "  4  --check: the account drifted from the desired state\n"
-    "  5  --check: the state could not be read (AWS error, e.g. AccessDenied)\n"
+    "  5  --check: the state could not be read (AWS error, e.g. AccessDenied);\n"
+    "     --replay-dlq: the queue could not be read\n"
     "\n"
     "Environment (the function's configuration; values are case-insensitive)\n"
     "  SNS_TOPIC_ARN          topic the notifications go to (required)\n"
@@ -80,11 +94,13 @@ static const char HELP[] =
     "  AFFECTED_WORKLOADS     off|on (off): on names the ECS/EKS clusters running the image of\n"
     "                         CRITICAL and HIGH findings (Inspector2 GetClustersForImage)\n"
     "  SCOPE, REGIONS         organization scale (account|organization; region list)\n"
+    "  DEAD_LETTER_QUEUE_URL  SQS queue URL (unset: none): a notification SNS refused after\n"
+    "                         the retries is parked there, to be replayed with --replay-dlq\n"
     "AWS (as the AWS SDKs read them)\n"
     "  AWS_REGION (AWS_DEFAULT_REGION), AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,\n"
     "  AWS_SESSION_TOKEN, AWS_CONTAINER_CREDENTIALS_FULL_URI,\n"
     "  AWS_CONTAINER_AUTHORIZATION_TOKEN[_FILE], AWS_ENDPOINT_URL,\n"
-    "  AWS_ENDPOINT_URL_INSPECTOR2 / _ECR / _SNS / _STS, AWS_USE_FIPS_ENDPOINT,\n"
+    "  AWS_ENDPOINT_URL_INSPECTOR2 / _ECR / _SNS / _STS / _SQS, AWS_USE_FIPS_ENDPOINT,\n"
     "  AWS_MAX_ATTEMPTS,\n"
     "  SSL_CERT_FILE, HTTPS_PROXY / NO_PROXY, AWS_LAMBDA_LOG_FORMAT (TEXT|JSON),\n"
     "  AWS_LAMBDA_LOG_LEVEL (logs go to stderr)\n"
@@ -99,6 +115,7 @@ struct cli_args {
     const char *event;
     bool dry_run;
     bool check;
+    bool replay_dlq;
     bool help;
     bool version;
 };
@@ -133,6 +150,8 @@ static int parse_args(int argc, char **argv, struct cli_args *a)
             a->dry_run = true;
         } else if (strcmp(arg, "--check") == 0) {
             a->check = true;
+        } else if (strcmp(arg, "--replay-dlq") == 0) {
+            a->replay_dlq = true;
         } else if (strcmp(arg, "--event") == 0) {
             if (i + 1 >= argc)
                 return usage_error("this option needs a value:", arg);
@@ -143,10 +162,10 @@ static int parse_args(int argc, char **argv, struct cli_args *a)
     }
     if (a->help || a->version)
         return SW_CLI_EXIT_OK;
-    if (!a->event && !a->check)
-        return usage_error("say what to do: --event FILE|-, --check or --help", NULL);
-    if (a->event && a->check)
-        return usage_error("--event and --check do not go together", NULL);
+    if (!a->event && !a->check && !a->replay_dlq)
+        return usage_error("say what to do: --event FILE|-, --check, --replay-dlq or --help", NULL);
+    if ((a->event != NULL) + a->check + a->replay_dlq > 1)
+        return usage_error("--event, --check and --replay-dlq do not go together", NULL);
     if (a->dry_run && !a->event)
         return usage_error("--dry-run goes with --event (--check never writes)", NULL);
     return SW_CLI_EXIT_OK;
@@ -435,6 +454,55 @@ static int run_check(struct sw_function *fn, const struct sw_config *cfg)
     return status;
 }
 
+/* --replay-dlq: the dead-letter queue back into the topic, and what was done, as JSON. */
+static int run_replay(struct sw_aws_client *aws, const struct sw_config *cfg)
+{
+    struct sw_error err = {0};
+    struct sw_dlq_replay_report *r = calloc(1, sizeof(*r));
+    if (!r) {
+        fprintf(stderr, "bootstrap: out of memory\n");
+        return SW_CLI_EXIT_FAILED;
+    }
+    int rc = sw_dlq_replay(aws, cfg, r, &err);
+    cJSON *out = cJSON_CreateObject();
+    cJSON *events = out ? cJSON_AddArrayToObject(out, "events") : NULL;
+    for (size_t i = 0; events && i < r->events_left && i < SW_DLQ_REPLAY_LISTED_MAX; i++)
+        cJSON_AddItemToArray(events, cJSON_CreateString(r->events[i]));
+    if (out) {
+        cJSON_AddNumberToObject(out, "republished", (double)r->republished);
+        cJSON_AddNumberToObject(out, "duplicates", (double)r->duplicates);
+        cJSON_AddNumberToObject(out, "failed", (double)r->failed);
+        cJSON_AddNumberToObject(out, "unreadable", (double)r->unreadable);
+        cJSON_AddNumberToObject(out, "events_left", (double)r->events_left);
+        if (r->last_failure[0])
+            cJSON_AddStringToObject(out, "last_failure", r->last_failure);
+    }
+    char *text = out ? cJSON_PrintUnformatted(out) : NULL;
+    if (text)
+        printf("%s\n", text);
+    free(text);
+    cJSON_Delete(out);
+    int status = SW_CLI_EXIT_OK;
+    if (rc != SW_OK) {
+        fprintf(stderr, "bootstrap: --replay-dlq: %s\n", err.msg);
+        status = rc == SW_EINVAL ? SW_CLI_EXIT_USAGE : SW_CLI_EXIT_AWS;
+    } else if (r->failed || r->unreadable) {
+        fprintf(stderr,
+                "bootstrap: --replay-dlq: %zu parked notification(s) not republished, %zu "
+                "unreadable: left in the queue%s%s\n",
+                r->failed, r->unreadable, r->last_failure[0] ? "; last failure: " : "",
+                r->last_failure);
+        status = SW_CLI_EXIT_FAILED;
+    }
+    if (r->events_left)
+        fprintf(stderr,
+                "bootstrap: --replay-dlq: %zu failed Lambda event(s) left in the queue (see "
+                "docs/operations.md to replay or delete them)\n",
+                r->events_left);
+    free(r);
+    return status;
+}
+
 int sw_cli_main(int argc, char **argv)
 {
     struct cli_args a;
@@ -483,15 +551,17 @@ int sw_cli_main(int argc, char **argv)
             status = SW_CLI_EXIT_FAILED;
             goto out_state;
         }
-        w.io = (struct sw_function_io){&dry,        dry_read,      dry_perform,
-                                       dry_publish, dry_workloads, dry_own_account};
+        w.io = (struct sw_function_io){&dry,          dry_read,        dry_perform, dry_publish,
+                                       dry_workloads, dry_own_account, NULL};
     }
     if (sw_function_init(&fn, cfg, sw_aws_client_region(aws), &w, &err) != SW_OK) {
         fprintf(stderr, "bootstrap: invalid configuration: %s\n", err.msg);
         status = SW_CLI_EXIT_USAGE;
         goto out_state;
     }
-    if (a.check)
+    if (a.replay_dlq)
+        status = run_replay(aws, cfg);
+    else if (a.check)
         status = run_check(&fn, cfg);
     else
         status = run_event(&fn, &dry, &a);

@@ -459,9 +459,11 @@ void sw_function_handle(struct sw_function *fn, const struct sw_function_call *c
     sw_buf_reset(&out->body);
 
     sw_delivery_begin(&inv.send, &fn->rate, fn->cfg->max_notifications_per_invocation,
-                      fn->io.publish, fn->io.ctx, call->now_ms);
+                      fn->io.publish, fn->io.park, fn->io.ctx, call->now_ms);
     int rc = sw_event_parse_scoped(call->payload, call->len,
                                    fn->cfg->scope == SW_SCOPE_ORGANIZATION, &ev, &err);
+    if (rc == SW_OK)
+        inv.send.event_id = ev.env.id;
     if (rc != SW_OK) {
         if (rc != SW_ENOMEM)
             lr_log(LR_LOG_WARN, "invalid event: %s", err.msg);
@@ -488,5 +490,11 @@ void sw_function_handle(struct sw_function *fn, const struct sw_function_call *c
         sw_outcome_succeed(out, &r);
     }
     sw_delivery_end(&inv.send);
+    /* Parked is not lost, but a notification neither published nor parked is: the answer is
+     * an error, so Lambda retries the event (docs/operations.md). */
+    if (inv.send.park_failed && !out->failed)
+        sw_outcome_fail(out, SW_FUNCTION_ERROR_NOTIFICATION_FAILED, inv.send.park_error);
+    else if (inv.send.parked > 0)
+        sw_outcome_parked(out, inv.send.parked, inv.send.published);
     sw_event_clear(&ev);
 }

@@ -53,6 +53,11 @@ struct sw_function_io {
      * ARN has none (the operator command line: sts:GetCallerIdentity). Returns 0, or a
      * negative SW_E* with err set. */
     int (*own_account)(void *ctx, char out[SW_FUNCTION_ACCOUNT_MAX + 1], struct sw_error *err);
+    /* Optional (NULL: no dead-letter queue): parks n, whose publish failed with reason (after
+     * the AWS client's retries), in the dead-letter queue with event_id (NULL for none), to
+     * be republished later (docs/operations.md). Returns 0, or a negative SW_E* with err set. */
+    int (*park)(void *ctx, const struct sw_notification *n, const char *event_id,
+                const char *reason, struct sw_error *err);
 };
 
 /* REGIONS beyond the function's own: the account check runs there too, through io. */
@@ -107,7 +112,9 @@ struct sw_function_call {
  * WARN log line. Always fills *out (reset first): a success JSON (docs/contract.md §5), or
  * an error InvalidEvent (not a JSON object), RemediationFailed (state not restored, or the own
  * account or membership could not be told; notified first), NotificationFailed (a finding
- * could not be published) or InternalError (out of memory). */
+ * could not be published, or a notification could neither be published nor parked in the
+ * dead-letter queue) or InternalError (out of memory). A notification parked instead of
+ * published puts "parked":true in the success JSON. */
 void sw_function_handle(struct sw_function *fn, const struct sw_function_call *call,
                         struct sw_outcome *out);
 

@@ -32,7 +32,7 @@ struct sw_aws_client {
     struct sw_creds_provider *creds;
     struct sw_retry_quota quota;
     int64_t deadline_ms;
-    struct sw_endpoint endpoints[4];
+    struct sw_endpoint endpoints[5];
     struct sw_aws_client_options opt;
     struct sw_aws_call_info last;
     struct sw_sigv4_credentials last_creds; /* borrowed from creds, for sw_aws_client_scrub */
@@ -43,6 +43,7 @@ static const char *const service_names[] = {
     [SW_AWS_SERVICE_ECR] = "ecr",
     [SW_AWS_SERVICE_SNS] = "sns",
     [SW_AWS_SERVICE_STS] = "sts",
+    [SW_AWS_SERVICE_SQS] = "sqs",
 };
 
 /* ------------------------------------------------------------ client */

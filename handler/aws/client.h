@@ -3,7 +3,7 @@
  * The client lives as long as the process (created at init, like the runtime's
  * handle): credentials provider, endpoints, region, the keep-alive HTTP
  * handles and the retry quota. sw_aws_call() serializes nothing itself: the
- * operation files (inspector2.c, ecr.c, sns.c, sts.c) build the body; this signs it
+ * operation files (inspector2.c, ecr.c, sns.c, sts.c, sqs.c) build the body; this signs it
  * (a fresh X-Amz-Date per attempt), sends it, and retries by sw_retry's rules
  * without ever sleeping past the invocation deadline. */
 #ifndef SW_AWS_CLIENT_H
@@ -28,6 +28,7 @@ enum sw_aws_service {
     SW_AWS_SERVICE_ECR,
     SW_AWS_SERVICE_SNS,
     SW_AWS_SERVICE_STS,
+    SW_AWS_SERVICE_SQS,
 };
 
 struct sw_aws_client_options {

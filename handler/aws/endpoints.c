@@ -1,4 +1,4 @@
-/* sw_endpoint: region and endpoint resolution for Inspector2, ECR, SNS and STS (see
+/* sw_endpoint: region and endpoint resolution for Inspector2, ECR, SNS, STS and SQS (see
  * endpoints.h).
  *
  * The SDKs resolve endpoints with a large rule engine; three services in three
@@ -25,6 +25,7 @@ static const struct service_info services[] = {
     {"ecr", "api.ecr", "ecr", "AWS_ENDPOINT_URL_ECR"},
     {"sns", "sns", "sns", "AWS_ENDPOINT_URL_SNS"},
     {"sts", "sts", "sts", "AWS_ENDPOINT_URL_STS"},
+    {"sqs", "sqs", "sqs", "AWS_ENDPOINT_URL_SQS"},
 };
 
 /* Documented FIPS endpoints ({region} is substituted). Sources: AWS General Reference
@@ -38,7 +39,9 @@ static const struct service_info services[] = {
  * - SNS: sns-fips in the four US commercial regions; in GovCloud the normal host is the FIPS
  *   endpoint.
  * - STS (regional endpoints): sts-fips in the four US commercial regions; in GovCloud the
- *   normal host is the FIPS endpoint. */
+ *   normal host is the FIPS endpoint.
+ * - SQS (the dead-letter queue): sqs-fips in the four US commercial regions; in GovCloud
+ *   the normal host is the FIPS endpoint. */
 struct fips_host {
     const char *service;
     const char *region;
@@ -68,6 +71,12 @@ static const struct fips_host fips_hosts[] = {
     {"sts", "us-west-2", "sts-fips"},
     {"sts", "us-gov-east-1", "sts"},
     {"sts", "us-gov-west-1", "sts"},
+    {"sqs", "us-east-1", "sqs-fips"},
+    {"sqs", "us-east-2", "sqs-fips"},
+    {"sqs", "us-west-1", "sqs-fips"},
+    {"sqs", "us-west-2", "sqs-fips"},
+    {"sqs", "us-gov-east-1", "sqs"},
+    {"sqs", "us-gov-west-1", "sqs"},
 };
 
 int sw_endpoint_region(const struct sw_env *env, char out[SW_ENDPOINT_MAX_REGION + 1],

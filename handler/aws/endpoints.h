@@ -28,7 +28,7 @@ struct sw_endpoint {
     char base_path[SW_ENDPOINT_MAX_BASE_PATH + 1]; /* "" or "/prefix" (no trailing '/') */
     char url_base[SW_ENDPOINT_MAX_URL + 16];       /* scheme://host_header + base_path */
     char signing_region[SW_ENDPOINT_MAX_REGION + 1];
-    char signing_name[16]; /* "inspector2", "ecr", "sns", "sts" */
+    char signing_name[16]; /* "inspector2", "ecr", "sns", "sts", "sqs" */
     bool custom;           /* came from AWS_ENDPOINT_URL[_<SERVICE>] */
     bool fips;             /* a FIPS endpoint */
 };
@@ -38,8 +38,8 @@ struct sw_endpoint {
 int sw_endpoint_region(const struct sw_env *env, char out[SW_ENDPOINT_MAX_REGION + 1],
                        struct sw_error *err);
 
-/* Resolves the endpoint of service ("inspector2", "ecr", "sns" or "sts") in region (NULL: from the
- * environment as sw_endpoint_region does). Returns 0, SW_EINVAL (unknown service), or
+/* Resolves the endpoint of service ("inspector2", "ecr", "sns", "sts" or "sqs") in region (NULL:
+ * from the environment as sw_endpoint_region does). Returns 0, SW_EINVAL (unknown service), or
  * SW_ECONFIG with a message naming the variable: malformed endpoint URL, FIPS combined with
  * a custom endpoint, no documented FIPS endpoint for the service in that region, a
  * partition this client does not know (us-iso*, eu-isoe*). */

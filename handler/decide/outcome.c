@@ -4,7 +4,9 @@
 #include "handler/core/text.h"
 #include "runtime/lr_log.h"
 
+#include <cjson/cJSON.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void sw_outcome_init(struct sw_outcome *out)
@@ -52,4 +54,29 @@ void sw_outcome_check(struct sw_outcome *out, const struct sw_result *r)
         sw_outcome_succeed(out, r);
     }
     sw_buf_clear(&msg);
+}
+
+void sw_outcome_parked(struct sw_outcome *out, size_t parked, size_t published)
+{
+    if (out->failed || parked == 0)
+        return;
+    cJSON *root = cJSON_ParseWithLength(out->body.data, out->body.len);
+    char *text = NULL;
+    bool ok = cJSON_IsObject(root);
+    if (ok && published == 0) {
+        cJSON_DeleteItemFromObjectCaseSensitive(root, "notified");
+        ok = cJSON_AddBoolToObject(root, "notified", false) != NULL;
+    }
+    ok = ok && cJSON_AddBoolToObject(root, "parked", true) &&
+         cJSON_AddNumberToObject(root, "parked_count", (double)parked);
+    text = ok ? cJSON_PrintUnformatted(root) : NULL;
+    cJSON_Delete(root);
+    if (text == NULL) {
+        sw_outcome_fail(out, SW_FUNCTION_ERROR_INTERNAL, "the answer could not be written");
+        return;
+    }
+    sw_buf_reset(&out->body);
+    if (sw_buf_append_str(&out->body, text) != SW_OK)
+        sw_outcome_fail(out, SW_FUNCTION_ERROR_INTERNAL, "the answer is too large");
+    free(text);
 }

@@ -32,6 +32,11 @@ void sw_outcome_fail(struct sw_outcome *out, const char *type, const char *msg);
 /* Answers r as the success JSON (InternalError when it cannot be written). */
 void sw_outcome_succeed(struct sw_outcome *out, const struct sw_result *r);
 
+/* Notes in a success answer that parked notifications went to the dead-letter queue instead
+ * of the topic: "parked":true and "parked_count", and "notified":false when none was
+ * published (docs/contract.md §5). An error answer is left as it is. */
+void sw_outcome_parked(struct sw_outcome *out, size_t parked, size_t published);
+
 /* The answer to a drift check: RemediationFailed (logged) when the state was not restored
  * or could not be read, else r as the success JSON. */
 void sw_outcome_check(struct sw_outcome *out, const struct sw_result *r);

@@ -9,6 +9,8 @@
 #include "handler/notify/notify_wire.h"
 
 #include "handler/aws/sns.h"
+#include "handler/aws/sqs.h"
+#include "handler/notify/parked.h"
 #include "handler/aws/sts.h"
 #include "handler/core/clock.h"
 #include "runtime/lr_log.h"
@@ -41,7 +43,8 @@ struct sw_function_io sw_aws_io_io(struct sw_aws_io *s)
                                    sw_aws_io_perform,
                                    sw_aws_io_publish,
                                    sw_aws_io_workloads,
-                                   sw_aws_io_own_account};
+                                   sw_aws_io_own_account,
+                                   s->cfg->dead_letter_queue_url[0] ? sw_aws_io_park : NULL};
 }
 
 /* A transport or client failure has no AWS error code: name the kind of failure. */
@@ -258,6 +261,38 @@ int sw_aws_io_publish(void *ctx, const struct sw_notification *n, struct sw_erro
     }
     lr_log(LR_LOG_DEBUG, "published message %s", message_id);
     return SW_OK;
+}
+
+int sw_aws_io_park(void *ctx, const struct sw_notification *n, const char *event_id,
+                   const char *reason, struct sw_error *err)
+{
+    struct sw_aws_io *s = ctx;
+    struct sw_aws_error aerr;
+    struct sw_notification wire;
+    struct sw_parked p;
+    struct sw_sqs_attribute attrs[SW_PARKED_ATTRIBUTES];
+    char message_id[SW_SQS_MESSAGE_ID_MAX];
+    sw_aws_error_clear(&aerr);
+    sw_notification_init(&wire);
+    sw_parked_init(&p);
+    /* The same wire form the publish built: what subscribers would have received. */
+    int rc = sw_wire_build(n, s->cfg->chat_format, &wire, err);
+    if (rc == SW_OK)
+        rc = sw_parked_build(&wire, event_id, reason, &p, err);
+    if (rc == SW_OK) {
+        for (size_t i = 0; i < p.count; i++)
+            attrs[i] = (struct sw_sqs_attribute){p.names[i], sw_buf_cstr(&p.values[i])};
+        struct sw_sqs_outgoing m = {p.body.data, p.body.len, attrs, p.count};
+        rc = sw_sqs_send(s->publish_aws ? s->publish_aws : s->aws, s->cfg->dead_letter_queue_url,
+                         &m, message_id, &aerr, err);
+    }
+    sw_parked_clear(&p);
+    sw_notification_clear(&wire);
+    if (rc == SW_EAWS && aerr.code[0] != '\0')
+        return sw_error_set(err, rc, "sqs:SendMessage: %s: %s", aerr.code, aerr.message);
+    if (rc == SW_OK)
+        lr_log(LR_LOG_INFO, "parked as message %s in the dead-letter queue", message_id);
+    return rc;
 }
 
 /* GetClustersForImage: the request and the parse are workloads.c's, the call is this adapter's. */

@@ -63,6 +63,9 @@ int sw_aws_io_read(void *ctx, const char *account, bool read_rescan, struct sw_a
 void sw_aws_io_perform(void *ctx, const struct sw_drift_plan *plan,
                        struct sw_action_result *results);
 int sw_aws_io_publish(void *ctx, const struct sw_notification *n, struct sw_error *err);
+/* Parks n in DEAD_LETTER_QUEUE_URL (sqs:SendMessage; handler/notify/parked.h's message). */
+int sw_aws_io_park(void *ctx, const struct sw_notification *n, const char *event_id,
+                   const char *reason, struct sw_error *err);
 int sw_aws_io_workloads(void *ctx, const char *image_arn, long long deadline_ms,
                         struct sw_workloads *out, struct sw_error *err);
 /* The account of the credentials (sts:GetCallerIdentity, asked once and kept). */

@@ -452,6 +452,31 @@ static int load_epss(struct sw_config *cfg, sw_cfg_lookup_fn lookup, void *ctx,
 }
 
 /* MAX_NOTIFICATIONS_PER_INVOCATION, MAX_NOTIFICATIONS_PER_MINUTE: 1..the limit. */
+/* DEAD_LETTER_QUEUE_URL: optional; an http(s) URL of printable ASCII without spaces. */
+static int load_queue_url(struct sw_config *cfg, sw_cfg_lookup_fn lookup, void *ctx,
+                          struct sw_error *err)
+{
+    size_t len = 0;
+    const char *v = get_value(lookup, ctx, "DEAD_LETTER_QUEUE_URL", &len);
+    if (v == NULL || len == 0)
+        return 0;
+    bool ok = len <= SW_CFG_QUEUE_URL_MAX && ((len > 8 && strncmp(v, "https://", 8) == 0) ||
+                                              (len > 7 && strncmp(v, "http://", 7) == 0));
+    for (size_t i = 0; ok && i < len; i++)
+        ok = (unsigned char)v[i] > 0x20 && (unsigned char)v[i] < 0x7f;
+    if (!ok) {
+        char q[QUOTE_MAX + 8];
+        quote_value(v, len, q, sizeof(q));
+        return sw_error_set(err, SW_ECONFIG,
+                            "DEAD_LETTER_QUEUE_URL: \"%s\" is not an SQS queue URL "
+                            "(https://sqs.<region>.amazonaws.com/<account>/<name>, at most %d "
+                            "bytes, no spaces)",
+                            q, SW_CFG_QUEUE_URL_MAX);
+    }
+    copy_field(cfg->dead_letter_queue_url, sizeof(cfg->dead_letter_queue_url), v, len);
+    return 0;
+}
+
 static int load_cap(const char *name, unsigned *out, sw_cfg_lookup_fn lookup, void *ctx,
                     struct sw_error *err)
 {
@@ -541,6 +566,8 @@ int sw_cfg_load(struct sw_config *cfg, sw_cfg_lookup_fn lookup, void *ctx, struc
     cfg->affected_workloads = i == 1;
 
     if ((rc = load_epss(cfg, lookup, ctx, err)) != 0)
+        return rc;
+    if ((rc = load_queue_url(cfg, lookup, ctx, err)) != 0)
         return rc;
     if ((rc = load_cap("MAX_NOTIFICATIONS_PER_INVOCATION", &cfg->max_notifications_per_invocation,
                        lookup, ctx, err)) != 0)

@@ -40,6 +40,7 @@ enum sw_chat_format { SW_CHAT_FORMAT_NONE = 0, SW_CHAT_FORMAT_CHATBOT };
 #define SW_CFG_REGIONS_MAX 32                          /* REGIONS entries */
 #define SW_CFG_VALUE_MAX 32768                         /* any variable's raw value */
 #define SW_CFG_MAX_NOTIFICATIONS_LIMIT 10000           /* ceiling of both MAX_NOTIFICATIONS_PER_* */
+#define SW_CFG_QUEUE_URL_MAX 511                       /* DEAD_LETTER_QUEUE_URL bytes */
 
 /* Defaults (docs/contract.md §3, §8). */
 #define SW_CFG_DEFAULT_MIN_SEVERITY SW_SEVERITY_HIGH
@@ -72,6 +73,9 @@ struct sw_config {
     /* AFFECTED_WORKLOADS on: CRITICAL/HIGH image findings name the ECS/EKS clusters running
      * the image (Inspector2 GetClustersForImage). Default off. */
     bool affected_workloads;
+    /* DEAD_LETTER_QUEUE_URL: where a notification SNS refused after the retries is parked
+     * (docs/operations.md); "" when unset (the failure is then only logged). */
+    char dead_letter_queue_url[SW_CFG_QUEUE_URL_MAX + 1];
 };
 
 /* Looks up a variable: returns its value, or NULL when unset. getenv-like, with a context. */

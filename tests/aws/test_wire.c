@@ -11,9 +11,12 @@
 #include "handler/aws/ecr.h"
 #include "handler/aws/inspector2.h"
 #include "handler/aws/sns.h"
+#include "handler/aws/sqs.h"
 #include "handler/aws/sts.h"
 #include "handler/aws/xml.h"
 
+#include <cjson/cJSON.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void assert_body_equals_file(const struct sw_buf *body, const char *rel)
@@ -355,6 +358,75 @@ static void xml_reader_decodes_and_checks_structure(void **state)
     assert_int_equal(sw_xml_find_text(deep, n, "b", out, sizeof(out)), SW_ELIMIT);
 }
 
+/* sqs:SendMessage (awsJson1_0): the queue, the body and String attributes; bounds checked. */
+static void sqs_send_body_and_bounds(void **state)
+{
+    (void)state;
+    struct sw_buf b;
+    struct sw_error err = {0};
+    const char *url = "https://sqs.eu-west-1.amazonaws.com/123456789012/dlq";
+    struct sw_sqs_attribute attrs[] = {{"scanwarden-parked", "1"},
+                                       {"scanwarden-reason", "sns:Publish: \"quoted\"\n"}};
+    struct sw_sqs_outgoing m = {"{\"kind\":\"finding\"}", 18, attrs, 2};
+    sw_buf_init(&b, 1 << 20);
+    assert_int_equal(sw_sqs_send_body(url, &m, &b, &err), 0);
+    cJSON *root = cJSON_Parse(sw_buf_cstr(&b));
+    assert_non_null(root);
+    assert_string_equal(cJSON_GetObjectItem(root, "QueueUrl")->valuestring, url);
+    assert_string_equal(cJSON_GetObjectItem(root, "MessageBody")->valuestring,
+                        "{\"kind\":\"finding\"}");
+    const cJSON *reason =
+        cJSON_GetObjectItem(cJSON_GetObjectItem(root, "MessageAttributes"), "scanwarden-reason");
+    assert_string_equal(cJSON_GetObjectItem(reason, "DataType")->valuestring, "String");
+    assert_string_equal(cJSON_GetObjectItem(reason, "StringValue")->valuestring,
+                        "sns:Publish: \"quoted\"\n");
+    cJSON_Delete(root);
+
+    assert_int_equal(sw_sqs_send_body("", &m, &b, &err), SW_EINVAL);
+    struct sw_sqs_attribute empty[] = {{"a", ""}};
+    struct sw_sqs_outgoing bad = {"x", 1, empty, 1};
+    assert_int_equal(sw_sqs_send_body(url, &bad, &b, &err), SW_EINVAL);
+    struct sw_sqs_attribute many[11];
+    for (int i = 0; i < 11; i++)
+        many[i] = (struct sw_sqs_attribute){"n", "v"};
+    struct sw_sqs_outgoing too_many = {"x", 1, many, 11};
+    assert_int_equal(sw_sqs_send_body(url, &too_many, &b, &err), SW_EINVAL);
+    size_t big_len = SW_SQS_MESSAGE_MAX_BYTES;
+    char *big = malloc(big_len);
+    assert_non_null(big);
+    memset(big, 'a', big_len);
+    struct sw_sqs_outgoing too_big = {big, big_len, attrs, 1};
+    assert_int_equal(sw_sqs_send_body(url, &too_big, &b, &err), SW_EINVAL);
+    assert_non_null(strstr(err.msg, "over the"));
+    free(big);
+    sw_buf_clear(&b);
+}
+
+static void sqs_receive_answer_parses_and_bounds(void **state)
+{
+    (void)state;
+    struct sw_sqs_received r;
+    struct sw_error err = {0};
+    const char *answer =
+        "{\"Messages\":[{\"MessageId\":\"m-1\",\"ReceiptHandle\":\"rh-1\",\"Body\":\"{}\","
+        "\"MessageAttributes\":{\"scanwarden-parked\":{\"DataType\":\"String\",\"StringValue\":"
+        "\"1\"},\"bin\":{\"DataType\":\"Binary\",\"BinaryValue\":\"AA==\"}}},"
+        "{\"MessageId\":\"m-2\",\"ReceiptHandle\":\"rh-2\",\"Body\":\"event\"}]}";
+    assert_int_equal(sw_sqs_parse_receive(answer, strlen(answer), &r, &err), 0);
+    assert_int_equal(r.count, 2);
+    assert_string_equal(r.messages[0].receipt, "rh-1");
+    assert_string_equal(sw_sqs_message_attribute(&r.messages[0], "scanwarden-parked"), "1");
+    assert_null(sw_sqs_message_attribute(&r.messages[0], "bin"));
+    assert_null(sw_sqs_message_attribute(&r.messages[1], "scanwarden-parked"));
+    assert_string_equal(r.messages[1].body, "event");
+    sw_sqs_received_clear(&r);
+    assert_int_equal(sw_sqs_parse_receive("{}", 2, &r, &err), 0);
+    assert_int_equal(r.count, 0);
+    const char *no_receipt = "{\"Messages\":[{\"MessageId\":\"m\",\"Body\":\"x\"}]}";
+    assert_int_equal(sw_sqs_parse_receive(no_receipt, strlen(no_receipt), &r, &err), SW_EPARSE);
+    assert_int_equal(r.count, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -370,6 +442,8 @@ int main(void)
         cmocka_unit_test(sns_answer_gives_message_id),
         cmocka_unit_test(sts_answer_gives_the_account),
         cmocka_unit_test(xml_reader_decodes_and_checks_structure),
+        cmocka_unit_test(sqs_send_body_and_bounds),
+        cmocka_unit_test(sqs_receive_answer_parses_and_bounds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

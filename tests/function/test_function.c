@@ -37,6 +37,12 @@ struct fake_account {
     char subjects[FAKE_PUBLISHED_MAX][SW_SUBJECT_MAX_CHARS + 1];
     char *messages[FAKE_PUBLISHED_MAX];
     char modes[FAKE_PUBLISHED_MAX][32];
+    /* The dead-letter queue (park): what was parked, and whether parking fails. */
+    bool park_fails;
+    int parked;
+    char parked_subjects[FAKE_PUBLISHED_MAX][SW_SUBJECT_MAX_CHARS + 1];
+    char parked_event_ids[FAKE_PUBLISHED_MAX][128];
+    char parked_reasons[FAKE_PUBLISHED_MAX][SW_ERROR_MSG_MAX];
 };
 
 static int fake_read(void *ctx, const char *account, bool read_rescan, struct sw_actual_state *out,
@@ -100,6 +106,21 @@ static int fake_publish(void *ctx, const struct sw_notification *n, struct sw_er
     const char *mode = sw_notification_attribute(n, "mode");
     snprintf(a->modes[a->published], sizeof(a->modes[0]), "%s", mode ? mode : "");
     a->published++;
+    return SW_OK;
+}
+
+static int fake_park(void *ctx, const struct sw_notification *n, const char *event_id,
+                     const char *reason, struct sw_error *err)
+{
+    struct fake_account *a = ctx;
+    if (a->park_fails)
+        return sw_error_set(err, SW_EAWS, "sqs:SendMessage: AccessDenied: not allowed");
+    assert_true(a->parked < FAKE_PUBLISHED_MAX);
+    snprintf(a->parked_subjects[a->parked], sizeof(a->parked_subjects[0]), "%s", n->subject);
+    snprintf(a->parked_event_ids[a->parked], sizeof(a->parked_event_ids[0]), "%s",
+             event_id ? event_id : "(null)");
+    snprintf(a->parked_reasons[a->parked], sizeof(a->parked_reasons[0]), "%s", reason);
+    a->parked++;
     return SW_OK;
 }
 
@@ -466,6 +487,123 @@ static void publish_failure_is_NotificationFailed_and_not_remembered(void **stat
     fixture_free(f);
 }
 
+/* docs/operations.md, "The dead-letter queue": with a queue, a notification SNS refuses is
+ * parked with the reason and the event id; the answer says so; the same event again parks
+ * nothing more (the drift was restored, the finding is a duplicate). */
+static struct fixture *parking_fixture(void)
+{
+    struct fixture *f = fixture_new("enforce", "HIGH");
+    f->fn.io.park = fake_park;
+    f->account.publish_fails = true;
+    return f;
+}
+
+static void refused_drift_notification_is_parked_once(void **state)
+{
+    struct fixture *f = parking_fixture();
+    char *ev = read_event("scheduled-event.eventbridge-docs.json");
+    invoke(f, ev);
+    assert_false(f->out.failed);
+    assert_non_null(strstr(body(f), "\"notified\":false"));
+    assert_non_null(strstr(body(f), "\"parked\":true"));
+    assert_non_null(strstr(body(f), "\"parked_count\":1"));
+    assert_int_equal(f->account.parked, 1);
+    assert_int_equal(f->account.published, 0);
+    assert_non_null(strstr(f->account.parked_reasons[0], "NotFound"));
+    assert_string_equal(f->account.parked_event_ids[0], "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa");
+    assert_string_equal(f->account.ecr_status, "ENABLED");
+    invoke(f, ev); /* delivered again: restored, nothing found, nothing parked */
+    assert_false(f->out.failed);
+    assert_null(strstr(body(f), "parked"));
+    assert_int_equal(f->account.parked, 1);
+    free(ev);
+    fixture_free(f);
+}
+
+static void refused_finding_is_parked_once_and_not_an_error(void **state)
+{
+    struct fixture *f = parking_fixture();
+    char *sample = read_event("inspector2-finding-ecr.inspector-docs-2024.json");
+    char *critical = replace(sample, "\"severity\": \"MEDIUM\"", "\"severity\": \"CRITICAL\"");
+    invoke(f, critical);
+    assert_false(f->out.failed);
+    assert_non_null(strstr(body(f), "\"notified\":false"));
+    assert_non_null(strstr(body(f), "\"parked\":true"));
+    assert_int_equal(f->account.parked, 1);
+    assert_non_null(strstr(f->account.parked_subjects[0], "CRITICAL"));
+    invoke(f, critical); /* the same event again: a duplicate, not parked twice */
+    assert_false(f->out.failed);
+    assert_null(strstr(body(f), "parked"));
+    assert_int_equal(f->account.parked, 1);
+    free(sample);
+    free(critical);
+    fixture_free(f);
+}
+
+static void notification_neither_published_nor_parked_is_an_error(void **state)
+{
+    struct fixture *f = parking_fixture();
+    char *ev = read_event("scheduled-event.eventbridge-docs.json");
+    f->account.park_fails = true;
+    invoke(f, ev);
+    assert_true(f->out.failed);
+    assert_string_equal(f->out.error_type, "NotificationFailed");
+    assert_non_null(strstr(body(f), "neither published nor parked"));
+    assert_non_null(strstr(body(f), "NotFound"));
+    assert_non_null(strstr(body(f), "sqs:SendMessage"));
+    assert_int_equal(f->account.parked, 0);
+    free(ev);
+    fixture_free(f);
+}
+
+static void published_notification_is_never_parked(void **state)
+{
+    struct fixture *f = parking_fixture();
+    char *ev = read_event("scheduled-event.eventbridge-docs.json");
+    f->account.publish_fails = false;
+    invoke(f, ev);
+    assert_false(f->out.failed);
+    assert_non_null(strstr(body(f), "\"notified\":true"));
+    assert_null(strstr(body(f), "parked"));
+    assert_int_equal(f->account.parked, 0);
+    assert_int_equal(f->account.published, 1);
+    free(ev);
+    fixture_free(f);
+}
+
+/* Summaries are notifications too: the per-minute summary SNS refuses is parked; the
+ * invocation's own published notification keeps "notified":true. */
+static void refused_summary_is_parked(void **state)
+{
+    (void)state;
+    const long long t0 = 1725468938000LL;
+    struct fixture *f = fixture_new("enforce", "HIGH");
+    f->fn.io.park = fake_park;
+    char *sample = read_event("inspector2-finding-ecr.inspector-docs-2024.json");
+    char *critical = replace(sample, "\"severity\": \"MEDIUM\"", "\"severity\": \"CRITICAL\"");
+    f->cfg.max_notifications_per_minute = 1;
+    sw_rate_window_init(&f->fn.rate, f->cfg.max_notifications_per_minute);
+    for (int i = 0; i < 3; i++) {
+        char id[32];
+        snprintf(id, sizeof(id), "sum-%d", i);
+        char *ev = replace(critical, "{{FINDING_ID}}", id);
+        /* two in the first minute (the second suppressed); the third after it */
+        f->account.publish_fails = i == 2;
+        call(f, ev, FN_ARN, i < 2 ? t0 + i * 1000 : t0 + 61000);
+        free(ev);
+        assert_false(f->out.failed);
+    }
+    /* the third invocation: the summary first, then its own finding, both refused */
+    assert_int_equal(f->account.parked, 2);
+    assert_non_null(strstr(f->account.parked_subjects[0], "suppressed (per-minute cap)"));
+    assert_non_null(strstr(f->account.parked_subjects[1], "CVE-2024-6119"));
+    assert_non_null(strstr(body(f), "\"parked_count\":2"));
+    assert_non_null(strstr(body(f), "\"notified\":false"));
+    free(sample);
+    free(critical);
+    fixture_free(f);
+}
+
 static void bad_payloads_are_InvalidEvent_and_unknown_events_unhandled(void **state)
 {
     struct fixture *f = fixture_new("enforce", "HIGH");
@@ -504,8 +642,8 @@ static void regions_check_is_one_notification_under_the_cap(void **state)
         snprintf(extra[i].scan_type, sizeof(extra[i].scan_type), "BASIC");
         snprintf(extra[i].frequency, sizeof(extra[i].frequency), "SCAN_ON_PUSH");
         snprintf(wired[i].region, sizeof(wired[i].region), "%s", regions[i]);
-        wired[i].io =
-            (struct sw_function_io){&extra[i], fake_read, fake_perform, fake_publish, NULL, NULL};
+        wired[i].io = (struct sw_function_io){&extra[i], fake_read, fake_perform, fake_publish,
+                                              NULL,      NULL,      NULL};
     }
     wire(f, NULL, wired, 3);
     char *ev = read_event("scheduled-event.eventbridge-docs.json");
@@ -971,6 +1109,11 @@ int main(void)
         cmocka_unit_test(failed_read_is_RemediationFailed_without_writing),
         cmocka_unit_test(findings_threshold_and_duplicates),
         cmocka_unit_test(publish_failure_is_NotificationFailed_and_not_remembered),
+        cmocka_unit_test(refused_drift_notification_is_parked_once),
+        cmocka_unit_test(refused_finding_is_parked_once_and_not_an_error),
+        cmocka_unit_test(notification_neither_published_nor_parked_is_an_error),
+        cmocka_unit_test(published_notification_is_never_parked),
+        cmocka_unit_test(refused_summary_is_parked),
         cmocka_unit_test(bad_payloads_are_InvalidEvent_and_unknown_events_unhandled),
         cmocka_unit_test(regions_check_is_one_notification_under_the_cap),
         cmocka_unit_test(per_minute_cap_suppresses_then_summarises),

@@ -412,6 +412,31 @@ static void region_shapes(void **state)
         assert_false(sw_region_valid(bad[i], strlen(bad[i])));
 }
 
+static void dead_letter_queue_url(void **state)
+{
+    (void)state;
+    struct sw_config cfg;
+    struct sw_error err = {0};
+    assert_int_equal(load_one(&cfg, "DEAD_LETTER_QUEUE_URL", NULL, &err), 0);
+    assert_string_equal(cfg.dead_letter_queue_url, ""); /* unset: failures are only logged */
+    const char *url = "https://sqs.eu-west-1.amazonaws.com/123456789012/scanwarden-DLQ-1";
+    assert_int_equal(load_one(&cfg, "DEAD_LETTER_QUEUE_URL", url, &err), 0);
+    assert_string_equal(cfg.dead_letter_queue_url, url);
+    assert_int_equal(load_one(&cfg, "DEAD_LETTER_QUEUE_URL", "http://127.0.0.1:5000/1/q", &err), 0);
+    const char *bad[] = {"sqs.eu-west-1.amazonaws.com/1/q", "https://", "https://a b/q",
+                         "ftp://x/q"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_equal(load_one(&cfg, "DEAD_LETTER_QUEUE_URL", bad[i], &err), SW_ECONFIG);
+        assert_non_null(strstr(err.msg, "DEAD_LETTER_QUEUE_URL"));
+        assert_non_null(strstr(err.msg, "SQS queue URL"));
+    }
+    char long_url[600];
+    memset(long_url, 'a', sizeof(long_url) - 1);
+    memcpy(long_url, "https://", 8);
+    long_url[sizeof(long_url) - 1] = '\0';
+    assert_int_equal(load_one(&cfg, "DEAD_LETTER_QUEUE_URL", long_url, &err), SW_ECONFIG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -429,6 +454,7 @@ int main(void)
         cmocka_unit_test(later_variables),
         cmocka_unit_test(name_and_parse_helpers_round_trip),
         cmocka_unit_test(region_shapes),
+        cmocka_unit_test(dead_letter_queue_url),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -118,11 +118,13 @@ def for_moto(policy, topic_arn):
 
 
 def function_policy(topic_arn, key_arn=None, account=sam_template.DEFAULT_ACCOUNT,
-                    region=sam_template.DEFAULT_REGION, parameters=None, env=None, moto=True):
+                    region=sam_template.DEFAULT_REGION, parameters=None, env=None, moto=True,
+                    queue_arn=None):
     """The policy the tests grant the function's role.
 
     parameters (template names) or env (variable names) choose the deployment;
-    neither: WIDEST_PARAMETERS. moto=False returns the exact AWS policy."""
+    neither: WIDEST_PARAMETERS. moto=False returns the exact AWS policy. queue_arn: the
+    dead-letter queue the test created (default: the template's made-up one)."""
     if parameters is None and env is None:
         params = dict(WIDEST_PARAMETERS)
     else:
@@ -131,7 +133,7 @@ def function_policy(topic_arn, key_arn=None, account=sam_template.DEFAULT_ACCOUN
     if key_arn is None:
         key_arn = f"arn:aws:kms:{region}:{account}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     policy = exact_policy(topic_arn=topic_arn, key_arn=key_arn, account=account,
-                          region=region, parameters=params)
+                          region=region, parameters=params, queue_arn=queue_arn)
     return for_moto(policy, topic_arn) if moto else policy
 
 

@@ -365,6 +365,29 @@ class DeliveryAndDeadLetters(unittest.TestCase):
         self.assertEqual(set(allow["Condition"]["ArnEquals"]["aws:SourceArn"]),
                          {self.st.attr(FN + r, "Arn") for r in RULES})
 
+    def test_function_parks_notifications_in_the_queue_in_every_mode(self):
+        # docs/operations.md: a notification SNS refuses is parked in this queue, and every
+        # mode publishes, so every mode has the queue's URL and may send to it (only it).
+        for mode in ("enforce", "dry-run", "off"):
+            st = stack(RemediationMode=mode)
+            with self.subTest(mode=mode):
+                env = st.properties(FN)["Environment"]["Variables"]
+                self.assertEqual(env["DEAD_LETTER_QUEUE_URL"], st.ref("DeadLetterQueue"))
+                (policy,) = st.properties("ScanwardenFunctionRole")["Policies"]
+                sends = [s for s in policy_statements(policy["PolicyDocument"])
+                         if "sqs:SendMessage" in as_list(s["Action"])]
+                (send,) = sends
+                self.assertEqual(as_list(send["Action"]), ["sqs:SendMessage"])
+                self.assertEqual(send["Resource"], st.attr("DeadLetterQueue", "Arn"))
+
+    def test_queue_alarm_says_how_to_tell_apart_and_replay(self):
+        (alarm,) = [a["Properties"] for a in self.st.resources("AWS::CloudWatch::Alarm").values()
+                    if a["Properties"]["MetricName"] == "ApproximateNumberOfMessagesVisible"]
+        text = alarm["AlarmDescription"]
+        for needle in ("scanwarden-parked", "bootstrap --replay-dlq", "ErrorCode",
+                       "docs/operations.md"):
+            self.assertIn(needle, text)
+
     def test_queue_is_encrypted(self):
         self.assertIs(self.st.properties("DeadLetterQueue")["SqsManagedSseEnabled"], True)
 
@@ -423,11 +446,13 @@ class FunctionResource(unittest.TestCase):
         env = st.properties(FN)["Environment"]["Variables"]
         self.assertEqual(env, {"SNS_TOPIC_ARN": st.ref("NotificationTopic"), "MIN_SEVERITY": "HIGH",
                                "REMEDIATION_MODE": "enforce", "SCAN_FREQUENCY": "CONTINUOUS_SCAN",
-                               "REPOSITORY_FILTERS": "*"})
+                               "REPOSITORY_FILTERS": "*",
+                               "DEAD_LETTER_QUEUE_URL": st.ref("DeadLetterQueue")})
         env = stack(MinSeverity="CRITICAL", RemediationMode="dry-run", ScanFrequency="SCAN_ON_PUSH",
                     RepositoryFilters="prod/*,web-*", EcrRescanDuration="DAYS_7"
                     ).properties(FN)["Environment"]["Variables"]
-        self.assertEqual({k: v for k, v in env.items() if k != "SNS_TOPIC_ARN"},
+        self.assertEqual({k: v for k, v in env.items()
+                          if k not in ("SNS_TOPIC_ARN", "DEAD_LETTER_QUEUE_URL")},
                          {"MIN_SEVERITY": "CRITICAL", "REMEDIATION_MODE": "dry-run",
                           "SCAN_FREQUENCY": "SCAN_ON_PUSH", "REPOSITORY_FILTERS": "prod/*,web-*",
                           "ECR_RESCAN_DURATION": "DAYS_7"})
