@@ -256,8 +256,9 @@ static int append_region(struct sw_buf *b, const struct sw_org_report *r,
         rc = sw_buf_appendf(b, " (not reached: no time left before the deadline; the next run "
                                "starts with this region)");
     else if (rc == 0 && rr->cut)
-        rc = sw_buf_appendf(b, " (stopped before the deadline, %zu not reached; the next run "
-                               "continues with the rest)",
+        rc = sw_buf_appendf(b,
+                            " (stopped before the deadline, %zu not reached; the next run "
+                            "continues with the rest)",
                             not_reached(rr));
     if (rc == 0)
         rc = sw_buf_append_char(b, '\n');
@@ -385,8 +386,9 @@ static bool add_run(cJSON *parent, const struct sw_org_totals *t)
            cJSON_AddNumberToObject(o, "regions_complete", (double)t->regions_complete) &&
            cJSON_AddNumberToObject(o, "regions_cut", (double)t->regions_cut) &&
            cJSON_AddNumberToObject(o, "regions_not_reached", (double)t->regions_unreached) &&
-           (!t->cut || add_str(o, "continues", "the next scheduled run continues where this "
-                                               "one stopped"));
+           (!t->cut || add_str(o, "continues",
+                               "the next scheduled run continues where this "
+                               "one stopped"));
 }
 
 /* Appends " (run cut)" to a subject. */

@@ -61,7 +61,7 @@ struct sw_org_region_report {
     struct sw_org_account *drifted; /* owned */
     size_t drifted_count;
     size_t drifted_cap;
-    size_t calls; /* AWS calls made for this region */
+    size_t calls;        /* AWS calls made for this region */
     size_t enable_calls; /* of which inspector2:Enable */
     bool listed;         /* the member list was read (member_count is known) */
 };
@@ -139,11 +139,11 @@ size_t sw_org_runs_to_reach_all(size_t n, size_t per_run);
 
 /* Totals of a report over its regions, for the notification and the result. */
 struct sw_org_totals {
-    size_t regions;          /* regions in the report */
-    size_t regions_complete; /* every member checked, no failed call */
-    size_t regions_cut;      /* stopped before the deadline after some members */
+    size_t regions;           /* regions in the report */
+    size_t regions_complete;  /* every member checked, no failed call */
+    size_t regions_cut;       /* stopped before the deadline after some members */
     size_t regions_unreached; /* no time at all before the deadline (members not listed) */
-    size_t members;          /* members listed */
+    size_t members;           /* members listed */
     size_t checked;
     size_t drifted;
     size_t restored;

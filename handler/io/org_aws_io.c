@@ -287,8 +287,8 @@ static void enable_batch(struct run_clock *k, struct sw_org_region_report *rr, s
 
 /* Reads one batch's statuses and records the drifted members; *pending counts those to
  * enable (a member whose status could not be read is reported, not written). */
-static int check_batch(struct run_clock *k, struct sw_org_region_report *rr,
-                       const char *const *ids, size_t n, size_t *pending)
+static int check_batch(struct run_clock *k, struct sw_org_region_report *rr, const char *const *ids,
+                       size_t n, size_t *pending)
 {
     struct sw_account_status_list st = {0};
     struct sw_aws_error aerr;
@@ -385,9 +385,9 @@ static void enable_pending(struct run_clock *k, struct sw_org_region_report *rr,
 
 /* The member list of region ri: the one this invocation's membership lookup read, or a
  * fresh listing. *reuse says which (the caller does not own a reused list). */
-static int region_members(struct sw_org_aws_io *s, size_t ri, const char *admin, long long deadline_ms,
-                          struct run_clock *k, struct sw_org_region_report *rr, char ***ids,
-                          size_t *n, bool *reuse)
+static int region_members(struct sw_org_aws_io *s, size_t ri, const char *admin,
+                          long long deadline_ms, struct run_clock *k,
+                          struct sw_org_region_report *rr, char ***ids, size_t *n, bool *reuse)
 {
     *reuse = ri == s->member_region && deadline_ms != 0 && s->members_deadline_ms == deadline_ms;
     s->members_deadline_ms = 0;
@@ -434,8 +434,7 @@ static size_t check_members(struct run_clock *k, bool execute, struct sw_org_reg
 }
 
 static int check_region(struct sw_org_aws_io *s, size_t ri, const char *admin, bool execute,
-                        long long deadline_ms, struct run_clock *k,
-                        struct sw_org_region_report *rr)
+                        long long deadline_ms, struct run_clock *k, struct sw_org_region_report *rr)
 {
     char **ids = NULL;
     size_t n = 0;
