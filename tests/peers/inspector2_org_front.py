@@ -15,6 +15,7 @@ checks the signature and IAM permissions of every request it forwards:
     enabled them);
   - delay_s: the next `slow_calls` BatchGetAccountStatus/Enable calls wait this long
     before answering (a slow AWS, to test the deadline cut);
+  - list_delay_s: {region: seconds} every ListMembers page there waits this long;
   - org_calls: [(operation, region, [account ids]), ...] of those three operations;
   - enabled_ok: [(region, account id), ...] every account an Enable answered as enabled
     (its successes, as the caller was told them);
@@ -62,6 +63,7 @@ class Inspector2OrgFront(Inspector2Front):
         self.undo_enable = None
         self.delay_s = 0.0
         self.slow_calls = 0
+        self.list_delay_s = {}
         self.org_calls = []
         self.enabled_ok = []
         self.publishes = 0
@@ -73,6 +75,7 @@ class Inspector2OrgFront(Inspector2Front):
             self.fail_enable = {}
             self.delay_s = 0.0
             self.slow_calls = 0
+            self.list_delay_s = {}
             self.org_calls = []
             self.enabled_ok = []
             self.publishes = 0
@@ -111,6 +114,9 @@ class Inspector2OrgFront(Inspector2Front):
         except ValueError:
             return _error(400, "ValidationException", "body is not JSON")
         self._record("ListMembers", handler, [])
+        delay = self.list_delay_s.get(_region(handler), 0.0)
+        if delay:
+            time.sleep(delay)
         max_results = req.get("maxResults", MEMBERS_PAGE_MAX)
         if not isinstance(max_results, int) or not 1 <= max_results <= MEMBERS_PAGE_MAX:
             return _error(400, "ValidationException",
