@@ -148,6 +148,11 @@ const char *sw_aws_client_region(const struct sw_aws_client *c)
     return c->region;
 }
 
+int sw_aws_client_max_attempts(const struct sw_aws_client *c)
+{
+    return c->max_attempts;
+}
+
 const struct sw_aws_call_info *sw_aws_client_last_call(const struct sw_aws_client *c)
 {
     return &c->last;

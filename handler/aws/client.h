@@ -65,6 +65,9 @@ void sw_aws_client_set_deadline(struct sw_aws_client *c, int64_t deadline_ms);
 
 const char *sw_aws_client_region(const struct sw_aws_client *c);
 
+/* Attempts per call, the first included (AWS_MAX_ATTEMPTS or the default). */
+int sw_aws_client_max_attempts(const struct sw_aws_client *c);
+
 /* One AWS API request, borrowed for the duration of the call. */
 struct sw_aws_request {
     enum sw_aws_service service;

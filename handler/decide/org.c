@@ -62,11 +62,16 @@ static size_t restored_count(const struct sw_org_region_report *rr)
     return n;
 }
 
+static size_t not_reached(const struct sw_org_region_report *rr)
+{
+    return rr->member_count > rr->checked ? rr->member_count - rr->checked : 0;
+}
+
 bool sw_org_report_notable(const struct sw_org_report *r)
 {
     for (size_t i = 0; i < r->region_count; i++) {
         if (r->regions[i].drifted_count > 0 || r->regions[i].failed_api[0] != '\0' ||
-            r->regions[i].auto_enable_drifted)
+            r->regions[i].auto_enable_drifted || r->regions[i].cut)
             return true;
     }
     return false;
@@ -149,11 +154,66 @@ size_t sw_org_next_batch(size_t n, size_t start, size_t done, size_t max, size_t
     return count;
 }
 
-bool sw_org_batch_fits(long long now_ms, long long deadline_ms, long long slowest_batch_ms)
+long long sw_org_reserve_ms(long long slowest_call_ms, const struct sw_org_call_bounds *b)
+{
+    int attempts = b->max_attempts < 1 ? 1 : b->max_attempts > 16 ? 16 : b->max_attempts;
+    long long attempt = slowest_call_ms < 0 ? 0 : slowest_call_ms;
+    if (b->attempt_max_ms > 0 && attempt > b->attempt_max_ms)
+        attempt = b->attempt_max_ms;
+    long long total = SW_ORG_BUILD_MS + (long long)attempts * attempt;
+    long long backoff = b->backoff_base_ms > 0 ? b->backoff_base_ms : 0;
+    for (int k = 1; k < attempts; k++) { /* the wait before attempt k + 1, at most */
+        total += b->backoff_max_ms > 0 && backoff > b->backoff_max_ms ? b->backoff_max_ms : backoff;
+        backoff *= 2;
+    }
+    return total > SW_ORG_RESERVE_MS ? total : SW_ORG_RESERVE_MS;
+}
+
+bool sw_org_batch_fits(long long now_ms, long long deadline_ms, long long need_ms,
+                       long long reserve_ms)
 {
     if (deadline_ms <= 0)
         return true;
-    return now_ms + slowest_batch_ms + SW_ORG_RESERVE_MS < deadline_ms;
+    return now_ms + need_ms + reserve_ms < deadline_ms;
+}
+
+size_t sw_org_enable_take(size_t pending, bool flush)
+{
+    if (pending >= SW_ORG_BATCH_MAX)
+        return SW_ORG_BATCH_MAX;
+    return flush ? pending : 0;
+}
+
+size_t sw_org_runs_to_reach_all(size_t n, size_t per_run)
+{
+    if (n == 0 || per_run == 0)
+        return 0;
+    return n / per_run + (n % per_run != 0);
+}
+
+void sw_org_report_totals(const struct sw_org_report *r, struct sw_org_totals *t)
+{
+    memset(t, 0, sizeof(*t));
+    t->regions = r->region_count;
+    for (size_t i = 0; i < r->region_count; i++) {
+        const struct sw_org_region_report *rr = &r->regions[i];
+        size_t restored = restored_count(rr);
+        t->members += rr->member_count;
+        t->checked += rr->checked;
+        t->drifted += rr->drifted_count;
+        t->restored += r->execute ? restored : 0;
+        t->failed += r->execute ? rr->drifted_count - restored : 0;
+        t->not_reached += not_reached(rr);
+        if (rr->cut) {
+            t->cut = true;
+            if (rr->listed && rr->checked > 0)
+                t->regions_cut++;
+            else
+                t->regions_unreached++;
+        } else if (rr->failed_api[0] == '\0') {
+            t->regions_complete++;
+        }
+    }
 }
 
 size_t sw_org_next_first_region(size_t cut, size_t checked, size_t count)
@@ -192,9 +252,14 @@ static int append_region(struct sw_buf *b, const struct sw_org_report *r,
     size_t restored = restored_count(rr);
     int rc = sw_buf_appendf(b, "\nRegion %s: %zu member(s), %zu checked this run", rr->region,
                             rr->member_count, rr->checked);
-    if (rc == 0 && rr->cut)
-        rc = sw_buf_appendf(b, " (stopped before the deadline; the next run continues with "
-                               "the rest)");
+    if (rc == 0 && rr->cut && !rr->listed)
+        rc = sw_buf_appendf(b, " (not reached: no time left before the deadline; the next run "
+                               "starts with this region)");
+    else if (rc == 0 && rr->cut)
+        rc = sw_buf_appendf(b,
+                            " (stopped before the deadline, %zu not reached; the next run "
+                            "continues with the rest)",
+                            not_reached(rr));
     if (rc == 0)
         rc = sw_buf_append_char(b, '\n');
     if (rc == 0 && rr->failed_api[0] != '\0')
@@ -254,7 +319,8 @@ static cJSON *region_document(const struct sw_org_report *r, const struct sw_org
               cJSON_AddNumberToObject(o, "members", (double)rr->member_count) &&
               cJSON_AddNumberToObject(o, "checked", (double)rr->checked) &&
               cJSON_AddNumberToObject(o, "drifted_count", (double)rr->drifted_count) &&
-              cJSON_AddBoolToObject(o, "complete", !rr->cut && rr->failed_api[0] == '\0');
+              cJSON_AddBoolToObject(o, "complete", !rr->cut && rr->failed_api[0] == '\0') &&
+              cJSON_AddNumberToObject(o, "not_reached", (double)not_reached(rr));
     if (ok && rr->auto_enable_drifted)
         ok = add_str(o, "auto_enable_ecr",
                      !r->execute                ? "would-restore"
@@ -287,6 +353,49 @@ static cJSON *region_document(const struct sw_org_report *r, const struct sw_org
         return NULL;
     }
     return o;
+}
+
+/* The run as a whole, in the text: said first when the deadline cut it. */
+static int append_cut(struct sw_buf *b, const struct sw_org_report *r,
+                      const struct sw_org_totals *t)
+{
+    if (!t->cut)
+        return 0;
+    return sw_buf_appendf(
+        b,
+        "\nThis run was cut by the invocation deadline: %zu of %zu listed member(s) checked, "
+        "%zu %s, %zu failed, %zu not reached; regions: %zu of %zu complete, %zu cut, %zu not "
+        "reached. The next scheduled run continues where this one stopped.\n",
+        t->checked, t->members, r->execute ? t->restored : t->drifted,
+        r->execute ? "restored" : "would be restored", t->failed, t->not_reached,
+        t->regions_complete, t->regions, t->regions_cut, t->regions_unreached);
+}
+
+/* The run as a whole, in the document ("organization"."run") and the result ("run"). */
+static bool add_run(cJSON *parent, const struct sw_org_totals *t)
+{
+    cJSON *o = cJSON_AddObjectToObject(parent, "run");
+    return o != NULL && cJSON_AddBoolToObject(o, "cut", t->cut) &&
+           cJSON_AddNumberToObject(o, "members", (double)t->members) &&
+           cJSON_AddNumberToObject(o, "checked", (double)t->checked) &&
+           cJSON_AddNumberToObject(o, "drifted", (double)t->drifted) &&
+           cJSON_AddNumberToObject(o, "restored", (double)t->restored) &&
+           cJSON_AddNumberToObject(o, "failed", (double)t->failed) &&
+           cJSON_AddNumberToObject(o, "not_reached", (double)t->not_reached) &&
+           cJSON_AddNumberToObject(o, "regions", (double)t->regions) &&
+           cJSON_AddNumberToObject(o, "regions_complete", (double)t->regions_complete) &&
+           cJSON_AddNumberToObject(o, "regions_cut", (double)t->regions_cut) &&
+           cJSON_AddNumberToObject(o, "regions_not_reached", (double)t->regions_unreached) &&
+           (!t->cut || add_str(o, "continues",
+                               "the next scheduled run continues where this "
+                               "one stopped"));
+}
+
+/* Appends " (run cut)" to a subject. */
+static int cut_suffix(char *subject, size_t cap)
+{
+    size_t len = strlen(subject);
+    return snprintf(subject + len, cap - len, " (run cut)") < 0 ? -1 : 0;
 }
 
 static int org_document(const struct sw_org_report *r, const struct sw_change_context *ctx,
@@ -344,7 +453,9 @@ static int org_document(const struct sw_org_report *r, const struct sw_change_co
     ok = ok && sw_notify_drift_document_trigger(body, ctx ? ctx : &no_context);
     cJSON *org = ok ? cJSON_AddObjectToObject(root, "organization") : NULL;
     cJSON *regions = org ? cJSON_AddArrayToObject(org, "regions") : NULL;
-    ok = regions != NULL && add_str(org, "administrator", r->admin_account);
+    struct sw_org_totals t;
+    sw_org_report_totals(r, &t);
+    ok = regions != NULL && add_str(org, "administrator", r->admin_account) && add_run(org, &t);
     for (size_t i = 0; ok && i < r->region_count; i++) {
         cJSON *o = region_document(r, &r->regions[i]);
         ok = o != NULL;
@@ -371,8 +482,15 @@ int sw_org_notify_build(const struct sw_org_report *r, const struct sw_change_co
     }
     bool failed = sw_org_report_failed(r, NULL);
     const char *home = r->region_count > 0 ? r->regions[0].region : "";
+    struct sw_org_totals t;
+    sw_org_report_totals(r, &t);
     char subject[200];
-    if (!r->execute)
+    if (t.cut && drifted == 0)
+        snprintf(subject, sizeof(subject),
+                 "scanwarden: organization %s: check cut by the deadline, %zu of %zu member(s) "
+                 "checked",
+                 r->admin_account, t.checked, t.members);
+    else if (!r->execute)
         snprintf(subject, sizeof(subject),
                  "scanwarden: organization %s: ECR scanning off in %zu member(s) (dry-run)",
                  r->admin_account, drifted);
@@ -384,6 +502,8 @@ int sw_org_notify_build(const struct sw_org_report *r, const struct sw_change_co
         snprintf(subject, sizeof(subject),
                  "scanwarden: organization %s: ECR scanning restored in %zu member(s)",
                  r->admin_account, restored);
+    if (t.cut && drifted > 0) /* the deadline cut it: said in the subject too */
+        (void)cut_suffix(subject, sizeof(subject));
     sw_notification_set_subject(n, subject);
 
     struct sw_buf *b = &n->message;
@@ -393,6 +513,8 @@ int sw_org_notify_build(const struct sw_org_report *r, const struct sw_change_co
                             r->admin_account,
                             sw_mode_name(r->execute ? SW_MODE_ENFORCE : SW_MODE_DRY_RUN),
                             r->region_count);
+    if (rc == 0)
+        rc = append_cut(b, r, &t);
     for (size_t i = 0; rc == 0 && i < r->region_count; i++)
         rc = append_region(b, r, &r->regions[i]);
     if (rc == 0 && ctx != NULL)
@@ -479,7 +601,9 @@ static cJSON *region_json(const struct sw_org_report *r, const struct sw_org_reg
         cJSON_AddNumberToObject(o, r->execute ? "restored" : "would_restore",
                                 (double)(r->execute ? restored_count(rr) : rr->drifted_count)) &&
         cJSON_AddBoolToObject(o, "complete", !rr->cut && rr->failed_api[0] == '\0') &&
-        cJSON_AddNumberToObject(o, "aws_calls", (double)rr->calls);
+        cJSON_AddNumberToObject(o, "aws_calls", (double)rr->calls) &&
+        cJSON_AddNumberToObject(o, "enable_calls", (double)rr->enable_calls) &&
+        cJSON_AddNumberToObject(o, "not_reached", (double)not_reached(rr));
     if (ok && rr->auto_enable_drifted)
         ok = cJSON_AddStringToObject(o, "auto_enable_ecr",
                                      !r->execute                ? "would-restore"
@@ -519,7 +643,9 @@ static int report_json(const struct sw_org_report *r, size_t failed_max, struct 
     char *text = NULL;
     cJSON *root = cJSON_CreateObject();
     cJSON *regions = root ? cJSON_AddArrayToObject(root, "regions") : NULL;
-    if (regions == NULL)
+    struct sw_org_totals t;
+    sw_org_report_totals(r, &t);
+    if (regions == NULL || !add_run(root, &t))
         goto out_root;
     for (size_t i = 0; i < r->region_count; i++) {
         cJSON *o = region_json(r, &r->regions[i], failed_max);

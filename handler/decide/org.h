@@ -19,8 +19,11 @@
 #define SW_ORG_BATCH_MAX 100     /* account ids per BatchGetAccountStatus / Enable (AWS limit) */
 #define SW_ORG_MEMBERS_MAX 20000 /* members accepted from ListMembers (Inspector: 10,000) */
 #define SW_ORG_PAGES_MAX 1000    /* ListMembers pages followed in one run */
-/* Time kept back before the deadline for the notification and the answer. */
+/* Time kept back before the deadline for the notification and the answer: never less than
+ * this floor (see sw_org_reserve_ms). */
 #define SW_ORG_RESERVE_MS 2000
+/* Building the notification and the answer, on top of the publish's own time. */
+#define SW_ORG_BUILD_MS 250
 #define SW_ORG_ID_MAX 16    /* 12-digit account id + NUL, rounded */
 #define SW_ORG_CODE_MAX 128 /* AWS error code kept */
 #define SW_ORG_MESSAGE_MAX 512
@@ -58,7 +61,9 @@ struct sw_org_region_report {
     struct sw_org_account *drifted; /* owned */
     size_t drifted_count;
     size_t drifted_cap;
-    size_t calls; /* AWS calls made for this region */
+    size_t calls;        /* AWS calls made for this region */
+    size_t enable_calls; /* of which inspector2:Enable */
+    bool listed;         /* the member list was read (member_count is known) */
 };
 
 struct sw_org_report {
@@ -101,9 +106,52 @@ size_t sw_org_start(size_t n, bool have_offset, size_t offset, long long now_ms)
  * idx (room for max). Returns how many; 0 when done >= n. max is capped at SW_ORG_BATCH_MAX. */
 size_t sw_org_next_batch(size_t n, size_t start, size_t done, size_t max, size_t *idx);
 
-/* True when one more batch fits: no deadline (0), or now + slowest batch so far + the
- * reserve is before the deadline. */
-bool sw_org_batch_fits(long long now_ms, long long deadline_ms, long long slowest_batch_ms);
+/* The AWS client's bounds on one call (handler/aws/: its retries and timeouts), for the
+ * reserve: what the publish may take at most, besides its own latency. */
+struct sw_org_call_bounds {
+    int max_attempts;     /* the first included */
+    long attempt_max_ms;  /* one attempt's timeout */
+    long backoff_base_ms; /* the wait before the second attempt, doubling after */
+    long backoff_max_ms;  /* no wait is longer */
+};
+
+/* The time kept back before the deadline for the run's notification and answer: the publish
+ * under the client's retries (max_attempts attempts, each as slow as the slowest call of this
+ * run but at most attempt_max_ms, with the largest backoff between them) plus SW_ORG_BUILD_MS;
+ * never less than SW_ORG_RESERVE_MS. */
+long long sw_org_reserve_ms(long long slowest_call_ms, const struct sw_org_call_bounds *b);
+
+/* True when work expected to take need_ms fits: no deadline (0), or now + need + reserve is
+ * before the deadline. */
+bool sw_org_batch_fits(long long now_ms, long long deadline_ms, long long need_ms,
+                       long long reserve_ms);
+
+/* How many of `pending` drifted members (read, not yet enabled) one Enable should carry now:
+ * a full batch (SW_ORG_BATCH_MAX) as soon as there is one, and when flush (no more status
+ * reads in this run) the rest, up to a batch; else 0, so that batches fill up across
+ * status reads. */
+size_t sw_org_enable_take(size_t pending, bool flush);
+
+/* Runs needed to reach every one of n members when each run checks at least per_run of them
+ * (runs continue where the last stopped): ceil(n / per_run); 0 when n is 0, and 0 too when
+ * per_run is 0 (never: no bound). */
+size_t sw_org_runs_to_reach_all(size_t n, size_t per_run);
+
+/* Totals of a report over its regions, for the notification and the result. */
+struct sw_org_totals {
+    size_t regions;           /* regions in the report */
+    size_t regions_complete;  /* every member checked, no failed call */
+    size_t regions_cut;       /* stopped before the deadline after some members */
+    size_t regions_unreached; /* no time at all before the deadline (members not listed) */
+    size_t members;           /* members listed */
+    size_t checked;
+    size_t drifted;
+    size_t restored;
+    size_t failed;      /* enforce: drifted and not restored */
+    size_t not_reached; /* listed but not checked in this run */
+    bool cut;           /* the deadline stopped the run somewhere */
+};
+void sw_org_report_totals(const struct sw_org_report *r, struct sw_org_totals *t);
 
 /* The region the next run starts with, after region `cut` (of count) was cut by the deadline
  * having checked `checked` members: the one after it, or itself when it got no time. */

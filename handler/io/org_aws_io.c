@@ -7,12 +7,59 @@
 #include "handler/io/org_aws_io.h"
 
 #include "handler/core/clock.h"
+#include "handler/aws/http.h"
 #include "handler/aws/inspector2.h"
+#include "handler/aws/retry.h"
 #include "runtime/lr_log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* One region's clock for the deadline (docs/organization.md, "Deadline"): the slowest call of
+ * each kind so far, and the reserve they give for the notification. */
+struct run_clock {
+    struct sw_aws_client *client;
+    long long deadline_ms; /* the AWS calls' deadline, 0 = none */
+    struct sw_org_call_bounds bounds;
+    long long slowest_call_ms;
+    long long slowest_status_ms;
+    long long slowest_enable_ms;
+};
+
+static long long clock_reserve(const struct run_clock *k)
+{
+    return sw_org_reserve_ms(k->slowest_call_ms, &k->bounds);
+}
+
+/* True when work expected to take need_ms still fits before the reserve; then the client's
+ * deadline is set to the reserve's start, so that no call of the check eats into it. */
+static bool clock_fits(const struct run_clock *k, long long need_ms)
+{
+    long long reserve = clock_reserve(k);
+    if (!sw_org_batch_fits(sw_clock_now_ms(), k->deadline_ms, need_ms, reserve))
+        return false;
+    if (k->deadline_ms > 0)
+        sw_aws_client_set_deadline(k->client, k->deadline_ms - reserve);
+    return true;
+}
+
+/* Records how long a call that began at t0 took; returns it. */
+static long long clock_took(struct run_clock *k, long long t0, long long *slowest_of_kind)
+{
+    long long took = sw_clock_now_ms() - t0;
+    if (took > k->slowest_call_ms)
+        k->slowest_call_ms = took;
+    if (slowest_of_kind != NULL && took > *slowest_of_kind)
+        *slowest_of_kind = took;
+    return took;
+}
+
+/* The expected time of a call of a kind not seen yet: the slowest call so far. */
+static long long clock_expect(const struct run_clock *k, long long slowest_of_kind)
+{
+    return slowest_of_kind > 0 ? slowest_of_kind : k->slowest_call_ms;
+}
 
 int sw_org_aws_io_init(struct sw_org_aws_io *s, const struct sw_config *cfg,
                        struct sw_aws_client *home, struct sw_error *err)
@@ -38,6 +85,10 @@ int sw_org_aws_io_init(struct sw_org_aws_io *s, const struct sw_config *cfg,
         }
         s->region_count++;
     }
+    s->bounds = (struct sw_org_call_bounds){.max_attempts = sw_aws_client_max_attempts(home),
+                                            .attempt_max_ms = SW_HTTP_REQUEST_TIMEOUT_MS_DEFAULT,
+                                            .backoff_base_ms = SW_RETRY_BASE_MS,
+                                            .backoff_max_ms = SW_RETRY_MAX_BACKOFF_MS};
     for (size_t i = 0; i < s->region_count; i++) {
         if (s->clients[i] == home) {
             s->member_region = i;
@@ -99,9 +150,11 @@ static void free_ids(char **ids, size_t n)
     free(ids);
 }
 
-/* Every associated member but the admin, sorted, into *ids_out (owned by the caller). */
+/* Every associated member but the admin, sorted, into *ids_out (owned by the caller). With a
+ * clock (k), a page that does not fit before the reserve stops the listing: SW_ETIMEOUT with
+ * rr->cut set (the region was not reached). */
 static int list_members(struct sw_aws_client *c, const char *admin, struct sw_org_region_report *rr,
-                        char ***ids_out, size_t *n_out)
+                        struct run_clock *k, char ***ids_out, size_t *n_out)
 {
     char **ids = NULL;
     size_t n = 0, cap = 0;
@@ -111,8 +164,16 @@ static int list_members(struct sw_aws_client *c, const char *admin, struct sw_or
         struct sw_member_list l = {0};
         struct sw_aws_error aerr;
         struct sw_error err = {0};
+        if (k != NULL && !clock_fits(k, k->slowest_call_ms)) {
+            rr->cut = true;
+            rc = SW_ETIMEOUT;
+            break;
+        }
+        long long t0 = sw_clock_now_ms();
         rr->calls++;
         rc = sw_inspector2_list_members(c, true, token, &l, &aerr, &err);
+        if (k != NULL)
+            (void)clock_took(k, t0, NULL);
         if (rc != SW_OK) {
             region_failed(rr, "inspector2:ListMembers", rc, &aerr, &err);
             sw_member_list_clear(&l);
@@ -149,6 +210,9 @@ static int list_members(struct sw_aws_client *c, const char *admin, struct sw_or
         if (rc != SW_OK || token[0] == '\0')
             break;
     }
+    if (rr->cut)
+        lr_log(LR_LOG_WARN, "organization check in %s: no time left to list the members",
+               rr->region);
     if (rc == SW_ELIMIT) {
         struct sw_error err = {0};
         sw_error_set(&err, rc, "more than %d members", SW_ORG_MEMBERS_MAX);
@@ -173,28 +237,34 @@ static const struct sw_failed_account *find_failed(const struct sw_failed_accoun
     return NULL;
 }
 
-/* Enables ECR for the batch's drifted members (report entries first..end) and records
- * each result. */
-static int enable_batch(struct sw_aws_client *c, struct sw_org_region_report *rr, size_t first)
+/* Enables ECR for the next `take` drifted members not yet attempted (from *from on, which
+ * moves past them) and records each result. */
+static void enable_batch(struct run_clock *k, struct sw_org_region_report *rr, size_t *from,
+                         size_t take)
 {
     const char *ids[SW_ORG_BATCH_MAX];
+    size_t at[SW_ORG_BATCH_MAX];
     const char *types[] = {"ECR"};
-    size_t n = 0;
-    for (size_t i = first; i < rr->drifted_count && n < SW_ORG_BATCH_MAX; i++) {
-        if (rr->drifted[i].error_code[0] == '\0')
+    size_t n = 0, i = *from;
+    for (; i < rr->drifted_count && n < take && n < SW_ORG_BATCH_MAX; i++) {
+        if (rr->drifted[i].error_code[0] == '\0' && !rr->drifted[i].attempted) {
+            at[n] = i;
             ids[n++] = rr->drifted[i].account_id;
+        }
     }
+    *from = i;
     if (n == 0)
-        return SW_OK;
+        return;
     struct sw_enable_result res = {0};
     struct sw_aws_error aerr;
     struct sw_error err = {0};
+    long long t0 = sw_clock_now_ms();
     rr->calls++;
-    int rc = sw_inspector2_enable(c, ids, n, types, 1, &res, &aerr, &err);
-    for (size_t i = first; i < rr->drifted_count; i++) {
-        struct sw_org_account *a = &rr->drifted[i];
-        if (a->error_code[0] != '\0')
-            continue;
+    rr->enable_calls++;
+    int rc = sw_inspector2_enable(k->client, ids, n, types, 1, &res, &aerr, &err);
+    (void)clock_took(k, t0, &k->slowest_enable_ms);
+    for (size_t j = 0; j < n; j++) {
+        struct sw_org_account *a = &rr->drifted[at[j]];
         a->attempted = true;
         const struct sw_failed_account *f =
             rc == SW_OK ? find_failed(res.failed, res.failed_count, a->account_id) : NULL;
@@ -213,24 +283,25 @@ static int enable_batch(struct sw_aws_client *c, struct sw_org_region_report *rr
                    rr->region, a->error_code, a->error_message);
     }
     sw_enable_result_clear(&res);
-    return SW_OK;
 }
 
-/* Reads one batch's statuses, records the drifted members, enables them. */
-static int check_batch(struct sw_aws_client *c, bool execute, struct sw_org_region_report *rr,
-                       const char *const *ids, size_t n)
+/* Reads one batch's statuses and records the drifted members; *pending counts those to
+ * enable (a member whose status could not be read is reported, not written). */
+static int check_batch(struct run_clock *k, struct sw_org_region_report *rr, const char *const *ids,
+                       size_t n, size_t *pending)
 {
     struct sw_account_status_list st = {0};
     struct sw_aws_error aerr;
     struct sw_error err = {0};
+    long long t0 = sw_clock_now_ms();
     rr->calls++;
-    int rc = sw_inspector2_batch_get_account_status(c, ids, n, &st, &aerr, &err);
+    int rc = sw_inspector2_batch_get_account_status(k->client, ids, n, &st, &aerr, &err);
+    (void)clock_took(k, t0, &k->slowest_status_ms);
     if (rc != SW_OK) {
         region_failed(rr, "inspector2:BatchGetAccountStatus", rc, &aerr, &err);
         sw_account_status_list_clear(&st);
         return rc == SW_ENOMEM ? rc : SW_EAWS;
     }
-    size_t first = rr->drifted_count;
     rc = SW_OK;
     for (size_t i = 0; i < n && rc == SW_OK; i++) {
         const struct sw_failed_account *f = find_failed(st.failed, st.failed_count, ids[i]);
@@ -247,24 +318,25 @@ static int check_batch(struct sw_aws_client *c, bool execute, struct sw_org_regi
             snprintf(a->error_code, sizeof(a->error_code), "%s",
                      f->error_code[0] ? f->error_code : "InternalError");
             snprintf(a->error_message, sizeof(a->error_message), "%s", f->error_message);
+        } else {
+            (*pending)++;
         }
     }
     rr->checked += n;
     sw_account_status_list_clear(&st);
-    if (rc == SW_OK && execute)
-        rc = enable_batch(c, rr, first);
     return rc;
 }
 
 /* Organization auto-enable for ECR is part of the desired state: new members get it. */
-static void check_auto_enable(struct sw_aws_client *c, bool execute,
-                              struct sw_org_region_report *rr)
+static void check_auto_enable(struct run_clock *k, bool execute, struct sw_org_region_report *rr)
 {
     struct sw_inspector2_auto_enable ae;
     struct sw_aws_error aerr;
     struct sw_error err = {0};
+    long long t0 = sw_clock_now_ms();
     rr->calls++;
-    int rc = sw_inspector2_describe_organization_configuration(c, &ae, &aerr, &err);
+    int rc = sw_inspector2_describe_organization_configuration(k->client, &ae, &aerr, &err);
+    (void)clock_took(k, t0, NULL);
     if (rc != SW_OK) {
         region_failed(rr, "inspector2:DescribeOrganizationConfiguration", rc, &aerr, &err);
         return;
@@ -275,8 +347,10 @@ static void check_auto_enable(struct sw_aws_client *c, bool execute,
     if (!execute)
         return;
     ae.ecr = true; /* the other resource types stay as the user set them */
+    t0 = sw_clock_now_ms();
     rr->calls++;
-    rc = sw_inspector2_update_organization_configuration(c, &ae, &aerr, &err);
+    rc = sw_inspector2_update_organization_configuration(k->client, &ae, &aerr, &err);
+    (void)clock_took(k, t0, NULL);
     if (rc == SW_OK) {
         rr->auto_enable_restored = true;
         lr_log(LR_LOG_INFO, "organization auto-enable for ECR in %s: restored", rr->region);
@@ -288,42 +362,54 @@ static void check_auto_enable(struct sw_aws_client *c, bool execute,
     }
 }
 
-static int check_region(struct sw_org_aws_io *s, size_t ri, const char *admin, bool execute,
-                        long long deadline_ms, struct sw_org_region_report *rr)
+/* Enables the pending members: full batches while status reads go on, the rest (flush) at
+ * the end, each only when it fits before the reserve; what does not is reported as not
+ * attempted. */
+static void enable_pending(struct run_clock *k, struct sw_org_region_report *rr, size_t *from,
+                           size_t *pending, bool flush)
 {
-    struct sw_aws_client *c = s->clients[ri];
-    char **ids = NULL;
-    size_t n = 0;
-    snprintf(rr->region, sizeof(rr->region), "%s", s->regions[ri]);
-    sw_aws_client_set_deadline(c, deadline_ms);
-    if (!sw_org_batch_fits(sw_clock_now_ms(), deadline_ms, 0)) {
-        rr->cut = true; /* no time left for this region: the next run starts with it */
-        lr_log(LR_LOG_WARN, "organization check in %s: no time left before the deadline",
-               rr->region);
+    size_t take;
+    while ((take = sw_org_enable_take(*pending, flush)) > 0) {
+        if (!clock_fits(k, clock_expect(k, k->slowest_enable_ms))) {
+            rr->cut = true;
+            lr_log(LR_LOG_WARN,
+                   "organization check in %s: %zu drifted member(s) not enabled: no time left "
+                   "before the deadline; the next run continues",
+                   rr->region, *pending);
+            return;
+        }
+        enable_batch(k, rr, from, take);
+        *pending -= take;
+    }
+}
+
+/* The member list of region ri: the one this invocation's membership lookup read, or a
+ * fresh listing. *reuse says which (the caller does not own a reused list). */
+static int region_members(struct sw_org_aws_io *s, size_t ri, const char *admin,
+                          long long deadline_ms, struct run_clock *k,
+                          struct sw_org_region_report *rr, char ***ids, size_t *n, bool *reuse)
+{
+    *reuse = ri == s->member_region && deadline_ms != 0 && s->members_deadline_ms == deadline_ms;
+    s->members_deadline_ms = 0;
+    if (*reuse) {
+        *ids = s->members;
+        *n = s->member_count;
         return SW_OK;
     }
-    check_auto_enable(c, execute, rr);
-    /* The membership lookup of this invocation listed them already: not twice. */
-    bool reuse =
-        ri == s->member_region && deadline_ms != 0 && s->members_deadline_ms == deadline_ms;
-    int rc = SW_OK;
-    s->members_deadline_ms = 0;
-    if (reuse) {
-        ids = s->members;
-        n = s->member_count;
-    } else {
-        rc = list_members(c, admin, rr, &ids, &n);
-    }
-    if (rc != SW_OK)
-        return rc == SW_ENOMEM ? rc : SW_OK;
-    rr->member_count = n;
-    size_t start = sw_org_start(n, s->have_offset[ri], s->offset[ri], sw_clock_now_ms());
-    rr->start = start;
-    size_t done = 0;
-    long long slowest = 0;
-    while (done < n) {
-        long long t0 = sw_clock_now_ms();
-        if (!sw_org_batch_fits(t0, deadline_ms, slowest)) {
+    return list_members(k->client, admin, rr, k, ids, n);
+}
+
+/* Reads the members' statuses in batches from the rotating start, while a batch (and the
+ * Enable it may need) fits before the reserve; returns how many were checked. */
+static size_t check_members(struct run_clock *k, bool execute, struct sw_org_region_report *rr,
+                            char **ids, size_t n, int *rc)
+{
+    size_t done = 0, pending = 0, from = 0;
+    while (done < n && *rc == SW_OK) {
+        long long need = clock_expect(k, k->slowest_status_ms);
+        if (execute) /* the Enable this batch fills, and the flush of the rest */
+            need += clock_expect(k, k->slowest_enable_ms) * (pending > 0 ? 2 : 1);
+        if (!clock_fits(k, need)) {
             rr->cut = true;
             lr_log(LR_LOG_WARN,
                    "organization check in %s: stopping before the deadline, %zu of %zu "
@@ -333,25 +419,51 @@ static int check_region(struct sw_org_aws_io *s, size_t ri, const char *admin, b
         }
         size_t idx[SW_ORG_BATCH_MAX];
         const char *batch[SW_ORG_BATCH_MAX];
-        size_t count = sw_org_next_batch(n, start, done, SW_ORG_BATCH_MAX, idx);
-        for (size_t k = 0; k < count; k++)
-            batch[k] = ids[idx[k]];
-        rc = check_batch(c, execute, rr, batch, count);
-        if (rc != SW_OK)
-            break;
-        done += count;
-        long long took = sw_clock_now_ms() - t0;
-        if (took > slowest)
-            slowest = took;
+        size_t count = sw_org_next_batch(n, rr->start, done, SW_ORG_BATCH_MAX, idx);
+        for (size_t j = 0; j < count; j++)
+            batch[j] = ids[idx[j]];
+        *rc = check_batch(k, rr, batch, count, &pending);
+        if (*rc == SW_OK)
+            done += count;
+        if (execute && *rc != SW_ENOMEM)
+            enable_pending(k, rr, &from, &pending, false);
     }
-    rr->next_start = n ? (start + done) % n : 0;
+    if (execute && *rc != SW_ENOMEM) /* what the status reads gathered: the last batch */
+        enable_pending(k, rr, &from, &pending, true);
+    return done;
+}
+
+static int check_region(struct sw_org_aws_io *s, size_t ri, const char *admin, bool execute,
+                        long long deadline_ms, struct run_clock *k, struct sw_org_region_report *rr)
+{
+    char **ids = NULL;
+    size_t n = 0;
+    bool reuse = false;
+    snprintf(rr->region, sizeof(rr->region), "%s", s->regions[ri]);
+    k->client = s->clients[ri];
+    sw_aws_client_set_deadline(k->client, deadline_ms);
+    if (!clock_fits(k, k->slowest_call_ms)) {
+        rr->cut = true; /* no time left for this region: the next run starts with it */
+        lr_log(LR_LOG_WARN, "organization check in %s: no time left before the deadline",
+               rr->region);
+        return SW_OK;
+    }
+    check_auto_enable(k, execute, rr);
+    int rc = region_members(s, ri, admin, deadline_ms, k, rr, &ids, &n, &reuse);
+    if (rc != SW_OK)
+        return rc == SW_ENOMEM ? rc : SW_OK;
+    rr->listed = true;
+    rr->member_count = n;
+    rr->start = sw_org_start(n, s->have_offset[ri], s->offset[ri], sw_clock_now_ms());
+    size_t done = check_members(k, execute, rr, ids, n, &rc);
+    rr->next_start = n ? (rr->start + done) % n : 0;
     s->have_offset[ri] = true;
     s->offset[ri] = rr->next_start;
     lr_log(LR_LOG_INFO,
            "organization check in %s: %zu members, %zu checked from #%zu, %zu drifted, %zu AWS "
-           "calls%s",
-           rr->region, n, rr->checked, start, rr->drifted_count, rr->calls,
-           rr->cut ? ", cut by the deadline" : "");
+           "calls (%zu Enable), reserve %lld ms%s",
+           rr->region, n, rr->checked, rr->start, rr->drifted_count, rr->calls, rr->enable_calls,
+           clock_reserve(k), rr->cut ? ", cut by the deadline" : "");
     if (ri == s->member_region) {
         if (!reuse)
             keep_members(s, ids, n); /* for the next membership lookup */
@@ -387,7 +499,7 @@ int sw_org_aws_io_member(void *ctx, const char *admin_account, const char *accou
     char **ids = NULL;
     size_t n = 0;
     sw_aws_client_set_deadline(c, deadline_ms);
-    int rc = list_members(c, admin_account, &rr, &ids, &n);
+    int rc = list_members(c, admin_account, &rr, NULL, &ids, &n);
     if (rc != SW_OK)
         return sw_error_set(err, rc == SW_ENOMEM ? rc : SW_EAWS, "%s failed in %s: %s: %s",
                             rr.failed_api[0] ? rr.failed_api : "inspector2:ListMembers", rr.region,
@@ -411,10 +523,13 @@ int sw_org_aws_io_check(void *ctx, const char *admin_account, bool execute, long
      * large region cannot starve the others; it continues from its own offset later. */
     size_t first = s->region_count ? s->first_region % s->region_count : 0;
     bool cut = false;
+    struct run_clock clock = {.deadline_ms = deadline_ms, .bounds = s->bounds};
     for (size_t k = 0; k < s->region_count && rc == SW_OK; k++) {
         size_t i = (first + k) % s->region_count;
         struct sw_org_region_report *rr = &out->regions[out->region_count++];
-        rc = check_region(s, i, admin_account, execute, deadline_ms, rr);
+        rc = check_region(s, i, admin_account, execute, deadline_ms, &clock, rr);
+        /* The reserve is the notification's: its publish may use the whole deadline. */
+        sw_aws_client_set_deadline(s->clients[i], deadline_ms);
         if (rr->cut && !cut) {
             cut = true;
             s->first_region = sw_org_next_first_region(i, rr->checked, s->region_count);

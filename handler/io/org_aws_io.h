@@ -26,6 +26,7 @@ struct sw_org_aws_io {
     bool have_offset[SW_CFG_REGIONS_MAX];
     size_t offset[SW_CFG_REGIONS_MAX]; /* where the next run starts, per region */
     size_t first_region;               /* the region the next run starts with */
+    struct sw_org_call_bounds bounds;  /* the client's retries, for the reserve */
     /* The member list of the membership region (the home client's, else the first), sorted:
      * from the last check or lookup (owned). members_deadline_ms: the invocation deadline of
      * a lookup's listing (0: none), so the same invocation neither lists twice nor again. */

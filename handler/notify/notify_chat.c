@@ -333,6 +333,25 @@ static void chat_title(const struct sw_notification *n, const cJSON *doc, const 
     md_text(n->subject, SW_SUBJECT_MAX_CHARS, title + emoji, cap - emoji);
 }
 
+/* An organization run cut by the deadline (document "organization"."run"): what it reached. */
+static void md_org_cut(struct sw_buf *b, const cJSON *doc)
+{
+    const cJSON *run = obj_of(obj_of(doc, "organization"), "run");
+    if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(run, "cut")))
+        return;
+    double v[5];
+    static const char *const keys[] = {"checked", "members", "restored", "failed", "not_reached"};
+    for (size_t i = 0; i < 5; i++) {
+        const cJSON *x = cJSON_GetObjectItemCaseSensitive(run, keys[i]);
+        v[i] = cJSON_IsNumber(x) ? x->valuedouble : 0;
+    }
+    (void)sw_buf_appendf(b,
+                         "*Run cut by the deadline*: %.0f of %.0f member(s) checked, %.0f "
+                         "restored, %.0f failed, %.0f not reached; the next scheduled run "
+                         "continues where this one stopped.\n",
+                         v[0], v[1], v[2], v[3], v[4]);
+}
+
 /* The description: the kind's own fields, then account and region; the text when empty. */
 static void chat_description(const struct sw_notification *n, const cJSON *doc,
                              const struct chat_parts *p, struct sw_buf *desc)
@@ -341,9 +360,10 @@ static void chat_description(const struct sw_notification *n, const cJSON *doc,
         md_finding(desc, p->finding);
     else if (p->scan)
         md_scan(desc, p->scan);
-    else if (p->drift)
+    else if (p->drift) {
+        md_org_cut(desc, doc);
         md_drift(desc, p->drift);
-    else if (p->summary)
+    } else if (p->summary)
         md_summary(desc, p->summary);
     else if (p->coverage) {
         md_field(desc, "Resource", str_of(p->coverage, "resource_id"));

@@ -16,6 +16,7 @@ import random
 import sys
 import json
 import unittest
+import urllib.parse
 
 import boto3
 import botocore.config
@@ -214,21 +215,22 @@ class Organization(unittest.TestCase):
 
     def test_a_run_cut_by_its_deadline_stops_cleanly_and_the_next_finishes(self):
         off = self.drift(seed=2)
-        # Slow AWS for the first calls: the admin's own status read and the first batch
-        # (status + Enable) take D = 2.5 s each. With 15 s to the deadline (14 s for AWS
-        # calls after main's 1 s answer reserve, handler/main.c) and 2 s kept back for a
-        # batch (SW_ORG_RESERVE_MS):
+        # Slow AWS for the first calls: the admin's own status read, the first status batch
+        # and then the Enable of its drifted members take D = 2.5 s each. With 21 s to the
+        # deadline (20 s for AWS calls after main's 1 s answer reserve, handler/main.c), the
+        # reserve kept for the notification (sw_org_reserve_ms) is 2 s until a call is slow,
+        # then 0.25 + 3 * D + 0.15 = 7.9 s (the publish under three attempts as slow as D):
         # - a second batch never fits, however fast the machine: the delays are lower
-        #   bounds, so it would start at >= 3D = 7.5 s and its estimate (the first batch,
-        #   >= 2D = 5 s) plus 2 s ends at >= 14.5 s, past 14 s;
-        # - the first batch fits and finishes before 14 s when the unslowed work before
-        #   it (start-up, organization configuration, ListMembers) takes under
-        #   14 - 3D = 6.5 s, against about 2 s measured under ASan with both cores busy.
-        #   (At 9 s and 1.5 s delays that margin was 8.1 - 4.5 = 3.6 s, ~1.5 s to spare.)
+        #   bounds, so it would start at >= 2D = 5 s and its estimate (a status read D, and
+        #   two Enables 2D with members pending) plus 7.9 s ends at >= 20.4 s, past 20 s;
+        # - the first batch fits, and so does the Enable of what it found (at >= 2D its
+        #   estimate D plus 7.9 s), when the unslowed work before it (start-up,
+        #   organization configuration, ListMembers) takes under 20 - 3D - 7.9 =
+        #   4.6 s, against about 2 s measured under ASan with both cores busy.
         self.front.delay_s = 2.5
         self.front.slow_calls = 3
         run = run_function(self.world, [self.world.scheduled_event(), self.world.scheduled_event()],
-                           self.env(), deadlines_ms=[15000, None])
+                           self.env(), deadlines_ms=[21000, None])
         first, second = run.invocations
         (r1,) = self.org_summary(first)
         self.assertFalse(r1["complete"])
@@ -248,6 +250,36 @@ class Organization(unittest.TestCase):
         reads = [ids for ids in self.front.calls_of("BatchGetAccountStatus")
                  if ids != [self.world.account]]
         self.assertTrue(set(reads[0]).isdisjoint(reads[1]))
+
+    def test_a_region_listed_too_late_does_not_take_the_notifications_time(self):
+        # Every ListMembers page in the second region takes 1 s: its listing 5 s. With 5 s
+        # to the deadline (4.5 s for AWS calls after main's answer reserve), the first
+        # region is listed and restored in about a second; the second region's first page
+        # fits (2 s reserve), after it the reserve is 0.25 + 3 * 1 + 0.15 = 3.4 s and the
+        # next page (estimated 1 s) cannot fit: the listing stops between pages, the
+        # region is "not reached" and the notification goes out. Before, only the start of
+        # a region was checked: the listing ran into the deadline and the notification was
+        # lost ("sns:Publish ... not sent, the invocation deadline has passed").
+        off_home = self.drift(REGION, seed=9)
+        self.drift(OTHER_REGION, seed=10)
+        self.front.list_delay_s = {OTHER_REGION: 1.0}
+        run = run_function(self.world, [self.world.scheduled_event()],
+                           self.env(REGIONS="%s,%s" % (REGION, OTHER_REGION)),
+                           deadlines_ms=[5000])
+        (inv,) = run.invocations
+        (note,) = self.world.notifications(expect=1)
+        doc = document(note)
+        run_doc = doc["organization"]["run"]
+        self.assertTrue(run_doc["cut"], doc["organization"])
+        self.assertEqual(run_doc["regions_not_reached"], 1, run.log[-3000:])
+        self.assertEqual(run_doc["restored"], len(off_home))
+        self.assertEqual(set(members_by_result(doc, REGION)), set(off_home))
+        self.assertIn("(run cut)", note.subject)
+        self.assertEqual(self.front.calls_of("Enable", OTHER_REGION), [])
+        regions = {r["region"]: r for r in inv.body["organization"]["regions"]}
+        self.assertFalse(regions[OTHER_REGION]["complete"])
+        self.assertNotIn("error", regions[OTHER_REGION])  # not reached, not failed
+        self.assertNotIn("not sent", run.log)
 
     def test_a_member_whose_enable_fails_is_reported_and_the_others_fixed(self):
         off = self.drift(seed=3)
@@ -407,6 +439,148 @@ class Organization(unittest.TestCase):
         self.assertTrue(run.invocations[0].body["handled"])
         (region,) = self.org_summary(run.invocations[0])
         self.assertEqual((region["checked"], region["drifted"]), (MEMBERS, 0))
+
+
+LATENCY_S = 0.05        # every Inspector2 and SNS call, as from a distant region
+LATENCY_MEMBERS = 1000  # 20 ListMembers pages, 10 status reads
+LATENCY_DRIFTED = 667   # two thirds: 7 Enable calls when batches are full, 10 when not
+
+
+class OrganizationAtLatency(unittest.TestCase):
+    """A run against an AWS that answers every call after 50 ms (the front's latency_s, on
+    Inspector2 and on SNS through AWS_ENDPOINT_URL_SNS), cut by its deadline: the
+    notification still goes out and says so, it counts exactly the members the Enable calls
+    restored, and Enable calls carry full batches."""
+
+    @classmethod
+    def setUpClass(cls):
+        harness.require_bootstrap()
+        cls.world = World()
+        try:
+            cls.front = Inspector2OrgFront(upstream=cls.world.endpoint, region=REGION).start()
+            cls.world.front = cls.front
+            cls.members = ["%012d" % (300000000000 + i * 7919) for i in range(LATENCY_MEMBERS)]
+            for m in cls.members:
+                cls.world.inspector2.associate_member(accountId=m)
+        except Exception:
+            cls.world.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.world.stop()
+
+    def setUp(self):
+        self.front.reset()
+        self.world.good_state()
+        self.world.notifications(timeout_s=0.2)
+
+    def drift(self):
+        client = self.world.inspector2
+        for c in chunks(self.members):
+            client.enable(accountIds=c, resourceTypes=["ECR"])
+        off = sorted(random.Random(18).sample(self.members, LATENCY_DRIFTED))
+        for c in chunks(off):
+            client.disable(accountIds=c, resourceTypes=["ECR"])
+        return off
+
+    def run_once(self, deadline_ms=None):
+        """One scheduled run at 50 ms per call: (its result's organization part, the one
+        notification's document, the Enable calls' sizes, the accounts they enabled)."""
+        self.front.reset()
+        self.front.latency_s = LATENCY_S
+        env = self.world.function_env(SCOPE="organization",
+                                      AWS_ENDPOINT_URL_INSPECTOR2=self.front.endpoint_url,
+                                      AWS_ENDPOINT_URL_SNS=self.front.endpoint_url,
+                                      CHAT_FORMAT="chatbot")
+        run = run_function(self.world, [self.world.scheduled_event()], env,
+                           deadlines_ms=[deadline_ms])
+        self.front.latency_s = 0.0
+        (inv,) = run.invocations
+        org = inv.body.get("organization") if isinstance(inv.body, dict) else None
+        notes = self.world.notifications(expect=1, timeout_s=5)
+        self.assertEqual(len(notes), 1, "every run publishes its one notification: %s\n%s"
+                         % (inv.raw[:400], run.log[-3000:]))
+        self.assertEqual(self.front.publishes, 1)
+        enables = self.front.calls_of("Enable")
+        ok = sorted(a for _r, a in self.front.enabled_ok)
+        return inv, run, org, document(notes[0]), enables, ok
+
+    def published(self, protocol):
+        """The message the last Publish carried for one protocol (e-mail text, chat...)."""
+        (body,) = self.front.publish_bodies
+        form = urllib.parse.parse_qs(body.decode())
+        return json.loads(form["Message"][0])[protocol]
+
+    def assert_reported(self, doc, enables, ok):
+        """The notification counts exactly the members the Enable calls restored, and names
+        each one it lists among them: nothing restored goes unreported."""
+        run_doc = doc["organization"]["run"]
+        self.assertEqual(run_doc["restored"], len(ok))
+        self.assertEqual(len(ok), sum(len(ids) for ids in enables))  # no failure injected
+        listed = {a: r for a, (_b, r, _c) in members_by_result(doc).items()}
+        listed_ok = sorted(a for a, r in listed.items() if r == "ok")
+        self.assertLessEqual(set(listed_ok), set(ok))
+        # Every drifted member listed: up to 500 (SW_ORG_LISTED_MAX), and when the document
+        # fits SNS's size (else "truncated" says members were left out; the counts stand).
+        if run_doc["drifted"] <= 500 and not doc.get("truncated"):
+            self.assertEqual(listed_ok, ok)
+        # Full batches: every Enable but the last carries 100 ids (the fewest calls there can
+        # be: ceil(enabled / 100)).
+        sizes = [len(ids) for ids in enables]
+        self.assertTrue(all(n == 100 for n in sizes[:-1]), sizes)
+
+    def test_full_batches_and_a_cut_run_still_tells(self):
+        # An uncut run: every drifted member restored, in Enable batches of 100.
+        off = self.drift()
+        inv, run, org, doc, enables, ok = self.run_once()
+        self.assertTrue(inv.ok, inv)
+        (region,) = org["regions"]
+        self.assertTrue(region["complete"])
+        self.assertEqual((region["drifted"], region["restored"]), (len(off), len(off)))
+        self.assertEqual(ok, off)
+        sizes = [len(ids) for ids in enables]
+        self.assertEqual(len(sizes), (len(off) + 99) // 100)  # 7, not one per status read
+        self.assertGreaterEqual(sum(sizes) / len(sizes), 90)
+        self.assertEqual(region["enable_calls"], len(sizes))
+        self.assertFalse(doc["organization"]["run"]["cut"])
+        self.assert_reported(doc, enables, ok)
+        wall_ms = run.latencies_ms[0]
+
+        # Deadlines from just above the uncut run's time down, until one cuts the run after
+        # some members were restored; every run publishes, and counts what it restored.
+        cut_with_progress = None
+        for k in range(12):
+            off = self.drift()
+            deadline = int(wall_ms + 2000 - 250 * k)
+            inv, run, org, doc, enables, ok = self.run_once(deadline)
+            self.assertTrue(inv.body is not None, inv)
+            self.assert_reported(doc, enables, ok)
+            run_doc = doc["organization"]["run"]
+            self.assertEqual(run_doc, org["run"])  # the result says the same
+            if not run_doc["cut"]:
+                self.assertEqual(ok, off)
+                continue
+            self.assertIn("(run cut)", doc["subject"])
+            email = self.published("email")
+            self.assertIn("This run was cut by the invocation deadline: %d of %d listed member(s) "
+                          "checked, %d restored" % (run_doc["checked"], run_doc["members"],
+                                                     run_doc["restored"]), email)
+            self.assertIn("The next scheduled run continues where this one stopped.", email)
+            self.assertIn("*Run cut by the deadline*: %d of %d member(s) checked, %d restored"
+                          % (run_doc["checked"], run_doc["members"], run_doc["restored"]),
+                          self.published("https"))  # the chat message
+            self.assertEqual(run_doc["continues"],
+                             "the next scheduled run continues where this one stopped")
+            self.assertEqual(run_doc["not_reached"], run_doc["members"] - run_doc["checked"])
+            self.assertLess(run_doc["checked"], LATENCY_MEMBERS)
+            if run_doc["restored"] > 0:
+                cut_with_progress = (deadline, run_doc, [len(ids) for ids in enables])
+                break
+        self.assertIsNotNone(cut_with_progress, "no deadline cut the run after progress")
+        print("cut at deadline %d ms (uncut run %.0f ms): %r, Enable sizes %r"
+              % (cut_with_progress[0], wall_ms, cut_with_progress[1], cut_with_progress[2]),
+              file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@
 #include "handler/parse/events.h"
 #include "handler/decide/org.h"
 
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,11 +112,125 @@ static void deadline_cut(void **state)
 {
     (void)state;
     const long long now = 1764150000000LL;
-    assert_true(sw_org_batch_fits(now, 0, 100000)); /* no deadline */
-    assert_true(sw_org_batch_fits(now, now + SW_ORG_RESERVE_MS + 501, 500));
-    assert_false(sw_org_batch_fits(now, now + SW_ORG_RESERVE_MS + 500, 500));
-    assert_false(sw_org_batch_fits(now, now + 100, 0));
-    assert_false(sw_org_batch_fits(now, now - 1, 0)); /* already past */
+    const long long res = SW_ORG_RESERVE_MS;
+    assert_true(sw_org_batch_fits(now, 0, 100000, res)); /* no deadline */
+    assert_true(sw_org_batch_fits(now, now + SW_ORG_RESERVE_MS + 501, 500, res));
+    assert_false(sw_org_batch_fits(now, now + SW_ORG_RESERVE_MS + 500, 500, res));
+    assert_false(sw_org_batch_fits(now, now + 100, 0, res));
+    assert_false(sw_org_batch_fits(now, now - 1, 0, res)); /* already past */
+    /* A larger reserve (slow calls) stops earlier. */
+    assert_false(sw_org_batch_fits(now, now + SW_ORG_RESERVE_MS + 501, 500, 8000));
+}
+
+/* The client's bounds as handler/io/org_aws_io.c passes them (3 attempts, 10 s per attempt,
+ * standard-mode backoff from 50 ms, at most 20 s). */
+static const struct sw_org_call_bounds bounds = {3, 10000, 50, 20000};
+
+static void reserve_covers_the_publish_under_retries(void **state)
+{
+    (void)state;
+    /* Fast calls (50 ms): 250 + 3 * 50 + (50 + 100) = 550 ms, so the floor. */
+    assert_int_equal(sw_org_reserve_ms(50, &bounds), SW_ORG_RESERVE_MS);
+    assert_int_equal(sw_org_reserve_ms(0, &bounds), SW_ORG_RESERVE_MS);
+    assert_int_equal(sw_org_reserve_ms(-5, &bounds), SW_ORG_RESERVE_MS);
+    /* Slow calls: three attempts as slow as the slowest call, and the two waits between. */
+    assert_int_equal(sw_org_reserve_ms(1000, &bounds), SW_ORG_BUILD_MS + 3 * 1000 + 50 + 100);
+    assert_int_equal(sw_org_reserve_ms(2500, &bounds), SW_ORG_BUILD_MS + 3 * 2500 + 150);
+    /* An attempt never takes longer than its timeout. */
+    assert_int_equal(sw_org_reserve_ms(60000, &bounds), SW_ORG_BUILD_MS + 3 * 10000 + 150);
+    /* AWS_MAX_ATTEMPTS=1: no retry, no wait. */
+    const struct sw_org_call_bounds one = {1, 10000, 50, 20000};
+    assert_int_equal(sw_org_reserve_ms(3000, &one), SW_ORG_BUILD_MS + 3000);
+    /* Waits double up to their cap: 10 attempts, 9 waits 50..12800 capped at 1000. */
+    const struct sw_org_call_bounds ten = {10, 10000, 50, 1000};
+    assert_int_equal(sw_org_reserve_ms(1000, &ten),
+                     SW_ORG_BUILD_MS + 10 * 1000 + 50 + 100 + 200 + 400 + 800 + 4 * 1000);
+    /* The reserve grows with the latency: never smaller for a slower call. */
+    long long last = 0;
+    for (long long ms = 0; ms < 20000; ms += 37) {
+        long long r = sw_org_reserve_ms(ms, &bounds);
+        assert_true(r >= last && r >= SW_ORG_RESERVE_MS);
+        last = r;
+    }
+}
+
+/* Drifted ids gathered over status reads of 100 (d drifted in each) go out in full batches:
+ * every Enable but the last carries 100. */
+static size_t enables_for(const size_t *drifted_per_read, size_t reads, size_t *sizes)
+{
+    size_t pending = 0, calls = 0, take;
+    for (size_t i = 0; i < reads; i++) {
+        pending += drifted_per_read[i];
+        while ((take = sw_org_enable_take(pending, false)) > 0) {
+            sizes[calls++] = take;
+            pending -= take;
+        }
+    }
+    while ((take = sw_org_enable_take(pending, true)) > 0) {
+        sizes[calls++] = take;
+        pending -= take;
+    }
+    return calls;
+}
+
+static void enable_batches_fill_up_across_status_reads(void **state)
+{
+    (void)state;
+    assert_int_equal(sw_org_enable_take(0, false), 0);
+    assert_int_equal(sw_org_enable_take(0, true), 0);
+    assert_int_equal(sw_org_enable_take(33, false), 0); /* wait for more */
+    assert_int_equal(sw_org_enable_take(33, true), 33); /* the last one */
+    assert_int_equal(sw_org_enable_take(100, false), 100);
+    assert_int_equal(sw_org_enable_take(199, false), 100);
+    assert_int_equal(sw_org_enable_take(250, true), 100);
+    /* The issue's case: a third drifted in each read of 100 (2,000 members: 20 reads of 33
+     * or 34). Before: 20 Enable calls of ~33; now 7, six of 100 and the rest. */
+    size_t per_read[20], sizes[40], total = 0;
+    for (size_t i = 0; i < 20; i++) {
+        per_read[i] = i % 3 == 0 ? 34 : 33;
+        total += per_read[i];
+    }
+    size_t calls = enables_for(per_read, 20, sizes);
+    assert_int_equal(calls, (total + 99) / 100);
+    size_t sum = 0;
+    for (size_t i = 0; i < calls; i++) {
+        if (i + 1 < calls)
+            assert_int_equal(sizes[i], 100);
+        sum += sizes[i];
+    }
+    assert_int_equal(sum, total); /* every drifted member once */
+    assert_true(total / calls >= 90);
+    /* Nothing drifted: no Enable at all. */
+    size_t none[3] = {0, 0, 0};
+    assert_int_equal(enables_for(none, 3, sizes), 0);
+}
+
+static void every_member_is_reached_within_the_bound(void **state)
+{
+    (void)state;
+    assert_int_equal(sw_org_runs_to_reach_all(0, 100), 0);
+    assert_int_equal(sw_org_runs_to_reach_all(250, 0), 0);
+    assert_int_equal(sw_org_runs_to_reach_all(250, 100), 3);
+    assert_int_equal(sw_org_runs_to_reach_all(200, 100), 2);
+    assert_int_equal(sw_org_runs_to_reach_all(10000, 2600), 4);
+    /* Walk it: runs that each check `per_run` from where the last stopped reach everyone
+     * within the bound. */
+    const size_t n = 1234, per_run = 300;
+    unsigned visits[1234] = {0};
+    size_t start = sw_org_start(n, false, 0, 1764150000000LL), runs = 0, seen = 0;
+    while (seen < n && runs < 100) {
+        size_t idx[SW_ORG_BATCH_MAX], done = 0;
+        while (done < per_run) {
+            size_t k = sw_org_next_batch(n, start, done, per_run - done, idx);
+            for (size_t j = 0; j < k; j++)
+                seen += visits[idx[j]]++ == 0;
+            done += k;
+        }
+        start = (start + done) % n;
+        runs++;
+    }
+    assert_int_equal(seen, n);
+    assert_int_equal(runs, sw_org_runs_to_reach_all(n, per_run));
 }
 
 static void regions_rotate_after_a_cut(void **state)
@@ -200,6 +315,7 @@ static void report(struct sw_org_report *r, bool execute)
     b->member_count = 250;
     b->checked = 100;
     b->cut = true;
+    a->listed = b->listed = true;
 }
 
 static void notification_per_account_and_region(void **state)
@@ -213,7 +329,7 @@ static void notification_per_account_and_region(void **state)
     struct sw_change_context ctx = {.trigger = SW_TRIGGER_SCHEDULE};
     assert_int_equal(sw_org_notify_build(&r, &ctx, &n, NULL), 0);
     assert_string_equal(n.subject, "scanwarden: organization 111111111111: 1 of 3 member(s) NOT "
-                                   "restored");
+                                   "restored (run cut)");
     const char *m = sw_buf_cstr(&n.message);
     assert_non_null(strstr(m, "Region us-east-1: 250 member(s), 250 checked this run\n"));
     assert_non_null(strstr(m, "  200000000000: DISABLED -> ENABLED: restored\n"));
@@ -240,13 +356,86 @@ static void notification_per_account_and_region(void **state)
     assert_string_equal(
         sw_buf_cstr(&json),
         "{\"regions\":[{\"region\":\"us-east-1\",\"members\":250,\"checked\":250,\"drifted\":3,"
-        "\"restored\":2,\"complete\":true,\"aws_calls\":0,\"failed\":[{\"account\":"
-        "\"200000000001\",\"error\":\"AccessDeniedException\"}]},{\"region\":\"eu-west-1\","
-        "\"members\":250,\"checked\":100,\"drifted\":0,\"restored\":0,\"complete\":false,"
-        "\"aws_calls\":0,\"failed\":[]}]}");
+        "\"restored\":2,\"complete\":true,\"aws_calls\":0,\"enable_calls\":0,\"not_reached\":0,"
+        "\"failed\":[{\"account\":\"200000000001\",\"error\":\"AccessDeniedException\"}]},"
+        "{\"region\":\"eu-west-1\",\"members\":250,\"checked\":100,\"drifted\":0,"
+        "\"restored\":0,\"complete\":false,\"aws_calls\":0,\"enable_calls\":0,"
+        "\"not_reached\":150,\"failed\":[]}],\"run\":{\"cut\":true,\"members\":500,"
+        "\"checked\":350,\"drifted\":3,\"restored\":2,\"failed\":1,\"not_reached\":150,"
+        "\"regions\":2,\"regions_complete\":1,\"regions_cut\":1,\"regions_not_reached\":0,"
+        "\"continues\":\"the next scheduled run continues where this one stopped\"}}");
     sw_buf_clear(&json);
     sw_org_report_clear(&r);
     assert_int_equal(r.region_count, 0);
+}
+
+static void a_cut_run_says_so_in_every_format(void **state)
+{
+    (void)state;
+    struct sw_org_report r;
+    report(&r, true);
+    r.region_count = 3; /* a third region got no time at all */
+    struct sw_org_region_report *c = &r.regions[2];
+    snprintf(c->region, sizeof(c->region), "ap-south-1");
+    c->cut = true;
+    r.regions[0].listed = r.regions[1].listed = true;
+    struct sw_org_totals t;
+    sw_org_report_totals(&r, &t);
+    assert_true(t.cut);
+    assert_int_equal(t.members, 500);
+    assert_int_equal(t.checked, 350);
+    assert_int_equal(t.restored, 2);
+    assert_int_equal(t.failed, 1);
+    assert_int_equal(t.not_reached, 150);
+    assert_int_equal(t.regions_complete, 1);
+    assert_int_equal(t.regions_cut, 1);
+    assert_int_equal(t.regions_unreached, 1);
+
+    struct sw_notification n;
+    sw_notification_init(&n);
+    assert_int_equal(sw_org_notify_build(&r, NULL, &n, NULL), 0);
+    assert_non_null(strstr(n.subject, "(run cut)"));
+    const char *m = sw_buf_cstr(&n.message);
+    assert_non_null(strstr(m, "This run was cut by the invocation deadline: 350 of 500 listed "
+                              "member(s) checked, 2 restored, 1 failed, 150 not reached; "
+                              "regions: 1 of 3 complete, 1 cut, 1 not reached. The next "
+                              "scheduled run continues where this one stopped."));
+    assert_non_null(strstr(m, "100 checked this run (stopped before the deadline, 150 not "
+                              "reached;"));
+    assert_non_null(strstr(m, "Region ap-south-1: 0 member(s), 0 checked this run (not reached"));
+    cJSON *run = cJSON_GetObjectItem(cJSON_GetObjectItem(n.document, "organization"), "run");
+    assert_non_null(run);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(run, "cut")));
+    assert_int_equal(cJSON_GetObjectItem(run, "restored")->valueint, 2);
+    assert_int_equal(cJSON_GetObjectItem(run, "not_reached")->valueint, 150);
+    assert_int_equal(cJSON_GetObjectItem(run, "regions_not_reached")->valueint, 1);
+    assert_non_null(cJSON_GetObjectItem(run, "continues"));
+    sw_notification_clear(&n);
+
+    struct sw_buf json;
+    sw_buf_init(&json, 8192);
+    assert_int_equal(sw_org_report_json(&r, &json, NULL), 0);
+    assert_non_null(strstr(sw_buf_cstr(&json), "\"run\":{\"cut\":true,\"members\":500,"
+                                               "\"checked\":350,\"drifted\":3,\"restored\":2,"
+                                               "\"failed\":1,\"not_reached\":150"));
+    sw_buf_clear(&json);
+
+    /* Cut with nothing drifted: still worth telling (what was not reached). */
+    sw_org_report_clear(&r);
+    r.execute = true;
+    snprintf(r.admin_account, sizeof(r.admin_account), "%s", ADMIN);
+    r.region_count = 1;
+    snprintf(r.regions[0].region, sizeof(r.regions[0].region), "us-east-1");
+    r.regions[0].listed = r.regions[0].cut = true;
+    r.regions[0].member_count = 300;
+    r.regions[0].checked = 100;
+    assert_true(sw_org_report_notable(&r));
+    sw_notification_init(&n);
+    assert_int_equal(sw_org_notify_build(&r, NULL, &n, NULL), 0);
+    assert_string_equal(n.subject, "scanwarden: organization 111111111111: check cut by the "
+                                   "deadline, 100 of 300 member(s) checked");
+    sw_notification_clear(&n);
+    sw_org_report_clear(&r);
 }
 
 static void result_summary_stays_bounded(void **state)
@@ -318,6 +507,10 @@ int main(void)
         cmocka_unit_test(a_cut_run_and_the_next_cover_everyone),
         cmocka_unit_test(rotation_start),
         cmocka_unit_test(deadline_cut),
+        cmocka_unit_test(reserve_covers_the_publish_under_retries),
+        cmocka_unit_test(enable_batches_fill_up_across_status_reads),
+        cmocka_unit_test(every_member_is_reached_within_the_bound),
+        cmocka_unit_test(a_cut_run_says_so_in_every_format),
         cmocka_unit_test(regions_rotate_after_a_cut),
         cmocka_unit_test(members_and_drift),
         cmocka_unit_test(ids_sorted_and_deduplicated),

@@ -22,7 +22,10 @@ Python interface:
     front.allow(creds, ["inspector2:GetConfiguration", "inspector2:UpdateConfiguration"])
     front.configuration          # the current GetConfiguration answer (a dict)
     front.calls                  # [(operation, access key id, outcome), ...]
+    front.latency_s = 0.05       # a distant AWS: every request (forwarded ones too) waits
     front.stop()
+
+Other services forwarded through it (e.g. AWS_ENDPOINT_URL_SNS=<front>) get the same latency.
 
 Command line (JSON lines, like moto_peer.py):
     python3 tests/peers/inspector2_front.py --upstream URL [--region R]
@@ -73,6 +76,7 @@ class Inspector2Front:
         self.configuration = {"ecrConfiguration": {"rescanDurationState": {
             "rescanDuration": "LIFETIME", "status": "SUCCESS", "updatedAt": time.time()}}}
         self.calls = []
+        self.latency_s = 0.0  # every request waits this long before it is served
         self.server = None
         self.endpoint_url = None
 
@@ -94,6 +98,8 @@ class Inspector2Front:
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(min(length, MAX_BODY)) if length else b""
+                if front.latency_s > 0:  # a distant AWS: every call waits this long
+                    time.sleep(front.latency_s)
                 path = self.path.split("?")[0]
                 if path in OPERATIONS:
                     status, headers, data = front.serve(OPERATIONS[path], self, body)
@@ -228,8 +234,11 @@ def main():
     ap = argparse.ArgumentParser(description="Inspector2 configuration front for moto")
     ap.add_argument("--upstream", required=True)
     ap.add_argument("--region", default="us-east-1")
+    ap.add_argument("--latency-ms", type=float, default=0.0,
+                    help="every request waits this long before it is served")
     args = ap.parse_args()
     front = Inspector2Front(args.upstream, args.region).start()
+    front.latency_s = args.latency_ms / 1000.0
     print(json.dumps({"port": front.server.server_address[1], "endpoint": front.endpoint_url}),
           flush=True)
     def handle(cmd):

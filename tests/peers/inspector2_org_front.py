@@ -15,7 +15,13 @@ checks the signature and IAM permissions of every request it forwards:
     enabled them);
   - delay_s: the next `slow_calls` BatchGetAccountStatus/Enable calls wait this long
     before answering (a slow AWS, to test the deadline cut);
-  - org_calls: [(operation, region, [account ids]), ...] of those three operations.
+  - list_delay_s: {region: seconds} every ListMembers page there waits this long;
+  - org_calls: [(operation, region, [account ids]), ...] of those three operations;
+  - enabled_ok: [(region, account id), ...] every account an Enable answered as enabled
+    (its successes, as the caller was told them);
+  - publishes, publish_bodies: the SNS Publish requests forwarded through it
+    (AWS_ENDPOINT_URL_SNS=<front>) and their bodies;
+  - latency_s (Inspector2Front): every request, forwarded ones too, waits this long.
 
 Python interface:
     front = Inspector2OrgFront(upstream=moto_url, region="us-east-1").start()
@@ -57,7 +63,11 @@ class Inspector2OrgFront(Inspector2Front):
         self.undo_enable = None
         self.delay_s = 0.0
         self.slow_calls = 0
+        self.list_delay_s = {}
         self.org_calls = []
+        self.enabled_ok = []
+        self.publishes = 0
+        self.publish_bodies = []
         self.org_lock = threading.Lock()
 
     def reset(self):
@@ -65,7 +75,12 @@ class Inspector2OrgFront(Inspector2Front):
             self.fail_enable = {}
             self.delay_s = 0.0
             self.slow_calls = 0
+            self.list_delay_s = {}
             self.org_calls = []
+            self.enabled_ok = []
+            self.publishes = 0
+            self.publish_bodies = []
+            self.latency_s = 0.0
 
     def calls_of(self, operation, region=None):
         with self.org_lock:
@@ -79,6 +94,10 @@ class Inspector2OrgFront(Inspector2Front):
         if path in ("/status/batch/get", "/enable"):
             return self.batch(handler, body, "Enable" if path == "/enable" else
                               "BatchGetAccountStatus")
+        if b"Action=Publish" in (body or b""):
+            with self.org_lock:
+                self.publishes += 1
+                self.publish_bodies.append(body)
         return super().forward(handler, body)
 
     def _record(self, operation, handler, ids):
@@ -95,6 +114,9 @@ class Inspector2OrgFront(Inspector2Front):
         except ValueError:
             return _error(400, "ValidationException", "body is not JSON")
         self._record("ListMembers", handler, [])
+        delay = self.list_delay_s.get(_region(handler), 0.0)
+        if delay:
+            time.sleep(delay)
         max_results = req.get("maxResults", MEMBERS_PAGE_MAX)
         if not isinstance(max_results, int) or not 1 <= max_results <= MEMBERS_PAGE_MAX:
             return _error(400, "ValidationException",
@@ -133,8 +155,11 @@ class Inspector2OrgFront(Inspector2Front):
         status, headers, data = super().forward(handler, body)
         if status != 200 or operation != "Enable":
             return status, headers, data
+        region = _region(handler)
         with self.org_lock:
             failing = {a: self.fail_enable[a] for a in ids if a in self.fail_enable}
+            answered = [a.get("accountId") for a in json.loads(data).get("accounts", [])]
+            self.enabled_ok.extend((region, a) for a in answered if a not in failing)
         if not failing:
             return status, headers, data
         if self.undo_enable:
