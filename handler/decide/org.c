@@ -154,18 +154,30 @@ size_t sw_org_next_batch(size_t n, size_t start, size_t done, size_t max, size_t
     return count;
 }
 
+/* One call under the client's retries: attempts as slow as attempt_ms, and the waits between
+ * them from base_ms, doubling, each at most max_ms. */
+static long long retried_call_ms(int attempts, long long attempt_ms, long long base_ms,
+                                 long long max_ms)
+{
+    long long total = (long long)attempts * attempt_ms;
+    long long backoff = base_ms > 0 ? base_ms : 0;
+    for (int k = 1; k < attempts; k++) { /* the wait before attempt k + 1, at most */
+        total += max_ms > 0 && backoff > max_ms ? max_ms : backoff;
+        backoff *= 2;
+    }
+    return total;
+}
+
 long long sw_org_reserve_ms(long long slowest_call_ms, const struct sw_org_call_bounds *b)
 {
     int attempts = b->max_attempts < 1 ? 1 : b->max_attempts > 16 ? 16 : b->max_attempts;
     long long attempt = slowest_call_ms < 0 ? 0 : slowest_call_ms;
     if (b->attempt_max_ms > 0 && attempt > b->attempt_max_ms)
         attempt = b->attempt_max_ms;
-    long long total = SW_ORG_BUILD_MS + (long long)attempts * attempt;
-    long long backoff = b->backoff_base_ms > 0 ? b->backoff_base_ms : 0;
-    for (int k = 1; k < attempts; k++) { /* the wait before attempt k + 1, at most */
-        total += b->backoff_max_ms > 0 && backoff > b->backoff_max_ms ? b->backoff_max_ms : backoff;
-        backoff *= 2;
-    }
+    long long total =
+        SW_ORG_BUILD_MS + retried_call_ms(attempts, attempt, b->backoff_base_ms, b->backoff_max_ms);
+    if (b->park_backoff_base_ms > 0)
+        total += retried_call_ms(attempts, attempt, b->park_backoff_base_ms, b->backoff_max_ms);
     return total > SW_ORG_RESERVE_MS ? total : SW_ORG_RESERVE_MS;
 }
 

@@ -109,16 +109,20 @@ size_t sw_org_next_batch(size_t n, size_t start, size_t done, size_t max, size_t
 /* The AWS client's bounds on one call (handler/aws/: its retries and timeouts), for the
  * reserve: what the publish may take at most, besides its own latency. */
 struct sw_org_call_bounds {
-    int max_attempts;     /* the first included */
-    long attempt_max_ms;  /* one attempt's timeout */
-    long backoff_base_ms; /* the wait before the second attempt, doubling after */
-    long backoff_max_ms;  /* no wait is longer */
+    int max_attempts;          /* the first included */
+    long attempt_max_ms;       /* one attempt's timeout */
+    long backoff_base_ms;      /* the publish's wait before its second attempt, doubling after (the
+                                  throttling base: SNS refusing with throttling is the slow case) */
+    long backoff_max_ms;       /* no wait is longer */
+    long park_backoff_base_ms; /* 0: no dead-letter queue; else a publish refused after its
+                                  retries is parked (sqs:SendMessage), which may retry too */
 };
 
 /* The time kept back before the deadline for the run's notification and answer: the publish
  * under the client's retries (max_attempts attempts, each as slow as the slowest call of this
- * run but at most attempt_max_ms, with the largest backoff between them) plus SW_ORG_BUILD_MS;
- * never less than SW_ORG_RESERVE_MS. */
+ * run but at most attempt_max_ms, with the largest backoff between them), the park after it
+ * when a dead-letter queue is configured (the same attempts with park_backoff_base_ms), plus
+ * SW_ORG_BUILD_MS; never less than SW_ORG_RESERVE_MS. */
 long long sw_org_reserve_ms(long long slowest_call_ms, const struct sw_org_call_bounds *b);
 
 /* True when work expected to take need_ms fits: no deadline (0), or now + need + reserve is

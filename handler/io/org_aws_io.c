@@ -85,10 +85,12 @@ int sw_org_aws_io_init(struct sw_org_aws_io *s, const struct sw_config *cfg,
         }
         s->region_count++;
     }
-    s->bounds = (struct sw_org_call_bounds){.max_attempts = sw_aws_client_max_attempts(home),
-                                            .attempt_max_ms = SW_HTTP_REQUEST_TIMEOUT_MS_DEFAULT,
-                                            .backoff_base_ms = SW_RETRY_BASE_MS,
-                                            .backoff_max_ms = SW_RETRY_MAX_BACKOFF_MS};
+    s->bounds = (struct sw_org_call_bounds){
+        .max_attempts = sw_aws_client_max_attempts(home),
+        .attempt_max_ms = SW_HTTP_REQUEST_TIMEOUT_MS_DEFAULT,
+        .backoff_base_ms = SW_RETRY_THROTTLING_BASE_MS,
+        .backoff_max_ms = SW_RETRY_MAX_BACKOFF_MS,
+        .park_backoff_base_ms = cfg->dead_letter_queue_url[0] ? SW_RETRY_BASE_MS : 0};
     for (size_t i = 0; i < s->region_count; i++) {
         if (s->clients[i] == home) {
             s->member_region = i;

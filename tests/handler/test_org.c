@@ -124,7 +124,7 @@ static void deadline_cut(void **state)
 
 /* The client's bounds as handler/io/org_aws_io.c passes them (3 attempts, 10 s per attempt,
  * standard-mode backoff from 50 ms, at most 20 s). */
-static const struct sw_org_call_bounds bounds = {3, 10000, 50, 20000};
+static const struct sw_org_call_bounds bounds = {3, 10000, 50, 20000, 0};
 
 static void reserve_covers_the_publish_under_retries(void **state)
 {
@@ -139,12 +139,20 @@ static void reserve_covers_the_publish_under_retries(void **state)
     /* An attempt never takes longer than its timeout. */
     assert_int_equal(sw_org_reserve_ms(60000, &bounds), SW_ORG_BUILD_MS + 3 * 10000 + 150);
     /* AWS_MAX_ATTEMPTS=1: no retry, no wait. */
-    const struct sw_org_call_bounds one = {1, 10000, 50, 20000};
+    const struct sw_org_call_bounds one = {1, 10000, 50, 20000, 0};
     assert_int_equal(sw_org_reserve_ms(3000, &one), SW_ORG_BUILD_MS + 3000);
     /* Waits double up to their cap: 10 attempts, 9 waits 50..12800 capped at 1000. */
-    const struct sw_org_call_bounds ten = {10, 10000, 50, 1000};
+    const struct sw_org_call_bounds ten = {10, 10000, 50, 1000, 0};
     assert_int_equal(sw_org_reserve_ms(1000, &ten),
                      SW_ORG_BUILD_MS + 10 * 1000 + 50 + 100 + 200 + 400 + 800 + 4 * 1000);
+    /* As handler/io/org_aws_io.c passes them: a publish refused with throttling waits 1 s,
+     * then 2 s; with a dead-letter queue the park after a refused publish is kept too. */
+    const struct sw_org_call_bounds throttled = {3, 10000, 1000, 20000, 0};
+    assert_int_equal(sw_org_reserve_ms(50, &throttled), SW_ORG_BUILD_MS + 3 * 50 + 1000 + 2000);
+    const struct sw_org_call_bounds parked = {3, 10000, 1000, 20000, 50};
+    assert_int_equal(sw_org_reserve_ms(50, &parked),
+                     SW_ORG_BUILD_MS + 3 * 50 + 1000 + 2000 + 3 * 50 + 50 + 100);
+    assert_true(sw_org_reserve_ms(2500, &parked) > sw_org_reserve_ms(2500, &throttled));
     /* The reserve grows with the latency: never smaller for a slower call. */
     long long last = 0;
     for (long long ms = 0; ms < 20000; ms += 37) {
