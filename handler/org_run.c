@@ -1,6 +1,7 @@
 /* sw_org_run: the organization side of a drift check (see org_run.h). */
 #include "handler/org_run.h"
 
+#include "handler/decide/org_notify.h"
 #include "runtime/lr_log.h"
 
 /* The administrator's own drift notification, when the members' one does not carry it:

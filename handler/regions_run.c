@@ -4,7 +4,7 @@
 
 #include "handler/parse/config.h"
 #include "handler/decide/notify_regions.h"
-#include "handler/decide/org.h"
+#include "handler/decide/org_notify.h"
 #include "runtime/lr_log.h"
 
 #include <stdlib.h>

@@ -8,7 +8,7 @@
 #include <cmocka.h>
 
 #include "handler/parse/events.h"
-#include "handler/decide/org.h"
+#include "handler/decide/org_notify.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
