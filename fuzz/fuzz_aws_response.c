@@ -2,7 +2,9 @@
  *
  * The first byte picks the parser: the error parser for each protocol (restJson1, awsJson1_1,
  * awsQuery; the status, headers and body come from the input), the Inspector2, ECR and SNS
- * answer parsers, the XML reader, the JSON object reader and the credentials' time parser.
+ * answer parsers, the STS GetCallerIdentity and SQS ReceiveMessage answers (the operator
+ * command line's account, the dead-letter replay), the XML reader, the JSON object reader and
+ * the credentials' time parser.
  * Each must return a defined result, stay within its struct, and keep an error code safe
  * to log (printable ASCII); an error's text, once redacted, keeps no run of a credential.
  * fuzz/corpus/fuzz_aws_response/ holds recorded answers with their selector byte. */
@@ -14,6 +16,8 @@
 #include "handler/aws/json.h"
 #include "handler/aws/redact.h"
 #include "handler/aws/sns.h"
+#include "handler/aws/sqs.h"
+#include "handler/aws/sts.h"
 #include "handler/aws/xml.h"
 
 #include <stdint.h>
@@ -35,6 +39,8 @@ enum parser {
     P_XML,
     P_JSON_OBJECT,
     P_CREDS_TIME,
+    P_STS_CALLER_IDENTITY,
+    P_SQS_RECEIVE,
     P_COUNT
 };
 
@@ -212,6 +218,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         rc = sw_creds_parse_time(s, &t);
         FUZZ_CHECK(rc == 0 || rc == SW_EPARSE);
         rc = 0; /* no struct sw_error to check */
+        break;
+    }
+    case P_STS_CALLER_IDENTITY: {
+        char account[SW_STS_ACCOUNT_MAX];
+        rc = sw_sts_parse_caller_identity(d, n, account, &err);
+        if (rc == 0) { /* only ever a 12-digit account id */
+            FUZZ_CHECK(strlen(account) == 12);
+            for (size_t i = 0; i < 12; i++)
+                FUZZ_CHECK(account[i] >= '0' && account[i] <= '9');
+        }
+        break;
+    }
+    case P_SQS_RECEIVE: {
+        static struct sw_sqs_received r; /* large: kept off the stack */
+        rc = sw_sqs_parse_receive(d, n, &r, &err);
+        if (rc == 0) {
+            FUZZ_CHECK(r.count <= SW_SQS_RECEIVE_MAX);
+            for (size_t i = 0; i < r.count; i++) {
+                const struct sw_sqs_message *m = &r.messages[i];
+                FUZZ_CHECK(m->attribute_count <= SW_SQS_ATTRIBUTES_MAX);
+                FUZZ_CHECK(strnlen(m->receipt, sizeof(m->receipt)) < sizeof(m->receipt));
+                for (size_t k = 0; k < m->attribute_count; k++)
+                    FUZZ_CHECK(sw_sqs_message_attribute(m, m->names[k]) != NULL);
+            }
+        }
+        sw_sqs_received_clear(&r);
         break;
     }
     case P_COUNT:

@@ -110,7 +110,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(sw_cfg_load(&cfg, lookup, &e, &err) == 0);
 
     struct fake f = {.state = data[1]};
-    struct sw_function_wiring w = {.io = {&f, fake_read, fake_perform, fake_publish, NULL, NULL}};
+    struct sw_function_wiring w = {
+        .io = {
+            .ctx = &f, .read_state = fake_read, .perform = fake_perform, .publish = fake_publish}};
     struct sw_function *fn = calloc(1, sizeof(*fn));
     FUZZ_CHECK(fn != NULL);
     FUZZ_CHECK(sw_function_init(fn, &cfg, "us-east-1", &w, &err) == 0);

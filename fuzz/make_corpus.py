@@ -71,6 +71,24 @@ def main():
         write("fuzz_aws_response", os.path.basename(path), data)
     write("fuzz_aws_response", "json-object", bytes([11]) + b'{"a":"x","n":1.5,"l":[1,2]}')
     write("fuzz_aws_response", "creds-time", bytes([12]) + b"2016-02-25T06:03:31.123+01:00")
+    # The shapes AWS documents for STS GetCallerIdentity (query protocol) and SQS
+    # ReceiveMessage (JSON 1.0), as tests/aws/test_wire.c checks them.
+    write("fuzz_aws_response", "sts-get-caller-identity.xml", bytes([13]) + (
+        b'<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'
+        b"<GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/alice</Arn>"
+        b"<UserId>AIDAEXAMPLE</UserId><Account>123456789012</Account>"
+        b"</GetCallerIdentityResult><ResponseMetadata><RequestId>01234567-89ab</RequestId>"
+        b"</ResponseMetadata></GetCallerIdentityResponse>"))
+    write("fuzz_aws_response", "sqs-receive-message.json", bytes([14]) + json.dumps({
+        "Messages": [{"MessageId": "5fea7756-0ea4-451a-a703-a558b933e274",
+                      "ReceiptHandle": "MbZj6wDWli+JvwwJaBV+3dcjk2YW2vA3+STFFljTM8tJJg6HRG6PYSasuWXPJB+Cw",
+                      "MD5OfBody": "fafb00f5732ab283681e124bf8747ed1",
+                      "Body": "{\"version\":1}",
+                      "MessageAttributes": {
+                          "scanwarden-parked": {"DataType": "String", "StringValue": "1"},
+                          "scanwarden-reason": {"DataType": "String",
+                                                "StringValue": "sns:Publish: NotFound"}}}]
+    }).encode())
 
     # fuzz_sigv4: flags byte, method, path, query, headers, empty line, body.
     for case in sorted(glob.glob(os.path.join(SIGV4_SUITE, "v4/**/request.txt"),
