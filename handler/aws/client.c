@@ -409,13 +409,15 @@ static void send_subsegment(const struct sw_aws_client *c, const struct sw_aws_r
                             const struct sw_xray_header *xh, const struct sw_http_response *resp,
                             int rc, double start)
 {
+    const char *daemon = getenv("AWS_XRAY_DAEMON_ADDRESS"); /* set by Lambda */
     unsigned char raw[8];
     char id[17];
-    if (RAND_bytes(raw, sizeof(raw)) != 1)
+    if (!daemon || !*daemon || RAND_bytes(raw, sizeof(raw)) != 1)
         return;
     for (size_t i = 0; i < sizeof(raw); i++)
         snprintf(id + 2 * i, 3, "%02x", raw[i]);
     const char *op = strchr(req->operation, ':'); /* "inspector2:Enable" names Enable */
+    double end = wall_seconds();
     struct sw_xray_call call = {
         .service = service_names[req->service],
         .operation = op ? op + 1 : req->operation,
@@ -423,13 +425,13 @@ static void send_subsegment(const struct sw_aws_client *c, const struct sw_aws_r
         .http_status = resp->status,
         .attempts = c->last.attempts,
         .start_time = start,
-        .end_time = wall_seconds(),
+        .end_time = end < start ? start : end, /* the wall clock may step back */
         .failed = rc != 0,
     };
     char doc[SW_XRAY_DOC_MAX];
     size_t len = sw_xray_subsegment(xh, &call, id, doc, sizeof(doc));
     if (len)
-        sw_xray_send(getenv("AWS_XRAY_DAEMON_ADDRESS"), doc, len);
+        sw_xray_send(daemon, doc, len);
 }
 
 int sw_aws_call(struct sw_aws_client *c, const struct sw_aws_request *req,
