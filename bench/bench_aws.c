@@ -7,11 +7,16 @@
  *   bench_aws publish N reuse|fresh TOPIC_ARN
  *                          wall time of N SNS Publish round trips through the real client to
  *                          the endpoint in AWS_ENDPOINT_URL, on one kept-alive connection or a
- *                          new connection per call. Prints median and p90 in ms. */
+ *                          new connection per call. Prints median and p90 in ms.
+ *   bench_aws trace N      CPU per AWS call of tracing (handler/aws/xray.c, as sw_aws_call
+ *                          uses it): the decision with no trace header and with Sampled=0
+ *                          (tracing off), and with Sampled=1 the subsegment built and sent to
+ *                          a loopback port nobody listens on. Median of 9 runs of N. */
 #include "handler/aws/client.h"
 #include "handler/aws/inspector2.h"
 #include "handler/aws/sigv4.h"
 #include "handler/aws/sns.h"
+#include "handler/aws/xray.h"
 #include "lr_log.h"
 
 #include <stdio.h>
@@ -168,13 +173,68 @@ static int bench_publish(long n, bool fresh, const char *topic)
     return 0;
 }
 
+/* What sw_aws_call does for tracing around one call; returns 1 when it would trace. */
+static int trace_decision(void)
+{
+    const char *trace = getenv("_X_AMZN_TRACE_ID");
+    if (!sw_xray_header_sendable(trace))
+        return 0;
+    struct sw_xray_header xh;
+    sw_xray_header_parse(trace, &xh);
+    if (!sw_xray_traced(&xh))
+        return 0;
+    struct sw_xray_call call = {.service = "inspector2",
+                                .operation = "BatchGetAccountStatus",
+                                .region = "eu-west-1",
+                                .http_status = 200,
+                                .attempts = 1,
+                                .start_time = 1700000000.0,
+                                .end_time = 1700000000.25};
+    char doc[SW_XRAY_DOC_MAX];
+    size_t len = sw_xray_subsegment(&xh, &call, "0123456789abcdef", doc, sizeof(doc));
+    sw_xray_send(getenv("AWS_XRAY_DAEMON_ADDRESS"), doc, len);
+    return 1;
+}
+
+static int bench_trace(long n)
+{
+    static const char *const headers[] = {
+        NULL, "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=0",
+        "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"};
+    static const char *const names[] = {"no trace header (tracing off)",
+                                        "header with Sampled=0 (tracing off)",
+                                        "Sampled=1: subsegment built and sent"};
+    setenv("AWS_XRAY_DAEMON_ADDRESS", "127.0.0.1:9", 1); /* discard: nobody listens */
+    for (size_t h = 0; h < sizeof(headers) / sizeof(headers[0]); h++) {
+        if (headers[h])
+            setenv("_X_AMZN_TRACE_ID", headers[h], 1);
+        else
+            unsetenv("_X_AMZN_TRACE_ID");
+        double per[RUNS];
+        long traced = 0;
+        for (int r = 0; r < RUNS; r++) {
+            double t0 = cpu_seconds();
+            for (long i = 0; i < n; i++)
+                traced += trace_decision();
+            per[r] = (cpu_seconds() - t0) / (double)n;
+        }
+        qsort(per, RUNS, sizeof(double), cmp_double);
+        printf("tracing per AWS call, %s: %.3f us CPU (median of %d runs of %ld; %s)\n", names[h],
+               per[RUNS / 2] * 1e6, RUNS, n, traced ? "traced" : "not traced");
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     lr_log_configure(LR_LOG_FORMAT_TEXT, LR_LOG_WARN, stderr);
     if (argc >= 3 && strcmp(argv[1], "sign") == 0)
         return bench_sign(strtol(argv[2], NULL, 10));
+    if (argc >= 3 && strcmp(argv[1], "trace") == 0)
+        return bench_trace(strtol(argv[2], NULL, 10));
     if (argc >= 5 && strcmp(argv[1], "publish") == 0)
         return bench_publish(strtol(argv[2], NULL, 10), strcmp(argv[3], "fresh") == 0, argv[4]);
-    fprintf(stderr, "usage: bench_aws sign N | bench_aws publish N reuse|fresh TOPIC_ARN\n");
+    fprintf(stderr, "usage: bench_aws sign N | bench_aws trace N | bench_aws publish N reuse|fresh "
+                    "TOPIC_ARN\n");
     return 2;
 }

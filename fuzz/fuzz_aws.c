@@ -1,19 +1,57 @@
 /* fuzz_aws: every parser of AWS answers on arbitrary bytes: the XML reader, the error parser
  * of each protocol (body and headers), the Inspector2/ECR JSON parsers and the SNS Publish
- * answer. Seeds: tests/aws/data/responses and the bodies in tests/aws/data/errors. */
+ * answer; the same bytes (up to a NUL) as the X-Ray trace header (a subsegment built from it
+ * must be valid JSON naming the header's trace). Seeds: tests/aws/data/responses, the bodies
+ * in tests/aws/data/errors and a trace header. */
 #include "handler/aws/aws_error.h"
 #include "handler/aws/ecr.h"
 #include "handler/aws/inspector2.h"
 #include "handler/aws/sns.h"
+#include "handler/aws/xray.h"
 #include "handler/aws/xml.h"
+#include "fuzz_check.h"
+
+#include <cjson/cJSON.h>
 
 #include <stdint.h>
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* The trace header (runtime/ copies Lambda-Runtime-Trace-Id, whatever it holds). */
+static void trace_header(const uint8_t *data, size_t size)
+{
+    char value[SW_XRAY_HEADER_MAX + 16];
+    size_t n = size < sizeof(value) - 1 ? size : sizeof(value) - 1;
+    memcpy(value, data, n);
+    value[n] = '\0';
+    struct sw_xray_header h;
+    sw_xray_header_parse(value, &h);
+    if (!sw_xray_traced(&h))
+        return;
+    FUZZ_CHECK(sw_xray_header_sendable(value));
+    struct sw_xray_call call = {.service = "sns",
+                                .operation = "Publish",
+                                .region = "eu-west-1",
+                                .http_status = 200,
+                                .attempts = 1,
+                                .start_time = 1.5,
+                                .end_time = 2.5};
+    char doc[SW_XRAY_DOC_MAX];
+    size_t len = sw_xray_subsegment(&h, &call, "0123456789abcdef", doc, sizeof(doc));
+    FUZZ_CHECK(len > 0);
+    const char *nl = strchr(doc, '\n');
+    FUZZ_CHECK(nl != NULL);
+    cJSON *d = cJSON_Parse(nl + 1);
+    FUZZ_CHECK(d != NULL);
+    const cJSON *tid = cJSON_GetObjectItemCaseSensitive(d, "trace_id");
+    FUZZ_CHECK(cJSON_IsString(tid) && strcmp(tid->valuestring, h.root) == 0);
+    cJSON_Delete(d);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    trace_header(data, size);
     const char *s = (const char *)data;
     char out[256];
     struct sw_error err = {0};

@@ -58,6 +58,10 @@ def main():
     for path in sorted(glob.glob(os.path.join(ROOT, "tests/aws/data/errors/*.json"))):
         write("fuzz_aws", "error-" + os.path.basename(path),
               json.load(open(path)).get("body", "").encode())
+    # the same bytes are also read as the X-Ray trace header (handler/aws/xray.c)
+    write("fuzz_aws", "trace-header-sampled.txt",
+          b"Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1;"
+          b"Lineage=a87bd80c:1")
     proto = {"restJson1": 0, "awsJson1_1": 1, "awsQuery": 2}
     for path in sorted(glob.glob(os.path.join(ROOT, "tests/aws/data/errors/*.json"))):
         case = json.load(open(path))

@@ -10,6 +10,7 @@
 #include "handler/aws/redact.h"
 #include "handler/aws/retry.h"
 #include "handler/aws/sigv4.h"
+#include "handler/aws/xray.h"
 #include "handler/core/clock.h"
 #include "lr_log.h"
 
@@ -188,7 +189,7 @@ void sw_aws_client_redactor(const struct sw_aws_client *c, struct sw_redactor *r
  * (*fatal set: not worth retrying). */
 static int attempt(struct sw_aws_client *c, const struct sw_aws_request *req,
                    const struct sw_endpoint *ep, struct sw_http_response *resp, bool *fatal,
-                   struct sw_sigv4_credentials *used, struct sw_error *err)
+                   struct sw_sigv4_credentials *used, const char *trace, struct sw_error *err)
 {
     char url[SW_HTTP_URL_MAX];
     char path[SW_ENDPOINT_MAX_BASE_PATH + 256];
@@ -242,6 +243,8 @@ static int attempt(struct sw_aws_client *c, const struct sw_aws_request *req,
     if (req->target)
         headers[nh++] = (struct sw_http_header){"X-Amz-Target", req->target};
     headers[nh++] = (struct sw_http_header){"User-Agent", USER_AGENT};
+    if (trace) /* not signed: SigV4 leaves x-amzn-trace-id out (sigv4_canonical.c) */
+        headers[nh++] = (struct sw_http_header){"X-Amzn-Trace-Id", trace};
     for (size_t i = 0; i < sig.count; i++)
         headers[nh++] =
             (struct sw_http_header){sig.headers[i].name, sw_buf_cstr(&sig.headers[i].value)};
@@ -342,8 +345,9 @@ static int give_up(const struct sw_aws_request *req, int rc, int n,
     return rc;
 }
 
-int sw_aws_call(struct sw_aws_client *c, const struct sw_aws_request *req,
-                struct sw_http_response *resp, struct sw_aws_error *aerr, struct sw_error *err)
+static int call_attempts(struct sw_aws_client *c, const struct sw_aws_request *req,
+                         struct sw_http_response *resp, struct sw_aws_error *aerr,
+                         const char *trace, struct sw_error *err)
 {
     struct sw_aws_error local = {0};
     struct sw_aws_error *ae = aerr ? aerr : &local;
@@ -366,7 +370,7 @@ int sw_aws_call(struct sw_aws_client *c, const struct sw_aws_request *req,
         bool fatal = false;
         c->last.attempts = n;
         sw_aws_error_clear(ae); /* describes the last attempt only */
-        int rc = attempt(c, req, ep, resp, &fatal, &used, err);
+        int rc = attempt(c, req, ep, resp, &fatal, &used, trace, err);
         c->last_creds = used;
         c->last.new_connections += resp->new_connections;
         if (rc == 0 && lr_log_enabled(LR_LOG_DEBUG))
@@ -391,6 +395,61 @@ int sw_aws_call(struct sw_aws_client *c, const struct sw_aws_request *req,
                req->operation, n, c->max_attempts, what, d.delay_ms);
         c->opt.sleep_ms(c->opt.hook_ctx, d.delay_ms);
     }
+}
+
+static double wall_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The call as one X-Ray subsegment, sent to the daemon (docs/operations.md, "Tracing"). */
+static void send_subsegment(const struct sw_aws_client *c, const struct sw_aws_request *req,
+                            const struct sw_xray_header *xh, const struct sw_http_response *resp,
+                            int rc, double start)
+{
+    const char *daemon = getenv("AWS_XRAY_DAEMON_ADDRESS"); /* set by Lambda */
+    unsigned char raw[8];
+    char id[17];
+    if (!daemon || !*daemon || RAND_bytes(raw, sizeof(raw)) != 1)
+        return;
+    for (size_t i = 0; i < sizeof(raw); i++)
+        snprintf(id + 2 * i, 3, "%02x", raw[i]);
+    const char *op = strchr(req->operation, ':'); /* "inspector2:Enable" names Enable */
+    double end = wall_seconds();
+    struct sw_xray_call call = {
+        .service = service_names[req->service],
+        .operation = op ? op + 1 : req->operation,
+        .region = c->region,
+        .http_status = resp->status,
+        .attempts = c->last.attempts,
+        .start_time = start,
+        .end_time = end < start ? start : end, /* the wall clock may step back */
+        .failed = rc != 0,
+    };
+    char doc[SW_XRAY_DOC_MAX];
+    size_t len = sw_xray_subsegment(xh, &call, id, doc, sizeof(doc));
+    if (len)
+        sw_xray_send(daemon, doc, len);
+}
+
+int sw_aws_call(struct sw_aws_client *c, const struct sw_aws_request *req,
+                struct sw_http_response *resp, struct sw_aws_error *aerr, struct sw_error *err)
+{
+    /* runtime/ sets it for each invocation from Lambda-Runtime-Trace-Id */
+    const char *trace = getenv("_X_AMZN_TRACE_ID");
+    if (!sw_xray_header_sendable(trace))
+        return call_attempts(c, req, resp, aerr, NULL, err);
+    struct sw_xray_header xh;
+    sw_xray_header_parse(trace, &xh);
+    if (!sw_xray_traced(&xh))
+        return call_attempts(c, req, resp, aerr, trace, err);
+    double start = wall_seconds();
+    int rc = call_attempts(c, req, resp, aerr, trace, err);
+    if ((size_t)req->service < sizeof(service_names) / sizeof(service_names[0]) && req->operation)
+        send_subsegment(c, req, &xh, resp, rc, start);
+    return rc;
 }
 
 void sw_aws_op_init(struct sw_aws_op *op, size_t body_max, struct sw_aws_error *aerr)

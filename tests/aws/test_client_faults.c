@@ -17,10 +17,15 @@
 #include "handler/aws/inspector2.h"
 #include "handler/aws/sigv4.h"
 #include "handler/aws/sns.h"
+#include "handler/aws/xray.h"
 #include "handler/core/clock.h"
 #include "lr_log.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -684,6 +689,180 @@ static void no_credentials_means_nothing_sent(void **state)
     sw_aws_client_free(c);
 }
 
+/* ------------------------------------------------------------ tracing (docs/operations.md) */
+
+#define TRACE_ROOT "1-5759e988-bd862e3fe1be46a994272793"
+#define TRACE_PARENT "53995c3f42cd8ad8"
+#define TRACE_SAMPLED "Root=" TRACE_ROOT ";Parent=" TRACE_PARENT ";Sampled=1"
+
+/* A UDP listener on loopback standing in for the X-Ray daemon; sets AWS_XRAY_DAEMON_ADDRESS. */
+static int fake_daemon(void)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    socklen_t sl = sizeof(sa);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
+    char addr[32];
+    snprintf(addr, sizeof(addr), "127.0.0.1:%d", ntohs(sa.sin_port));
+    setenv("AWS_XRAY_DAEMON_ADDRESS", addr, 1);
+    return fd;
+}
+
+/* The next datagram's document (caller cJSON_Delete), checked against the header; NULL when
+ * none arrives within timeout_ms. */
+static cJSON *next_subsegment(int fd, int timeout_ms)
+{
+    static const char head[] = "{\"format\":\"json\",\"version\":1}\n";
+    char buf[SW_XRAY_DOC_MAX + 1];
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    if (poll(&p, 1, timeout_ms) != 1)
+        return NULL;
+    ssize_t n = recv(fd, buf, sizeof(buf) - 1, 0);
+    assert_true(n > (ssize_t)sizeof(head) - 1);
+    buf[n] = '\0';
+    assert_memory_equal(buf, head, sizeof(head) - 1);
+    assert_null(strstr(buf, SECRET)); /* a trace document holds no secret */
+    assert_null(strstr(buf, TOKEN));
+    assert_null(strstr(buf, "AKIDEXAMPLE"));
+    cJSON *d = cJSON_Parse(buf + sizeof(head) - 1);
+    assert_non_null(d);
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(d, "trace_id")->valuestring, TRACE_ROOT);
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(d, "parent_id")->valuestring,
+                        TRACE_PARENT);
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(d, "type")->valuestring, "subsegment");
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(d, "namespace")->valuestring, "aws");
+    const char *id = cJSON_GetObjectItemCaseSensitive(d, "id")->valuestring;
+    assert_int_equal(strlen(id), 16);
+    assert_int_equal(strspn(id, "0123456789abcdef"), 16);
+    double st = cJSON_GetObjectItemCaseSensitive(d, "start_time")->valuedouble;
+    double et = cJSON_GetObjectItemCaseSensitive(d, "end_time")->valuedouble;
+    assert_true(st > 1.6e9 && et >= st && et - st < 60);
+    return d;
+}
+
+static const char *doc_string(const cJSON *d, const char *obj, const char *key)
+{
+    const cJSON *o = obj ? cJSON_GetObjectItemCaseSensitive(d, obj) : d;
+    return cJSON_GetObjectItemCaseSensitive(o, key)->valuestring;
+}
+
+static void trace_header_on_every_attempt_and_one_subsegment_per_call(void **state)
+{
+    struct hooks h;
+    struct sw_aws_client *c = new_client(&h, 2000);
+    int daemon = fake_daemon();
+    setenv("_X_AMZN_TRACE_ID", TRACE_SAMPLED, 1);
+    struct sw_account_status_list out;
+    struct sw_aws_error aerr;
+    struct sw_error err = {0};
+    struct sw_ecr_scanning_configuration cfg;
+    script("[{\"status\":503,\"body\":\"\"}," STATUS_OK_BODY
+           ",{\"status\":400,\"headers\":{\"x-amzn-RequestId\":\"r-1\"},\"body\":"
+           "\"{\\\"__type\\\":\\\"com.amazonaws.ecr#ValidationException\\\"}\"}]");
+    assert_int_equal(sw_inspector2_batch_get_account_status(c, ACCOUNT, 1, &out, &aerr, &err), 0);
+    assert_int_equal(sw_ecr_get_registry_scanning_configuration(c, &cfg, &aerr, &err), SW_EAWS);
+
+    cJSON *r = requests();
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(r, "requests");
+    assert_int_equal(cJSON_GetArraySize(list), 3);
+    for (const cJSON *q = list->child; q; q = q->next) {
+        assert_string_equal(req_header(q, "X-Amzn-Trace-Id"), TRACE_SAMPLED);
+        assert_null(strstr(req_header(q, "Authorization"), "x-amzn-trace-id")); /* not signed */
+    }
+    cJSON_Delete(r);
+
+    cJSON *a = next_subsegment(daemon, 2000); /* one per call, retries included */
+    assert_non_null(a);
+    assert_string_equal(doc_string(a, NULL, "name"), "inspector2");
+    assert_string_equal(doc_string(a, "aws", "operation"), "BatchGetAccountStatus");
+    assert_string_equal(doc_string(a, "aws", "region"), "eu-west-1");
+    assert_int_equal(
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(a, "aws"), "retries")
+            ->valueint,
+        1);
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(a, "fault")));
+    cJSON *b = next_subsegment(daemon, 2000);
+    assert_non_null(b);
+    assert_string_equal(doc_string(b, NULL, "name"), "ecr");
+    assert_string_equal(doc_string(b, "aws", "operation"), "GetRegistryScanningConfiguration");
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "error")));
+    assert_int_equal(cJSON_GetObjectItemCaseSensitive(
+                         cJSON_GetObjectItemCaseSensitive(
+                             cJSON_GetObjectItemCaseSensitive(b, "http"), "response"),
+                         "status")
+                         ->valueint,
+                     400);
+    assert_string_not_equal(doc_string(a, NULL, "id"), doc_string(b, NULL, "id"));
+    assert_null(next_subsegment(daemon, 200)); /* and no more */
+    cJSON_Delete(a);
+    cJSON_Delete(b);
+    sw_account_status_list_clear(&out);
+    unsetenv("_X_AMZN_TRACE_ID");
+    unsetenv("AWS_XRAY_DAEMON_ADDRESS");
+    close(daemon);
+    sw_aws_client_free(c);
+}
+
+static void not_sampled_or_no_header_sends_no_subsegment(void **state)
+{
+    struct hooks h;
+    struct sw_aws_client *c = new_client(&h, 2000);
+    int daemon = fake_daemon();
+    struct sw_account_status_list out;
+    struct sw_aws_error aerr;
+    struct sw_error err = {0};
+    const char *unsampled = "Root=" TRACE_ROOT ";Parent=" TRACE_PARENT ";Sampled=0";
+    setenv("_X_AMZN_TRACE_ID", unsampled, 1);
+    script("[" STATUS_OK_BODY "," STATUS_OK_BODY "]");
+    assert_int_equal(sw_inspector2_batch_get_account_status(c, ACCOUNT, 1, &out, &aerr, &err), 0);
+    sw_account_status_list_clear(&out);
+    unsetenv("_X_AMZN_TRACE_ID"); /* outside an invocation (the command line) */
+    assert_int_equal(sw_inspector2_batch_get_account_status(c, ACCOUNT, 1, &out, &aerr, &err), 0);
+    sw_account_status_list_clear(&out);
+    cJSON *r = requests();
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(r, "requests");
+    assert_string_equal(req_header(cJSON_GetArrayItem(list, 0), "X-Amzn-Trace-Id"), unsampled);
+    assert_null(req_header(cJSON_GetArrayItem(list, 1), "X-Amzn-Trace-Id"));
+    cJSON_Delete(r);
+    assert_null(next_subsegment(daemon, 200));
+    unsetenv("AWS_XRAY_DAEMON_ADDRESS");
+    close(daemon);
+    sw_aws_client_free(c);
+}
+
+static void a_missing_or_unreachable_daemon_never_fails_a_call(void **state)
+{
+    struct hooks h;
+    struct sw_aws_client *c = new_client(&h, 2000);
+    struct sw_account_status_list out;
+    struct sw_aws_error aerr;
+    struct sw_error err = {0};
+    setenv("_X_AMZN_TRACE_ID", TRACE_SAMPLED, 1);
+    int closed = fake_daemon(); /* then nobody listens on its port */
+    char closed_addr[32];
+    snprintf(closed_addr, sizeof(closed_addr), "%s", getenv("AWS_XRAY_DAEMON_ADDRESS"));
+    close(closed);
+    const char *addresses[] = {NULL, "", "not-an-address", "169.254.79.129", closed_addr};
+    script("[" STATUS_OK_BODY "," STATUS_OK_BODY "," STATUS_OK_BODY "," STATUS_OK_BODY
+           "," STATUS_OK_BODY "]");
+    for (size_t i = 0; i < sizeof(addresses) / sizeof(addresses[0]); i++) {
+        if (addresses[i])
+            setenv("AWS_XRAY_DAEMON_ADDRESS", addresses[i], 1);
+        else
+            unsetenv("AWS_XRAY_DAEMON_ADDRESS");
+        int64_t t0 = sw_clock_now_ms();
+        assert_int_equal(sw_inspector2_batch_get_account_status(c, ACCOUNT, 1, &out, &aerr, &err),
+                         0);
+        assert_true(sw_clock_now_ms() - t0 < 1000);
+        sw_account_status_list_clear(&out);
+    }
+    unsetenv("_X_AMZN_TRACE_ID");
+    unsetenv("AWS_XRAY_DAEMON_ADDRESS");
+    sw_aws_client_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -705,6 +884,9 @@ int main(void)
         cmocka_unit_test(signature_echo_never_reaches_a_caller_or_the_log),
         cmocka_unit_test(failed_accounts_text_is_cleaned_too),
         cmocka_unit_test(no_credentials_means_nothing_sent),
+        cmocka_unit_test(trace_header_on_every_attempt_and_one_subsegment_per_call),
+        cmocka_unit_test(not_sampled_or_no_header_sends_no_subsegment),
+        cmocka_unit_test(a_missing_or_unreachable_daemon_never_fails_a_call),
     };
     return cmocka_run_group_tests(tests, start_server, stop_server);
 }

@@ -65,12 +65,13 @@ RESCAN_WRITE = {"inspector2:UpdateConfiguration"}
 # Enable for members is WRITE_ACTIONS' Enable.
 ORGANIZATION_READ = {"inspector2:ListMembers", "inspector2:DescribeOrganizationConfiguration"}
 ORGANIZATION_WRITE = {"inspector2:UpdateOrganizationConfiguration"}
-# Inspector2 and ECR registry-level actions have no resource-level permissions.
-RESOURCE_STAR_OK = READ_ACTIONS | RESCAN_READ | RESCAN_WRITE | ORGANIZATION_READ | ORGANIZATION_WRITE | (WRITE_ACTIONS - {"iam:CreateServiceLinkedRole"})
+TRACE_WRITE = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+# Inspector2 and ECR registry-level actions (and X-Ray's) have no resource-level permissions.
+RESOURCE_STAR_OK = READ_ACTIONS | RESCAN_READ | RESCAN_WRITE | ORGANIZATION_READ | ORGANIZATION_WRITE | (WRITE_ACTIONS - {"iam:CreateServiceLinkedRole"}) | TRACE_WRITE
 
 # Everything optional switched on, to see every resource and policy at once.
 EVERYTHING = {"RemediationMode": "enforce", "EcrRescanDuration": "DAYS_14",
-              "NotificationEmail": "ops@example.com", "CreateTrail": "true"}
+              "NotificationEmail": "ops@example.com", "CreateTrail": "true", "Tracing": "Active"}
 
 
 @functools.lru_cache(maxsize=None)
@@ -568,6 +569,14 @@ class LeastPrivilege(unittest.TestCase):
                 self.assertEqual(self.actions(stack(RemediationMode=mode, Scope="account",
                                                     Regions="us-east-1,eu-west-1")),
                                  expected - ORGANIZATION_READ - ORGANIZATION_WRITE)
+
+    def test_trace_permission_only_with_active_tracing(self):
+        self.assertEqual(stack().properties(FN)["TracingConfig"], {"Mode": "PassThrough"})
+        self.assertFalse(self.actions(stack()) & TRACE_WRITE)
+        active = stack(Tracing="Active")
+        self.assertEqual(active.properties(FN)["TracingConfig"], {"Mode": "Active"})
+        self.assertEqual(self.actions(active), PLATFORM_ACTIONS | READ_ACTIONS | WRITE_ACTIONS | TRACE_WRITE)
+        self.assertNotIn("ManagedPolicyArns", active.properties("ScanwardenFunctionRole"))
 
     def test_resources_are_scoped(self):
         st = stack(**EVERYTHING)

@@ -29,6 +29,8 @@ bench=$out/bench/bench_aws
 
 say "sign+serialize ($N requests x 9 runs)"
 "$bench" sign "$N"
+say "tracing per AWS call, off and on ($N calls x 9 runs)"
+"$bench" trace "$N"
 if [ "$CALLGRIND" = 1 ] && command -v valgrind >/dev/null; then
     # (Ir(2001 requests) - Ir(1 request)) / 2000: the per-request instruction count
     ir() {
