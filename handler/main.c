@@ -38,7 +38,8 @@ struct app {
     struct sw_function fn;
     struct sw_outcome outcome; /* reused: its buffer is the response body */
     struct sw_metrics_config metrics;
-    struct sw_buf emf; /* reused: the invocation's EMF record */
+    struct sw_buf emf;    /* reused: the invocation's EMF record */
+    struct sw_buf record; /* reused: the fields of the record of the run */
 };
 
 /* Writes the invocation's metrics as one raw JSON line on stdout: CloudWatch extracts EMF
@@ -77,6 +78,23 @@ static long long aws_deadline(long long deadline_ms, long long now_ms)
     return deadline_ms - reserve;
 }
 
+/* The record of the run (docs/operations.md, "Logs"): one log record per invocation whose
+ * JSON form carries the result as fields. */
+static void log_run(struct app *app)
+{
+    struct sw_error err = {0};
+    if (!lr_log_enabled(LR_LOG_INFO))
+        return;
+    if (sw_metrics_run_record(&app->outcome, app->fn.region, sw_mode_name(app->cfg.mode),
+                              sw_scope_name(app->cfg.scope), &app->record, &err) != SW_OK) {
+        lr_log(LR_LOG_WARN, "%s", err.msg);
+        return;
+    }
+    lr_log_fields(LR_LOG_INFO,
+                  app->outcome.failed ? "invocation ended in an error" : "invocation done",
+                  sw_buf_cstr(&app->record));
+}
+
 static int handle(const struct lr_invocation *inv, struct lr_response *out, void *user)
 {
     struct app *app = user;
@@ -91,6 +109,7 @@ static int handle(const struct lr_invocation *inv, struct lr_response *out, void
     if (app->metrics.enabled) {
         emit_metrics(app);
     }
+    log_run(app);
     if (app->outcome.failed) {
         return lr_response_failure(out, app->outcome.error_type, sw_buf_cstr(&app->outcome.body));
     }
@@ -199,6 +218,7 @@ out_state:
     sw_aws_client_free(app->aws);
 out_app:
     sw_buf_clear(&app->emf);
+    sw_buf_clear(&app->record);
     sw_outcome_clear(&app->outcome);
     free(app);
 out_runtime:

@@ -184,3 +184,44 @@ int sw_metrics_emf(const struct sw_metrics *m, const char *ns, const char *mode,
         return sw_error_set(err, rc, "metrics: cannot build the EMF record");
     return SW_OK;
 }
+
+int sw_metrics_run_record(const struct sw_outcome *o, const char *region, const char *mode,
+                          const char *scope, struct sw_buf *out, struct sw_error *err)
+{
+    sw_buf_reset(out);
+    cJSON *root = cJSON_CreateObject();
+    bool ok = root && cJSON_AddStringToObject(root, "record", "invocation") &&
+              cJSON_AddStringToObject(root, "outcome", o->failed ? o->error_type : "ok");
+    if (ok && o->failed) {
+        char msg[SW_RESULT_MESSAGE_MAX + 1];
+        snprintf(msg, sizeof(msg), "%s", o->body.len ? sw_buf_cstr(&o->body) : "");
+        ok = cJSON_AddStringToObject(root, "error", msg) != NULL;
+    }
+    cJSON *body = ok && !o->failed && o->body.len
+                      ? cJSON_ParseWithLength(sw_buf_cstr(&o->body), o->body.len)
+                      : NULL;
+    if (cJSON_IsObject(body)) {
+        while (ok && body->child) {
+            cJSON *item = cJSON_DetachItemViaPointer(body, body->child);
+            if (cJSON_HasObjectItem(root, item->string))
+                cJSON_Delete(item);
+            else if (!cJSON_AddItemToObject(root, item->string, item)) {
+                cJSON_Delete(item);
+                ok = false;
+            }
+        }
+    }
+    cJSON_Delete(body);
+    ok = ok && cJSON_AddStringToObject(root, "region", region) &&
+         (cJSON_HasObjectItem(root, "mode") || cJSON_AddStringToObject(root, "mode", mode)) &&
+         cJSON_AddStringToObject(root, "scope", scope);
+    char *s = ok ? cJSON_PrintUnformatted(root) : NULL;
+    cJSON_Delete(root);
+    if (s == NULL)
+        return sw_error_set(err, SW_ENOMEM, "run record: out of memory");
+    int rc = sw_buf_append_str(out, s);
+    cJSON_free(s);
+    if (rc != SW_OK)
+        return sw_error_set(err, rc, "run record: cannot be written");
+    return SW_OK;
+}

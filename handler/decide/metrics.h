@@ -66,4 +66,12 @@ int sw_metrics_emf(const struct sw_metrics *m, const char *ns, const char *mode,
                    const char *event_kind, long long timestamp_ms, struct sw_buf *out,
                    struct sw_error *err);
 
+/* The record of the run (docs/operations.md, "Logs"): the fields of the invocation's log record
+ * as one compact JSON object (out reset first): "record":"invocation", "outcome" ("ok" or the
+ * error type), "error" (its message, for an error), region, mode and scope, and the result's
+ * members (event_kind, drift, actions, notified, parked, organization ...). Returns 0 or
+ * SW_ENOMEM with err set. */
+int sw_metrics_run_record(const struct sw_outcome *o, const char *region, const char *mode,
+                          const char *scope, struct sw_buf *out, struct sw_error *err);
+
 #endif

@@ -89,6 +89,31 @@ class Metrics(WorldTestCase):
         run = self.run_ok([w.scheduled_event()], env=w.function_env(METRICS="off"))
         self.records(run, 0)
 
+    def test_each_run_has_its_record_as_fields_in_json_and_one_line_in_text(self):
+        w = self.world
+        w.break_state()
+        events = [w.scheduled_event(), w.finding_event("CRITICAL", finding_id="r-1")]
+        run = self.run_ok(events, env=w.function_env(AWS_LAMBDA_LOG_FORMAT="JSON"))
+        self.records(run, 2)
+        recs = [json.loads(line) for line in run.log.splitlines()
+                if line.startswith("{") and '"record":"invocation"' in line]
+        self.assertEqual(len(recs), 2, run.log)
+        check, finding = recs
+        self.assertEqual((check["level"], check["outcome"], check["event_kind"]),
+                         ("INFO", "ok", "schedule"))
+        self.assertEqual((check["region"], check["mode"], check["scope"]),
+                         (harness.REGION, "enforce", "account"))
+        self.assertTrue(check["drift"], check)
+        self.assertTrue(all(a["ok"] for a in check["actions"]), check)
+        self.assertTrue(check["notified"])
+        self.assertIn("requestId", check)
+        self.assertEqual((finding["event_kind"], finding["notified"]), ("finding", True))
+        run = self.run_ok([w.scheduled_event()])  # TEXT
+        lines = [line for line in run.log.splitlines() if '"record":"invocation"' in line]
+        self.assertEqual(len(lines), 1, run.log)
+        self.assertIn(" INFO ", lines[0])
+        self.assertIn('"event_kind":"schedule"', lines[0])
+
     def test_invalid_metrics_setting_stops_the_function_at_init(self):
         w = self.world
         run = harness.run_function(w, [w.scheduled_event()], env=w.function_env(METRICS="yes"))

@@ -126,6 +126,32 @@ static void test_emf_record(void **state)
     sw_buf_clear(&out);
 }
 
+/* The record of the run: the result's members as fields, with the outcome and where. */
+static void test_run_record(void **state)
+{
+    (void)state;
+    struct sw_outcome o;
+    struct sw_buf out = {0};
+    struct sw_error err = {0};
+    outcome_body(&o, "{\"handled\":true,\"event_kind\":\"config-change\",\"mode\":\"dry-run\","
+                     "\"drift\":[\"inspector_ecr\"],\"notified\":true}");
+    assert_int_equal(sw_metrics_run_record(&o, "eu-west-1", "enforce", "account", &out, &err),
+                     SW_OK);
+    assert_string_equal(sw_buf_cstr(&out),
+                        "{\"record\":\"invocation\",\"outcome\":\"ok\",\"handled\":true,"
+                        "\"event_kind\":\"config-change\",\"mode\":\"dry-run\",\"drift\":["
+                        "\"inspector_ecr\"],\"notified\":true,\"region\":\"eu-west-1\","
+                        "\"scope\":\"account\"}");
+    sw_outcome_fail(&o, "RemediationFailed", "ECR scanning not\nrestored");
+    assert_int_equal(sw_metrics_run_record(&o, "eu-west-1", "enforce", "account", &out, &err),
+                     SW_OK);
+    assert_null(strchr(sw_buf_cstr(&out), '\n'));
+    assert_non_null(strstr(sw_buf_cstr(&out), "\"outcome\":\"RemediationFailed\",\"error\":"));
+    assert_non_null(strstr(sw_buf_cstr(&out), "\"mode\":\"enforce\""));
+    sw_buf_clear(&out);
+    sw_outcome_clear(&o);
+}
+
 static void test_config(void **state)
 {
     (void)state;
@@ -152,6 +178,7 @@ int main(void)
         cmocka_unit_test(test_remediation_failed_is_no_heartbeat),
         cmocka_unit_test(test_organization_members),
         cmocka_unit_test(test_emf_record),
+        cmocka_unit_test(test_run_record),
         cmocka_unit_test(test_config),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
