@@ -124,62 +124,52 @@ void sw_metrics_from_outcome(const struct sw_outcome *o, struct sw_metrics *m, c
     cJSON_Delete(root);
 }
 
-static bool add_directive(cJSON *root, const char *ns, long long timestamp_ms)
+/* The directive's metrics: every name, unit Count (constant, so written once here). */
+static int append_directive(struct sw_buf *out, const char *ns, long long timestamp_ms)
 {
-    cJSON *aws = cJSON_AddObjectToObject(root, "_aws");
-    if (!aws || !cJSON_AddNumberToObject(aws, "Timestamp", (double)timestamp_ms))
-        return false;
-    cJSON *cwm = cJSON_AddArrayToObject(aws, "CloudWatchMetrics");
-    cJSON *d = cJSON_CreateObject();
-    if (!cwm || !d)
-        goto fail;
-    cJSON_AddItemToArray(cwm, d);
-    if (!cJSON_AddStringToObject(d, "Namespace", ns))
-        return false;
-    cJSON *dims = cJSON_AddArrayToObject(d, "Dimensions");
-    const char *names[] = {"Mode", "Scope"};
-    cJSON *set = cJSON_CreateStringArray(names, 2);
-    if (!dims || !set)
-        goto fail_set;
-    cJSON_AddItemToArray(dims, set);
-    cJSON *metrics = cJSON_AddArrayToObject(d, "Metrics");
-    for (size_t i = 0; metrics && i < SW_METRIC_COUNT; i++) {
-        cJSON *mo = cJSON_CreateObject();
-        if (!mo)
-            return false;
-        cJSON_AddItemToArray(metrics, mo);
-        if (!cJSON_AddStringToObject(mo, "Name", NAMES[i]) ||
-            !cJSON_AddStringToObject(mo, "Unit", "Count"))
-            return false;
+    int rc = sw_buf_appendf(out,
+                            "{\"_aws\":{\"Timestamp\":%lld,\"CloudWatchMetrics\":[{\"Namespace\":"
+                            "\"%s\",\"Dimensions\":[[\"Mode\",\"Scope\"]],\"Metrics\":[",
+                            timestamp_ms, ns);
+    for (size_t i = 0; rc == SW_OK && i < SW_METRIC_COUNT; i++)
+        rc = sw_buf_appendf(out, "%s{\"Name\":\"%s\",\"Unit\":\"Count\"}", i ? "," : "", NAMES[i]);
+    return rc == SW_OK ? sw_buf_append_str(out, "]}]}") : rc;
+}
+
+/* A name written into the record as it is: letters, digits and - _ . / : only (the event
+ * kinds, modes and scopes are; anything else becomes _), at most 63 bytes. */
+static void plain(const char *s, char out[64])
+{
+    size_t n = 0;
+    for (; s && s[n] && n < 63; n++) {
+        unsigned char c = (unsigned char)s[n];
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  strchr("-_./:", c) != NULL;
+        out[n] = ok ? (char)c : '_';
     }
-    return metrics != NULL;
-fail_set:
-    cJSON_Delete(set);
-    return false;
-fail:
-    cJSON_Delete(d);
-    return false;
+    out[n] = '\0';
 }
 
 int sw_metrics_emf(const struct sw_metrics *m, const char *ns, const char *mode, const char *scope,
                    const char *event_kind, long long timestamp_ms, struct sw_buf *out,
                    struct sw_error *err)
 {
+    char mode_s[64], scope_s[64], kind_s[64], ns_s[SW_METRICS_NAMESPACE_MAX + 1];
     sw_buf_reset(out);
-    cJSON *root = cJSON_CreateObject();
-    bool ok = root && add_directive(root, ns, timestamp_ms) &&
-              cJSON_AddStringToObject(root, "Mode", mode) &&
-              cJSON_AddStringToObject(root, "Scope", scope) &&
-              cJSON_AddStringToObject(root, "EventKind",
-                                      event_kind && event_kind[0] ? event_kind : "none");
-    for (size_t i = 0; ok && i < SW_METRIC_COUNT; i++)
-        ok = cJSON_AddNumberToObject(root, NAMES[i], m->value[i]) != NULL;
-    char *s = ok ? cJSON_PrintUnformatted(root) : NULL;
-    cJSON_Delete(root);
-    if (s == NULL)
-        return sw_error_set(err, SW_ENOMEM, "metrics: cannot build the EMF record");
-    int rc = sw_buf_append_str(out, s);
-    cJSON_free(s);
+    /* The namespace was checked by sw_metrics_config_parse; a caller's other value is cut to
+     * the plain characters too, so the record stays valid JSON. */
+    snprintf(ns_s, sizeof(ns_s), "%s", ns_valid(ns) ? ns : SW_METRICS_NAMESPACE_DEFAULT);
+    plain(mode, mode_s);
+    plain(scope, scope_s);
+    plain(event_kind && event_kind[0] ? event_kind : "none", kind_s);
+    int rc = append_directive(out, ns_s, timestamp_ms);
+    if (rc == SW_OK)
+        rc = sw_buf_appendf(out, ",\"Mode\":\"%s\",\"Scope\":\"%s\",\"EventKind\":\"%s\"", mode_s,
+                            scope_s, kind_s);
+    for (size_t i = 0; rc == SW_OK && i < SW_METRIC_COUNT; i++)
+        rc = sw_buf_appendf(out, ",\"%s\":%.0f", NAMES[i], m->value[i]);
+    if (rc == SW_OK)
+        rc = sw_buf_append_char(out, '}');
     if (rc != SW_OK)
         return sw_error_set(err, rc, "metrics: cannot build the EMF record");
     return SW_OK;
