@@ -4,7 +4,11 @@
  *    CPU time (CLOCK_PROCESS_CPUTIME_ID) per event, median over many batches.
  * 2. 100,000 mixed events (every sample, finding variants, bad payloads) through
  *    sw_function_handle with an in-memory account and a publish sink (no network):
- *    RSS after a warm-up and at the end. scripts/bench.sh function runs it. */
+ *    RSS after a warm-up and at the end. After the warm-up, blocks of 1000 events alternate
+ *    without and with what main.c adds per invocation when METRICS=on (the EMF record and the
+ *    record of the run, built and written to /dev/null): the CPU per event of each, side by
+ *    side. scripts/bench.sh function runs it. */
+#include "handler/decide/metrics.h"
 #include "handler/parse/config.h"
 #include "handler/parse/events.h"
 #include "handler/function.h"
@@ -22,6 +26,7 @@
 #define WARMUP_EVENTS 2000
 #define SAMPLES_MAX 32
 #define EVENT_FILE_MAX (1 << 20)
+#define METRICS_BLOCK 1000
 
 static double cpu_seconds(void)
 {
@@ -213,6 +218,13 @@ static void bench_rss(const char *data_dir)
     }
     struct sw_outcome out;
     sw_outcome_init(&out);
+    FILE *devnull = fopen("/dev/null", "w");
+    if (devnull == NULL) {
+        exit(2);
+    }
+    struct sw_buf emf = {0}, record = {0};
+    double block_cpu[2] = {0, 0}, block_t0 = 0;
+    size_t block_events[2] = {0, 0};
     long rss_warm = 0;
     size_t failed = 0;
     double t0 = cpu_seconds();
@@ -234,8 +246,34 @@ static void bench_rss(const char *data_dir)
                                          * (MAX_NOTIFICATIONS_PER_MINUTE) never suppresses, so every
                                          * event does its full publishing work */
                                         1725468938000LL + (long long)i * 60000LL, 0};
+        bool timed = i >= WARMUP_EVENTS;
+        bool metrics = timed && ((i - WARMUP_EVENTS) / METRICS_BLOCK) % 2 == 1;
+        if (timed && (i - WARMUP_EVENTS) % METRICS_BLOCK == 0) {
+            block_t0 = cpu_seconds();
+        }
         sw_function_handle(&fn, &call, &out);
         failed += out.failed;
+        if (metrics) { /* as main.c: emit_metrics and log_run */
+            struct sw_metrics m;
+            char kind[64];
+            sw_metrics_from_outcome(&out, &m, kind, sizeof(kind));
+            if (sw_metrics_emf(&m, "Scanwarden", "enforce", "account", kind, call.now_ms, &emf,
+                               &err) != SW_OK ||
+                sw_metrics_run_record(&out, "us-east-1", "enforce", "account", &record, &err) !=
+                    SW_OK) {
+                fprintf(stderr, "metrics: %s\n", err.msg);
+                exit(2);
+            }
+            fwrite(emf.data, 1, emf.len, devnull);
+            fputc('\n', devnull);
+            fwrite(record.data, 1, record.len, devnull);
+            fputc('\n', devnull);
+            fflush(devnull);
+        }
+        if (timed && (i + 1 - WARMUP_EVENTS) % METRICS_BLOCK == 0) {
+            block_cpu[metrics] += cpu_seconds() - block_t0;
+            block_events[metrics] += METRICS_BLOCK;
+        }
         if (i + 1 == WARMUP_EVENTS) {
             rss_warm = rss_kib();
         }
@@ -248,6 +286,14 @@ static void bench_rss(const char *data_dir)
            failed);
     printf("RSS after %d events: %ld KiB; after %d: %ld KiB; growth %ld KiB (goal: < 1024)\n",
            WARMUP_EVENTS, rss_warm, MIXED_EVENTS, rss_end, rss_end - rss_warm);
+    double off_us = block_cpu[0] * 1e6 / (double)block_events[0];
+    double on_us = block_cpu[1] * 1e6 / (double)block_events[1];
+    printf("metrics off: %.2f us CPU per event; on (EMF record + record of the run, written): "
+           "%.2f us; cost %.2f us per invocation (goal: < 5) over %zu + %zu events\n",
+           off_us, on_us, on_us - off_us, block_events[0], block_events[1]);
+    sw_buf_clear(&emf);
+    sw_buf_clear(&record);
+    fclose(devnull);
     sw_outcome_clear(&out);
     free(variant);
     for (size_t i = 0; i < n_samples; i++) {

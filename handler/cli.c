@@ -512,6 +512,7 @@ int sw_cli_main(int argc, char **argv)
     struct sw_aws_io state;
     struct sw_function fn;
     struct dry dry = {0};
+    lr_log_init_from_env(); /* as the function logs: AWS_LAMBDA_LOG_FORMAT, _LEVEL */
     int status = parse_args(argc, argv, &a);
     if (status != SW_CLI_EXIT_OK)
         return status;

@@ -12,9 +12,11 @@
 #include "handler/io/org_aws_io.h"
 #include "handler/io/aws_io.h"
 #include "handler/core/clock.h"
+#include "handler/decide/metrics.h"
 #include "runtime/lr_log.h"
 #include "runtime/lr_runtime.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,7 +37,30 @@ struct app {
     struct sw_aws_io region_states[SW_CFG_REGIONS_MAX]; /* account check in REGIONS' others */
     struct sw_function fn;
     struct sw_outcome outcome; /* reused: its buffer is the response body */
+    struct sw_metrics_config metrics;
+    struct sw_buf emf;    /* reused: the invocation's EMF record */
+    struct sw_buf record; /* reused: the fields of the record of the run */
 };
+
+/* Writes the invocation's metrics as one raw JSON line on stdout: CloudWatch extracts EMF
+ * from lines that are the record itself, not from the runtime's log records
+ * (docs/operations.md). A record that cannot be built is logged and skipped. */
+static void emit_metrics(struct app *app)
+{
+    struct sw_metrics m;
+    char kind[64];
+    struct sw_error err = {0};
+    sw_metrics_from_outcome(&app->outcome, &m, kind, sizeof(kind));
+    if (sw_metrics_emf(&m, app->metrics.ns, sw_mode_name(app->cfg.mode),
+                       sw_scope_name(app->cfg.scope), kind, sw_clock_now_ms(), &app->emf,
+                       &err) != SW_OK) {
+        lr_log(LR_LOG_WARN, "%s", err.msg);
+        return;
+    }
+    (void)sw_buf_append_char(&app->emf, '\n');
+    fwrite(sw_buf_cstr(&app->emf), 1, app->emf.len, stdout);
+    fflush(stdout);
+}
 
 /* The deadline for AWS calls: the invocation's, less the reserve for answering. An invocation
  * always has one: a deadline of 0, or one the reserve takes below 1, is a spent budget
@@ -53,6 +78,23 @@ static long long aws_deadline(long long deadline_ms, long long now_ms)
     return deadline_ms - reserve;
 }
 
+/* The record of the run (docs/operations.md, "Logs"): one log record per invocation whose
+ * JSON form carries the result as fields. */
+static void log_run(struct app *app)
+{
+    struct sw_error err = {0};
+    if (!lr_log_enabled(LR_LOG_INFO))
+        return;
+    if (sw_metrics_run_record(&app->outcome, app->fn.region, sw_mode_name(app->cfg.mode),
+                              sw_scope_name(app->cfg.scope), &app->record, &err) != SW_OK) {
+        lr_log(LR_LOG_WARN, "%s", err.msg);
+        return;
+    }
+    lr_log_fields(LR_LOG_INFO,
+                  app->outcome.failed ? "invocation ended in an error" : "invocation done",
+                  sw_buf_cstr(&app->record));
+}
+
 static int handle(const struct lr_invocation *inv, struct lr_response *out, void *user)
 {
     struct app *app = user;
@@ -64,6 +106,10 @@ static int handle(const struct lr_invocation *inv, struct lr_response *out, void
     struct sw_function_call call = {inv->payload, inv->payload_len, inv->function_arn,
                                     sw_clock_now_ms(), deadline_ms};
     sw_function_handle(&app->fn, &call, &app->outcome);
+    if (app->metrics.enabled) {
+        emit_metrics(app);
+    }
+    log_run(app);
     if (app->outcome.failed) {
         return lr_response_failure(out, app->outcome.error_type, sw_buf_cstr(&app->outcome.body));
     }
@@ -135,7 +181,9 @@ int main(int argc, char **argv)
         goto out_runtime;
     }
     sw_outcome_init(&app->outcome);
-    if (sw_cfg_load_env(&app->cfg, &err) != SW_OK) {
+    if (sw_cfg_load_env(&app->cfg, &err) != SW_OK ||
+        sw_metrics_config_parse(getenv("METRICS"), getenv("METRICS_NAMESPACE"), &app->metrics,
+                                &err) != SW_OK) {
         status = init_failed(rt, ERROR_INVALID_CONFIGURATION, &err);
         goto out_app;
     }
@@ -169,6 +217,8 @@ out_state:
     sw_aws_io_clear(&app->state);
     sw_aws_client_free(app->aws);
 out_app:
+    sw_buf_clear(&app->emf);
+    sw_buf_clear(&app->record);
     sw_outcome_clear(&app->outcome);
     free(app);
 out_runtime:

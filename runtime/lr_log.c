@@ -237,6 +237,37 @@ size_t lr_log_format_record(char *out, size_t cap, enum lr_log_format format,
     return s.len;
 }
 
+void lr_log_fields(enum lr_log_level level, const char *message, const char *fields)
+{
+    char record[LR_LOG_MESSAGE_MAX * 2];
+    struct timespec now;
+
+    if (!lr_log_enabled(level))
+        return;
+    clock_gettime(CLOCK_REALTIME, &now);
+    long long ms = (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+    size_t len = lr_log_format_record(record, sizeof(record) - 1, g_format, level, ms, g_request_id,
+                                      message);
+    size_t flen = fields ? strlen(fields) : 0;
+    bool object = flen > 2 && fields[0] == '{' && fields[flen - 1] == '}' &&
+                  strchr(fields, '\n') == NULL && strchr(fields, '\r') == NULL;
+    if (object && len + flen + 1 < sizeof(record) - 1) {
+        if (g_format == LR_LOG_FORMAT_JSON) {
+            record[len - 1] = ','; /* the record's closing brace: the members follow */
+            memcpy(record + len, fields + 1, flen - 1);
+            len += flen - 1;
+        } else {
+            record[len++] = ' ';
+            memcpy(record + len, fields, flen);
+            len += flen;
+        }
+    }
+    record[len++] = '\n';
+    FILE *out = g_out ? g_out : stderr;
+    fwrite(record, 1, len, out);
+    fflush(out);
+}
+
 void lr_log_v(enum lr_log_level level, const char *fmt, va_list ap)
 {
     char message[LR_LOG_MESSAGE_MAX];

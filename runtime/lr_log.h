@@ -49,6 +49,12 @@ void lr_log(enum lr_log_level level, const char *fmt, ...) __attribute__((format
 void lr_log_v(enum lr_log_level level, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 
+/* Writes one record whose JSON form also carries fields' members beside timestamp, level,
+ * requestId and message (fields: one compact JSON object on one line, made by a JSON library,
+ * without those four keys); the TEXT form is the message and the object on one line. fields
+ * that are not such an object, or would not fit, are left out. */
+void lr_log_fields(enum lr_log_level level, const char *message, const char *fields);
+
 /* Formats one record into out (always NUL-terminated, at most cap bytes) without writing it.
  * timestamp_ms is Unix epoch milliseconds. Returns the length written. For unit tests. */
 size_t lr_log_format_record(char *out, size_t cap, enum lr_log_format format,

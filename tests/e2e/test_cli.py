@@ -112,6 +112,23 @@ class Offline(unittest.TestCase):
         self.assertEqual(out["result"]["reason"], "below-threshold")
         self.assertEqual(out["notifications"], [])
 
+    def test_logs_follow_aws_lambda_log_format_and_level(self):
+        ev = harness.load_event("inspector2-finding-ecr.inspector-docs-2024.json")
+        ev["detail"]["severity"] = "CRITICAL"
+        r = cli(["--event", "-", "--dry-run"], dict(self.env, AWS_LAMBDA_LOG_FORMAT="JSON"),
+                stdin=json.dumps(ev))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        records = [json.loads(line) for line in r.stderr.splitlines()]
+        self.assertTrue(records, r.stderr)
+        self.assertTrue(all(rec["level"] == "INFO" or rec["level"] == "WARN" or
+                            rec["level"] == "ERROR" for rec in records), records)
+        self.assertTrue(any("notified" in rec["message"] for rec in records), records)
+        r = cli(["--event", "-", "--dry-run"],
+                dict(self.env, AWS_LAMBDA_LOG_FORMAT="JSON", AWS_LAMBDA_LOG_LEVEL="ERROR"),
+                stdin=json.dumps(ev))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stderr, "")
+
     def test_without_dry_run_a_failed_publish_exits_1(self):
         ev = harness.load_event("inspector2-finding-ecr.inspector-docs-2024.json")
         r = cli(["--event", "-"], dict(self.env, MIN_SEVERITY="LOW"), stdin=json.dumps(ev))

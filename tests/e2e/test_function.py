@@ -385,10 +385,12 @@ class Findings(WorldTestCase):
         for inv in run.invocations:
             self.assertTrue(inv.ok, inv)
             self.assertFalse(inv.body["handled"])
-            # One log line per unhandled event, stamped with its request id.
+            # One log line per unhandled event, stamped with its request id, and the record
+            # of the run (docs/operations.md, "Logs").
             lines = [l for l in run.log.splitlines() if inv.request_id in l]
-            self.assertEqual(len(lines), 1, run.log)
+            self.assertEqual(len(lines), 2, run.log)
             self.assertIn("unhandled", lines[0])
+            self.assertIn('"record":"invocation"', lines[1])
         self.assertEqual(w.notifications(), [])
 
 

@@ -202,6 +202,7 @@ class Stack:
             ("AWS::Logs::LogGroup", "Arn"): lambda: f"arn:{p}:logs:{r}:{a}:log-group:{self.ref(logical_id)}:*",
             ("AWS::Lambda::Function", "Arn"): lambda: f"arn:{p}:lambda:{r}:{a}:function:{name}",
             ("AWS::S3::Bucket", "Arn"): lambda: f"arn:{p}:s3:::{self.ref(logical_id)}",
+            ("AWS::CloudWatch::Alarm", "Arn"): lambda: f"arn:{p}:cloudwatch:{r}:{a}:alarm:{name}",
             ("AWS::CloudTrail::Trail", "Arn"):
                 lambda: f"arn:{p}:cloudtrail:{r}:{a}:trail/{self.ref(logical_id)}",
         }

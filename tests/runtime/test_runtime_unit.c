@@ -338,6 +338,29 @@ static void log_level_filters_and_request_id_is_stamped(void **state)
     fclose(f);
 }
 
+/* lr_log_fields: JSON puts the object's members beside message; TEXT one line; not an object:
+ * the message alone. */
+static void log_fields_are_fields_in_json_and_one_line_in_text(void **state)
+{
+    (void)state;
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    lr_log_configure(LR_LOG_FORMAT_JSON, LR_LOG_INFO, f);
+    lr_log_fields(LR_LOG_INFO, "done", "{\"outcome\":\"ok\",\"drift\":[\"a\"]}");
+    lr_log_fields(LR_LOG_INFO, "bare", "not an object");
+    lr_log_fields(LR_LOG_DEBUG, "hidden", "{\"x\":1}");
+    char *out = slurp(f);
+    assert_non_null(strstr(out, "\"message\":\"done\",\"outcome\":\"ok\",\"drift\":[\"a\"]}\n"));
+    assert_non_null(strstr(out, "\"message\":\"bare\"}\n"));
+    assert_null(strstr(out, "hidden"));
+    lr_log_configure(LR_LOG_FORMAT_TEXT, LR_LOG_INFO, f);
+    lr_log_fields(LR_LOG_INFO, "done", "{\"outcome\":\"ok\"}");
+    out = slurp(f);
+    assert_non_null(strstr(out, " INFO done {\"outcome\":\"ok\"}\n"));
+    lr_log_configure(LR_LOG_FORMAT_TEXT, LR_LOG_INFO, NULL);
+    fclose(f);
+}
+
 static void log_long_message_stays_one_line(void **state)
 {
     FILE *f = tmpfile();
@@ -595,6 +618,7 @@ int main(void)
         cmocka_unit_test(log_timestamps_before_1970_stay_well_formed),
         cmocka_unit_test(log_level_filters_and_request_id_is_stamped),
         cmocka_unit_test(log_long_message_stays_one_line),
+        cmocka_unit_test(log_fields_are_fields_in_json_and_one_line_in_text),
         cmocka_unit_test(log_configuration_comes_from_the_environment),
         cmocka_unit_test(log_json_records_always_parse_whatever_the_message),
         cmocka_unit_test(log_text_record_cut_keeps_characters_whole),

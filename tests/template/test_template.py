@@ -665,7 +665,10 @@ class NotificationsAndAlarms(unittest.TestCase):
     def test_alarms(self):
         alarms = {a["Properties"]["MetricName"]: a["Properties"]
                   for a in self.st.resources("AWS::CloudWatch::Alarm").values()}
-        self.assertEqual(set(alarms), {"Errors", "ApproximateNumberOfMessagesVisible"})
+        # The function's own metrics' alarms, the queue's age and the topic: test_alarms.py.
+        self.assertEqual(set(alarms), {"Errors", "ApproximateNumberOfMessagesVisible",
+                                       "ApproximateAgeOfOldestMessage", "ScheduledCheck",
+                                       "RemediationFailed"})
         errors, dlq = alarms["Errors"], alarms["ApproximateNumberOfMessagesVisible"]
         self.assertEqual((errors["Namespace"], errors["Dimensions"]),
                          ("AWS/Lambda", [{"Name": "FunctionName", "Value": self.st.ref(FN)}]))
