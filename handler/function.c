@@ -436,6 +436,10 @@ static void notify_event(struct sw_function *fn, struct invocation *inv, struct 
     struct sw_result r = {.handled = true, .event_kind = sw_event_kind_name(ev->kind)};
     enum sw_notify_verdict v = sw_notify_event_verdict(ev, fn->cfg->min_severity);
     bool finding = ev->kind == SW_EVENT_FINDING;
+    if (v == SW_NOTIFY_YES && finding) /* the security team's filters, docs/configuration.md */
+        v = sw_notify_finding_filter(&ev->finding, fn->cfg->finding_repository_filters,
+                                     fn->cfg->finding_repository_filter_count,
+                                     fn->cfg->finding_fix_available_only);
     if (v == SW_NOTIFY_YES && finding && sw_finding_cache_contains(&fn->seen, &ev->finding)) {
         v = SW_NOTIFY_DUPLICATE;
     }

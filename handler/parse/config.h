@@ -76,6 +76,13 @@ struct sw_config {
     /* DEAD_LETTER_QUEUE_URL: where a notification SNS refused after the retries is parked
      * (docs/operations.md); "" when unset (the failure is then only logged). */
     char dead_letter_queue_url[SW_CFG_QUEUE_URL_MAX + 1];
+    /* FINDING_REPOSITORY_FILTERS: only findings of repositories matching one of these ECR
+     * wildcard filters (lower-cased, validated) are notified; count 0 (unset): every one. */
+    char finding_repository_filters[SW_CFG_FILTERS_MAX][SW_CFG_FILTER_MAX + 1];
+    size_t finding_repository_filter_count;
+    /* FINDING_FIX_AVAILABLE_ONLY on: only findings with a fix (fixAvailable YES or PARTIAL)
+     * are notified. Default off. */
+    bool finding_fix_available_only;
 };
 
 /* Looks up a variable: returns its value, or NULL when unset. getenv-like, with a context. */
