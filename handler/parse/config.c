@@ -377,6 +377,55 @@ static int load_filters(struct sw_config *cfg, sw_cfg_lookup_fn lookup, void *ct
     return rc;
 }
 
+bool sw_cfg_exempt(const struct sw_config *cfg, const char *account)
+{
+    for (size_t i = 0; account && i < cfg->exempt_account_count; i++)
+        if (strcmp(cfg->exempt_accounts[i], account) == 0)
+            return true;
+    return false;
+}
+
+static int load_exempt(struct sw_config *cfg, sw_cfg_lookup_fn lookup, void *ctx,
+                       struct sw_error *err)
+{
+    size_t len;
+    const char *v = get_value(lookup, ctx, "EXEMPT_ACCOUNTS", &len);
+    cfg->exempt_account_count = 0;
+    if (!v)
+        return 0;
+    const char *p = v, *end = v + len;
+    for (size_t item = 1;; item++) {
+        const char *comma = memchr(p, ',', (size_t)(end - p));
+        const char *s = p;
+        size_t n = (size_t)((comma ? comma : end) - p);
+        char q[QUOTE_MAX + 8];
+        trim(&s, &n);
+        quote_value(s, n, q, sizeof(q));
+        bool digits = n == 12;
+        for (size_t i = 0; digits && i < n; i++)
+            digits = s[i] >= '0' && s[i] <= '9';
+        if (!digits)
+            return sw_error_set(err, SW_ECONFIG,
+                                "EXEMPT_ACCOUNTS: item %zu \"%s\" is not a 12-digit account id; "
+                                "give comma-separated account ids such as "
+                                "\"111122223333,444455556666\"",
+                                item, q);
+        char id[13];
+        memcpy(id, s, 12);
+        id[12] = '\0';
+        if (!sw_cfg_exempt(cfg, id)) {
+            if (cfg->exempt_account_count >= SW_CFG_EXEMPT_MAX)
+                return sw_error_set(err, SW_ECONFIG, "EXEMPT_ACCOUNTS: more than %d accounts",
+                                    SW_CFG_EXEMPT_MAX);
+            memcpy(cfg->exempt_accounts[cfg->exempt_account_count++], id, 13);
+        }
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    return 0;
+}
+
 static int load_regions(struct sw_config *cfg, sw_cfg_lookup_fn lookup, void *ctx,
                         struct sw_error *err)
 {
@@ -577,6 +626,9 @@ int sw_cfg_load(struct sw_config *cfg, sw_cfg_lookup_fn lookup, void *ctx, struc
                         NULL, &i, err)) != 0)
         return rc;
     cfg->affected_workloads = i == 1;
+
+    if ((rc = load_exempt(cfg, lookup, ctx, err)) != 0)
+        return rc;
 
     i = 0; /* FINDING_FIX_AVAILABLE_ONLY: off (default) or on */
     if ((rc = load_enum(lookup, ctx, "FINDING_FIX_AVAILABLE_ONLY", switch_names, 0,

@@ -65,6 +65,29 @@ static void variables_are_read_and_validated(void **state)
     free(cfg);
 }
 
+static void exempt_accounts_are_twelve_digit_ids(void **state)
+{
+    (void)state;
+    struct sw_config *cfg = calloc(1, sizeof(*cfg));
+    struct sw_error err;
+    assert_non_null(cfg);
+    assert_int_equal(load(cfg, NULL, NULL, &err), 0);
+    assert_int_equal(cfg->exempt_account_count, 0);
+    assert_int_equal(load(cfg, "EXEMPT_ACCOUNTS", " 111122223333 ,444455556666,111122223333", &err),
+                     0);
+    assert_int_equal(cfg->exempt_account_count, 2);
+    assert_true(sw_cfg_exempt(cfg, "444455556666"));
+    assert_false(sw_cfg_exempt(cfg, "444455556667"));
+    assert_false(sw_cfg_exempt(cfg, NULL));
+    const char *bad[] = {"12345", "111122223333,", "1111222233334", "11112222333a", ","};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_equal(load(cfg, "EXEMPT_ACCOUNTS", bad[i], &err), SW_ECONFIG);
+        assert_non_null(strstr(err.msg, "EXEMPT_ACCOUNTS: item"));
+        assert_non_null(strstr(err.msg, "is not a 12-digit account id"));
+    }
+    free(cfg);
+}
+
 static void wildcards_match_as_ecr_filters_do(void **state)
 {
     (void)state;
@@ -109,6 +132,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(variables_are_read_and_validated),
+        cmocka_unit_test(exempt_accounts_are_twelve_digit_ids),
         cmocka_unit_test(wildcards_match_as_ecr_filters_do),
         cmocka_unit_test(findings_outside_the_filters_are_not_notified),
     };
