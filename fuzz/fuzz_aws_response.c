@@ -3,7 +3,8 @@
  * The first byte picks the parser: the error parser for each protocol (restJson1, awsJson1_1,
  * awsQuery; the status, headers and body come from the input), the Inspector2, ECR and SNS
  * answer parsers, the STS GetCallerIdentity and SQS ReceiveMessage answers (the operator
- * command line's account, the dead-letter replay), the XML reader, the JSON object reader and
+ * command line's account, the dead-letter replay), Security Hub's BatchUpdateFindings answer,
+ * the XML reader, the JSON object reader and
  * the credentials' time parser.
  * Each must return a defined result, stay within its struct, and keep an error code safe
  * to log (printable ASCII); an error's text, once redacted, keeps no run of a credential.
@@ -15,6 +16,7 @@
 #include "handler/aws/inspector2.h"
 #include "handler/aws/json.h"
 #include "handler/aws/redact.h"
+#include "handler/aws/securityhub.h"
 #include "handler/aws/sns.h"
 #include "handler/aws/sqs.h"
 #include "handler/aws/sts.h"
@@ -41,6 +43,7 @@ enum parser {
     P_CREDS_TIME,
     P_STS_CALLER_IDENTITY,
     P_SQS_RECEIVE,
+    P_SECURITYHUB_BATCH_UPDATE,
     P_COUNT
 };
 
@@ -244,6 +247,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
         }
         sw_sqs_received_clear(&r);
+        break;
+    }
+    case P_SECURITYHUB_BATCH_UPDATE: {
+        struct sw_securityhub_update_result r;
+        rc = sw_securityhub_parse_batch_update(d, n, &r, &err);
+        if (rc == 0) {
+            FUZZ_CHECK(r.processed <= SW_SECURITYHUB_FINDINGS_MAX);
+            FUZZ_CHECK(r.unprocessed <= SW_SECURITYHUB_FINDINGS_MAX);
+            FUZZ_CHECK(strnlen(r.unprocessed_id, sizeof(r.unprocessed_id)) <
+                       sizeof(r.unprocessed_id));
+            FUZZ_CHECK(strnlen(r.error_code, sizeof(r.error_code)) < sizeof(r.error_code));
+            FUZZ_CHECK(strnlen(r.error_message, sizeof(r.error_message)) < sizeof(r.error_message));
+        } else {
+            FUZZ_CHECK(r.processed == 0 && r.unprocessed == 0);
+        }
         break;
     }
     case P_COUNT:

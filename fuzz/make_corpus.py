@@ -93,6 +93,18 @@ def main():
                           "scanwarden-reason": {"DataType": "String",
                                                 "StringValue": "sns:Publish: NotFound"}}}]
     }).encode())
+    # Security Hub BatchUpdateFindings: the answer's documented shape, one finding unprocessed.
+    write("fuzz_aws_response", "securityhub-batch-update-findings.json", bytes([15]) + json.dumps({
+        "ProcessedFindings": [{
+            "Id": "arn:aws:inspector2:us-east-1:111122223333:finding/0a1b2c3d4e5f",
+            "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/inspector"}],
+        "UnprocessedFindings": [{
+            "FindingIdentifier": {
+                "Id": "arn:aws:inspector2:us-east-1:111122223333:finding/ffffffffffff",
+                "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/inspector"},
+            "ErrorCode": "FindingNotFound",
+            "ErrorMessage": "The finding was not found"}]
+    }).encode())
 
     # fuzz_sigv4: flags byte, method, path, query, headers, empty line, body.
     for case in sorted(glob.glob(os.path.join(SIGV4_SUITE, "v4/**/request.txt"),

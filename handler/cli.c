@@ -553,7 +553,7 @@ int sw_cli_main(int argc, char **argv)
             goto out_state;
         }
         w.io = (struct sw_function_io){&dry,          dry_read,        dry_perform, dry_publish,
-                                       dry_workloads, dry_own_account, NULL};
+                                       dry_workloads, dry_own_account, NULL,        NULL};
     }
     if (sw_function_init(&fn, cfg, sw_aws_client_region(aws), &w, &err) != SW_OK) {
         fprintf(stderr, "bootstrap: invalid configuration: %s\n", err.msg);

@@ -230,6 +230,35 @@ static void check_answer(struct invocation *inv, bool org_home, struct sw_result
     sw_org_run(&run, inv->account, r, n, out);
 }
 
+/* A check triggered by a Security Hub finding, in the function's own region: writes back on
+ * the finding what was restored (RESOLVED), would be (dry-run: NOTIFIED) or failed (a note
+ * only), docs/contract.md "Security Hub findings". Its failure never fails the check: it is
+ * logged and put in the result (r->securityhub_*, which may point into c and error). */
+static void close_finding(const struct invocation *inv, const struct sw_function_region *where,
+                          const struct sw_drift_plan *plan, struct sw_result *r,
+                          struct sw_sechub_close *c, char *error, size_t error_cap)
+{
+    const struct sw_securityhub *sh = &inv->ev->securityhub;
+    if (inv->ev->kind != SW_EVENT_SECURITYHUB || !sh->finding_id || !sh->product_arn ||
+        !where->io.close_finding || strcmp(where->region, inv->fn->region) != 0)
+        return;
+    sw_sechub_close_decide(plan, r->results, r->result_count, c);
+    if (!c->due)
+        return;
+    struct sw_error err = {0};
+    r->securityhub_due = true;
+    r->securityhub_workflow = c->workflow;
+    if (where->io.close_finding(where->io.ctx, sh->finding_id, sh->product_arn, c, &err) == SW_OK) {
+        r->securityhub_updated = true;
+        lr_log(LR_LOG_INFO, "Security Hub finding %s: %s, note added", sh->finding_id,
+               c->workflow ? c->workflow : "status left");
+        return;
+    }
+    snprintf(error, error_cap, "%s", err.msg[0] ? err.msg : "the update failed");
+    r->securityhub_error = error;
+    lr_log(LR_LOG_ERROR, "Security Hub finding %s not updated: %s", sh->finding_id, error);
+}
+
 /* The drift check of the account (the function's own, see scope_gate) in where->region,
  * through where->io; org (NULL outside the function's region or organization scope)
  * receives the members' run report. */
@@ -244,6 +273,8 @@ static void drift_check(struct invocation *inv, const struct sw_function_region 
     struct sw_notification n;
     struct sw_error err = {0};
     bool read_failed = false, held = false;
+    struct sw_sechub_close sh_close;
+    char sh_error[SW_ERROR_MSG_MAX];
     sw_notification_init(&n);
     if (read_and_decide(inv->fn, where, inv->account, &actual, &plan, &read_failure, &read_failed,
                         &err) != SW_OK) {
@@ -265,6 +296,7 @@ static void drift_check(struct invocation *inv, const struct sw_function_region 
         r.results = results;
         r.result_count = plan.action_count;
     }
+    close_finding(inv, where, &plan, &r, &sh_close, sh_error, sizeof(sh_error));
     if (sw_notify_drift_build(&plan, &inv->change, r.results, r.result_count, &n, &err) != SW_OK)
         lr_log(LR_LOG_ERROR, "drift notification not built: %s", err.msg);
     else
@@ -404,6 +436,10 @@ static void notify_event(struct sw_function *fn, struct invocation *inv, struct 
     struct sw_result r = {.handled = true, .event_kind = sw_event_kind_name(ev->kind)};
     enum sw_notify_verdict v = sw_notify_event_verdict(ev, fn->cfg->min_severity);
     bool finding = ev->kind == SW_EVENT_FINDING;
+    if (v == SW_NOTIFY_YES && finding) /* the security team's filters, docs/configuration.md */
+        v = sw_notify_finding_filter(&ev->finding, fn->cfg->finding_repository_filters,
+                                     fn->cfg->finding_repository_filter_count,
+                                     fn->cfg->finding_fix_available_only);
     if (v == SW_NOTIFY_YES && finding && sw_finding_cache_contains(&fn->seen, &ev->finding)) {
         v = SW_NOTIFY_DUPLICATE;
     }

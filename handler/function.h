@@ -11,6 +11,7 @@
 #include "handler/core/buf.h"
 #include "handler/parse/config.h"
 #include "handler/decide/drift.h"
+#include "handler/decide/sechub_close.h"
 #include "handler/core/error.h"
 #include "handler/notify/finding_cache.h"
 #include "handler/core/ids.h"
@@ -58,6 +59,13 @@ struct sw_function_io {
      * be republished later (docs/operations.md). Returns 0, or a negative SW_E* with err set. */
     int (*park)(void *ctx, const struct sw_notification *n, const char *event_id,
                 const char *reason, struct sw_error *err);
+    /* Optional (NULL: not available): writes c (status and note) back on the Security Hub
+     * finding (finding_id, product_arn) that triggered the check, with
+     * securityhub:BatchUpdateFindings (docs/contract.md, "Security Hub findings"). Returns
+     * 0, or a negative SW_E* with err set (the AWS error code and message, or why Security
+     * Hub did not update the finding). */
+    int (*close_finding)(void *ctx, const char *finding_id, const char *product_arn,
+                         const struct sw_sechub_close *c, struct sw_error *err);
 };
 
 /* REGIONS beyond the function's own: the account check runs there too, through io. */

@@ -33,7 +33,7 @@ struct sw_aws_client {
     struct sw_creds_provider *creds;
     struct sw_retry_quota quota;
     int64_t deadline_ms;
-    struct sw_endpoint endpoints[5];
+    struct sw_endpoint endpoints[SW_AWS_SERVICE_SECURITYHUB + 1];
     struct sw_aws_client_options opt;
     struct sw_aws_call_info last;
     struct sw_sigv4_credentials last_creds; /* borrowed from creds, for sw_aws_client_scrub */
@@ -45,6 +45,7 @@ static const char *const service_names[] = {
     [SW_AWS_SERVICE_SNS] = "sns",
     [SW_AWS_SERVICE_STS] = "sts",
     [SW_AWS_SERVICE_SQS] = "sqs",
+    [SW_AWS_SERVICE_SECURITYHUB] = "securityhub",
 };
 
 /* ------------------------------------------------------------ client */
@@ -220,7 +221,7 @@ static int attempt(struct sw_aws_client *c, const struct sw_aws_request *req,
         to_sign[ns++] =
             (struct sw_sigv4_header){SW_STR_LIT("X-Amz-Target"), sw_str_from_cstr(req->target)};
     struct sw_sigv4_request sreq = {
-        .method = SW_STR_LIT("POST"),
+        .method = sw_str_from_cstr(req->method ? req->method : "POST"),
         .path = sw_str_from_cstr(path),
         .query = {"", 0},
         .headers = to_sign,
@@ -249,7 +250,7 @@ static int attempt(struct sw_aws_client *c, const struct sw_aws_request *req,
         headers[nh++] =
             (struct sw_http_header){sig.headers[i].name, sw_buf_cstr(&sig.headers[i].value)};
     struct sw_http_request hreq = {
-        .method = "POST",
+        .method = req->method ? req->method : "POST",
         .url = url,
         .headers = headers,
         .header_count = nh,

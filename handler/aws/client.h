@@ -29,6 +29,7 @@ enum sw_aws_service {
     SW_AWS_SERVICE_SNS,
     SW_AWS_SERVICE_STS,
     SW_AWS_SERVICE_SQS,
+    SW_AWS_SERVICE_SECURITYHUB,
 };
 
 struct sw_aws_client_options {
@@ -72,6 +73,7 @@ int sw_aws_client_max_attempts(const struct sw_aws_client *c);
 struct sw_aws_request {
     enum sw_aws_service service;
     enum sw_aws_protocol protocol;
+    const char *method;       /* NULL: POST; "PATCH" (Security Hub's batch update) */
     const char *operation;    /* "Enable": for messages and logs */
     const char *path;         /* "/enable"; "/" for awsJson1_1 and awsQuery */
     const char *content_type; /* "application/json", ... */

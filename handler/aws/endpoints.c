@@ -1,5 +1,5 @@
-/* sw_endpoint: region and endpoint resolution for Inspector2, ECR, SNS, STS and SQS (see
- * endpoints.h).
+/* sw_endpoint: region and endpoint resolution for Inspector2, ECR, SNS, STS, SQS and Security
+ * Hub (see endpoints.h).
  *
  * The SDKs resolve endpoints with a large rule engine; three services in three
  * partitions need a few lines. FIPS hosts come from a table of the documented ones
@@ -26,6 +26,7 @@ static const struct service_info services[] = {
     {"sns", "sns", "sns", "AWS_ENDPOINT_URL_SNS"},
     {"sts", "sts", "sts", "AWS_ENDPOINT_URL_STS"},
     {"sqs", "sqs", "sqs", "AWS_ENDPOINT_URL_SQS"},
+    {"securityhub", "securityhub", "securityhub", "AWS_ENDPOINT_URL_SECURITYHUB"},
 };
 
 /* Documented FIPS endpoints ({region} is substituted). Sources: AWS General Reference
@@ -41,7 +42,10 @@ static const struct service_info services[] = {
  * - STS (regional endpoints): sts-fips in the four US commercial regions; in GovCloud the
  *   normal host is the FIPS endpoint.
  * - SQS (the dead-letter queue): sqs-fips in the four US commercial regions; in GovCloud
- *   the normal host is the FIPS endpoint. */
+ *   the normal host is the FIPS endpoint.
+ * - Security Hub (closing the loop on a finding): securityhub-fips in the four US commercial
+ *   regions and in GovCloud.
+ */
 struct fips_host {
     const char *service;
     const char *region;
@@ -77,6 +81,12 @@ static const struct fips_host fips_hosts[] = {
     {"sqs", "us-west-2", "sqs-fips"},
     {"sqs", "us-gov-east-1", "sqs"},
     {"sqs", "us-gov-west-1", "sqs"},
+    {"securityhub", "us-east-1", "securityhub-fips"},
+    {"securityhub", "us-east-2", "securityhub-fips"},
+    {"securityhub", "us-west-1", "securityhub-fips"},
+    {"securityhub", "us-west-2", "securityhub-fips"},
+    {"securityhub", "us-gov-east-1", "securityhub-fips"},
+    {"securityhub", "us-gov-west-1", "securityhub-fips"},
 };
 
 int sw_endpoint_region(const struct sw_env *env, char out[SW_ENDPOINT_MAX_REGION + 1],

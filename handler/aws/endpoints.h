@@ -28,7 +28,7 @@ struct sw_endpoint {
     char base_path[SW_ENDPOINT_MAX_BASE_PATH + 1]; /* "" or "/prefix" (no trailing '/') */
     char url_base[SW_ENDPOINT_MAX_URL + 16];       /* scheme://host_header + base_path */
     char signing_region[SW_ENDPOINT_MAX_REGION + 1];
-    char signing_name[16]; /* "inspector2", "ecr", "sns", "sts", "sqs" */
+    char signing_name[16]; /* "inspector2", "ecr", "sns", "sts", "sqs", "securityhub" */
     bool custom;           /* came from AWS_ENDPOINT_URL[_<SERVICE>] */
     bool fips;             /* a FIPS endpoint */
 };

@@ -21,8 +21,10 @@
 
 void sw_org_report_clear(struct sw_org_report *r)
 {
-    for (size_t i = 0; i < r->region_count && i < SW_CFG_REGIONS_MAX; i++)
+    for (size_t i = 0; i < r->region_count && i < SW_CFG_REGIONS_MAX; i++) {
         free(r->regions[i].drifted);
+        free(r->regions[i].exempt);
+    }
     memset(r, 0, sizeof(*r));
 }
 

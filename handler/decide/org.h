@@ -62,6 +62,9 @@ struct sw_org_region_report {
     size_t calls;        /* AWS calls made for this region */
     size_t enable_calls; /* of which inspector2:Enable */
     bool listed;         /* the member list was read (member_count is known) */
+    /* Members in EXEMPT_ACCOUNTS: left alone, never read or enabled (owned, sorted). */
+    char (*exempt)[SW_ORG_ID_MAX];
+    size_t exempt_count;
 };
 
 struct sw_org_report {

@@ -28,6 +28,13 @@ static int append_region(struct sw_buf *b, const struct sw_org_report *r,
                             sw_org_region_not_reached(rr));
     if (rc == 0)
         rc = sw_buf_append_char(b, '\n');
+    if (rc == 0 && rr->exempt_count > 0) {
+        rc = sw_buf_appendf(b, "- Exempt (EXEMPT_ACCOUNTS, left alone): %zu:", rr->exempt_count);
+        for (size_t i = 0; rc == 0 && i < rr->exempt_count && i < SW_ORG_LISTED_MAX; i++)
+            rc = sw_buf_appendf(b, "%s %s", i ? "," : "", rr->exempt[i]);
+        if (rc == 0)
+            rc = sw_buf_append_char(b, '\n');
+    }
     if (rc == 0 && rr->failed_api[0] != '\0')
         rc = sw_buf_appendf(b, "- Could not check: %s failed: %s: %.400s\n", rr->failed_api,
                             rr->failed_code, rr->failed_message);
@@ -77,6 +84,27 @@ static bool add_str(cJSON *o, const char *key, const char *value)
     return cJSON_AddStringToObject(o, key, value) != NULL;
 }
 
+#define SW_ORG_EXEMPT_LISTED_RESULT 20 /* the result's summary stays within SW_ORG_JSON_MAX */
+
+/* "exempt_count" and "exempt": the region's EXEMPT_ACCOUNTS members (the first max of them),
+ * when any. */
+static bool add_exempt(cJSON *o, const struct sw_org_region_report *rr, size_t max)
+{
+    if (rr->exempt_count == 0)
+        return true;
+    if (!cJSON_AddNumberToObject(o, "exempt_count", (double)rr->exempt_count))
+        return false;
+    cJSON *list = cJSON_AddArrayToObject(o, "exempt");
+    for (size_t i = 0; list && i < rr->exempt_count && i < max; i++) {
+        cJSON *id = cJSON_CreateString(rr->exempt[i]);
+        if (!id || !cJSON_AddItemToArray(list, id)) {
+            cJSON_Delete(id);
+            return false;
+        }
+    }
+    return list != NULL;
+}
+
 static cJSON *region_document(const struct sw_org_report *r, const struct sw_org_region_report *rr)
 {
     cJSON *o = cJSON_CreateObject();
@@ -86,7 +114,8 @@ static cJSON *region_document(const struct sw_org_report *r, const struct sw_org
               cJSON_AddNumberToObject(o, "checked", (double)rr->checked) &&
               cJSON_AddNumberToObject(o, "drifted_count", (double)rr->drifted_count) &&
               cJSON_AddBoolToObject(o, "complete", !rr->cut && rr->failed_api[0] == '\0') &&
-              cJSON_AddNumberToObject(o, "not_reached", (double)sw_org_region_not_reached(rr));
+              cJSON_AddNumberToObject(o, "not_reached", (double)sw_org_region_not_reached(rr)) &&
+              add_exempt(o, rr, SW_ORG_LISTED_MAX);
     if (ok && rr->auto_enable_drifted)
         ok = add_str(o, "auto_enable_ecr",
                      !r->execute                ? "would-restore"
@@ -369,7 +398,8 @@ static cJSON *region_json(const struct sw_org_report *r, const struct sw_org_reg
               cJSON_AddBoolToObject(o, "complete", !rr->cut && rr->failed_api[0] == '\0') &&
               cJSON_AddNumberToObject(o, "aws_calls", (double)rr->calls) &&
               cJSON_AddNumberToObject(o, "enable_calls", (double)rr->enable_calls) &&
-              cJSON_AddNumberToObject(o, "not_reached", (double)sw_org_region_not_reached(rr));
+              cJSON_AddNumberToObject(o, "not_reached", (double)sw_org_region_not_reached(rr)) &&
+              add_exempt(o, rr, SW_ORG_EXEMPT_LISTED_RESULT);
     if (ok && rr->auto_enable_drifted)
         ok = cJSON_AddStringToObject(o, "auto_enable_ecr",
                                      !r->execute                ? "would-restore"

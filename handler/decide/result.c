@@ -108,6 +108,15 @@ static cJSON *build(const struct sw_result *r)
         goto out_delete;
     if (r->rate_limited && !cJSON_AddBoolToObject(root, "rate_limited", true))
         goto out_delete;
+    if (r->securityhub_due) {
+        cJSON *sh = cJSON_AddObjectToObject(root, "securityhub");
+        if (!sh ||
+            !(r->securityhub_workflow ? add_bounded(sh, "workflow", r->securityhub_workflow)
+                                      : cJSON_AddNullToObject(sh, "workflow") != NULL) ||
+            !cJSON_AddBoolToObject(sh, "updated", r->securityhub_updated) ||
+            (r->securityhub_error && !add_bounded(sh, "error", r->securityhub_error)))
+            goto out_delete;
+    }
     return root;
 
 out_delete:

@@ -37,6 +37,13 @@ struct sw_result {
     /* Its notification was suppressed by MAX_NOTIFICATIONS_PER_MINUTE (put as
      * "rate_limited":true; summarised by a later invocation). */
     bool rate_limited;
+    /* The Security Hub finding that triggered the check, written back (docs/contract.md,
+     * "Security Hub findings"): put as "securityhub":{"workflow":..,"updated":..,"error":..}
+     * when securityhub_due. */
+    bool securityhub_due;
+    const char *securityhub_workflow; /* "RESOLVED", "NOTIFIED", or NULL (a note only) */
+    bool securityhub_updated;
+    const char *securityhub_error; /* why the update failed, or NULL */
 };
 
 /* Writes the compact JSON into out (reset first), e.g.

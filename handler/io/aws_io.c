@@ -9,6 +9,7 @@
 #include "handler/notify/notify_wire.h"
 
 #include "handler/aws/sns.h"
+#include "handler/aws/securityhub.h"
 #include "handler/aws/sqs.h"
 #include "handler/notify/parked.h"
 #include "handler/aws/sts.h"
@@ -44,7 +45,8 @@ struct sw_function_io sw_aws_io_io(struct sw_aws_io *s)
                                    sw_aws_io_publish,
                                    sw_aws_io_workloads,
                                    sw_aws_io_own_account,
-                                   s->cfg->dead_letter_queue_url[0] ? sw_aws_io_park : NULL};
+                                   s->cfg->dead_letter_queue_url[0] ? sw_aws_io_park : NULL,
+                                   sw_aws_io_close_finding};
 }
 
 /* A transport or client failure has no AWS error code: name the kind of failure. */
@@ -359,5 +361,31 @@ int sw_aws_io_own_account(void *ctx, char out[SW_FUNCTION_ACCOUNT_MAX + 1], stru
             return rc;
     }
     memcpy(out, s->own_account, SW_FUNCTION_ACCOUNT_MAX + 1);
+    return SW_OK;
+}
+
+int sw_aws_io_close_finding(void *ctx, const char *finding_id, const char *product_arn,
+                            const struct sw_sechub_close *c, struct sw_error *err)
+{
+    struct sw_aws_io *s = ctx;
+    const struct sw_securityhub_finding_id ids[] = {{finding_id, product_arn}};
+    enum sw_securityhub_workflow w = SW_SECURITYHUB_WORKFLOW_UNCHANGED;
+    if (c->workflow && strcmp(c->workflow, "RESOLVED") == 0)
+        w = SW_SECURITYHUB_WORKFLOW_RESOLVED;
+    else if (c->workflow && strcmp(c->workflow, "NOTIFIED") == 0)
+        w = SW_SECURITYHUB_WORKFLOW_NOTIFIED;
+    struct sw_securityhub_update u = {ids, 1, w, c->note[0] ? c->note : NULL, SW_SECHUB_UPDATED_BY};
+    struct sw_securityhub_update_result res;
+    struct sw_aws_error aerr;
+    int rc = sw_securityhub_batch_update(s->aws, &u, &res, &aerr, err);
+    if (rc == SW_EAWS && aerr.code[0] != '\0')
+        return sw_error_set(err, rc, "securityhub:BatchUpdateFindings: %s: %s", aerr.code,
+                            aerr.message);
+    if (rc != SW_OK)
+        return rc;
+    if (res.unprocessed > 0 || res.processed == 0)
+        return sw_error_set(
+            err, SW_EAWS, "securityhub:BatchUpdateFindings: the finding was not updated: %s: %s",
+            res.error_code[0] ? res.error_code : "(no error code)", res.error_message);
     return SW_OK;
 }

@@ -70,5 +70,9 @@ int sw_aws_io_workloads(void *ctx, const char *image_arn, long long deadline_ms,
                         struct sw_workloads *out, struct sw_error *err);
 /* The account of the credentials (sts:GetCallerIdentity, asked once and kept). */
 int sw_aws_io_own_account(void *ctx, char out[SW_FUNCTION_ACCOUNT_MAX + 1], struct sw_error *err);
+/* securityhub:BatchUpdateFindings of one finding with c's status and note; a finding
+ * Security Hub answers as unprocessed is an error naming its code. */
+int sw_aws_io_close_finding(void *ctx, const char *finding_id, const char *product_arn,
+                            const struct sw_sechub_close *c, struct sw_error *err);
 
 #endif

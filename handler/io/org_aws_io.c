@@ -456,9 +456,24 @@ static int check_region(struct sw_org_aws_io *s, size_t ri, const char *admin, b
         return rc == SW_ENOMEM ? rc : SW_OK;
     rr->listed = true;
     rr->member_count = n;
-    rr->start = sw_org_start(n, s->have_offset[ri], s->offset[ri], sw_clock_now_ms());
-    size_t done = check_members(k, execute, rr, ids, n, &rc);
-    rr->next_start = n ? (rr->start + done) % n : 0;
+    char **todo = NULL; /* the members not exempt (borrowed from ids) */
+    size_t m = 0;
+    if (n > 0 && (todo = malloc(n * sizeof(*todo))) == NULL)
+        rc = SW_ENOMEM;
+    if (rc == SW_OK && s->cfg->exempt_account_count > 0 &&
+        (rr->exempt = calloc(s->cfg->exempt_account_count, sizeof(*rr->exempt))) == NULL)
+        rc = SW_ENOMEM;
+    for (size_t i = 0; rc == SW_OK && i < n; i++) {
+        if (sw_cfg_exempt(s->cfg, ids[i])) {
+            if (rr->exempt_count < s->cfg->exempt_account_count) /* a repeated id once */
+                snprintf(rr->exempt[rr->exempt_count++], SW_ORG_ID_MAX, "%s", ids[i]);
+        } else
+            todo[m++] = ids[i];
+    }
+    rr->start = sw_org_start(m, s->have_offset[ri], s->offset[ri], sw_clock_now_ms());
+    size_t done = rc == SW_OK ? check_members(k, execute, rr, todo, m, &rc) : 0;
+    free(todo);
+    rr->next_start = m ? (rr->start + done) % m : 0;
     s->have_offset[ri] = true;
     s->offset[ri] = rr->next_start;
     lr_log(LR_LOG_INFO,

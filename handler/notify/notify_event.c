@@ -9,6 +9,8 @@
 #include "handler/notify/notify_scan.h"
 #include "handler/notify/notify_text.h"
 
+#include <ctype.h>
+
 const char *sw_notify_verdict_name(enum sw_notify_verdict v)
 {
     switch (v) {
@@ -22,6 +24,10 @@ const char *sw_notify_verdict_name(enum sw_notify_verdict v)
         return "still-scanned";
     case SW_NOTIFY_DUPLICATE:
         return "duplicate";
+    case SW_NOTIFY_REPOSITORY_FILTERED:
+        return "repository-filtered";
+    case SW_NOTIFY_NO_FIX:
+        return "no-fix-available";
     case SW_NOTIFY_NOT_APPLICABLE:
     default:
         return "not-applicable";
@@ -34,6 +40,46 @@ enum sw_notify_verdict sw_notify_finding_verdict(const struct sw_finding *f, enu
         return SW_NOTIFY_NOT_ACTIVE;
     if (sw_notify_rank(f->severity) < min)
         return SW_NOTIFY_BELOW_THRESHOLD;
+    return SW_NOTIFY_YES;
+}
+
+bool sw_notify_wildcard_match(const char *filter, const char *name)
+{
+    /* Iterative glob with one backtrack point: linear in practice, never recursive. */
+    const char *star = NULL, *resume = NULL;
+    while (*name) {
+        if (*filter == '*') {
+            star = filter++;
+            resume = name;
+        } else if (*filter && tolower((unsigned char)*filter) == tolower((unsigned char)*name)) {
+            filter++;
+            name++;
+        } else if (star) {
+            filter = star + 1;
+            name = ++resume;
+        } else {
+            return false;
+        }
+    }
+    while (*filter == '*')
+        filter++;
+    return *filter == '\0';
+}
+
+enum sw_notify_verdict sw_notify_finding_filter(const struct sw_finding *f,
+                                                const char (*filters)[SW_CFG_FILTER_MAX + 1],
+                                                size_t filter_count, bool fix_only)
+{
+    if (filter_count > 0) {
+        bool match = false;
+        for (size_t i = 0; f->repository && i < filter_count && !match; i++)
+            match = sw_notify_wildcard_match(filters[i], f->repository);
+        if (!match)
+            return SW_NOTIFY_REPOSITORY_FILTERED;
+    }
+    if (fix_only && !sw_notify_eq_nocase(f->fix_available, "YES") &&
+        !sw_notify_eq_nocase(f->fix_available, "PARTIAL"))
+        return SW_NOTIFY_NO_FIX;
     return SW_NOTIFY_YES;
 }
 

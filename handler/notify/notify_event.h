@@ -16,19 +16,34 @@
 /* Why a finding-side event does (not) notify. */
 enum sw_notify_verdict {
     SW_NOTIFY_YES = 0,
-    SW_NOTIFY_NOT_ACTIVE,      /* finding status is not ACTIVE */
-    SW_NOTIFY_BELOW_THRESHOLD, /* severity (or every non-zero count) below MIN_SEVERITY */
-    SW_NOTIFY_STILL_SCANNED,   /* coverage status ACTIVE (or absent) */
-    SW_NOTIFY_DUPLICATE,       /* same findingArn and updatedAt already notified */
-    SW_NOTIFY_NOT_APPLICABLE   /* not a finding-side event */
+    SW_NOTIFY_NOT_ACTIVE,          /* finding status is not ACTIVE */
+    SW_NOTIFY_BELOW_THRESHOLD,     /* severity (or every non-zero count) below MIN_SEVERITY */
+    SW_NOTIFY_STILL_SCANNED,       /* coverage status ACTIVE (or absent) */
+    SW_NOTIFY_DUPLICATE,           /* same findingArn and updatedAt already notified */
+    SW_NOTIFY_NOT_APPLICABLE,      /* not a finding-side event */
+    SW_NOTIFY_REPOSITORY_FILTERED, /* its repository matches no FINDING_REPOSITORY_FILTERS */
+    SW_NOTIFY_NO_FIX               /* FINDING_FIX_AVAILABLE_ONLY and no fix (not YES/PARTIAL) */
 };
 
-/* "notify", "not-active", "below-threshold", "still-scanned", "duplicate", "not-applicable". */
+/* "notify", "not-active", "below-threshold", "still-scanned", "duplicate", "not-applicable",
+ * "repository-filtered", "no-fix-available". */
 const char *sw_notify_verdict_name(enum sw_notify_verdict v);
 
 /* A finding notifies when status is ACTIVE and severity >= min (a missing or unknown
  * severity ranks as UNTRIAGED). Pure. */
 enum sw_notify_verdict sw_notify_finding_verdict(const struct sw_finding *f, enum sw_severity min);
+
+/* The security team's filters on a finding (docs/configuration.md): REPOSITORY_FILTERED when
+ * filter_count > 0 and its repository (case-insensitive; a finding without one never
+ * matches) matches none of the ECR wildcard filters ('*' any run of characters); NO_FIX when
+ * fix_only and its fixAvailable is not YES or PARTIAL; else YES. Pure. */
+enum sw_notify_verdict sw_notify_finding_filter(const struct sw_finding *f,
+                                                const char (*filters)[SW_CFG_FILTER_MAX + 1],
+                                                size_t filter_count, bool fix_only);
+
+/* True when name matches the ECR wildcard filter (ASCII case-insensitive, '*' matching any
+ * run of characters, '/' included). */
+bool sw_notify_wildcard_match(const char *filter, const char *name);
 
 /* Dispatches on ev->kind: a finding as above; a scan or basic scan notifies when any count
  * at or above min is non-zero; coverage notifies when the status is present and not ACTIVE;

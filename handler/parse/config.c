@@ -302,17 +302,16 @@ static int load_topic_arn(struct sw_config *cfg, sw_cfg_lookup_fn lookup, void *
     return 0;
 }
 
-static int load_filters(struct sw_config *cfg, sw_cfg_lookup_fn lookup, void *ctx,
-                        struct sw_error *err)
+/* A comma-separated list of ECR wildcard filters in variable name into filters[0..*count),
+ * lower-cased, validated, duplicates dropped; *count is 0 when the variable is unset. */
+static int load_filter_list(const char *name, char (*filters)[SW_CFG_FILTER_MAX + 1], size_t *count,
+                            sw_cfg_lookup_fn lookup, void *ctx, struct sw_error *err)
 {
     size_t len;
-    const char *v = get_value(lookup, ctx, "REPOSITORY_FILTERS", &len);
-    cfg->repository_filter_count = 0;
-    if (!v) {
-        memcpy(cfg->repository_filters[0], "*", 2);
-        cfg->repository_filter_count = 1;
+    const char *v = get_value(lookup, ctx, name, &len);
+    *count = 0;
+    if (!v)
         return 0;
-    }
     const char *p = v;
     const char *end = v + len;
     size_t item = 0;
@@ -328,34 +327,97 @@ static int load_filters(struct sw_config *cfg, sw_cfg_lookup_fn lookup, void *ct
         quote_value(s, n, q, sizeof(q));
         if (n == 0)
             return sw_error_set(err, SW_ECONFIG,
-                                "REPOSITORY_FILTERS: item %zu is empty; give comma-separated ECR "
+                                "%s: item %zu is empty; give comma-separated ECR "
                                 "wildcard filters such as \"*\" or \"prod-*,team/app\"",
-                                item);
+                                name, item);
         if (n > SW_CFG_FILTER_MAX)
-            return sw_error_set(err, SW_ECONFIG,
-                                "REPOSITORY_FILTERS: \"%s\" is longer than %d characters", q,
+            return sw_error_set(err, SW_ECONFIG, "%s: \"%s\" is longer than %d characters", name, q,
                                 SW_CFG_FILTER_MAX);
         for (size_t i = 0; i < n; i++)
             low[i] = (char)lower((unsigned char)s[i]);
         low[n] = '\0';
         if (!sw_repository_filter_ok(low))
             return sw_error_set(err, SW_ECONFIG,
-                                "REPOSITORY_FILTERS: \"%s\" is not a valid ECR wildcard filter "
+                                "%s: \"%s\" is not a valid ECR wildcard filter "
                                 "(letters, digits and '*', separated by single '.', '_', '-' or "
                                 "'/', not starting or ending with a separator)",
-                                q);
+                                name, q);
         bool dup = false;
-        for (size_t i = 0; i < cfg->repository_filter_count; i++) {
-            if (strcmp(cfg->repository_filters[i], low) == 0)
+        for (size_t i = 0; i < *count; i++) {
+            if (strcmp(filters[i], low) == 0)
                 dup = true;
         }
         if (!dup) {
-            if (cfg->repository_filter_count >= SW_CFG_FILTERS_MAX)
+            if (*count >= SW_CFG_FILTERS_MAX)
                 return sw_error_set(err, SW_ECONFIG,
-                                    "REPOSITORY_FILTERS: more than %d filters (ECR allows at "
-                                    "most %d per scanning rule)",
-                                    SW_CFG_FILTERS_MAX, SW_CFG_FILTERS_MAX);
-            memcpy(cfg->repository_filters[cfg->repository_filter_count++], low, n + 1);
+                                    "%s: more than %d filters (ECR allows at most %d per "
+                                    "scanning rule)",
+                                    name, SW_CFG_FILTERS_MAX, SW_CFG_FILTERS_MAX);
+            memcpy(filters[(*count)++], low, n + 1);
+        }
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    return 0;
+}
+
+static int load_filters(struct sw_config *cfg, sw_cfg_lookup_fn lookup, void *ctx,
+                        struct sw_error *err)
+{
+    int rc = load_filter_list("REPOSITORY_FILTERS", cfg->repository_filters,
+                              &cfg->repository_filter_count, lookup, ctx, err);
+    if (rc == 0 && cfg->repository_filter_count == 0) { /* unset: every repository */
+        memcpy(cfg->repository_filters[0], "*", 2);
+        cfg->repository_filter_count = 1;
+    }
+    if (rc == 0) /* docs/configuration.md: empty means every repository's findings */
+        rc = load_filter_list("FINDING_REPOSITORY_FILTERS", cfg->finding_repository_filters,
+                              &cfg->finding_repository_filter_count, lookup, ctx, err);
+    return rc;
+}
+
+bool sw_cfg_exempt(const struct sw_config *cfg, const char *account)
+{
+    for (size_t i = 0; account && i < cfg->exempt_account_count; i++)
+        if (strcmp(cfg->exempt_accounts[i], account) == 0)
+            return true;
+    return false;
+}
+
+static int load_exempt(struct sw_config *cfg, sw_cfg_lookup_fn lookup, void *ctx,
+                       struct sw_error *err)
+{
+    size_t len;
+    const char *v = get_value(lookup, ctx, "EXEMPT_ACCOUNTS", &len);
+    cfg->exempt_account_count = 0;
+    if (!v)
+        return 0;
+    const char *p = v, *end = v + len;
+    for (size_t item = 1;; item++) {
+        const char *comma = memchr(p, ',', (size_t)(end - p));
+        const char *s = p;
+        size_t n = (size_t)((comma ? comma : end) - p);
+        char q[QUOTE_MAX + 8];
+        trim(&s, &n);
+        quote_value(s, n, q, sizeof(q));
+        bool digits = n == 12;
+        for (size_t i = 0; digits && i < n; i++)
+            digits = s[i] >= '0' && s[i] <= '9';
+        if (!digits)
+            return sw_error_set(err, SW_ECONFIG,
+                                "EXEMPT_ACCOUNTS: item %zu \"%s\" is not a 12-digit account id; "
+                                "give comma-separated account ids such as "
+                                "\"111122223333,444455556666\"",
+                                item, q);
+        char id[13];
+        memcpy(id, s, 12);
+        id[12] = '\0';
+        if (!sw_cfg_exempt(cfg, id)) {
+            if (cfg->exempt_account_count >= SW_CFG_EXEMPT_MAX)
+                return sw_error_set(err, SW_ECONFIG, "EXEMPT_ACCOUNTS: more than %d accounts",
+                                    SW_CFG_EXEMPT_MAX);
+            memcpy(cfg->exempt_accounts[cfg->exempt_account_count++], id, 13);
         }
         if (!comma)
             break;
@@ -564,6 +626,15 @@ int sw_cfg_load(struct sw_config *cfg, sw_cfg_lookup_fn lookup, void *ctx, struc
                         NULL, &i, err)) != 0)
         return rc;
     cfg->affected_workloads = i == 1;
+
+    if ((rc = load_exempt(cfg, lookup, ctx, err)) != 0)
+        return rc;
+
+    i = 0; /* FINDING_FIX_AVAILABLE_ONLY: off (default) or on */
+    if ((rc = load_enum(lookup, ctx, "FINDING_FIX_AVAILABLE_ONLY", switch_names, 0,
+                        COUNT_OF(switch_names), NULL, &i, err)) != 0)
+        return rc;
+    cfg->finding_fix_available_only = i == 1;
 
     if ((rc = load_epss(cfg, lookup, ctx, err)) != 0)
         return rc;

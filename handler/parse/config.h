@@ -41,6 +41,7 @@ enum sw_chat_format { SW_CHAT_FORMAT_NONE = 0, SW_CHAT_FORMAT_CHATBOT };
 #define SW_CFG_VALUE_MAX 32768                         /* any variable's raw value */
 #define SW_CFG_MAX_NOTIFICATIONS_LIMIT 10000           /* ceiling of both MAX_NOTIFICATIONS_PER_* */
 #define SW_CFG_QUEUE_URL_MAX 511                       /* DEAD_LETTER_QUEUE_URL bytes */
+#define SW_CFG_EXEMPT_MAX 1000                         /* EXEMPT_ACCOUNTS entries */
 
 /* Defaults (docs/contract.md §3, §8). */
 #define SW_CFG_DEFAULT_MIN_SEVERITY SW_SEVERITY_HIGH
@@ -76,7 +77,21 @@ struct sw_config {
     /* DEAD_LETTER_QUEUE_URL: where a notification SNS refused after the retries is parked
      * (docs/operations.md); "" when unset (the failure is then only logged). */
     char dead_letter_queue_url[SW_CFG_QUEUE_URL_MAX + 1];
+    /* FINDING_REPOSITORY_FILTERS: only findings of repositories matching one of these ECR
+     * wildcard filters (lower-cased, validated) are notified; count 0 (unset): every one. */
+    char finding_repository_filters[SW_CFG_FILTERS_MAX][SW_CFG_FILTER_MAX + 1];
+    size_t finding_repository_filter_count;
+    /* FINDING_FIX_AVAILABLE_ONLY on: only findings with a fix (fixAvailable YES or PARTIAL)
+     * are notified. Default off. */
+    bool finding_fix_available_only;
+    /* EXEMPT_ACCOUNTS (organization scope): member accounts left alone, never read or enabled,
+     * listed as exempt (12-digit ids, duplicates dropped). */
+    char exempt_accounts[SW_CFG_EXEMPT_MAX][13];
+    size_t exempt_account_count;
 };
+
+/* True when account is one of cfg's EXEMPT_ACCOUNTS. */
+bool sw_cfg_exempt(const struct sw_config *cfg, const char *account);
 
 /* Looks up a variable: returns its value, or NULL when unset. getenv-like, with a context. */
 typedef const char *(*sw_cfg_lookup_fn)(void *ctx, const char *name);

@@ -102,9 +102,10 @@ struct sw_schedule {
 struct sw_securityhub {
     size_t finding_count; /* findings examined (at most SW_EVENT_SECHUB_FINDINGS_MAX) */
     /* The first finding with control Inspector.2 or ECR.1 and compliance FAILED: */
-    const char *control_id; /* "Inspector.2" or "ECR.1"; NULL when none matched */
-    const char *finding_id; /* its Id */
-    const char *account_id; /* its AwsAccountId */
+    const char *control_id;  /* "Inspector.2" or "ECR.1"; NULL when none matched */
+    const char *finding_id;  /* its Id */
+    const char *product_arn; /* its ProductArn (with Id, how BatchUpdateFindings names it) */
+    const char *account_id;  /* its AwsAccountId */
     const char *title;
 };
 

@@ -276,6 +276,7 @@ static void parse_securityhub(struct sw_evr *px, const cJSON *d)
         if (!sh->control_id) {
             sh->control_id = sw_evr_keep(px, control, strlen(control), SW_EVENT_STR_MAX);
             sh->finding_id = sw_evr_str(px, f, "Id", SW_EVENT_STR_MAX);
+            sh->product_arn = sw_evr_str(px, f, "ProductArn", SW_EVENT_STR_MAX);
             sh->account_id = sw_evr_account(px, f, "AwsAccountId");
             sh->title = sw_evr_str(px, f, "Title", SW_EVENT_STR_MAX);
         }

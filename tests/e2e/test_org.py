@@ -194,6 +194,36 @@ class Organization(unittest.TestCase):
         self.assertEqual(self.front.calls_of("Enable"), [])
         self.assertEqual(self.world.notifications(timeout_s=0.5), [])
 
+    def test_exempt_accounts_are_never_read_nor_enabled_and_are_listed(self):
+        off = self.drift(seed=11)
+        on = [m for m in self.members if m not in off]
+        exempt = sorted(off[:3] + on[:2])
+        not_a_member = "111111111111"  # exempting an account that is no member changes nothing
+        env = self.env(EXEMPT_ACCOUNTS=" , ".join(exempt + [not_a_member]))
+        run = run_function(self.world, [self.world.scheduled_event()], env)
+        (inv,) = run.invocations
+        (region,) = self.org_summary(inv)
+        self.assertEqual(region["members"], MEMBERS)
+        self.assertEqual((region["exempt_count"], sorted(region["exempt"])), (5, exempt))
+        self.assertEqual(region["checked"], MEMBERS - len(exempt))
+        self.assertEqual((region["drifted"], region["restored"]), (len(off) - 3, len(off) - 3))
+        touched = {a for ids in self.front.calls_of("Enable")
+                   + self.front.calls_of("BatchGetAccountStatus") for a in ids}
+        self.assertEqual(touched & set(exempt), set())  # never read, never enabled
+        self.assertEqual(self.ecr_off(), sorted(off[:3]))  # still off: left alone
+        (note,) = self.world.notifications(expect=1)
+        doc = document(note)
+        (r,) = [r for r in doc["organization"]["regions"] if r["region"] == REGION]
+        self.assertEqual(sorted(r["exempt"]), exempt)
+        self.assertNotIn(off[0], members_by_result(doc))
+
+    def test_an_invalid_exempt_account_is_a_configuration_error(self):
+        run = run_function(self.world, [self.world.scheduled_event()],
+                           self.env(EXEMPT_ACCOUNTS="111122223333,12345"))
+        self.assertIsNotNone(run.init_error, run.log)
+        self.assertIn("EXEMPT_ACCOUNTS", run.init_error.body["errorMessage"])
+        self.assertEqual(self.front.calls_of("Enable"), [])
+
     def test_administrator_and_members_drifted_give_one_notification(self):
         off = self.drift(seed=7)
         self.world.break_state()  # the administrator's own account too

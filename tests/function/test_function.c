@@ -643,7 +643,7 @@ static void regions_check_is_one_notification_under_the_cap(void **state)
         snprintf(extra[i].frequency, sizeof(extra[i].frequency), "SCAN_ON_PUSH");
         snprintf(wired[i].region, sizeof(wired[i].region), "%s", regions[i]);
         wired[i].io = (struct sw_function_io){&extra[i], fake_read, fake_perform, fake_publish,
-                                              NULL,      NULL,      NULL};
+                                              NULL,      NULL,      NULL,         NULL};
     }
     wire(f, NULL, wired, 3);
     char *ev = read_event("scheduled-event.eventbridge-docs.json");

@@ -240,6 +240,11 @@ static void other_sample_fields(void **state)
     tu_parse_shared("synthesized/securityhub-findings-imported-Inspector.2.json", &ev);
     assert_string_equal(ev.securityhub.control_id, "Inspector.2");
     assert_string_equal(ev.securityhub.account_id, "123456789012");
+    assert_string_equal(ev.securityhub.finding_id,
+                        "arn:aws:securityhub:us-east-1:123456789012:security-control/Inspector.2/"
+                        "finding/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0");
+    assert_string_equal(ev.securityhub.product_arn,
+                        "arn:aws:securityhub:us-east-1::product/aws/securityhub");
     assert_int_equal(ev.securityhub.finding_count, 1);
     sw_event_clear(&ev);
 

@@ -49,7 +49,8 @@ static void spec_example_config_change_restored(void **state)
         {"inspector2:Enable", true, NULL, NULL},
         {"ecr:PutRegistryScanningConfiguration", true, NULL, NULL},
     };
-    struct sw_result r = {true, "config-change", NULL, &p, results, 2, NULL, true, NULL, false};
+    struct sw_result r = {true, "config-change", NULL,  &p,   results, 2,   NULL, true,
+                          NULL, false,           false, NULL, false,   NULL};
     assert_json(&r,
                 "{\"handled\":true,\"event_kind\":\"config-change\",\"drift\":[\"inspector_ecr\","
                 "\"registry_scan_type\",\"registry_rule\"],\"actions\":[{\"api\":\"inspector2:"
@@ -64,7 +65,8 @@ static void unhandled_event(void **state)
     struct sw_result r = {false, NULL,  "no rule for source aws.s3 / detail-type Object Created",
                           NULL,  NULL,  0,
                           NULL,  false, NULL,
-                          false};
+                          false, false, NULL,
+                          false, NULL};
     assert_json(&r,
                 "{\"handled\":false,\"reason\":\"no rule for source aws.s3 / detail-type Object "
                 "Created\",\"notified\":false}");
@@ -73,7 +75,8 @@ static void unhandled_event(void **state)
 
 static void finding_without_drift_check(void **state)
 {
-    struct sw_result r = {true, "finding", NULL, NULL, NULL, 0, NULL, true, NULL, false};
+    struct sw_result r = {true, "finding", NULL,  NULL,  NULL, 0,     NULL,
+                          true, NULL,      false, false, NULL, false, NULL};
     assert_json(&r, "{\"handled\":true,\"event_kind\":\"finding\",\"notified\":true}");
     /* suppressed by MAX_NOTIFICATIONS_PER_MINUTE: a success that says so */
     struct sw_result limited = {.handled = true, .event_kind = "finding", .rate_limited = true};
@@ -85,7 +88,8 @@ static void no_drift_no_action(void **state)
 {
     struct sw_drift_plan p = {0};
     decide(SW_MODE_ENFORCE, "ENABLED", &p);
-    struct sw_result r = {true, "schedule", NULL, &p, NULL, 0, NULL, false, NULL, false};
+    struct sw_result r = {true,  "schedule", NULL,  &p,    NULL, 0,     NULL,
+                          false, NULL,       false, false, NULL, false, NULL};
     assert_json(&r, "{\"handled\":true,\"event_kind\":\"schedule\",\"drift\":[],\"actions\":[],"
                     "\"notified\":false}");
     assert_false(sw_result_remediation_failed(&r, NULL));
@@ -96,7 +100,8 @@ static void dry_run_lists_planned_calls(void **state)
 {
     struct sw_drift_plan p = {0};
     decide(SW_MODE_DRY_RUN, "DISABLED", &p);
-    struct sw_result r = {true, "schedule", NULL, &p, NULL, 0, NULL, true, NULL, false};
+    struct sw_result r = {true, "schedule", NULL,  &p,    NULL, 0,     NULL,
+                          true, NULL,       false, false, NULL, false, NULL};
     assert_json(&r, "{\"handled\":true,\"event_kind\":\"schedule\",\"mode\":\"dry-run\",\"drift\":"
                     "[\"inspector_ecr\"],\"planned\":[\"inspector2:Enable\"],\"notified\":true}");
     /* Nothing was meant to be restored: a dry run never fails for want of results. */
@@ -108,7 +113,8 @@ static void mode_off(void **state)
 {
     struct sw_drift_plan p = {0};
     decide(SW_MODE_OFF, "DISABLED", &p);
-    struct sw_result r = {true, "config-change", NULL, &p, NULL, 0, NULL, false, NULL, false};
+    struct sw_result r = {true, "config-change", NULL,  &p,   NULL,  0,   NULL, false,
+                          NULL, false,           false, NULL, false, NULL};
     assert_json(&r, "{\"handled\":true,\"event_kind\":\"config-change\",\"mode\":\"off\","
                     "\"notified\":false}");
     assert_false(sw_result_remediation_failed(&r, NULL));
@@ -125,7 +131,8 @@ static void failed_action_is_remediation_failed(void **state)
         {"ecr:PutRegistryScanningConfiguration", false, "AccessDeniedException",
          "User: arn:aws:sts::123456789012:assumed-role/fn/x is not authorized\nto perform it"},
     };
-    struct sw_result r = {true, "schedule", NULL, &p, results, 2, NULL, true, NULL, false};
+    struct sw_result r = {true, "schedule", NULL,  &p,    results, 2,     NULL,
+                          true, NULL,       false, false, NULL,    false, NULL};
     assert_json(&r,
                 "{\"handled\":true,\"event_kind\":\"schedule\",\"drift\":[\"inspector_ecr\","
                 "\"registry_scan_type\",\"registry_rule\"],\"actions\":[{\"api\":\"inspector2:"
@@ -150,7 +157,8 @@ static void action_not_attempted_is_a_failure(void **state)
     const struct sw_action_result results[] = {
         {"inspector2:Enable", false, "ServiceQuotaExceededException", NULL},
     };
-    struct sw_result r = {true, "schedule", NULL, &p, results, 1, NULL, true, NULL, false};
+    struct sw_result r = {true, "schedule", NULL,  &p,    results, 1,     NULL,
+                          true, NULL,       false, false, NULL,    false, NULL};
     assert_json(&r, "{\"handled\":true,\"event_kind\":\"schedule\",\"drift\":[\"inspector_ecr\","
                     "\"registry_scan_type\",\"registry_rule\"],\"actions\":[{\"api\":\"inspector2:"
                     "Enable\",\"ok\":false,\"error\":\"ServiceQuotaExceededException\"},{\"api\":"
@@ -170,7 +178,8 @@ static void read_failure_is_remediation_failed(void **state)
     struct sw_buf msg;
     const struct sw_action_result rf = {"inspector2:BatchGetAccountStatus", false,
                                         "AccessDeniedException", "not allowed"};
-    struct sw_result r = {true, "schedule", NULL, NULL, NULL, 0, &rf, false, NULL, false};
+    struct sw_result r = {true,  "schedule", NULL,  NULL,  NULL, 0,     &rf,
+                          false, NULL,       false, false, NULL, false, NULL};
     assert_json(&r, "{\"handled\":true,\"event_kind\":\"schedule\",\"read_error\":{\"api\":"
                     "\"inspector2:BatchGetAccountStatus\",\"error\":\"AccessDeniedException\"},"
                     "\"notified\":false}");
@@ -195,7 +204,8 @@ static void untrusted_strings_are_escaped_and_bounded(void **state)
         reason[n++] = '\xa9';
     }
     reason[n] = '\0';
-    struct sw_result r = {false, NULL, reason, NULL, NULL, 0, NULL, false, NULL, false};
+    struct sw_result r = {false, NULL, reason, NULL,  NULL, 0,     NULL,
+                          false, NULL, false,  false, NULL, false, NULL};
     struct sw_buf out;
     sw_buf_init(&out, SW_RESULT_JSON_MAX);
     assert_int_equal(sw_result_json(&r, &out, NULL), 0);

@@ -16,7 +16,8 @@ import template_policy  # noqa: E402
 
 FN = "ScanwardenFunction"
 NOTIFY_VARIABLES = ("CHAT_FORMAT", "EPSS_ALERT", "MAX_NOTIFICATIONS_PER_INVOCATION",
-                    "MAX_NOTIFICATIONS_PER_MINUTE", "AFFECTED_WORKLOADS")
+                    "MAX_NOTIFICATIONS_PER_MINUTE", "AFFECTED_WORKLOADS",
+                    "FINDING_REPOSITORY_FILTERS", "FINDING_FIX_AVAILABLE_ONLY")
 
 
 def env(**parameters):

@@ -61,6 +61,8 @@ READ_ACTIONS = {"inspector2:BatchGetAccountStatus", "ecr:GetRegistryScanningConf
 WRITE_ACTIONS = {"inspector2:Enable", "inspector2:ListAccountPermissions",
                  "ecr:PutRegistryScanningConfiguration", "iam:CreateServiceLinkedRole"}
 RESCAN_READ = {"inspector2:GetConfiguration"}
+# Writing back on the Security Hub finding that triggered a check: enforce and dry-run only.
+SECURITYHUB_WRITE = {"securityhub:BatchUpdateFindings"}
 RESCAN_WRITE = {"inspector2:UpdateConfiguration"}
 # Enable for members is WRITE_ACTIONS' Enable.
 ORGANIZATION_READ = {"inspector2:ListMembers", "inspector2:DescribeOrganizationConfiguration"}
@@ -544,10 +546,10 @@ class LeastPrivilege(unittest.TestCase):
 
     def test_action_list_per_mode(self):
         cases = {
-            ("enforce", ""): PLATFORM_ACTIONS | READ_ACTIONS | WRITE_ACTIONS,
-            ("enforce", "DAYS_30"): PLATFORM_ACTIONS | READ_ACTIONS | WRITE_ACTIONS | RESCAN_READ | RESCAN_WRITE,
-            ("dry-run", ""): PLATFORM_ACTIONS | READ_ACTIONS,
-            ("dry-run", "LIFETIME"): PLATFORM_ACTIONS | READ_ACTIONS | RESCAN_READ,
+            ("enforce", ""): PLATFORM_ACTIONS | READ_ACTIONS | SECURITYHUB_WRITE | WRITE_ACTIONS,
+            ("enforce", "DAYS_30"): PLATFORM_ACTIONS | READ_ACTIONS | SECURITYHUB_WRITE | WRITE_ACTIONS | RESCAN_READ | RESCAN_WRITE,
+            ("dry-run", ""): PLATFORM_ACTIONS | READ_ACTIONS | SECURITYHUB_WRITE,
+            ("dry-run", "LIFETIME"): PLATFORM_ACTIONS | READ_ACTIONS | SECURITYHUB_WRITE | RESCAN_READ,
             ("off", ""): PLATFORM_ACTIONS,
             ("off", "DAYS_180"): PLATFORM_ACTIONS,
         }
@@ -557,9 +559,9 @@ class LeastPrivilege(unittest.TestCase):
 
     def test_organization_actions_only_in_organization_mode(self):
         cases = {
-            "enforce": PLATFORM_ACTIONS | READ_ACTIONS | WRITE_ACTIONS | ORGANIZATION_READ
+            "enforce": PLATFORM_ACTIONS | READ_ACTIONS | SECURITYHUB_WRITE | WRITE_ACTIONS | ORGANIZATION_READ
             | ORGANIZATION_WRITE,
-            "dry-run": PLATFORM_ACTIONS | READ_ACTIONS | ORGANIZATION_READ,
+            "dry-run": PLATFORM_ACTIONS | READ_ACTIONS | SECURITYHUB_WRITE | ORGANIZATION_READ,
             "off": PLATFORM_ACTIONS,
         }
         for mode, expected in cases.items():
@@ -587,6 +589,7 @@ class LeastPrivilege(unittest.TestCase):
             "logs:CreateLogStream": st.attr("ScanwardenLogGroup", "Arn"),
             "logs:PutLogEvents": st.attr("ScanwardenLogGroup", "Arn"),
             "sqs:SendMessage": st.attr("DeadLetterQueue", "Arn"),
+            "securityhub:BatchUpdateFindings": "arn:aws:securityhub:us-east-1:123456789012:hub/default",
             "iam:CreateServiceLinkedRole": "arn:aws:iam::123456789012:role/aws-service-role/"
                                            "inspector2.amazonaws.com/AWSServiceRoleForAmazonInspector2",
         }
