@@ -577,7 +577,8 @@ class LeastPrivilege(unittest.TestCase):
         self.assertFalse(self.actions(stack()) & TRACE_WRITE)
         active = stack(Tracing="Active")
         self.assertEqual(active.properties(FN)["TracingConfig"], {"Mode": "Active"})
-        self.assertEqual(self.actions(active), PLATFORM_ACTIONS | READ_ACTIONS | WRITE_ACTIONS | TRACE_WRITE)
+        self.assertEqual(self.actions(active),
+                         PLATFORM_ACTIONS | READ_ACTIONS | WRITE_ACTIONS | SECURITYHUB_WRITE | TRACE_WRITE)
         self.assertNotIn("ManagedPolicyArns", active.properties("ScanwardenFunctionRole"))
 
     def test_resources_are_scoped(self):
