@@ -99,6 +99,8 @@ static const char HELP[] =
     "AWS (as the AWS SDKs read them)\n"
     "  AWS_REGION (AWS_DEFAULT_REGION), AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,\n"
     "  AWS_SESSION_TOKEN, AWS_CONTAINER_CREDENTIALS_FULL_URI,\n"
+    "  AWS_PROFILE, AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE (from a laptop: static keys\n"
+    "  or credential_process of ~/.aws/credentials and ~/.aws/config),\n"
     "  AWS_CONTAINER_AUTHORIZATION_TOKEN[_FILE], AWS_ENDPOINT_URL,\n"
     "  AWS_ENDPOINT_URL_INSPECTOR2 / _ECR / _SNS / _STS / _SQS, AWS_USE_FIPS_ENDPOINT,\n"
     "  AWS_MAX_ATTEMPTS,\n"
