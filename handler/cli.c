@@ -103,7 +103,7 @@ static const char HELP[] =
     "  or credential_process of ~/.aws/credentials and ~/.aws/config),\n"
     "  AWS_CONTAINER_AUTHORIZATION_TOKEN[_FILE], AWS_ENDPOINT_URL,\n"
     "  AWS_ENDPOINT_URL_INSPECTOR2 / _ECR / _SNS / _STS / _SQS, AWS_USE_FIPS_ENDPOINT,\n"
-    "  AWS_MAX_ATTEMPTS,\n"
+    "  AWS_MAX_ATTEMPTS, AWS_RETRY_MODE (standard only), AWS_CA_BUNDLE,\n"
     "  SSL_CERT_FILE, HTTPS_PROXY / NO_PROXY, AWS_LAMBDA_LOG_FORMAT (TEXT|JSON),\n"
     "  AWS_LAMBDA_LOG_LEVEL (logs go to stderr)\n"
     "\n"

@@ -91,6 +91,8 @@ struct sw_aws_client *sw_aws_client_new(const struct sw_aws_client_options *opt,
     } else if (sw_retry_max_attempts_from_env(getenv("AWS_MAX_ATTEMPTS"), &c->max_attempts, err)) {
         goto out_free;
     }
+    if (sw_retry_mode_from_env(getenv("AWS_RETRY_MODE"), err))
+        goto out_free;
     if (!c->opt.sleep_ms)
         c->opt.sleep_ms = default_sleep;
     if (!c->opt.random)
