@@ -7,6 +7,8 @@
 
 #include "handler/aws/credentials_container.h"
 #include "handler/aws/credentials_profile.h"
+#include "handler/aws/client.h"
+#include "handler/aws/sts.h"
 
 #include "runtime/lr_log.h"
 
@@ -209,6 +211,57 @@ static int from_environment(struct sw_creds_provider *p, struct sw_error *err)
 
 /* ---- shared-file profile provider (credentials_profile.h) ---- */
 
+/* The environment the source profile of a role_arn profile is read in: AWS_PROFILE is the
+ * source profile, the environment's and the container's credentials are hidden (the SDKs
+ * take the source profile's own credentials), and a marker stops a second role. */
+#define NESTED_MARK "\001sw-source-profile"
+struct source_env {
+    const struct sw_env *base;
+    const char *source;
+};
+
+static const char *source_env_get(void *ctx, const char *name)
+{
+    const struct source_env *s = ctx;
+    if (strcmp(name, "AWS_PROFILE") == 0)
+        return s->source;
+    if (strcmp(name, NESTED_MARK) == 0)
+        return "1";
+    if (strcmp(name, ENV_KEY) == 0 || strcmp(name, ENV_SECRET) == 0 ||
+        strcmp(name, ENV_TOKEN) == 0 || strcmp(name, ENV_TOKEN_LEGACY) == 0 ||
+        strcmp(name, ENV_RELATIVE) == 0 || strcmp(name, ENV_FULL) == 0)
+        return NULL;
+    return sw_env_get(s->base, name);
+}
+
+/* role_arn + source_profile: sts:AssumeRole with the source profile's credentials. */
+static int assume_role(struct sw_creds_provider *p, const struct sw_profile *pr, const char *name,
+                       struct sw_error *err)
+{
+    if (sw_env_get(p->opt.env, NESTED_MARK))
+        return sw_error_set(err, SW_ECONFIG,
+                            "profile %s: a source_profile that itself has role_arn (role "
+                            "chaining) is not supported",
+                            name);
+    if (!pr->source_profile[0])
+        return sw_error_set(err, SW_ECONFIG,
+                            "profile %s has role_arn but no source_profile (credential_source "
+                            "is not supported)",
+                            name);
+    struct source_env senv = {.base = p->opt.env, .source = pr->source_profile};
+    struct sw_env env = {.get = source_env_get, .ctx = &senv};
+    struct sw_aws_client_options copt = {.creds_env = &env};
+    struct sw_aws_client *c = sw_aws_client_new(&copt, err);
+    if (!c)
+        return err ? err->code : SW_ECONFIG;
+    int rc =
+        sw_sts_assume_role(c, pr->role_arn, SW_PROFILE_ROLE_SESSION_NAME, &p->profile, NULL, err);
+    sw_aws_client_free(c);
+    if (rc)
+        sw_creds_slot_wipe(&p->profile);
+    return rc;
+}
+
 /* 1: profile credentials in p->profile; 0: no profile (the chain goes on); < 0: error. */
 static int from_profile(struct sw_creds_provider *p, time_t now, struct sw_error *err)
 {
@@ -221,7 +274,10 @@ static int from_profile(struct sw_creds_provider *p, time_t now, struct sw_error
     int rc = sw_profile_load(p->opt.env, pr, err);
     if (rc == 1) {
         const char *name = sw_env_get_nonempty(p->opt.env, "AWS_PROFILE");
-        rc = sw_profile_credentials(pr, name ? name : "default", &p->profile, err);
+        if (pr->role_arn[0])
+            rc = assume_role(p, pr, name ? name : "default", err);
+        else
+            rc = sw_profile_credentials(pr, name ? name : "default", &p->profile, err);
         if (rc == 0 &&
             sw_creds_refresh_need(p->profile.expiration, now) == SW_CREDS_REFRESH_MANDATORY) {
             sw_creds_slot_wipe(&p->profile);

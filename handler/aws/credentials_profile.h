@@ -13,7 +13,9 @@
  * double quotes group), with bounded output and time, that prints the JSON document of the
  * SDKs' "process credentials" (Version 1, AccessKeyId, SecretAccessKey, optional
  * SessionToken and Expiration). Its stderr goes to /dev/null: scanwarden never reads or logs
- * it. role_arn profiles are refused with a clear error (not supported yet). */
+ * it. A profile with role_arn + source_profile is assumed with sts:AssumeRole (RoleSessionName
+ * "scanwarden-cli") using the source profile's keys or process (credentials.c; no role
+ * chaining, no credential_source), and cached until 15 minutes before expiry. */
 #ifndef SW_CREDENTIALS_PROFILE_H
 #define SW_CREDENTIALS_PROFILE_H
 
@@ -32,6 +34,7 @@
 #define SW_PROCESS_MAX_OUTPUT (64 * 1024) /* stdout of credential_process */
 #define SW_PROCESS_TIMEOUT_MS 60000L      /* credential_process run time */
 #define SW_PROCESS_MAX_ARGS 64
+#define SW_PROFILE_ROLE_SESSION_NAME "scanwarden-cli" /* RoleSessionName of AssumeRole */
 
 /* What one profile says (the keys scanwarden understands). Secrets sit in the slot. */
 struct sw_profile {

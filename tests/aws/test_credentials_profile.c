@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "handler/aws/credentials.h"
 #include "handler/aws/credentials_profile.h"
+#include "handler/aws/sts.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -230,20 +231,59 @@ static void bounds_line_file_and_profile_count(void **state)
     sw_profile_wipe(&pr);
 }
 
-static void a_role_arn_profile_is_refused_clearly(void **state)
+static void role_profiles_need_a_source_and_no_chaining(void **state)
 {
     struct home *h = *state;
     write_file(h->dir, ".aws/config",
-               "[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/x\nsource_profile = "
-               "default\n");
-    env_set(&h->t, "AWS_PROFILE", "admin");
+               "[profile nosource]\nrole_arn = arn:aws:iam::123456789012:role/x\n"
+               "[profile chained]\nrole_arn = arn:aws:iam::123456789012:role/x\n"
+               "source_profile = other\n"
+               "[profile other]\nrole_arn = arn:aws:iam::123456789012:role/y\n"
+               "source_profile = default\n");
     struct sw_sigv4_credentials c;
     struct sw_error err = {0};
     enum sw_creds_source src;
     struct sw_creds_provider *p;
+    env_set(&h->t, "AWS_PROFILE", "nosource");
     assert_int_equal(get(h, &c, &src, &p, &err), SW_ECONFIG);
-    assert_non_null(strstr(err.msg, "role_arn"));
+    assert_non_null(strstr(err.msg, "no source_profile"));
     sw_creds_provider_free(p);
+    env_set(&h->t, "AWS_PROFILE", "chained");
+    setenv("AWS_REGION", "eu-west-1", 1); /* the STS client reads the process's region */
+    setenv("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9", 1); /* never reached */
+    int rc = get(h, &c, &src, &p, &err);
+    unsetenv("AWS_ENDPOINT_URL_STS");
+    unsetenv("AWS_REGION");
+    assert_int_not_equal(rc, 0);
+    if (!strstr(err.msg, "role chaining"))
+        fail_msg("%s", err.msg);
+    sw_creds_provider_free(p);
+}
+
+static void assume_role_answer_is_read_whole_or_refused(void **state)
+{
+    (void)state;
+    const char *ok = "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
+                     "<AssumeRoleResult><Credentials><AccessKeyId>ASIAROLE</AccessKeyId>"
+                     "<SecretAccessKey>rolesecret</SecretAccessKey>"
+                     "<SessionToken>roletoken</SessionToken>"
+                     "<Expiration>2999-01-01T00:00:00Z</Expiration></Credentials>"
+                     "<AssumedRoleUser><Arn>x</Arn></AssumedRoleUser></AssumeRoleResult>"
+                     "</AssumeRoleResponse>";
+    struct sw_creds_slot s;
+    struct sw_error err = {0};
+    memset(&s, 0, sizeof(s));
+    assert_int_equal(sw_sts_parse_assume_role(ok, strlen(ok), &s, &err), 0);
+    assert_string_equal(s.access_key_id, "ASIAROLE");
+    assert_string_equal(s.token, "roletoken");
+    assert_true(s.expiration > time(NULL));
+    const char *no_token = "<AssumeRoleResponse><AssumeRoleResult><Credentials>"
+                           "<AccessKeyId>A</AccessKeyId><SecretAccessKey>B</SecretAccessKey>"
+                           "<Expiration>2999-01-01T00:00:00Z</Expiration></Credentials>"
+                           "</AssumeRoleResult></AssumeRoleResponse>";
+    assert_int_equal(sw_sts_parse_assume_role(no_token, strlen(no_token), &s, &err), SW_EPARSE);
+    assert_false(s.set);
+    assert_string_equal(s.secret, ""); /* wiped */
 }
 
 static void write_script(struct home *h, const char *name, const char *body)
@@ -348,8 +388,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(no_files_and_no_profile_falls_through_to_no_credentials,
                                         home_setup, home_teardown),
         cmocka_unit_test(bounds_line_file_and_profile_count),
-        cmocka_unit_test_setup_teardown(a_role_arn_profile_is_refused_clearly, home_setup,
+        cmocka_unit_test_setup_teardown(role_profiles_need_a_source_and_no_chaining, home_setup,
                                         home_teardown),
+        cmocka_unit_test(assume_role_answer_is_read_whole_or_refused),
         cmocka_unit_test_setup_teardown(credential_process_success, home_setup, home_teardown),
         cmocka_unit_test_setup_teardown(credential_process_failures, home_setup, home_teardown),
     };

@@ -221,6 +221,23 @@ class AgainstMoto(harness.WorldTestCase):
             self.assertEqual(r.returncode, 4, r.stdout + r.stderr)
             self.assertIn("DRIFT", r.stdout)
 
+            # role_arn + source_profile: sts:AssumeRole of the function's role (it trusts any
+            # principal of the account) with the keys of a user who may only assume roles.
+            role_arn = next(c["RoleArn"] for c in w._roles.values() if c["AccessKeyId"] == key)
+            user = w.moto.user_credentials("laptop-user", {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]})
+            with open(os.path.join(home, ".aws", "credentials"), "a") as f:
+                f.write("[laptop]\naws_access_key_id = %s\naws_secret_access_key = %s\n"
+                        % (user["AccessKeyId"], user["SecretAccessKey"]))
+            with open(os.path.join(home, ".aws", "config"), "a") as f:
+                f.write("[profile admin]\nrole_arn = %s\nsource_profile = laptop\n" % role_arn)
+            env["AWS_PROFILE"] = "admin"
+            r = cli(["--check"], env)
+            self.assertEqual(r.returncode, 4, r.stdout + r.stderr)
+            self.assertIn("drift check of %s/%s" % (w.account, harness.REGION), r.stdout)
+            self.assertNotIn(user["SecretAccessKey"], r.stdout + r.stderr)
+
             env["AWS_PROFILE"] = "nobody"
             r = cli(["--check"], env)
             self.assertEqual(r.returncode, 5, r.stdout + r.stderr)  # nothing could be read
