@@ -16,6 +16,7 @@
 #include "handler/notify/notify_wire.h"
 #include "handler/io/aws_io.h"
 #include "handler/io/dlq_replay.h"
+#include "handler/io/org_aws_io.h"
 #include "runtime/lr_log.h"
 
 #include <cjson/cJSON.h>
@@ -48,6 +49,8 @@ static const char HELP[] =
     "                  still reads the state (read-only calls).\n"
     "  --check         Read the account's state and print the drift check as a table\n"
     "                  (part, status, actual, desired). Never writes or publishes.\n"
+    "                  With SCOPE=organization also the members of every region of\n"
+    "                  REGIONS (members, checked, drifted, auto-enable), read only.\n"
     "                  The account is always the one the credentials belong to\n"
     "                  (sts:GetCallerIdentity, which needs no permission), as under Lambda it\n"
     "                  is the function's own: an event naming another account is answered\n"
@@ -99,9 +102,12 @@ static const char HELP[] =
     "AWS (as the AWS SDKs read them)\n"
     "  AWS_REGION (AWS_DEFAULT_REGION), AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,\n"
     "  AWS_SESSION_TOKEN, AWS_CONTAINER_CREDENTIALS_FULL_URI,\n"
+    "  AWS_PROFILE, AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE (from a laptop: static keys,\n"
+    "  credential_process or role_arn + source_profile of ~/.aws/credentials and\n"
+    "  ~/.aws/config),\n"
     "  AWS_CONTAINER_AUTHORIZATION_TOKEN[_FILE], AWS_ENDPOINT_URL,\n"
     "  AWS_ENDPOINT_URL_INSPECTOR2 / _ECR / _SNS / _STS / _SQS, AWS_USE_FIPS_ENDPOINT,\n"
-    "  AWS_MAX_ATTEMPTS,\n"
+    "  AWS_MAX_ATTEMPTS, AWS_RETRY_MODE (standard only), AWS_CA_BUNDLE,\n"
     "  SSL_CERT_FILE, HTTPS_PROXY / NO_PROXY, AWS_LAMBDA_LOG_FORMAT (TEXT|JSON),\n"
     "  AWS_LAMBDA_LOG_LEVEL (logs go to stderr)\n"
     "\n"
@@ -406,7 +412,68 @@ static void row(const char *part, const struct sw_drift_item *it, const char *ac
            it ? it->after : actual_ok);
 }
 
-static int run_check(struct sw_function *fn, const struct sw_config *cfg)
+/* SCOPE=organization: the members of every region of REGIONS, read only (no Enable, no
+ * auto-enable update, nothing published), as a table per region. Returns SW_CLI_EXIT_OK,
+ * _DRIFT, _AWS (a region could not be read) or _FAILED. */
+static int run_org_check(struct sw_aws_client *aws, const struct sw_config *cfg,
+                         const char *account)
+{
+    struct sw_error err = {0};
+    struct sw_org_aws_io *org = calloc(1, sizeof(*org));
+    struct sw_org_report *rep = calloc(1, sizeof(*rep));
+    int status = SW_CLI_EXIT_OK;
+    if (!org || !rep) {
+        fprintf(stderr, "bootstrap: out of memory\n");
+        status = SW_CLI_EXIT_FAILED;
+        goto out;
+    }
+    if (sw_org_aws_io_init(org, cfg, aws, &err) != SW_OK) {
+        fprintf(stderr, "bootstrap: --check (organization): %s\n", err.msg);
+        status = err.code == SW_ECONFIG ? SW_CLI_EXIT_USAGE : SW_CLI_EXIT_FAILED;
+        goto out;
+    }
+    if (sw_org_aws_io_check(org, account, false, 0, rep) != SW_OK) {
+        fprintf(stderr, "bootstrap: out of memory\n");
+        status = SW_CLI_EXIT_FAILED;
+        goto out_org;
+    }
+    printf("organization check for delegated administrator %s (read-only)\n", account);
+    printf("%-16s %-8s %-8s %-8s %-12s %s\n", "REGION", "MEMBERS", "CHECKED", "DRIFTED",
+           "AUTO_ENABLE", "NOTE");
+    bool failed = false, drift = false;
+    for (size_t i = 0; i < rep->region_count; i++) {
+        const struct sw_org_region_report *r = &rep->regions[i];
+        char note[SW_ORG_CODE_MAX * 2 + SW_ORG_MESSAGE_MAX + 8] = "";
+        if (r->failed_api[0]) {
+            failed = true;
+            snprintf(note, sizeof(note), "%s: %s %s", r->failed_api, r->failed_code,
+                     r->failed_message);
+        } else if (r->cut) {
+            snprintf(note, sizeof(note), "cut before the end");
+        }
+        if (r->drifted_count || r->auto_enable_drifted)
+            drift = true;
+        printf("%-16s %-8zu %-8zu %-8zu %-12s %s\n", r->region, r->member_count, r->checked,
+               r->drifted_count, r->auto_enable_drifted ? "DRIFT" : "ok", note);
+    }
+    for (size_t i = 0; i < rep->region_count; i++) {
+        const struct sw_org_region_report *r = &rep->regions[i];
+        for (size_t k = 0; k < r->drifted_count; k++)
+            printf("  %s %s: ECR scanning %s\n", r->region, r->drifted[k].account_id,
+                   r->drifted[k].before);
+    }
+    status = failed ? SW_CLI_EXIT_AWS : drift ? SW_CLI_EXIT_DRIFT : SW_CLI_EXIT_OK;
+out_org:
+    sw_org_aws_io_clear(org);
+out:
+    if (rep)
+        sw_org_report_clear(rep);
+    free(rep);
+    free(org);
+    return status;
+}
+
+static int run_check(struct sw_function *fn, struct sw_aws_client *aws, const struct sw_config *cfg)
 {
     struct sw_actual_state actual = {0};
     struct sw_drift_plan plan = {0};
@@ -451,6 +518,11 @@ static int run_check(struct sw_function *fn, const struct sw_config *cfg)
     }
     int status = plan.item_count ? SW_CLI_EXIT_DRIFT : SW_CLI_EXIT_OK;
     sw_drift_plan_clear(&plan);
+    if (cfg->scope == SW_SCOPE_ORGANIZATION) {
+        int org = run_org_check(aws, cfg, account);
+        if (org != SW_CLI_EXIT_OK && (org != SW_CLI_EXIT_DRIFT || status == SW_CLI_EXIT_OK))
+            status = org; /* a failure wins over drift, drift over no drift */
+    }
     return status;
 }
 
@@ -563,7 +635,7 @@ int sw_cli_main(int argc, char **argv)
     if (a.replay_dlq)
         status = run_replay(aws, cfg);
     else if (a.check)
-        status = run_check(&fn, cfg);
+        status = run_check(&fn, aws, cfg);
     else
         status = run_event(&fn, &dry, &a);
     fflush(stdout);

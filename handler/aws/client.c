@@ -93,6 +93,8 @@ struct sw_aws_client *sw_aws_client_new(const struct sw_aws_client_options *opt,
     } else if (sw_retry_max_attempts_from_env(getenv("AWS_MAX_ATTEMPTS"), &c->max_attempts, err)) {
         goto out_free;
     }
+    if (sw_retry_mode_from_env(getenv("AWS_RETRY_MODE"), err))
+        goto out_free;
     if (!c->opt.sleep_ms)
         c->opt.sleep_ms = default_sleep;
     if (!c->opt.random)
@@ -109,7 +111,8 @@ struct sw_aws_client *sw_aws_client_new(const struct sw_aws_client_options *opt,
     c->http = sw_http_new(&hopt, err);
     if (!c->http)
         goto out_free;
-    c->creds = sw_creds_provider_new(NULL, err);
+    struct sw_creds_options copt = {.env = c->opt.creds_env};
+    c->creds = sw_creds_provider_new(&copt, err);
     if (!c->creds)
         goto out_free_http;
     sw_retry_quota_init(&c->quota);

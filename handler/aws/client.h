@@ -10,6 +10,7 @@
 #define SW_AWS_CLIENT_H
 
 #include "handler/aws/aws_error.h"
+#include "handler/aws/env.h"
 #include "handler/aws/http.h"
 #include "handler/aws/redact.h"
 #include "handler/core/error.h"
@@ -33,11 +34,12 @@ enum sw_aws_service {
 };
 
 struct sw_aws_client_options {
-    const char *region;       /* NULL: AWS_REGION, else AWS_DEFAULT_REGION */
-    int max_attempts;         /* 0: AWS_MAX_ATTEMPTS, else SW_RETRY_MAX_ATTEMPTS_DEFAULT */
-    long connect_timeout_ms;  /* 0: SW_HTTP_CONNECT_TIMEOUT_MS_DEFAULT */
-    long request_timeout_ms;  /* per attempt, 0: SW_HTTP_REQUEST_TIMEOUT_MS_DEFAULT */
-    bool no_connection_reuse; /* benchmarks only */
+    const char *region;             /* NULL: AWS_REGION, else AWS_DEFAULT_REGION */
+    int max_attempts;               /* 0: AWS_MAX_ATTEMPTS, else SW_RETRY_MAX_ATTEMPTS_DEFAULT */
+    long connect_timeout_ms;        /* 0: SW_HTTP_CONNECT_TIMEOUT_MS_DEFAULT */
+    long request_timeout_ms;        /* per attempt, 0: SW_HTTP_REQUEST_TIMEOUT_MS_DEFAULT */
+    bool no_connection_reuse;       /* benchmarks only */
+    const struct sw_env *creds_env; /* credentials' environment; NULL: the process's */
     /* Test hooks. NULL: nanosleep / OpenSSL RAND_bytes. */
     void (*sleep_ms)(void *ctx, long ms);
     double (*random)(void *ctx);       /* uniform in [0, 1) */

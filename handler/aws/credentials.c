@@ -6,6 +6,9 @@
 #include "handler/aws/credentials.h"
 
 #include "handler/aws/credentials_container.h"
+#include "handler/aws/credentials_profile.h"
+#include "handler/aws/client.h"
+#include "handler/aws/sts.h"
 
 #include "runtime/lr_log.h"
 
@@ -28,6 +31,7 @@ struct sw_creds_provider {
     struct sw_creds_options opt;
     struct sw_creds_slot current;   /* environment credentials (re-read on every call) */
     struct sw_creds_slot container; /* cached container credentials */
+    struct sw_creds_slot profile;   /* shared-file profile credentials (cached until expiry) */
     enum sw_creds_source source;
     long fetches;
 };
@@ -57,6 +61,7 @@ void sw_creds_provider_free(struct sw_creds_provider *p)
         return;
     sw_creds_slot_wipe(&p->current);
     sw_creds_slot_wipe(&p->container);
+    sw_creds_slot_wipe(&p->profile);
     free(p);
 }
 
@@ -67,6 +72,8 @@ enum sw_creds_source sw_creds_source(const struct sw_creds_provider *p)
 
 time_t sw_creds_expiration(const struct sw_creds_provider *p)
 {
+    if (p && p->source == SW_CREDS_PROFILE)
+        return p->profile.expiration;
     return p && p->source == SW_CREDS_CONTAINER ? p->container.expiration : 0;
 }
 
@@ -202,6 +209,93 @@ static int from_environment(struct sw_creds_provider *p, struct sw_error *err)
     return 1;
 }
 
+/* ---- shared-file profile provider (credentials_profile.h) ---- */
+
+/* The environment the source profile of a role_arn profile is read in: AWS_PROFILE is the
+ * source profile, the environment's and the container's credentials are hidden (the SDKs
+ * take the source profile's own credentials), and a marker stops a second role. */
+#define NESTED_MARK "\001sw-source-profile"
+struct source_env {
+    const struct sw_env *base;
+    const char *source;
+};
+
+static const char *source_env_get(void *ctx, const char *name)
+{
+    const struct source_env *s = ctx;
+    if (strcmp(name, "AWS_PROFILE") == 0)
+        return s->source;
+    if (strcmp(name, NESTED_MARK) == 0)
+        return "1";
+    if (strcmp(name, ENV_KEY) == 0 || strcmp(name, ENV_SECRET) == 0 ||
+        strcmp(name, ENV_TOKEN) == 0 || strcmp(name, ENV_TOKEN_LEGACY) == 0 ||
+        strcmp(name, ENV_RELATIVE) == 0 || strcmp(name, ENV_FULL) == 0)
+        return NULL;
+    return sw_env_get(s->base, name);
+}
+
+/* role_arn + source_profile: sts:AssumeRole with the source profile's credentials. */
+static int assume_role(struct sw_creds_provider *p, const struct sw_profile *pr, const char *name,
+                       struct sw_error *err)
+{
+    if (sw_env_get(p->opt.env, NESTED_MARK))
+        return sw_error_set(err, SW_ECONFIG,
+                            "profile %s: a source_profile that itself has role_arn (role "
+                            "chaining) is not supported",
+                            name);
+    if (!pr->source_profile[0])
+        return sw_error_set(err, SW_ECONFIG,
+                            "profile %s has role_arn but no source_profile (credential_source "
+                            "is not supported)",
+                            name);
+    struct source_env senv = {.base = p->opt.env, .source = pr->source_profile};
+    struct sw_env env = {.get = source_env_get, .ctx = &senv};
+    struct sw_aws_client_options copt = {.creds_env = &env};
+    struct sw_aws_client *c = sw_aws_client_new(&copt, err);
+    if (!c)
+        return err ? err->code : SW_ECONFIG;
+    int rc =
+        sw_sts_assume_role(c, pr->role_arn, SW_PROFILE_ROLE_SESSION_NAME, &p->profile, NULL, err);
+    sw_aws_client_free(c);
+    if (rc)
+        sw_creds_slot_wipe(&p->profile);
+    return rc;
+}
+
+/* 1: profile credentials in p->profile; 0: no profile (the chain goes on); < 0: error. */
+static int from_profile(struct sw_creds_provider *p, time_t now, struct sw_error *err)
+{
+    if (p->profile.set &&
+        sw_creds_refresh_need(p->profile.expiration, now) == SW_CREDS_REFRESH_NONE)
+        return 1; /* static keys, or process credentials not near expiry */
+    struct sw_profile *pr = calloc(1, sizeof(*pr));
+    if (!pr)
+        return sw_error_set(err, SW_ENOMEM, "credentials: out of memory");
+    int rc = sw_profile_load(p->opt.env, pr, err);
+    if (rc == 1) {
+        const char *name = sw_env_get_nonempty(p->opt.env, "AWS_PROFILE");
+        if (pr->role_arn[0])
+            rc = assume_role(p, pr, name ? name : "default", err);
+        else
+            rc = sw_profile_credentials(pr, name ? name : "default", &p->profile, err);
+        if (rc == 0 &&
+            sw_creds_refresh_need(p->profile.expiration, now) == SW_CREDS_REFRESH_MANDATORY) {
+            sw_creds_slot_wipe(&p->profile);
+            rc = sw_error_set(err, SW_ECREDS,
+                              "the credentials of profile %s are expired (or expire within %d "
+                              "minutes)",
+                              name ? name : "default", SW_CREDS_MANDATORY_REFRESH_S / 60);
+        }
+        if (rc == 0)
+            rc = 1;
+        else
+            sw_creds_slot_wipe(&p->profile);
+    }
+    sw_profile_wipe(pr);
+    free(pr);
+    return rc;
+}
+
 static int container_url(const struct sw_env *env, char *url, size_t cap, struct sw_error *err)
 {
     const char *rel = sw_env_get_nonempty(env, ENV_RELATIVE);
@@ -253,6 +347,19 @@ int sw_creds_get(struct sw_creds_provider *p, time_t now, struct sw_sigv4_creden
         return 0;
     }
 
+    rc = from_profile(p, now, err);
+    if (rc < 0) {
+        p->source = SW_CREDS_NONE;
+        return rc;
+    }
+    if (rc == 1) {
+        if (p->current.set)
+            sw_creds_slot_wipe(&p->current);
+        p->source = SW_CREDS_PROFILE;
+        hand_out(&p->profile, out);
+        return 0;
+    }
+
     rc = container_url(p->opt.env, url, sizeof(url), err);
     if (rc < 0)
         return rc;
@@ -262,7 +369,9 @@ int sw_creds_get(struct sw_creds_provider *p, time_t now, struct sw_sigv4_creden
         p->source = SW_CREDS_NONE;
         return sw_error_set(err, SW_ECREDS,
                             "no AWS credentials found: looked for %s and %s in the environment, "
-                            "then for %s or %s (container credentials); none is set",
+                            "then for the default profile in the shared files (~/.aws/credentials, "
+                            "~/.aws/config; or set AWS_PROFILE), then for %s or %s (container "
+                            "credentials); none is set",
                             ENV_KEY, ENV_SECRET, ENV_RELATIVE, ENV_FULL);
     }
 

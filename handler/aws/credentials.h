@@ -1,7 +1,9 @@
 /* sw_creds: the AWS credentials every request is signed with.
  *
  * Looks where the SDKs look inside Lambda, in order: the environment
- * (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN), then the container
+ * (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN), then the profile of the
+ * shared files (AWS_PROFILE, ~/.aws/credentials and ~/.aws/config: credentials_profile.h,
+ * for the command line on a laptop), then the container
  * provider (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or _FULL_URI, used by SnapStart,
  * ECS and EKS), caching container credentials and refreshing them before they expire.
  * The current time is an argument, so expiry is testable; secrets are wiped on free
@@ -22,6 +24,7 @@
 enum sw_creds_source {
     SW_CREDS_NONE = 0,
     SW_CREDS_ENVIRONMENT,
+    SW_CREDS_PROFILE, /* the shared files (credentials_profile.h) */
     SW_CREDS_CONTAINER,
 };
 

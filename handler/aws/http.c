@@ -80,16 +80,21 @@ struct sw_http *sw_http_new(const struct sw_http_options *opt, struct sw_error *
     if (h->opt.request_timeout_ms <= 0)
         h->opt.request_timeout_ms = SW_HTTP_REQUEST_TIMEOUT_MS_DEFAULT;
 
-    const char *ssl_cert_file = getenv("SSL_CERT_FILE");
+    /* AWS_CA_BUNDLE (as the SDKs read it) wins over SSL_CERT_FILE. */
+    const char *ca_var = "AWS_CA_BUNDLE";
+    const char *ssl_cert_file = getenv(ca_var);
+    if (!ssl_cert_file || !*ssl_cert_file) {
+        ca_var = "SSL_CERT_FILE";
+        ssl_cert_file = getenv(ca_var);
+    }
     const char *ca = sw_http_choose_ca_bundle(ssl_cert_file, file_exists);
     if (ca && ca == ssl_cert_file && !file_exists(ca)) {
-        sw_error_set(err, SW_ECONFIG, "SSL_CERT_FILE: \"%s\" does not exist or is not readable",
-                     ca);
+        sw_error_set(err, SW_ECONFIG, "%s: \"%s\" does not exist or is not readable", ca_var, ca);
         free(h);
         return NULL;
     }
     if (ca && strlen(ca) >= sizeof(h->ca_bundle)) {
-        sw_error_set(err, SW_ECONFIG, "SSL_CERT_FILE: path longer than %zu bytes",
+        sw_error_set(err, SW_ECONFIG, "%s: path longer than %zu bytes", ca_var,
                      sizeof(h->ca_bundle) - 1);
         free(h);
         return NULL;

@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const char *const throttling_codes[] = {
     "Throttling",
@@ -177,6 +178,16 @@ int sw_retry_max_attempts_from_env(const char *value, int *out, struct sw_error 
                             value);
     *out = v > SW_RETRY_MAX_ATTEMPTS_LIMIT ? SW_RETRY_MAX_ATTEMPTS_LIMIT : (int)v;
     return 0;
+}
+
+int sw_retry_mode_from_env(const char *value, struct sw_error *err)
+{
+    if (!value || !*value || strcasecmp(value, "standard") == 0)
+        return 0;
+    return sw_error_set(err, SW_ECONFIG,
+                        "AWS_RETRY_MODE=%.40s is not supported: scanwarden retries in the SDKs' "
+                        "standard mode only; unset AWS_RETRY_MODE or set it to standard",
+                        value);
 }
 
 const char *sw_retry_verdict_name(enum sw_retry_verdict v)

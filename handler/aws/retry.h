@@ -94,6 +94,13 @@ long sw_retry_parse_hint(const char *amz_retry_after, const char *retry_after, i
  * SW_RETRY_MAX_ATTEMPTS_LIMIT. Returns 0 and *out, or SW_ECONFIG with a message. */
 int sw_retry_max_attempts_from_env(const char *value, int *out, struct sw_error *err);
 
+/* AWS_RETRY_MODE: NULL, "" or "standard" (any case) -> 0. "legacy" and "adaptive" are refused
+ * with SW_ECONFIG naming the variable: the client implements the SDKs' standard mode only
+ * (docs/configuration.md, AWS client variables), and quietly running another mode than the
+ * one asked for would hide it (legacy retries other errors, adaptive adds client-side rate
+ * limiting). */
+int sw_retry_mode_from_env(const char *value, struct sw_error *err);
+
 /* "not retryable", "attempts exhausted", ... */
 const char *sw_retry_verdict_name(enum sw_retry_verdict v);
 

@@ -26,4 +26,15 @@ int sw_sts_parse_caller_identity(const char *xml, size_t len, char account[SW_ST
 int sw_sts_get_caller_identity(struct sw_aws_client *c, char account[SW_STS_ACCOUNT_MAX],
                                struct sw_aws_error *aerr, struct sw_error *err);
 
+/* sts:AssumeRole of role_arn as session_name, for a profile with role_arn + source_profile
+ * (handler/aws/credentials_profile.h). The temporary credentials go into out (expiration
+ * set). Returns 0, the error of sw_aws_call, or SW_EPARSE (an answer without them). */
+struct sw_creds_slot;
+int sw_sts_assume_role(struct sw_aws_client *c, const char *role_arn, const char *session_name,
+                       struct sw_creds_slot *out, struct sw_aws_error *aerr, struct sw_error *err);
+
+/* The credentials of an AssumeRole answer into out. 0 or SW_EPARSE. */
+int sw_sts_parse_assume_role(const char *xml, size_t len, struct sw_creds_slot *out,
+                             struct sw_error *err);
+
 #endif

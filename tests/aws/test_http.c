@@ -32,6 +32,7 @@ static int start(void **state)
     signal(SIGPIPE, SIG_IGN);
     clear_proxy_env();
     unsetenv("SSL_CERT_FILE");
+    unsetenv("AWS_CA_BUNDLE");
     cJSON *a = test_peer_start(&plain, "fault_server.py", NULL, 10000);
     const char *targs[] = {"--tls", NULL};
     cJSON *b = test_peer_start(&tls, "fault_server.py", targs, 20000);
@@ -107,6 +108,15 @@ static void ca_bundle_order(void **state)
     assert_int_equal(err.code, SW_ECONFIG);
     assert_non_null(strstr(err.msg, "SSL_CERT_FILE"));
     assert_non_null(strstr(err.msg, "/nonexistent/ca.pem"));
+
+    /* AWS_CA_BUNDLE is the SDKs' variable for the same thing, and wins. */
+    setenv("AWS_CA_BUNDLE", "/nonexistent/aws-ca.pem", 1);
+    setenv("SSL_CERT_FILE", tls_cert, 1);
+    assert_null(sw_http_new(NULL, &err));
+    unsetenv("SSL_CERT_FILE");
+    unsetenv("AWS_CA_BUNDLE");
+    assert_non_null(strstr(err.msg, "AWS_CA_BUNDLE"));
+    assert_non_null(strstr(err.msg, "/nonexistent/aws-ca.pem"));
 }
 
 static void tls_is_verified_against_the_chosen_bundle(void **state)
@@ -121,6 +131,15 @@ static void tls_is_verified_against_the_chosen_bundle(void **state)
     assert_int_equal(send_post(h, tls_url, 0, &resp, &err), SW_EIO);
     print_message("untrusted: %s\n", err.msg);
     assert_non_null(strstr(err.msg, "certificate"));
+    sw_http_free(h);
+
+    setenv("AWS_CA_BUNDLE", tls_cert, 1);
+    h = sw_http_new(NULL, &err);
+    unsetenv("AWS_CA_BUNDLE");
+    assert_non_null(h);
+    assert_string_equal(sw_http_ca_bundle(h), tls_cert);
+    script(&tls, "[{\"status\":200,\"body\":\"ok\"}]");
+    assert_int_equal(send_post(h, tls_url, 0, &resp, &err), 0); /* verified with AWS_CA_BUNDLE */
     sw_http_free(h);
 
     setenv("SSL_CERT_FILE", tls_cert, 1);

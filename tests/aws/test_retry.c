@@ -180,6 +180,19 @@ static void max_attempts_from_environment(void **state)
     assert_non_null(strstr(err.msg, "three"));
 }
 
+static void only_the_standard_retry_mode(void **state)
+{
+    (void)state;
+    struct sw_error err = {0};
+    assert_int_equal(sw_retry_mode_from_env(NULL, &err), 0);
+    assert_int_equal(sw_retry_mode_from_env("", &err), 0);
+    assert_int_equal(sw_retry_mode_from_env("Standard", &err), 0);
+    assert_int_equal(sw_retry_mode_from_env("adaptive", &err), SW_ECONFIG);
+    assert_non_null(strstr(err.msg, "AWS_RETRY_MODE=adaptive"));
+    assert_int_equal(sw_retry_mode_from_env("legacy", &err), SW_ECONFIG);
+    assert_non_null(strstr(err.msg, "AWS_RETRY_MODE=legacy"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -192,6 +205,7 @@ int main(void)
         cmocka_unit_test(quota_refunds_and_caps),
         cmocka_unit_test(parses_retry_hints),
         cmocka_unit_test(max_attempts_from_environment),
+        cmocka_unit_test(only_the_standard_retry_mode),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import time
+import sys
 import unittest
 
 import harness
@@ -200,6 +201,65 @@ class AgainstMoto(harness.WorldTestCase):
         self.assertEqual(w.moto.request_count() - before, 1, r.stderr)
         self.assertEqual(w.inspector_ecr_status(), "DISABLED")
         self.assertEqual(w.notifications(), [])
+
+    def test_check_from_a_laptop_profile(self):
+        """Credentials from the shared files of a temporary HOME (docs/operations.md, the
+        command line from a laptop): static keys in ~/.aws/credentials, then a
+        credential_process in ~/.aws/config, then a profile no file has."""
+        import tempfile
+        w = self.world
+        w.break_state()
+        env = w.function_env()
+        key, secret = env.pop("AWS_ACCESS_KEY_ID"), env.pop("AWS_SECRET_ACCESS_KEY")
+        token = env.pop("AWS_SESSION_TOKEN", None)
+        with tempfile.TemporaryDirectory() as home:
+            os.mkdir(os.path.join(home, ".aws"))
+            with open(os.path.join(home, ".aws", "credentials"), "w") as f:
+                f.write("[ops]\naws_access_key_id = %s\naws_secret_access_key = %s\n" % (key, secret))
+                if token:
+                    f.write("aws_session_token = %s\n" % token)
+            env.update(HOME=home, AWS_PROFILE="ops")
+            r = cli(["--check"], env)
+            self.assertEqual(r.returncode, 4, r.stdout + r.stderr)
+            self.assertIn("drift check of %s/%s" % (w.account, harness.REGION), r.stdout)
+            self.assertNotIn(secret, r.stdout + r.stderr)
+
+            doc = {"Version": 1, "AccessKeyId": key, "SecretAccessKey": secret}
+            if token:
+                doc["SessionToken"] = token
+            script = os.path.join(home, "creds.py")
+            with open(script, "w") as f:
+                f.write("import json, sys\nsys.stderr.write('noise\\n')\nprint(json.dumps(%r))\n" % doc)
+            with open(os.path.join(home, ".aws", "config"), "w") as f:
+                f.write("[profile proc]\nregion = eu-west-1\ncredential_process = %s %s\n"
+                        % (sys.executable, script))
+            env["AWS_PROFILE"] = "proc"
+            r = cli(["--check"], env)
+            self.assertEqual(r.returncode, 4, r.stdout + r.stderr)
+            self.assertIn("DRIFT", r.stdout)
+
+            # role_arn + source_profile: sts:AssumeRole of the function's role (it trusts any
+            # principal of the account) with the keys of a user who may only assume roles.
+            role_arn = next(c["RoleArn"] for c in w._roles.values() if c["AccessKeyId"] == key)
+            user = w.moto.user_credentials("laptop-user", {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]})
+            with open(os.path.join(home, ".aws", "credentials"), "a") as f:
+                f.write("[laptop]\naws_access_key_id = %s\naws_secret_access_key = %s\n"
+                        % (user["AccessKeyId"], user["SecretAccessKey"]))
+            with open(os.path.join(home, ".aws", "config"), "a") as f:
+                f.write("[profile admin]\nrole_arn = %s\nsource_profile = laptop\n" % role_arn)
+            env["AWS_PROFILE"] = "admin"
+            r = cli(["--check"], env)
+            self.assertEqual(r.returncode, 4, r.stdout + r.stderr)
+            self.assertIn("drift check of %s/%s" % (w.account, harness.REGION), r.stdout)
+            self.assertNotIn(user["SecretAccessKey"], r.stdout + r.stderr)
+
+            env["AWS_PROFILE"] = "nobody"
+            r = cli(["--check"], env)
+            self.assertEqual(r.returncode, 5, r.stdout + r.stderr)  # nothing could be read
+            self.assertIn("AWS_PROFILE=nobody: no such profile", r.stderr)
+        self.assertEqual(w.inspector_ecr_status(), "DISABLED")  # --check writes nothing
 
     def test_check_without_read_permission_exits_5(self):
         w = self.world

@@ -347,6 +347,29 @@ class Organization(unittest.TestCase):
         self.assertEqual(set(members_by_result(doc, REGION)), set(off_home))
         self.assertEqual(set(members_by_result(doc, OTHER_REGION)), set(off_other))
 
+    def test_cli_check_reads_every_region_and_writes_nothing(self):
+        """bootstrap --check with SCOPE=organization (docs/operations.md): a table per region
+        of the members checked and drifted, exit 4, and no Enable, no publish."""
+        import subprocess
+        off_home = self.drift(REGION, seed=6)
+        off_other = self.drift(OTHER_REGION, seed=7)
+        env = {k: v for k, v in self.env(REGIONS="%s,%s" % (REGION, OTHER_REGION)).items()
+               if k != "AWS_LAMBDA_RUNTIME_API"}
+        r = subprocess.run([harness.BOOTSTRAP, "--check"], env=env, capture_output=True,
+                           text=True, timeout=120)
+        self.assertEqual(r.returncode, 4, r.stdout + r.stderr)
+        rows = {line.split()[0]: line.split() for line in r.stdout.splitlines()
+                if not line.startswith(" ") and line.split()
+                and line.split()[0] in (REGION, OTHER_REGION)}
+        self.assertEqual(rows[REGION][1:4], [str(MEMBERS), str(MEMBERS), str(len(off_home))])
+        self.assertEqual(rows[OTHER_REGION][1:4], [str(MEMBERS), str(MEMBERS), str(len(off_other))])
+        for a in off_home[:3] + off_other[:3]:
+            self.assertIn(a, r.stdout)
+        self.assertEqual(self.front.calls_of("Enable", REGION), [])
+        self.assertEqual(self.front.calls_of("Enable", OTHER_REGION), [])
+        self.assertEqual(self.ecr_off(REGION), off_home)  # nothing written
+        self.assertEqual(self.world.notifications(), [])
+
     def test_regions_admin_and_members_drifted_everywhere_give_one_notification(self):
         admin = self.world.account
         off_home = self.drift(REGION, seed=9)

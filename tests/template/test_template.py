@@ -666,6 +666,35 @@ class NotificationsAndAlarms(unittest.TestCase):
         self.assertEqual(allow[0]["Action"], "sns:Publish")
         self.assertEqual(allow[0]["Condition"]["StringEquals"]["aws:SourceAccount"], "123456789012")
 
+    def test_key_has_a_findable_alias_and_cloudwatch_is_held_to_this_account(self):
+        (alias,) = self.st.resources("AWS::KMS::Alias").values()
+        self.assertEqual(alias["Properties"], {"AliasName": "alias/scanwarden-" + self.st.stack_name,
+                                               "TargetKeyId": self.st.ref("NotificationKey")})
+        stmts = self.st.properties("NotificationKey")["KeyPolicy"]["Statement"]
+        (cw,) = [s for s in stmts if s["Principal"] == {"Service": "cloudwatch.amazonaws.com"}]
+        self.assertEqual(cw["Condition"], {"StringEquals": {"aws:SourceAccount": "123456789012"}})
+
+    def test_subscribers_in_other_accounts_only_when_named(self):
+        def subscribe_statements(st):
+            (policy,) = st.resources("AWS::SNS::TopicPolicy").values()
+            return [s for s in policy["Properties"]["PolicyDocument"]["Statement"]
+                    if "sns:Subscribe" in as_list(s["Action"])]
+
+        self.assertEqual(subscribe_statements(self.st), [])
+        st = stack(SubscriberAccountIds="111122223333,444455556666")
+        (sub,) = subscribe_statements(st)
+        self.assertEqual(sub["Effect"], "Allow")
+        self.assertEqual(sub["Principal"], {"AWS": ["111122223333", "444455556666"]})
+        self.assertEqual(sub["Action"], "sns:Subscribe")
+        self.assertEqual(sub["Resource"], st.ref("NotificationTopic"))
+        for bad in ("12345", "111122223333, 444455556666", "111122223333,", "*"):
+            with self.assertRaises(ValueError, msg=bad):
+                stack(SubscriberAccountIds=bad)
+
+    def test_dead_letter_queue_deletion_is_explicit(self):
+        dlq = self.st.template["Resources"]["DeadLetterQueue"]
+        self.assertEqual((dlq.get("DeletionPolicy"), dlq.get("UpdateReplacePolicy")), ("Delete", "Delete"))
+
     def test_alarms(self):
         alarms = {a["Properties"]["MetricName"]: a["Properties"]
                   for a in self.st.resources("AWS::CloudWatch::Alarm").values()}
