@@ -7,6 +7,8 @@
 #include <string.h>
 
 /* Appends to out (NUL-terminated, cap bytes), cutting at the end. */
+static void add(char *out, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 static void add(char *out, size_t cap, const char *fmt, ...)
 {
     size_t len = strlen(out);
