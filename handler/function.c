@@ -92,6 +92,17 @@ bool sw_function_arn_account(const char *arn, char out[SW_FUNCTION_ACCOUNT_MAX +
     return true;
 }
 
+/* Whom the run concerned (account, else the event's) and, for a CloudTrail event, who made
+ * the change: the result's account, actor_arn and source_ip (docs/contract.md §5.1). */
+static void result_who(const struct sw_event *ev, const char *account, struct sw_result *r)
+{
+    r->account = account != NULL && account[0] != '\0' ? account : ev->env.account;
+    if (ev->kind == SW_EVENT_CLOUDTRAIL) {
+        r->actor_arn = ev->cloudtrail.user_arn;
+        r->source_ip = ev->cloudtrail.source_ip;
+    }
+}
+
 /* What made us look, for the notification (docs/contract.md §1.2: who changed it, when). */
 static void change_context(const struct sw_event *ev, char *signal, struct sw_change_context *ctx)
 {
@@ -266,6 +277,7 @@ static void drift_check(struct invocation *inv, const struct sw_function_region 
                         struct sw_org_report *org, struct sw_outcome *out)
 {
     struct sw_result r = {.handled = true, .event_kind = sw_event_kind_name(inv->ev->kind)};
+    result_who(inv->ev, inv->account, &r);
     struct sw_actual_state actual = {0};
     struct sw_action_result read_failure = {0};
     struct sw_drift_plan plan = {0};
@@ -318,6 +330,7 @@ out_plan:
 static void drift_checks(struct sw_function *fn, struct invocation *inv, struct sw_outcome *out)
 {
     struct sw_result r = {.handled = true, .event_kind = sw_event_kind_name(inv->ev->kind)};
+    result_who(inv->ev, inv->account, &r);
     if (fn->cfg->mode == SW_MODE_OFF) {
         r.reason = "REMEDIATION_MODE is off: no drift check";
         lr_log(LR_LOG_INFO, "%s event: remediation mode off, drift check skipped", r.event_kind);
@@ -400,6 +413,7 @@ static bool scope_gate(struct sw_function *fn, const struct invocation *inv,
     if (v == SW_SCOPE_REFUSE) {
         struct sw_result r = {
             .handled = false, .event_kind = sw_event_kind_name(ev->kind), .reason = reason};
+        result_who(ev, NULL, &r);
         lr_log(LR_LOG_WARN, "%s event not acted on: %s", r.event_kind, reason);
         sw_outcome_succeed(out, &r);
         return false;
@@ -434,6 +448,7 @@ static void notify_event(struct sw_function *fn, struct invocation *inv, struct 
     const struct sw_event *ev = inv->ev;
     long long now_ms = inv->now_ms;
     struct sw_result r = {.handled = true, .event_kind = sw_event_kind_name(ev->kind)};
+    result_who(ev, ev->kind == SW_EVENT_FINDING ? ev->finding.account_id : NULL, &r);
     enum sw_notify_verdict v = sw_notify_event_verdict(ev, fn->cfg->min_severity);
     bool finding = ev->kind == SW_EVENT_FINDING;
     if (v == SW_NOTIFY_YES && finding) /* the security team's filters, docs/configuration.md */
@@ -519,6 +534,7 @@ void sw_function_handle(struct sw_function *fn, const struct sw_function_call *c
         struct sw_result r = {.handled = false,
                               .event_kind = sw_event_kind_name(ev.kind),
                               .reason = ev.unhandled_reason};
+        result_who(&ev, NULL, &r);
         lr_log(LR_LOG_INFO, "unhandled event: source %s, detail-type %s: %s",
                ev.env.source ? ev.env.source : "(none)",
                ev.env.detail_type ? ev.env.detail_type : "(none)",

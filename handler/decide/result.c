@@ -22,6 +22,19 @@ static bool add_bounded(cJSON *obj, const char *name, const char *s)
     return cJSON_AddStringToObject(obj, name, tmp) != NULL;
 }
 
+/* As add_bounded, for a string an event carries as it came (a CloudTrail actor may hold any
+ * bytes): invalid UTF-8 and control characters become '?', so the answer stays valid UTF-8. */
+static bool add_sanitized(cJSON *obj, const char *name, const char *s)
+{
+    char tmp[SW_RESULT_FIELD_MAX + 1];
+    size_t len = strnlen(s, SW_RESULT_FIELD_MAX);
+    memcpy(tmp, s, len);
+    tmp[len] = '\0';
+    len = sw_text_sanitize_utf8(tmp, len);
+    tmp[len] = '\0';
+    return cJSON_AddStringToObject(obj, name, tmp) != NULL;
+}
+
 static bool add_string_to_array(cJSON *arr, const char *s)
 {
     cJSON *item = cJSON_CreateString(s);
@@ -81,6 +94,10 @@ static cJSON *build(const struct sw_result *r)
     if (r->event_kind && !add_bounded(root, "event_kind", r->event_kind))
         goto out_delete;
     if (r->reason && !add_bounded(root, "reason", r->reason))
+        goto out_delete;
+    if ((r->account && !add_sanitized(root, "account", r->account)) ||
+        (r->actor_arn && !add_sanitized(root, "actor_arn", r->actor_arn)) ||
+        (r->source_ip && !add_sanitized(root, "source_ip", r->source_ip)))
         goto out_delete;
     if (r->plan && r->plan->mode != SW_MODE_ENFORCE &&
         !cJSON_AddStringToObject(root, "mode", sw_mode_name(r->plan->mode)))

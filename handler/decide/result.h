@@ -44,6 +44,12 @@ struct sw_result {
     const char *securityhub_workflow; /* "RESOLVED", "NOTIFIED", or NULL (a note only) */
     bool securityhub_updated;
     const char *securityhub_error; /* why the update failed, or NULL */
+    /* Whom the run concerned and who made it look (docs/contract.md §5.1): the account (the
+     * one checked, else the event's), and for a CloudTrail event its userIdentity.arn and
+     * sourceIPAddress; each NULL when not known. */
+    const char *account;
+    const char *actor_arn;
+    const char *source_ip;
 };
 
 /* Writes the compact JSON into out (reset first), e.g.

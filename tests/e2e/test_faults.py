@@ -327,7 +327,8 @@ class HostileEvents(FaultTestCase):
         run = self.run_events([{"raw_b64": base64.b64encode(raw).decode()}])
         inv = run.invocations[0]
         self.assertTrue(inv.ok, inv.raw)
-        self.assertEqual(inv.body, {"handled": True, "event_kind": "finding", "notified": True})
+        self.assertEqual(inv.body, {"handled": True, "event_kind": "finding", "account": ACCOUNT,
+                                    "notified": True})
         self.assertEqual(len(self.aws.published), 1)
         n = self.aws.published[0]
         self.assertTrue(n["Subject"].isascii() and n["Subject"].isprintable(), n["Subject"])
@@ -363,10 +364,11 @@ class HostileEvents(FaultTestCase):
         sev, fields, check, unknown = run.invocations
         # A severity that is not a name is no severity: below any MIN_SEVERITY, not notified.
         self.assertEqual(sev.body, {"handled": True, "event_kind": "finding",
-                                    "reason": "below-threshold", "notified": False}, sev.raw)
+                                    "reason": "below-threshold", "account": ACCOUNT,
+                                    "notified": False}, sev.raw)
         # The finding with its severity and id intact is notified without the bad fields.
         self.assertEqual(fields.body, {"handled": True, "event_kind": "finding",
-                                       "notified": True}, fields.raw)
+                                       "account": ACCOUNT, "notified": True}, fields.raw)
         self.assertEqual(len(self.aws.published), 1, self.aws.published)
         n = self.aws.published[0]
         self.assertEqual(n["Subject"], "[CRITICAL] CVE-2024-6119")
@@ -376,8 +378,9 @@ class HostileEvents(FaultTestCase):
             self.assertNotIn(absent, email)
         # The schedule's numeric account and region are ignored: the function checks its
         # own account and region (read only, nothing drifted).
-        self.assertEqual(check.body, {"handled": True, "event_kind": "schedule", "drift": [],
-                                      "actions": [], "notified": False}, check.raw)
+        self.assertEqual(check.body, {"handled": True, "event_kind": "schedule",
+                                      "account": ACCOUNT, "drift": [], "actions": [],
+                                      "notified": False}, check.raw)
         self.assertIn("drift check for %s/%s" % (ACCOUNT, REGION), run.log)
         # source and detail-type that are not strings match nothing: unhandled, one log line.
         self.assertTrue(unknown.ok, unknown.raw)

@@ -114,6 +114,28 @@ class Metrics(WorldTestCase):
         self.assertIn(" INFO ", lines[0])
         self.assertIn('"event_kind":"schedule"', lines[0])
 
+    def test_record_of_a_restore_names_the_account_and_who_had_changed_it(self):
+        w = self.world
+        w.good_state()
+        w.inspector2.disable(accountIds=[w.account], resourceTypes=["ECR"])
+        actor = MALLORY.format(account=w.account)
+        ev = w.cloudtrail_event("cloudtrail-inspector2-Disable-ECR.json", actor,
+                                source_ip="203.0.113.9",
+                                accountIds=[w.account], resourceTypes=["ECR"])
+        run = self.run_ok([ev, w.scheduled_event()],
+                          env=w.function_env(AWS_LAMBDA_LOG_FORMAT="JSON"))
+        recs = [json.loads(line) for line in run.log.splitlines()
+                if line.startswith("{") and '"record":"invocation"' in line]
+        self.assertEqual(len(recs), 2, run.log)
+        change, check = recs
+        self.assertEqual((change["account"], change["actor_arn"], change["source_ip"]),
+                         (w.account, actor, "203.0.113.9"))
+        self.assertTrue(change["actions"] and all(a["ok"] for a in change["actions"]), change)
+        # A scheduled check was started by no one's call: the account only.
+        self.assertEqual(check["account"], w.account)
+        self.assertNotIn("actor_arn", check)
+        self.assertNotIn("source_ip", check)
+
     def test_invalid_metrics_setting_stops_the_function_at_init(self):
         w = self.world
         run = harness.run_function(w, [w.scheduled_event()], env=w.function_env(METRICS="yes"))

@@ -49,8 +49,8 @@ static void spec_example_config_change_restored(void **state)
         {"inspector2:Enable", true, NULL, NULL},
         {"ecr:PutRegistryScanningConfiguration", true, NULL, NULL},
     };
-    struct sw_result r = {true, "config-change", NULL,  &p,   results, 2,   NULL, true,
-                          NULL, false,           false, NULL, false,   NULL};
+    struct sw_result r = {true,  "config-change", NULL, &p,    results, 2,    NULL, true, NULL,
+                          false, false,           NULL, false, NULL,    NULL, NULL, NULL};
     assert_json(&r,
                 "{\"handled\":true,\"event_kind\":\"config-change\",\"drift\":[\"inspector_ecr\","
                 "\"registry_scan_type\",\"registry_rule\"],\"actions\":[{\"api\":\"inspector2:"
@@ -60,13 +60,58 @@ static void spec_example_config_change_restored(void **state)
     sw_drift_plan_clear(&p);
 }
 
+/* The record of the run can say whom a restore concerned and who had made the change
+ * (docs/operations.md, "Logs"): account, actor_arn and source_ip, bounded and escaped. */
+static void account_and_actor_of_a_cloudtrail_change(void **state)
+{
+    struct sw_drift_plan p = {0};
+    decide(SW_MODE_ENFORCE, "ALL_OFF", &p);
+    const struct sw_action_result results[] = {
+        {"inspector2:Enable", true, NULL, NULL},
+        {"ecr:PutRegistryScanningConfiguration", true, NULL, NULL},
+    };
+    struct sw_result r = {.handled = true,
+                          .event_kind = "config-change",
+                          .plan = &p,
+                          .results = results,
+                          .result_count = 2,
+                          .notified = true,
+                          .account = ACCOUNT,
+                          .actor_arn = "arn:aws:sts::" ACCOUNT ":assumed-role/Admin/\"m\"",
+                          .source_ip = "198.51.100.7"};
+    assert_json(&r, "{\"handled\":true,\"event_kind\":\"config-change\",\"account\":\"" ACCOUNT
+                    "\",\"actor_arn\":\"arn:aws:sts::" ACCOUNT
+                    ":assumed-role/Admin/\\\"m\\\"\",\"source_ip\":\"198.51.100.7\",\"drift\":["
+                    "\"inspector_ecr\",\"registry_scan_type\",\"registry_rule\"],\"actions\":[{"
+                    "\"api\":\"inspector2:Enable\",\"ok\":true},{\"api\":\"ecr:"
+                    "PutRegistryScanningConfiguration\",\"ok\":true}],\"notified\":true}");
+    sw_drift_plan_clear(&p);
+    (void)state;
+}
+
+/* An actor with bytes that are not UTF-8 (a CloudTrail event may carry any) still gives valid
+ * UTF-8: the byte becomes '?' (found by fuzz/fuzz_function.c). */
+static void invalid_utf8_actor_is_made_valid(void **state)
+{
+    struct sw_result r = {.handled = true,
+                          .event_kind = "config-change",
+                          .account = ACCOUNT,
+                          .actor_arn = "arn:aws:sts::1\x8a:assumed-role/A\x01",
+                          .source_ip = "198.51.100.7\xc3"};
+    assert_json(&r, "{\"handled\":true,\"event_kind\":\"config-change\",\"account\":\"" ACCOUNT
+                    "\",\"actor_arn\":\"arn:aws:sts::1?:assumed-role/A?\",\"source_ip\":"
+                    "\"198.51.100.7?\",\"notified\":false}");
+    (void)state;
+}
+
 static void unhandled_event(void **state)
 {
     struct sw_result r = {false, NULL,  "no rule for source aws.s3 / detail-type Object Created",
                           NULL,  NULL,  0,
                           NULL,  false, NULL,
                           false, false, NULL,
-                          false, NULL};
+                          false, NULL,  NULL,
+                          NULL,  NULL};
     assert_json(&r,
                 "{\"handled\":false,\"reason\":\"no rule for source aws.s3 / detail-type Object "
                 "Created\",\"notified\":false}");
@@ -75,8 +120,8 @@ static void unhandled_event(void **state)
 
 static void finding_without_drift_check(void **state)
 {
-    struct sw_result r = {true, "finding", NULL,  NULL,  NULL, 0,     NULL,
-                          true, NULL,      false, false, NULL, false, NULL};
+    struct sw_result r = {true,  "finding", NULL, NULL,  NULL, 0,    NULL, true, NULL,
+                          false, false,     NULL, false, NULL, NULL, NULL, NULL};
     assert_json(&r, "{\"handled\":true,\"event_kind\":\"finding\",\"notified\":true}");
     /* suppressed by MAX_NOTIFICATIONS_PER_MINUTE: a success that says so */
     struct sw_result limited = {.handled = true, .event_kind = "finding", .rate_limited = true};
@@ -88,8 +133,8 @@ static void no_drift_no_action(void **state)
 {
     struct sw_drift_plan p = {0};
     decide(SW_MODE_ENFORCE, "ENABLED", &p);
-    struct sw_result r = {true,  "schedule", NULL,  &p,    NULL, 0,     NULL,
-                          false, NULL,       false, false, NULL, false, NULL};
+    struct sw_result r = {true,  "schedule", NULL, &p,    NULL, 0,    NULL, false, NULL,
+                          false, false,      NULL, false, NULL, NULL, NULL, NULL};
     assert_json(&r, "{\"handled\":true,\"event_kind\":\"schedule\",\"drift\":[],\"actions\":[],"
                     "\"notified\":false}");
     assert_false(sw_result_remediation_failed(&r, NULL));
@@ -100,8 +145,8 @@ static void dry_run_lists_planned_calls(void **state)
 {
     struct sw_drift_plan p = {0};
     decide(SW_MODE_DRY_RUN, "DISABLED", &p);
-    struct sw_result r = {true, "schedule", NULL,  &p,    NULL, 0,     NULL,
-                          true, NULL,       false, false, NULL, false, NULL};
+    struct sw_result r = {true,  "schedule", NULL, &p,    NULL, 0,    NULL, true, NULL,
+                          false, false,      NULL, false, NULL, NULL, NULL, NULL};
     assert_json(&r, "{\"handled\":true,\"event_kind\":\"schedule\",\"mode\":\"dry-run\",\"drift\":"
                     "[\"inspector_ecr\"],\"planned\":[\"inspector2:Enable\"],\"notified\":true}");
     /* Nothing was meant to be restored: a dry run never fails for want of results. */
@@ -113,8 +158,8 @@ static void mode_off(void **state)
 {
     struct sw_drift_plan p = {0};
     decide(SW_MODE_OFF, "DISABLED", &p);
-    struct sw_result r = {true, "config-change", NULL,  &p,   NULL,  0,   NULL, false,
-                          NULL, false,           false, NULL, false, NULL};
+    struct sw_result r = {true,  "config-change", NULL, &p,    NULL, 0,    NULL, false, NULL,
+                          false, false,           NULL, false, NULL, NULL, NULL, NULL};
     assert_json(&r, "{\"handled\":true,\"event_kind\":\"config-change\",\"mode\":\"off\","
                     "\"notified\":false}");
     assert_false(sw_result_remediation_failed(&r, NULL));
@@ -131,8 +176,8 @@ static void failed_action_is_remediation_failed(void **state)
         {"ecr:PutRegistryScanningConfiguration", false, "AccessDeniedException",
          "User: arn:aws:sts::123456789012:assumed-role/fn/x is not authorized\nto perform it"},
     };
-    struct sw_result r = {true, "schedule", NULL,  &p,    results, 2,     NULL,
-                          true, NULL,       false, false, NULL,    false, NULL};
+    struct sw_result r = {true,  "schedule", NULL, &p,    results, 2,    NULL, true, NULL,
+                          false, false,      NULL, false, NULL,    NULL, NULL, NULL};
     assert_json(&r,
                 "{\"handled\":true,\"event_kind\":\"schedule\",\"drift\":[\"inspector_ecr\","
                 "\"registry_scan_type\",\"registry_rule\"],\"actions\":[{\"api\":\"inspector2:"
@@ -157,8 +202,8 @@ static void action_not_attempted_is_a_failure(void **state)
     const struct sw_action_result results[] = {
         {"inspector2:Enable", false, "ServiceQuotaExceededException", NULL},
     };
-    struct sw_result r = {true, "schedule", NULL,  &p,    results, 1,     NULL,
-                          true, NULL,       false, false, NULL,    false, NULL};
+    struct sw_result r = {true,  "schedule", NULL, &p,    results, 1,    NULL, true, NULL,
+                          false, false,      NULL, false, NULL,    NULL, NULL, NULL};
     assert_json(&r, "{\"handled\":true,\"event_kind\":\"schedule\",\"drift\":[\"inspector_ecr\","
                     "\"registry_scan_type\",\"registry_rule\"],\"actions\":[{\"api\":\"inspector2:"
                     "Enable\",\"ok\":false,\"error\":\"ServiceQuotaExceededException\"},{\"api\":"
@@ -178,8 +223,8 @@ static void read_failure_is_remediation_failed(void **state)
     struct sw_buf msg;
     const struct sw_action_result rf = {"inspector2:BatchGetAccountStatus", false,
                                         "AccessDeniedException", "not allowed"};
-    struct sw_result r = {true,  "schedule", NULL,  NULL,  NULL, 0,     &rf,
-                          false, NULL,       false, false, NULL, false, NULL};
+    struct sw_result r = {true,  "schedule", NULL, NULL,  NULL, 0,    &rf,  false, NULL,
+                          false, false,      NULL, false, NULL, NULL, NULL, NULL};
     assert_json(&r, "{\"handled\":true,\"event_kind\":\"schedule\",\"read_error\":{\"api\":"
                     "\"inspector2:BatchGetAccountStatus\",\"error\":\"AccessDeniedException\"},"
                     "\"notified\":false}");
@@ -204,8 +249,8 @@ static void untrusted_strings_are_escaped_and_bounded(void **state)
         reason[n++] = '\xa9';
     }
     reason[n] = '\0';
-    struct sw_result r = {false, NULL, reason, NULL,  NULL, 0,     NULL,
-                          false, NULL, false,  false, NULL, false, NULL};
+    struct sw_result r = {false, NULL,  reason, NULL,  NULL, 0,    NULL, false, NULL,
+                          false, false, NULL,   false, NULL, NULL, NULL, NULL};
     struct sw_buf out;
     sw_buf_init(&out, SW_RESULT_JSON_MAX);
     assert_int_equal(sw_result_json(&r, &out, NULL), 0);
@@ -222,6 +267,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(spec_example_config_change_restored),
+        cmocka_unit_test(account_and_actor_of_a_cloudtrail_change),
+        cmocka_unit_test(invalid_utf8_actor_is_made_valid),
         cmocka_unit_test(unhandled_event),
         cmocka_unit_test(finding_without_drift_check),
         cmocka_unit_test(no_drift_no_action),
