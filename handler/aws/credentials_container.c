@@ -180,7 +180,12 @@ static int parse_container_body(const char *body, size_t len, struct sw_creds_sl
     slot->set = true;
 
 out_delete:
-    /* The parsed tree holds the secret and token: wipe its strings before freeing. */
+    sw_creds_json_delete(root);
+    return rc;
+}
+
+void sw_creds_json_delete(struct cJSON *root)
+{
     if (root) {
         const cJSON *item;
         cJSON_ArrayForEach(item, root)
@@ -190,7 +195,6 @@ out_delete:
         }
     }
     cJSON_Delete(root);
-    return rc;
 }
 
 static bool file_exists(const char *path)

@@ -50,6 +50,11 @@ struct sw_creds_slot {
 /* Wipes s (OPENSSL_cleanse): no secret is left behind. */
 void sw_creds_slot_wipe(struct sw_creds_slot *s);
 
+struct cJSON;
+/* Deletes a parsed credentials answer (NULL-safe), wiping its top-level strings first: they
+ * hold the secret key and the session token. */
+void sw_creds_json_delete(struct cJSON *root);
+
 /* True when s has a control character (below space, or DEL). */
 bool sw_creds_has_ctl(const char *s);
 

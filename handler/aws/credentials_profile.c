@@ -371,16 +371,7 @@ static int parse_process_json(const char *body, size_t len, struct sw_creds_slot
     }
     out->set = true;
 done:
-    if (root) {
-        /* the parsed strings hold secrets too */
-        const cJSON *item;
-        cJSON_ArrayForEach(item, root)
-        {
-            if (cJSON_IsString(item) && item->valuestring)
-                OPENSSL_cleanse(item->valuestring, strlen(item->valuestring));
-        }
-        cJSON_Delete(root);
-    }
+    sw_creds_json_delete(root);
     return rc;
 }
 
