@@ -39,7 +39,7 @@ _Static_assert(sizeof(SEVERITIES) / sizeof(SEVERITIES[0]) ==
 /* Whether metric i is in the record: always, or (per severity) only when non-zero. */
 static bool emitted(const struct sw_metrics *m, size_t i)
 {
-    return i < SW_METRIC_FINDINGS_NOTIFIED_CRITICAL || m->value[i] != 0;
+    return i < SW_METRIC_FINDINGS_NOTIFIED_CRITICAL || (i < SW_METRIC_COUNT && m->value[i] != 0);
 }
 
 const char *sw_metric_name(enum sw_metric m)
