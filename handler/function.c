@@ -13,6 +13,7 @@
 #include "handler/core/ids.h"
 #include "handler/delivery.h"
 #include "handler/notify/notify_document.h"
+#include "handler/notify/notify_text.h"
 #include "handler/decide/notify_drift.h"
 #include "handler/org_run.h"
 #include "handler/regions_run.h"
@@ -449,6 +450,8 @@ static void notify_event(struct sw_function *fn, struct invocation *inv, struct 
     long long now_ms = inv->now_ms;
     struct sw_result r = {.handled = true, .event_kind = sw_event_kind_name(ev->kind)};
     result_who(ev, ev->kind == SW_EVENT_FINDING ? ev->finding.account_id : NULL, &r);
+    if (ev->kind == SW_EVENT_FINDING) /* what the metrics count it by (docs/operations.md) */
+        r.severity = sw_severity_name(sw_notify_rank(ev->finding.severity));
     enum sw_notify_verdict v = sw_notify_event_verdict(ev, fn->cfg->min_severity);
     bool finding = ev->kind == SW_EVENT_FINDING;
     if (v == SW_NOTIFY_YES && finding) /* the security team's filters, docs/configuration.md */

@@ -9,12 +9,38 @@
 #include <string.h>
 
 static const char *const NAMES[SW_METRIC_COUNT] = {
-    "DriftDetected",           "Restored",
-    "RemediationFailed",       "NotificationsPublished",
-    "NotificationsSuppressed", "NotificationsParked",
-    "MembersChecked",          "MembersRestored",
-    "MembersFailed",           "ScheduledCheck",
+    "DriftDetected",
+    "Restored",
+    "RemediationFailed",
+    "NotificationsPublished",
+    "NotificationsSuppressed",
+    "NotificationsParked",
+    "MembersChecked",
+    "MembersRestored",
+    "MembersFailed",
+    "ScheduledCheck",
+    "FindingsNotified",
+    "FindingsNotifiedCritical",
+    "FindingsNotifiedHigh",
+    "FindingsNotifiedMedium",
+    "FindingsNotifiedLow",
+    "FindingsNotifiedInformational",
+    "FindingsNotifiedUntriaged",
 };
+
+/* The result's severity names (handler/decide/result.h), in the order of the per-severity
+ * metrics from SW_METRIC_FINDINGS_NOTIFIED_CRITICAL. */
+static const char *const SEVERITIES[] = {"CRITICAL", "HIGH",          "MEDIUM",
+                                         "LOW",      "INFORMATIONAL", "UNTRIAGED"};
+_Static_assert(sizeof(SEVERITIES) / sizeof(SEVERITIES[0]) ==
+                   SW_METRIC_COUNT - SW_METRIC_FINDINGS_NOTIFIED_CRITICAL,
+               "one per-severity metric per severity");
+
+/* Whether metric i is in the record: always, or (per severity) only when non-zero. */
+static bool emitted(const struct sw_metrics *m, size_t i)
+{
+    return i < SW_METRIC_FINDINGS_NOTIFIED_CRITICAL || (i < SW_METRIC_COUNT && m->value[i] != 0);
+}
 
 const char *sw_metric_name(enum sw_metric m)
 {
@@ -102,6 +128,14 @@ static void from_body(const cJSON *root, struct sw_metrics *m, char *kind, size_
     bool handled = flag(root, "handled");
     m->value[SW_METRIC_SCHEDULED_CHECK] =
         handled && cJSON_IsString(k) && strcmp(k->valuestring, "schedule") == 0 ? 1 : 0;
+    if (!(cJSON_IsString(k) && strcmp(k->valuestring, "finding") == 0 && flag(root, "notified")))
+        return;
+    m->value[SW_METRIC_FINDINGS_NOTIFIED] = 1;
+    const cJSON *sev = cJSON_GetObjectItemCaseSensitive(root, "severity");
+    for (size_t i = 0; cJSON_IsString(sev) && i < sizeof(SEVERITIES) / sizeof(SEVERITIES[0]); i++) {
+        if (strcmp(sev->valuestring, SEVERITIES[i]) == 0)
+            m->value[SW_METRIC_FINDINGS_NOTIFIED_CRITICAL + i] = 1;
+    }
 }
 
 void sw_metrics_from_outcome(const struct sw_outcome *o, struct sw_metrics *m, char *kind,
@@ -124,15 +158,20 @@ void sw_metrics_from_outcome(const struct sw_outcome *o, struct sw_metrics *m, c
     cJSON_Delete(root);
 }
 
-/* The directive's metrics: every name, unit Count (constant, so written once here). */
-static int append_directive(struct sw_buf *out, const char *ns, long long timestamp_ms)
+/* The directive's metrics: every name the record carries, unit Count (constant, so written
+ * once here). */
+static int append_directive(struct sw_buf *out, const struct sw_metrics *m, const char *ns,
+                            long long timestamp_ms)
 {
     int rc = sw_buf_appendf(out,
                             "{\"_aws\":{\"Timestamp\":%lld,\"CloudWatchMetrics\":[{\"Namespace\":"
                             "\"%s\",\"Dimensions\":[[\"Mode\",\"Scope\"]],\"Metrics\":[",
                             timestamp_ms, ns);
-    for (size_t i = 0; rc == SW_OK && i < SW_METRIC_COUNT; i++)
-        rc = sw_buf_appendf(out, "%s{\"Name\":\"%s\",\"Unit\":\"Count\"}", i ? "," : "", NAMES[i]);
+    for (size_t i = 0; rc == SW_OK && i < SW_METRIC_COUNT; i++) {
+        if (emitted(m, i))
+            rc = sw_buf_appendf(out, "%s{\"Name\":\"%s\",\"Unit\":\"Count\"}", i ? "," : "",
+                                NAMES[i]);
+    }
     return rc == SW_OK ? sw_buf_append_str(out, "]}]}") : rc;
 }
 
@@ -162,12 +201,14 @@ int sw_metrics_emf(const struct sw_metrics *m, const char *ns, const char *mode,
     plain(mode, mode_s);
     plain(scope, scope_s);
     plain(event_kind && event_kind[0] ? event_kind : "none", kind_s);
-    int rc = append_directive(out, ns_s, timestamp_ms);
+    int rc = append_directive(out, m, ns_s, timestamp_ms);
     if (rc == SW_OK)
         rc = sw_buf_appendf(out, ",\"Mode\":\"%s\",\"Scope\":\"%s\",\"EventKind\":\"%s\"", mode_s,
                             scope_s, kind_s);
-    for (size_t i = 0; rc == SW_OK && i < SW_METRIC_COUNT; i++)
-        rc = sw_buf_appendf(out, ",\"%s\":%.0f", NAMES[i], m->value[i]);
+    for (size_t i = 0; rc == SW_OK && i < SW_METRIC_COUNT; i++) {
+        if (emitted(m, i))
+            rc = sw_buf_appendf(out, ",\"%s\":%.0f", NAMES[i], m->value[i]);
+    }
     if (rc == SW_OK)
         rc = sw_buf_append_char(out, '}');
     if (rc != SW_OK)

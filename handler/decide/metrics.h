@@ -18,7 +18,12 @@
 #define SW_METRICS_NAMESPACE_DEFAULT "Scanwarden"
 #define SW_METRICS_NAMESPACE_MAX 255 /* CloudWatch's limit */
 
-/* The metric names, in the order of enum sw_metric; the template's alarms name these. */
+/* The metric names, in the order of enum sw_metric; the template's alarms and dashboard name
+ * these. Every record carries the metrics before SW_METRIC_FINDINGS_NOTIFIED_CRITICAL; the
+ * per-severity ones from there on are in a record (directive and value) only when non-zero,
+ * i.e. in the record of the invocation that notified a finding of that severity: CloudWatch
+ * bills a custom metric for every hour it receives a value, so six series of zeros would cost
+ * every deployment for nothing (docs/operations.md, "Metrics"). */
 enum sw_metric {
     SW_METRIC_DRIFT_DETECTED = 0,
     SW_METRIC_RESTORED,
@@ -30,6 +35,13 @@ enum sw_metric {
     SW_METRIC_MEMBERS_RESTORED,
     SW_METRIC_MEMBERS_FAILED,
     SW_METRIC_SCHEDULED_CHECK,
+    SW_METRIC_FINDINGS_NOTIFIED,
+    SW_METRIC_FINDINGS_NOTIFIED_CRITICAL, /* the first written only when non-zero */
+    SW_METRIC_FINDINGS_NOTIFIED_HIGH,
+    SW_METRIC_FINDINGS_NOTIFIED_MEDIUM,
+    SW_METRIC_FINDINGS_NOTIFIED_LOW,
+    SW_METRIC_FINDINGS_NOTIFIED_INFORMATIONAL,
+    SW_METRIC_FINDINGS_NOTIFIED_UNTRIAGED,
     SW_METRIC_COUNT
 };
 
@@ -54,13 +66,16 @@ struct sw_metrics {
 /* The counts an answer tells: drift found (the number of drifted settings), restored (1 when
  * every write of an enforcing check succeeded), RemediationFailed, notifications published,
  * suppressed by the rate cap and parked, the organization run's members checked, restored and
- * failed, and ScheduledCheck: 1 for a scheduled check that ended without an error (the
- * heartbeat). event_kind is copied into kind (at most kind_cap bytes). */
+ * failed, ScheduledCheck: 1 for a scheduled check that ended without an error (the
+ * heartbeat), and FindingsNotified with FindingsNotified<Severity>: 1 for a finding that was
+ * notified, by the result's severity. event_kind is copied into kind (at most kind_cap
+ * bytes). */
 void sw_metrics_from_outcome(const struct sw_outcome *o, struct sw_metrics *m, char *kind,
                              size_t kind_cap);
 
 /* Writes the EMF record (reset first, no newline) for namespace ns with the dimensions Mode and
- * Scope, EventKind as a property, at timestamp_ms (Unix epoch milliseconds). Returns 0 or
+ * Scope, EventKind as a property, at timestamp_ms (Unix epoch milliseconds): every metric before
+ * SW_METRIC_FINDINGS_NOTIFIED_CRITICAL, and a per-severity one only when non-zero. Returns 0 or
  * SW_ENOMEM with err set. */
 int sw_metrics_emf(const struct sw_metrics *m, const char *ns, const char *mode, const char *scope,
                    const char *event_kind, long long timestamp_ms, struct sw_buf *out,

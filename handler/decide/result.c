@@ -93,6 +93,8 @@ static cJSON *build(const struct sw_result *r)
         goto out_delete;
     if (r->event_kind && !add_bounded(root, "event_kind", r->event_kind))
         goto out_delete;
+    if (r->severity && !add_bounded(root, "severity", r->severity))
+        goto out_delete;
     if (r->reason && !add_bounded(root, "reason", r->reason))
         goto out_delete;
     if ((r->account && !add_sanitized(root, "account", r->account)) ||

@@ -50,11 +50,16 @@ struct sw_result {
     const char *account;
     const char *actor_arn;
     const char *source_ip;
+    /* A finding's Inspector severity as the parser normalised it (CRITICAL, HIGH, MEDIUM, LOW,
+     * INFORMATIONAL; UNTRIAGED when absent or not a known name), put as "severity" after
+     * event_kind; NULL for every other kind. The metrics count notified findings by it. */
+    const char *severity;
 };
 
 /* Writes the compact JSON into out (reset first), e.g.
  * {"handled":true,"event_kind":"config-change","drift":["inspector_ecr"],
  *  "actions":[{"api":"inspector2:Enable","ok":true}],"notified":true}
+ * or {"handled":true,"event_kind":"finding","severity":"HIGH","account":"...","notified":true}
  * Returns 0, SW_ENOMEM or SW_ELIMIT with err set. */
 int sw_result_json(const struct sw_result *r, struct sw_buf *out, struct sw_error *err);
 

@@ -92,6 +92,7 @@ class Offline(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         out = json.loads(r.stdout)
         self.assertEqual(out["result"], {"handled": True, "event_kind": "finding",
+                                         "severity": "CRITICAL",
                                          "account": ev["detail"]["awsAccountId"],
                                          "notified": True})
         self.assertEqual(len(out["notifications"]), 1)

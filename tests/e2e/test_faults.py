@@ -327,8 +327,8 @@ class HostileEvents(FaultTestCase):
         run = self.run_events([{"raw_b64": base64.b64encode(raw).decode()}])
         inv = run.invocations[0]
         self.assertTrue(inv.ok, inv.raw)
-        self.assertEqual(inv.body, {"handled": True, "event_kind": "finding", "account": ACCOUNT,
-                                    "notified": True})
+        self.assertEqual(inv.body, {"handled": True, "event_kind": "finding",
+                                    "severity": "CRITICAL", "account": ACCOUNT, "notified": True})
         self.assertEqual(len(self.aws.published), 1)
         n = self.aws.published[0]
         self.assertTrue(n["Subject"].isascii() and n["Subject"].isprintable(), n["Subject"])
@@ -362,13 +362,15 @@ class HostileEvents(FaultTestCase):
         odd = {"source": 1, "detail-type": {"a": 1}, "detail": "x"}
         run = self.run_events([wrong_severity, wrong_fields, sched, odd])
         sev, fields, check, unknown = run.invocations
-        # A severity that is not a name is no severity: below any MIN_SEVERITY, not notified.
+        # A severity that is not a name is no severity: below any MIN_SEVERITY, not notified,
+        # and reported as UNTRIAGED (as the notification would label it).
         self.assertEqual(sev.body, {"handled": True, "event_kind": "finding",
-                                    "reason": "below-threshold", "account": ACCOUNT,
-                                    "notified": False}, sev.raw)
+                                    "severity": "UNTRIAGED", "reason": "below-threshold",
+                                    "account": ACCOUNT, "notified": False}, sev.raw)
         # The finding with its severity and id intact is notified without the bad fields.
         self.assertEqual(fields.body, {"handled": True, "event_kind": "finding",
-                                       "account": ACCOUNT, "notified": True}, fields.raw)
+                                       "severity": "CRITICAL", "account": ACCOUNT,
+                                       "notified": True}, fields.raw)
         self.assertEqual(len(self.aws.published), 1, self.aws.published)
         n = self.aws.published[0]
         self.assertEqual(n["Subject"], "[CRITICAL] CVE-2024-6119")

@@ -9,6 +9,7 @@
 #include "handler/decide/metrics.h"
 
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <string.h>
 
 static void outcome_body(struct sw_outcome *o, const char *json)
@@ -87,6 +88,76 @@ static void test_organization_members(void **state)
     sw_outcome_clear(&o);
 }
 
+/* A notified finding counts once in FindingsNotified and once in the metric of its severity
+ * (the result's "severity"), and in no other severity's. */
+static void test_finding_counts_by_severity(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *severity;
+        enum sw_metric metric;
+    } cases[] = {
+        {"CRITICAL", SW_METRIC_FINDINGS_NOTIFIED_CRITICAL},
+        {"HIGH", SW_METRIC_FINDINGS_NOTIFIED_HIGH},
+        {"MEDIUM", SW_METRIC_FINDINGS_NOTIFIED_MEDIUM},
+        {"LOW", SW_METRIC_FINDINGS_NOTIFIED_LOW},
+        {"INFORMATIONAL", SW_METRIC_FINDINGS_NOTIFIED_INFORMATIONAL},
+        {"UNTRIAGED", SW_METRIC_FINDINGS_NOTIFIED_UNTRIAGED},
+    };
+    for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        struct sw_outcome o;
+        struct sw_metrics m;
+        char kind[32], json[256];
+        snprintf(json, sizeof(json),
+                 "{\"handled\":true,\"event_kind\":\"finding\",\"severity\":\"%s\","
+                 "\"account\":\"123456789012\",\"notified\":true}",
+                 cases[c].severity);
+        outcome_body(&o, json);
+        sw_metrics_from_outcome(&o, &m, kind, sizeof(kind));
+        assert_string_equal(kind, "finding");
+        assert_true(m.value[SW_METRIC_FINDINGS_NOTIFIED] == 1);
+        assert_true(m.value[SW_METRIC_NOTIFICATIONS_PUBLISHED] == 1);
+        for (int i = SW_METRIC_FINDINGS_NOTIFIED_CRITICAL; i < SW_METRIC_COUNT; i++) {
+            assert_true(m.value[i] == (i == (int)cases[c].metric ? 1 : 0));
+        }
+        assert_string_equal(sw_metric_name(cases[c].metric), c == 0   ? "FindingsNotifiedCritical"
+                                                             : c == 1 ? "FindingsNotifiedHigh"
+                                                             : c == 2 ? "FindingsNotifiedMedium"
+                                                             : c == 3 ? "FindingsNotifiedLow"
+                                                             : c == 4
+                                                                 ? "FindingsNotifiedInformational"
+                                                                 : "FindingsNotifiedUntriaged");
+        sw_outcome_clear(&o);
+    }
+}
+
+/* A finding that was not notified (below MIN_SEVERITY, a duplicate, held back by the rate cap)
+ * counts in no finding metric; neither does any other kind's notification. */
+static void test_finding_not_notified_is_not_counted(void **state)
+{
+    (void)state;
+    static const char *const bodies[] = {
+        "{\"handled\":true,\"event_kind\":\"finding\",\"severity\":\"LOW\","
+        "\"reason\":\"below-threshold\",\"notified\":false}",
+        "{\"handled\":true,\"event_kind\":\"finding\",\"severity\":\"CRITICAL\","
+        "\"notified\":false,\"rate_limited\":true}",
+        "{\"handled\":true,\"event_kind\":\"scan\",\"notified\":true}",
+        "{\"handled\":true,\"event_kind\":\"config-change\",\"severity\":\"HIGH\","
+        "\"drift\":[],\"notified\":true}",
+    };
+    for (size_t b = 0; b < sizeof(bodies) / sizeof(bodies[0]); b++) {
+        struct sw_outcome o;
+        struct sw_metrics m;
+        char kind[32];
+        outcome_body(&o, bodies[b]);
+        sw_metrics_from_outcome(&o, &m, kind, sizeof(kind));
+        for (int i = SW_METRIC_FINDINGS_NOTIFIED; i < SW_METRIC_COUNT; i++) {
+            assert_true(m.value[i] == 0);
+        }
+        sw_outcome_clear(&o);
+    }
+}
+
 /* The record follows the EMF specification: the directive under _aws names every metric
  * whose value is at the root, and the dimensions' values are at the root too. */
 static void test_emf_record(void **state)
@@ -113,7 +184,8 @@ static void test_emf_record(void **state)
         assert_true(cJSON_IsString(cJSON_GetObjectItem(root, dim->valuestring)));
     }
     cJSON *metrics = cJSON_GetObjectItem(d, "Metrics");
-    assert_int_equal(cJSON_GetArraySize(metrics), SW_METRIC_COUNT);
+    /* every metric but the per-severity ones, which are all zero here */
+    assert_int_equal(cJSON_GetArraySize(metrics), SW_METRIC_FINDINGS_NOTIFIED_CRITICAL);
     cJSON *mo;
     cJSON_ArrayForEach(mo, metrics)
     {
@@ -121,7 +193,48 @@ static void test_emf_record(void **state)
             cJSON_GetObjectItem(root, cJSON_GetObjectItem(mo, "Name")->valuestring)));
     }
     assert_true(cJSON_GetObjectItem(root, "Restored")->valuedouble == 1);
+    assert_true(cJSON_GetObjectItem(root, "FindingsNotified")->valuedouble == 0);
+    assert_null(cJSON_GetObjectItem(root, "FindingsNotifiedCritical"));
     assert_string_equal(cJSON_GetObjectItem(root, "EventKind")->valuestring, "schedule");
+    cJSON_Delete(root);
+    sw_buf_clear(&out);
+}
+
+/* A per-severity metric is in the record, directive and value, only when non-zero: the record
+ * of a notified HIGH finding names FindingsNotifiedHigh and no other severity's. */
+static void test_emf_record_names_the_severity_counted(void **state)
+{
+    (void)state;
+    struct sw_metrics m = {{0}};
+    struct sw_buf out = {0};
+    struct sw_error err = {0};
+    m.value[SW_METRIC_NOTIFICATIONS_PUBLISHED] = 1;
+    m.value[SW_METRIC_FINDINGS_NOTIFIED] = 1;
+    m.value[SW_METRIC_FINDINGS_NOTIFIED_HIGH] = 1;
+    assert_int_equal(sw_metrics_emf(&m, "Scanwarden", "enforce", "account", "finding",
+                                    1700000000123LL, &out, &err),
+                     SW_OK);
+    cJSON *root = cJSON_Parse(sw_buf_cstr(&out));
+    assert_non_null(root);
+    cJSON *d = cJSON_GetArrayItem(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(root, "_aws"), "CloudWatchMetrics"), 0);
+    cJSON *metrics = cJSON_GetObjectItem(d, "Metrics");
+    assert_int_equal(cJSON_GetArraySize(metrics), SW_METRIC_FINDINGS_NOTIFIED_CRITICAL + 1);
+    cJSON *mo;
+    bool named = false;
+    cJSON_ArrayForEach(mo, metrics)
+    {
+        const char *name = cJSON_GetObjectItem(mo, "Name")->valuestring;
+        assert_true(cJSON_IsNumber(cJSON_GetObjectItem(root, name)));
+        named = named || strcmp(name, "FindingsNotifiedHigh") == 0;
+    }
+    assert_true(named);
+    assert_true(cJSON_GetObjectItem(root, "FindingsNotified")->valuedouble == 1);
+    assert_true(cJSON_GetObjectItem(root, "FindingsNotifiedHigh")->valuedouble == 1);
+    for (int i = SW_METRIC_FINDINGS_NOTIFIED_CRITICAL; i < SW_METRIC_COUNT; i++) {
+        if (i != SW_METRIC_FINDINGS_NOTIFIED_HIGH)
+            assert_null(cJSON_GetObjectItem(root, sw_metric_name((enum sw_metric)i)));
+    }
     cJSON_Delete(root);
     sw_buf_clear(&out);
 }
@@ -177,7 +290,10 @@ int main(void)
         cmocka_unit_test(test_failed_write_is_not_restored),
         cmocka_unit_test(test_remediation_failed_is_no_heartbeat),
         cmocka_unit_test(test_organization_members),
+        cmocka_unit_test(test_finding_counts_by_severity),
+        cmocka_unit_test(test_finding_not_notified_is_not_counted),
         cmocka_unit_test(test_emf_record),
+        cmocka_unit_test(test_emf_record_names_the_severity_counted),
         cmocka_unit_test(test_run_record),
         cmocka_unit_test(test_config),
     };

@@ -50,7 +50,7 @@ static void spec_example_config_change_restored(void **state)
         {"ecr:PutRegistryScanningConfiguration", true, NULL, NULL},
     };
     struct sw_result r = {true,  "config-change", NULL, &p,    results, 2,    NULL, true, NULL,
-                          false, false,           NULL, false, NULL,    NULL, NULL, NULL};
+                          false, false,           NULL, false, NULL,    NULL, NULL, NULL, NULL};
     assert_json(&r,
                 "{\"handled\":true,\"event_kind\":\"config-change\",\"drift\":[\"inspector_ecr\","
                 "\"registry_scan_type\",\"registry_rule\"],\"actions\":[{\"api\":\"inspector2:"
@@ -111,7 +111,7 @@ static void unhandled_event(void **state)
                           NULL,  false, NULL,
                           false, false, NULL,
                           false, NULL,  NULL,
-                          NULL,  NULL};
+                          NULL,  NULL,  NULL};
     assert_json(&r,
                 "{\"handled\":false,\"reason\":\"no rule for source aws.s3 / detail-type Object "
                 "Created\",\"notified\":false}");
@@ -121,12 +121,20 @@ static void unhandled_event(void **state)
 static void finding_without_drift_check(void **state)
 {
     struct sw_result r = {true,  "finding", NULL, NULL,  NULL, 0,    NULL, true, NULL,
-                          false, false,     NULL, false, NULL, NULL, NULL, NULL};
+                          false, false,     NULL, false, NULL, NULL, NULL, NULL, NULL};
     assert_json(&r, "{\"handled\":true,\"event_kind\":\"finding\",\"notified\":true}");
     /* suppressed by MAX_NOTIFICATIONS_PER_MINUTE: a success that says so */
     struct sw_result limited = {.handled = true, .event_kind = "finding", .rate_limited = true};
     assert_json(&limited, "{\"handled\":true,\"event_kind\":\"finding\",\"notified\":false,"
                           "\"rate_limited\":true}");
+    /* the finding's severity, which the metrics count notified findings by, follows its kind */
+    struct sw_result high = {.handled = true,
+                             .event_kind = "finding",
+                             .severity = "HIGH",
+                             .account = ACCOUNT,
+                             .notified = true};
+    assert_json(&high, "{\"handled\":true,\"event_kind\":\"finding\",\"severity\":\"HIGH\","
+                       "\"account\":\"" ACCOUNT "\",\"notified\":true}");
 }
 
 static void no_drift_no_action(void **state)
@@ -134,7 +142,7 @@ static void no_drift_no_action(void **state)
     struct sw_drift_plan p = {0};
     decide(SW_MODE_ENFORCE, "ENABLED", &p);
     struct sw_result r = {true,  "schedule", NULL, &p,    NULL, 0,    NULL, false, NULL,
-                          false, false,      NULL, false, NULL, NULL, NULL, NULL};
+                          false, false,      NULL, false, NULL, NULL, NULL, NULL,  NULL};
     assert_json(&r, "{\"handled\":true,\"event_kind\":\"schedule\",\"drift\":[],\"actions\":[],"
                     "\"notified\":false}");
     assert_false(sw_result_remediation_failed(&r, NULL));
@@ -146,7 +154,7 @@ static void dry_run_lists_planned_calls(void **state)
     struct sw_drift_plan p = {0};
     decide(SW_MODE_DRY_RUN, "DISABLED", &p);
     struct sw_result r = {true,  "schedule", NULL, &p,    NULL, 0,    NULL, true, NULL,
-                          false, false,      NULL, false, NULL, NULL, NULL, NULL};
+                          false, false,      NULL, false, NULL, NULL, NULL, NULL, NULL};
     assert_json(&r, "{\"handled\":true,\"event_kind\":\"schedule\",\"mode\":\"dry-run\",\"drift\":"
                     "[\"inspector_ecr\"],\"planned\":[\"inspector2:Enable\"],\"notified\":true}");
     /* Nothing was meant to be restored: a dry run never fails for want of results. */
@@ -159,7 +167,7 @@ static void mode_off(void **state)
     struct sw_drift_plan p = {0};
     decide(SW_MODE_OFF, "DISABLED", &p);
     struct sw_result r = {true,  "config-change", NULL, &p,    NULL, 0,    NULL, false, NULL,
-                          false, false,           NULL, false, NULL, NULL, NULL, NULL};
+                          false, false,           NULL, false, NULL, NULL, NULL, NULL,  NULL};
     assert_json(&r, "{\"handled\":true,\"event_kind\":\"config-change\",\"mode\":\"off\","
                     "\"notified\":false}");
     assert_false(sw_result_remediation_failed(&r, NULL));
@@ -177,7 +185,7 @@ static void failed_action_is_remediation_failed(void **state)
          "User: arn:aws:sts::123456789012:assumed-role/fn/x is not authorized\nto perform it"},
     };
     struct sw_result r = {true,  "schedule", NULL, &p,    results, 2,    NULL, true, NULL,
-                          false, false,      NULL, false, NULL,    NULL, NULL, NULL};
+                          false, false,      NULL, false, NULL,    NULL, NULL, NULL, NULL};
     assert_json(&r,
                 "{\"handled\":true,\"event_kind\":\"schedule\",\"drift\":[\"inspector_ecr\","
                 "\"registry_scan_type\",\"registry_rule\"],\"actions\":[{\"api\":\"inspector2:"
@@ -203,7 +211,7 @@ static void action_not_attempted_is_a_failure(void **state)
         {"inspector2:Enable", false, "ServiceQuotaExceededException", NULL},
     };
     struct sw_result r = {true,  "schedule", NULL, &p,    results, 1,    NULL, true, NULL,
-                          false, false,      NULL, false, NULL,    NULL, NULL, NULL};
+                          false, false,      NULL, false, NULL,    NULL, NULL, NULL, NULL};
     assert_json(&r, "{\"handled\":true,\"event_kind\":\"schedule\",\"drift\":[\"inspector_ecr\","
                     "\"registry_scan_type\",\"registry_rule\"],\"actions\":[{\"api\":\"inspector2:"
                     "Enable\",\"ok\":false,\"error\":\"ServiceQuotaExceededException\"},{\"api\":"
@@ -224,7 +232,7 @@ static void read_failure_is_remediation_failed(void **state)
     const struct sw_action_result rf = {"inspector2:BatchGetAccountStatus", false,
                                         "AccessDeniedException", "not allowed"};
     struct sw_result r = {true,  "schedule", NULL, NULL,  NULL, 0,    &rf,  false, NULL,
-                          false, false,      NULL, false, NULL, NULL, NULL, NULL};
+                          false, false,      NULL, false, NULL, NULL, NULL, NULL,  NULL};
     assert_json(&r, "{\"handled\":true,\"event_kind\":\"schedule\",\"read_error\":{\"api\":"
                     "\"inspector2:BatchGetAccountStatus\",\"error\":\"AccessDeniedException\"},"
                     "\"notified\":false}");
@@ -250,7 +258,7 @@ static void untrusted_strings_are_escaped_and_bounded(void **state)
     }
     reason[n] = '\0';
     struct sw_result r = {false, NULL,  reason, NULL,  NULL, 0,    NULL, false, NULL,
-                          false, false, NULL,   false, NULL, NULL, NULL, NULL};
+                          false, false, NULL,   false, NULL, NULL, NULL, NULL,  NULL};
     struct sw_buf out;
     sw_buf_init(&out, SW_RESULT_JSON_MAX);
     assert_int_equal(sw_result_json(&r, &out, NULL), 0);
