@@ -21,7 +21,7 @@ echo "$line" >&2
 zip_bytes=$(stat -c %s "$out/echo.zip")
 bin_bytes=$(stat -c %s "$out/unzipped/bootstrap")
 
-BENCH_EXTRA="echo-packaged:$out/unzipped/bootstrap" bash scripts/bench.sh runtime
+BENCH_EXTRA="echo-packaged:$out/unzipped/bootstrap ${BENCH_EXTRA:-}" bash scripts/bench.sh runtime
 echo
 echo "packaged echo: $bin_bytes bytes unzipped (stripped), $zip_bytes bytes zipped" \
     "($(awk -v s="$zip_bytes" 'BEGIN { printf "%.2f", s / 1048576 }') MiB; target <= 3 MB)"

@@ -6,7 +6,9 @@
 #     spawns the function and timestamps both ends on CLOCK_MONOTONIC), and the median
 #     CPU (user+sys) of those processes, which load on the machine disturbs less;
 #   - CPU per invocation: user+sys of the function process (wait4) / N invocations of a
-#     4 KB payload, median of REPEAT runs; peak RSS (ru_maxrss) of the same runs;
+#     4 KB payload; peak RSS (the function's VmHWM) of the same runs;
+#   - both in REPEAT rounds, each round measuring every build in turn (medians over the
+#     rounds; ratios to the floor are the medians of the per-round ratios);
 #   - user-space instructions per invocation (callgrind, (Ir(3000)-Ir(1000))/2000) and of a
 #     cold start (exec -> first /next -> its 500 -> exit), which unlike times do not
 #     depend on how busy the machine is (skipped without valgrind);
@@ -98,30 +100,40 @@ callgrind_start_ir() { # callgrind_start_ir BINARY -> instructions of one cold s
     callgrind_annotate "$out/cg.start.out" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}'
 }
 
+# Rounds: each round measures every build once (cold starts, then the loop), so that a
+# change of load on the shared machine falls on all of them alike; the figures are
+# medians over the rounds and the ratios to the floor are medians of the per-round ratios.
 declare -A start start_min start_p90 start_cpu cpu rss ir start_ir
-for entry in "${binaries[@]}"; do
-    name=${entry%%:*}
-    bin=${entry#*:}
-    say "$name: $RUNS cold starts"
-    line=$("$out/rt_bench" startup "$RUNS" "$bin" 2>/dev/null)
-    start[$name]=$(field median "$line")
-    start_min[$name]=$(field min "$line")
-    start_p90[$name]=$(field p90 "$line")
-    start_cpu[$name]=$(field cpu_ms_median "$line")
-    cpus=()
-    rsss=()
-    for ((i = 1; i <= REPEAT; i++)); do
-        say "$name: $N invocations of 4096 bytes (run $i/$REPEAT)"
+declare -A r_start r_min r_p90 r_scpu r_cpu r_rss
+for ((i = 1; i <= REPEAT; i++)); do
+    for entry in "${binaries[@]}"; do
+        name=${entry%%:*}
+        bin=${entry#*:}
+        say "$name: $RUNS cold starts, $N invocations of 4096 bytes (round $i/$REPEAT)"
+        line=$("$out/rt_bench" startup "$RUNS" "$bin" 2>/dev/null)
+        r_start[$name]+=" $(field median "$line")"
+        r_min[$name]+=" $(field min "$line")"
+        r_p90[$name]+=" $(field p90 "$line")"
+        r_scpu[$name]+=" $(field cpu_ms_median "$line")"
         line=$("$out/rt_bench" loop "$N" 4096 "$bin" 2>/dev/null) || {
             echo "benchmark run failed: $line" >&2
             exit 1
         }
         [ "$(field connections "$line")" = 1 ] || echo "warning: $name used more than one connection" >&2
-        cpus+=("$(field cpu_us_per_invocation "$line")")
-        rsss+=("$(field max_rss_kib "$line")")
+        r_cpu[$name]+=" $(field cpu_us_per_invocation "$line")"
+        r_rss[$name]+=" $(field max_rss_kib "$line")"
     done
-    cpu[$name]=$(printf '%s\n' "${cpus[@]}" | median)
-    rss[$name]=$(printf '%s\n' "${rsss[@]}" | median)
+done
+values() { tr ' ' '\n' <<<"$1" | sed '/^$/d'; }
+for entry in "${binaries[@]}"; do
+    name=${entry%%:*}
+    bin=${entry#*:}
+    start[$name]=$(values "${r_start[$name]}" | median)
+    start_min[$name]=$(values "${r_min[$name]}" | sort -g | head -n1)
+    start_p90[$name]=$(values "${r_p90[$name]}" | median)
+    start_cpu[$name]=$(values "${r_scpu[$name]}" | median)
+    cpu[$name]=$(values "${r_cpu[$name]}" | median)
+    rss[$name]=$(values "${r_rss[$name]}" | median)
     ir[$name]="-"
     start_ir[$name]="-"
     if [ "$CALLGRIND" = 1 ] && command -v valgrind >/dev/null; then
@@ -130,6 +142,11 @@ for entry in "${binaries[@]}"; do
         start_ir[$name]=$(callgrind_start_ir "$bin")
     fi
 done
+# ratio NAME ROUND-VALUES-ARRAY: the median over the rounds of NAME's value / the floor's
+ratio() {
+    local -n rv=$2
+    paste <(values "${rv[$1]}") <(values "${rv[floor]}") | awk '{print $1 / $2}' | median
+}
 
 echo
 echo "Runtime benchmark ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg))"
@@ -144,8 +161,12 @@ done
 echo
 for entry in "${binaries[@]:1}"; do
     name=${entry%%:*}
-    awk -v n="$name" -v s="${start[$name]}" -v fs="${start[floor]}" -v sc="${start_cpu[$name]}" \
-        -v fsc="${start_cpu[floor]}" -v c="${cpu[$name]}" -v fc="${cpu[floor]}" \
-        'BEGIN {printf "%s / floor: start-up x%.2f (start CPU x%.2f), CPU per invocation x%.2f\n", n, s / fs, sc / fsc, c / fc}'
+    printf '%s / floor (median of %d rounds): start-up x%.2f (start CPU x%.2f), CPU per invocation x%.2f' \
+        "$name" "$REPEAT" "$(ratio "$name" r_start)" "$(ratio "$name" r_scpu)" "$(ratio "$name" r_cpu)"
+    if [ "${ir[$name]}" != - ]; then
+        awk -v a="${start_ir[$name]}" -v b="${start_ir[floor]}" -v c="${ir[$name]}" -v d="${ir[floor]}" \
+            'BEGIN {printf "; instructions: start-up x%.2f, per invocation x%.2f", a / b, c / d}'
+    fi
+    echo
 done
 echo "targets: exec->/next <= 1.3 x floor, CPU per invocation <= 1.5 x floor, peak RSS <= 4 MiB"
