@@ -6,22 +6,24 @@
  * serves a fixed payload N times over HTTP/1.1 keep-alive, ends the function with
  * a 500, and reads the function's user+sys CPU and peak RSS from wait4().
  *
- *   rt_bench startup RUNS PROGRAM     median/min/p90 exec -> first /next, in ms, and the
+ *   rt_bench startup RUNS PROGRAM...  median/min/p90 exec -> first /next, in ms, and the
  *                                     median CPU (user+sys) of a process that starts,
- *                                     reaches /next, gets a 500 and exits
+ *                                     reaches /next, gets a 500 and exits; with several
+ *                                     programs they take turns, one line each
  *   rt_bench loop N BYTES PROGRAM     CPU per invocation (us), peak RSS (KiB): the
  *                                     function's VmHWM, read when it asks for one more
  *                                     invocation after the last (wait4's ru_maxrss would
  *                                     also count this process, whose memory a
  *                                     posix_spawn child shares until its exec)
- *   rt_bench aws RUNS PROGRAM CERT KEY EVENT
+ *   rt_bench aws RUNS CERT KEY EVENT PROGRAM...
  *                                     the function's first AWS request over TLS: serves
  *                                     EVENT (a JSON file) as the first invocation, points
  *                                     AWS_ENDPOINT_URL at a local TLS server (CERT, KEY;
  *                                     SSL_CERT_FILE must name CERT) and times exec -> first
  *                                     /next, -> the TCP connection to AWS, -> the first
  *                                     request's head read over TLS, and the function's CPU
- *                                     up to then (medians); then ends it with SIGTERM */
+ *                                     up to then (medians); then ends it with SIGTERM.
+ *                                     Several programs take turns, one line each */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -197,38 +199,51 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static int startup(int runs, const char *prog)
+/* One cold start of prog: *ms exec -> first GET /next, *cpu_ms its user+sys CPU. */
+static int cold_start(const char *prog, struct conn *c, double *ms, double *cpu_ms)
 {
-    double *t = calloc((size_t)runs, sizeof(double));
-    double *cpu = calloc((size_t)runs, sizeof(double));
-    struct conn c = {.buf = malloc(REQ_MAX)};
-    for (int i = 0; i < runs; i++) {
-        int port, is_get, status;
-        size_t body;
-        int lfd = listen_loopback(&port);
-        double t0 = now_ms();
-        pid_t pid = spawn(prog, port);
-        c.fd = accept_conn(lfd);
-        c.len = 0;
-        if (read_request(&c, &is_get, &body) == 0 || !is_get) {
-            fprintf(stderr, "no GET /next from %s\n", prog);
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            return 2;
-        }
-        t[i] = now_ms() - t0;
-        write_all(c.fd, R500, sizeof(R500) - 1);
-        struct rusage ru;
-        wait4(pid, &status, 0, &ru);
-        cpu[i] = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
-                 (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
-        close(c.fd);
-        close(lfd);
+    int port, is_get, status;
+    size_t body;
+    int lfd = listen_loopback(&port);
+    double t0 = now_ms();
+    pid_t pid = spawn(prog, port);
+    c->fd = accept_conn(lfd);
+    c->len = 0;
+    if (read_request(c, &is_get, &body) == 0 || !is_get) {
+        fprintf(stderr, "no GET /next from %s\n", prog);
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        return 2;
     }
-    qsort(t, (size_t)runs, sizeof(double), cmp_double);
-    qsort(cpu, (size_t)runs, sizeof(double), cmp_double);
-    printf("startup_ms median=%.3f min=%.3f p90=%.3f cpu_ms_median=%.3f runs=%d\n", t[runs / 2],
-           t[0], t[(runs * 9) / 10], cpu[runs / 2], runs);
+    *ms = now_ms() - t0;
+    write_all(c->fd, R500, sizeof(R500) - 1);
+    struct rusage ru;
+    wait4(pid, &status, 0, &ru);
+    *cpu_ms = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+              (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+    close(c->fd);
+    close(lfd);
+    return 0;
+}
+
+/* RUNS cold starts of each program, taking turns (one of each, then again), so that a
+ * change of load on the machine falls on all of them alike; one line per program. */
+static int startup(int runs, int nprog, char **progs)
+{
+    double *t = calloc((size_t)(runs * nprog), sizeof(double));
+    double *cpu = calloc((size_t)(runs * nprog), sizeof(double));
+    struct conn c = {.buf = malloc(REQ_MAX)};
+    for (int i = 0; i < runs; i++)
+        for (int p = 0; p < nprog; p++)
+            if (cold_start(progs[p], &c, &t[p * runs + i], &cpu[p * runs + i]) != 0)
+                return 2;
+    for (int p = 0; p < nprog; p++) {
+        double *tp = t + p * runs, *cp = cpu + p * runs;
+        qsort(tp, (size_t)runs, sizeof(double), cmp_double);
+        qsort(cp, (size_t)runs, sizeof(double), cmp_double);
+        printf("startup_ms median=%.3f min=%.3f p90=%.3f cpu_ms_median=%.3f runs=%d prog=%s\n",
+               tp[runs / 2], tp[0], tp[(runs * 9) / 10], cp[runs / 2], runs, progs[p]);
+    }
     free(t);
     free(cpu);
     free(c.buf);
@@ -334,108 +349,120 @@ static void print_stat(const char *name, double *v, int runs)
            v[(runs * 9) / 10]);
 }
 
-static int aws(int runs, const char *prog, const char *cert, const char *key, const char *event)
+/* One run of prog up to its first AWS request over TLS: out[0..3] = ms to /next, to the
+ * TCP connection to AWS, to the request's head, and the CPU ms up to then. */
+static int aws_one(const char *prog, SSL_CTX *ctx, const char *payload, size_t elen, int i,
+                   struct conn *c, double out[4], char *first_line, size_t first_cap)
 {
+    int port, aport, is_get, status;
+    size_t body;
+    char head[1024], req[4096];
+    int lfd = listen_loopback(&port);
+    int afd = listen_loopback(&aport);
+    char endpoint[64];
+    snprintf(endpoint, sizeof(endpoint), "AWS_ENDPOINT_URL=https://127.0.0.1:%d", aport);
+    double t0 = now_ms();
+    pid_t pid = spawn_env(prog, port, endpoint);
+    c->fd = accept_conn(lfd);
+    c->len = 0;
+    if (read_request(c, &is_get, &body) == 0 || !is_get) {
+        fprintf(stderr, "no GET /next from %s\n", prog);
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        return 2;
+    }
+    out[0] = ms_since(t0);
+    int h = snprintf(head, sizeof(head),
+                     "HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: "
+                     "aws-%08d-0000-0000-000000000000\r\n"
+                     "Lambda-Runtime-Deadline-Ms: 4102444800000\r\n"
+                     "Lambda-Runtime-Invoked-Function-Arn: "
+                     "arn:aws:lambda:us-east-1:123456789012:function:bench\r\n"
+                     "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
+                     i, elen);
+    write_all(c->fd, head, (size_t)h);
+    write_all(c->fd, payload, elen);
+    struct pollfd pf = {.fd = afd, .events = POLLIN};
+    if (poll(&pf, 1, 10000) != 1) {
+        fprintf(stderr, "%s made no AWS request within 10 s\n", prog);
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        return 2;
+    }
+    int fd = accept_conn(afd);
+    out[1] = ms_since(t0);
+    SSL *s = SSL_new(ctx);
+    SSL_set_fd(s, fd);
+    size_t got = 0;
+    req[0] = '\0';
+    if (SSL_accept(s) == 1) {
+        while (got < sizeof(req) - 1) {
+            int n = SSL_read(s, req + got, (int)(sizeof(req) - 1 - got));
+            if (n <= 0)
+                break;
+            got += (size_t)n;
+            req[got] = '\0';
+            if (strstr(req, "\r\n\r\n"))
+                break;
+        }
+    }
+    out[2] = ms_since(t0);
+    if (!strstr(req, "\r\n\r\n")) {
+        fprintf(stderr, "no request over TLS from %s:\n", prog);
+        ERR_print_errors_fp(stderr);
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        return 2;
+    }
+    snprintf(first_line, first_cap, "%.*s", (int)strcspn(req, "\r"), req);
+    /* SIGTERM, not SIGKILL: a callgrind wrapper writes its profile on it. */
+    kill(pid, SIGTERM);
+    struct rusage ru;
+    wait4(pid, &status, 0, &ru);
+    out[3] = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+             (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+    SSL_free(s);
+    close(fd);
+    close(c->fd);
+    close(afd);
+    close(lfd);
+    return 0;
+}
+
+/* RUNS runs of each program up to its first AWS request, taking turns; one line each. */
+static int aws(int runs, int nprog, char **progs, const char *cert, const char *key,
+               const char *event)
+{
+    static const char *names[4] = {"next_ms", "connect_ms", "request_ms", "cpu_ms"};
     size_t elen;
     char *payload = read_file(event, &elen);
-    double *t_next = calloc((size_t)runs, sizeof(double));
-    double *t_conn = calloc((size_t)runs, sizeof(double));
-    double *t_req = calloc((size_t)runs, sizeof(double));
-    double *cpu = calloc((size_t)runs, sizeof(double));
+    double *v = calloc((size_t)(4 * runs * nprog), sizeof(double));
     struct conn c = {.buf = malloc(REQ_MAX)};
-    char head[1024], req[4096], first_line[256] = "";
+    char first_line[256] = "";
     SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
     if (!ctx || SSL_CTX_use_certificate_chain_file(ctx, cert) != 1 ||
         SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) {
         fprintf(stderr, "TLS server: cannot load %s / %s\n", cert, key);
         return 2;
     }
-    for (int i = 0; i < runs; i++) {
-        int port, aport, is_get, status;
-        size_t body;
-        int lfd = listen_loopback(&port);
-        int afd = listen_loopback(&aport);
-        char endpoint[64];
-        snprintf(endpoint, sizeof(endpoint), "AWS_ENDPOINT_URL=https://127.0.0.1:%d", aport);
-        double t0 = now_ms();
-        pid_t pid = spawn_env(prog, port, endpoint);
-        c.fd = accept_conn(lfd);
-        c.len = 0;
-        if (read_request(&c, &is_get, &body) == 0 || !is_get) {
-            fprintf(stderr, "no GET /next from %s\n", prog);
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            return 2;
+    for (int i = 0; i < runs; i++)
+        for (int p = 0; p < nprog; p++) {
+            double out[4];
+            if (aws_one(progs[p], ctx, payload, elen, i, &c, out, first_line, sizeof(first_line)) !=
+                0)
+                return 2;
+            for (int k = 0; k < 4; k++)
+                v[(p * 4 + k) * runs + i] = out[k];
         }
-        t_next[i] = ms_since(t0);
-        int h = snprintf(head, sizeof(head),
-                         "HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: "
-                         "aws-%08d-0000-0000-000000000000\r\n"
-                         "Lambda-Runtime-Deadline-Ms: 4102444800000\r\n"
-                         "Lambda-Runtime-Invoked-Function-Arn: "
-                         "arn:aws:lambda:us-east-1:123456789012:function:bench\r\n"
-                         "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
-                         i, elen);
-        write_all(c.fd, head, (size_t)h);
-        write_all(c.fd, payload, elen);
-        struct pollfd p = {.fd = afd, .events = POLLIN};
-        if (poll(&p, 1, 10000) != 1) {
-            fprintf(stderr, "%s made no AWS request within 10 s\n", prog);
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            return 2;
-        }
-        int fd = accept_conn(afd);
-        t_conn[i] = ms_since(t0);
-        SSL *s = SSL_new(ctx);
-        SSL_set_fd(s, fd);
-        size_t got = 0;
-        req[0] = '\0';
-        if (SSL_accept(s) == 1) {
-            while (got < sizeof(req) - 1) {
-                int n = SSL_read(s, req + got, (int)(sizeof(req) - 1 - got));
-                if (n <= 0)
-                    break;
-                got += (size_t)n;
-                req[got] = '\0';
-                if (strstr(req, "\r\n\r\n"))
-                    break;
-            }
-        }
-        t_req[i] = ms_since(t0);
-        if (!strstr(req, "\r\n\r\n") || got == 0) {
-            fprintf(stderr, "no request over TLS from %s:\n", prog);
-            ERR_print_errors_fp(stderr);
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            return 2;
-        }
-        if (i == 0)
-            snprintf(first_line, sizeof(first_line), "%.*s", (int)strcspn(req, "\r"), req);
-        /* SIGTERM, not SIGKILL: a callgrind wrapper writes its profile on it. */
-        kill(pid, SIGTERM);
-        struct rusage ru;
-        wait4(pid, &status, 0, &ru);
-        cpu[i] = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
-                 (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
-        SSL_free(s);
-        close(fd);
-        close(c.fd);
-        close(afd);
-        close(lfd);
+    for (int p = 0; p < nprog; p++) {
+        printf("aws runs=%d", runs);
+        for (int k = 0; k < 4; k++)
+            print_stat(names[k], v + (p * 4 + k) * runs, runs);
+        printf(" first_request=\"%s\" prog=%s\n", first_line, progs[p]);
     }
-    printf("aws runs=%d", runs);
-    print_stat("next_ms", t_next, runs);
-    print_stat("connect_ms", t_conn, runs);
-    print_stat("request_ms", t_req, runs);
-    print_stat("cpu_ms", cpu, runs);
-    printf(" first_request=\"%s\"\n", first_line);
     SSL_CTX_free(ctx);
     free(payload);
-    free(t_next);
-    free(t_conn);
-    free(t_req);
-    free(cpu);
+    free(v);
     free(c.buf);
     return 0;
 }
@@ -443,13 +470,13 @@ static int aws(int runs, const char *prog, const char *cert, const char *key, co
 int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
-    if (argc == 4 && strcmp(argv[1], "startup") == 0)
-        return startup(atoi(argv[2]), argv[3]);
+    if (argc >= 4 && strcmp(argv[1], "startup") == 0)
+        return startup(atoi(argv[2]), argc - 3, argv + 3);
     if (argc == 5 && strcmp(argv[1], "loop") == 0)
         return loop(atol(argv[2]), (size_t)atol(argv[3]), argv[4]);
-    if (argc == 7 && strcmp(argv[1], "aws") == 0)
-        return aws(atoi(argv[2]), argv[3], argv[4], argv[5], argv[6]);
-    fprintf(stderr, "usage: rt_bench startup RUNS PROGRAM | loop N BYTES PROGRAM | "
-                    "aws RUNS PROGRAM CERT KEY EVENT\n");
+    if (argc >= 7 && strcmp(argv[1], "aws") == 0)
+        return aws(atoi(argv[2]), argc - 6, argv + 6, argv[3], argv[4], argv[5]);
+    fprintf(stderr, "usage: rt_bench startup RUNS PROGRAM... | loop N BYTES PROGRAM | "
+                    "aws RUNS CERT KEY EVENT PROGRAM...\n");
     return 2;
 }

@@ -38,7 +38,8 @@ echo "packaged echo: $bin_bytes bytes unzipped (stripped), $zip_bytes bytes zipp
 #     certificate: as many CAs as Amazon Linux's bundle, so loading it costs what it costs
 #     in Lambda. Timed to the moment the request's head has arrived through TLS, with the
 #     function's CPU up to then;
-#   - the callgrind instruction counts of both (CALLGRIND=1, with valgrind).
+#   - the builds take turns, RUNS of each; the callgrind instruction counts of both
+#     (CALLGRIND=1, with valgrind).
 if [ -f handler/main.c ]; then
     echo "==> packaging the bootstrap (scripts/package.sh)" >&2
     SW_ARTIFACT_TARGET=bootstrap SW_ARTIFACT_BUILD_DIR=$root/build-bench/artifact-build \
@@ -68,25 +69,36 @@ if [ -f handler/main.c ]; then
         if [ "$1" = startup ]; then
             "$rt" startup 1 "$wrap" >/dev/null 2>&1 || true
         else
-            "$rt" aws 1 "$wrap" "$tls/cert.pem" "$tls/key.pem" events/scheduled.json >/dev/null 2>&1 || true
+            "$rt" aws 1 "$tls/cert.pem" "$tls/key.pem" events/scheduled.json "$wrap" >/dev/null 2>&1 || true
         fi
         callgrind_annotate "$out"/cg.boot.* 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}'
     }
-    printf '%-20s %26s %12s %30s %12s %14s %16s\n' build "exec->/next ms med (min-p90)" \
+    entries=("bootstrap-default:$root/build-bench/default/bootstrap"
+        "bootstrap-packaged:$out/bootstrap-unzipped/bootstrap")
+    for extra in ${BOOTSTRAP_EXTRA:-}; do
+        entries+=("$extra")
+    done
+    bins=()
+    for entry in "${entries[@]}"; do
+        bins+=("${entry#*:}")
+    done
+    echo "==> bootstraps: $runs cold starts and $runs runs to the first AWS request each, taking turns" >&2
+    start_lines=$("$rt" startup "$runs" "${bins[@]}" 2>/dev/null)
+    aws_lines=$("$rt" aws "$runs" "$tls/cert.pem" "$tls/key.pem" events/scheduled.json "${bins[@]}" 2>/dev/null) ||
+        echo "warning: a bootstrap made no AWS request over TLS" >&2
+    v() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"; }
+    printf '%-22s %26s %12s %30s %12s %14s %16s\n' build "exec->/next ms med (min-p90)" \
         "start CPU ms" "exec->1st AWS/TLS ms (min-p90)" "CPU to it ms" "start instr" "instr to AWS"
-    for entry in "bootstrap-default:$root/build-bench/default/bootstrap" \
-        "bootstrap-packaged:$out/bootstrap-unzipped/bootstrap" ${BOOTSTRAP_EXTRA:-}; do
+    for entry in "${entries[@]}"; do
         bin=${entry#*:}
-        line=$("$rt" startup "$runs" "$bin" 2>/dev/null)
-        aws_line=$("$rt" aws "$runs" "$bin" "$tls/cert.pem" "$tls/key.pem" events/scheduled.json 2>/dev/null) ||
-            echo "warning: ${entry%%:*} made no AWS request over TLS" >&2
+        line=$(awk -v p="prog=$bin" '$NF == p' <<<"$start_lines")
+        aws_line=$(awk -v p="prog=$bin" '$NF == p' <<<"$aws_lines")
         ir_start="-" ir_aws="-"
         if [ "${CALLGRIND:-1}" = 1 ] && command -v valgrind >/dev/null; then
             ir_start=$(cg startup "$bin")
             ir_aws=$(cg aws "$bin")
         fi
-        v() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"; }
-        printf '%-20s %26s %12s %30s %12s %14s %16s\n' "${entry%%:*}" \
+        printf '%-22s %26s %12s %30s %12s %14s %16s\n' "${entry%%:*}" \
             "$(v median "$line") ($(v min "$line")-$(v p90 "$line"))" "$(v cpu_ms_median "$line")" \
             "$(v request_ms_median "$aws_line") ($(v request_ms_min "$aws_line")-$(v request_ms_p90 "$aws_line"))" \
             "$(v cpu_ms_median "$aws_line")" "$ir_start" "$ir_aws"

@@ -2,9 +2,10 @@
 # The runtime benchmark (README "Runtime library"), scripts/bench.sh runtime: examples/echo against a local
 # Runtime API, compared with a raw-socket floor client doing the same GET/POST loop.
 #
-#   - start-up: exec -> first GET /next, median of RUNS cold starts (bench/rt_bench.c
-#     spawns the function and timestamps both ends on CLOCK_MONOTONIC), and the median
-#     CPU (user+sys) of those processes, which load on the machine disturbs less;
+#   - start-up: exec -> first GET /next, median of RUNS cold starts, the builds taking
+#     turns (bench/rt_bench.c spawns the function and timestamps both ends on
+#     CLOCK_MONOTONIC), and the median CPU (user+sys) of those processes, which load on
+#     the machine disturbs less;
 #   - CPU per invocation: user+sys of the function process (wait4) / N invocations of a
 #     4 KB payload; peak RSS (the function's VmHWM) of the same runs;
 #   - both in REPEAT rounds, each round measuring every build in turn (medians over the
@@ -105,16 +106,22 @@ callgrind_start_ir() { # callgrind_start_ir BINARY -> instructions of one cold s
 # medians over the rounds and the ratios to the floor are medians of the per-round ratios.
 declare -A start start_min start_p90 start_cpu cpu rss ir start_ir
 declare -A r_start r_min r_p90 r_scpu r_cpu r_rss
+bins=()
+for entry in "${binaries[@]}"; do
+    bins+=("${entry#*:}")
+done
 for ((i = 1; i <= REPEAT; i++)); do
+    say "round $i/$REPEAT: $RUNS cold starts of each build, taking turns"
+    lines=$("$out/rt_bench" startup "$RUNS" "${bins[@]}" 2>/dev/null)
     for entry in "${binaries[@]}"; do
         name=${entry%%:*}
         bin=${entry#*:}
-        say "$name: $RUNS cold starts, $N invocations of 4096 bytes (round $i/$REPEAT)"
-        line=$("$out/rt_bench" startup "$RUNS" "$bin" 2>/dev/null)
+        line=$(awk -v p="prog=$bin" '$NF == p' <<<"$lines")
         r_start[$name]+=" $(field median "$line")"
         r_min[$name]+=" $(field min "$line")"
         r_p90[$name]+=" $(field p90 "$line")"
         r_scpu[$name]+=" $(field cpu_ms_median "$line")"
+        say "$name: $N invocations of 4096 bytes (round $i/$REPEAT)"
         line=$("$out/rt_bench" loop "$N" 4096 "$bin" 2>/dev/null) || {
             echo "benchmark run failed: $line" >&2
             exit 1
