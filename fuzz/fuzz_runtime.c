@@ -2,7 +2,9 @@
  * Runtime API, short of the socket.
  *
  * Each input line goes through lr_header_parse and the checks lr_runtime.c applies to that
- * header (request id safe in a URL path, deadline, Content-Length); the whole input is
+ * header (request id safe in a URL path, deadline, Content-Length), and through the framing
+ * parsers lr_http.c applies to a line (status line, chunk size, Transfer-Encoding,
+ * Connection, the endpoint split); the whole input is
  * escaped into an error body (lr_json_escape, lr_json_error_body), which must parse back
  * as JSON and, for valid UTF-8 input, decode to the same text; and it is logged as message
  * and request id, which must stay one line (TEXT) or one JSON object (JSON). */
@@ -22,10 +24,38 @@ static bool blank(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/* The framing parsers: a result only from well-formed lines, within their bounds. */
+static void check_framing(const char *line, size_t len)
+{
+    int minor = -1, status = -1;
+    if (lr_status_line_parse(line, len, &minor, &status)) {
+        FUZZ_CHECK(len >= 12 && memcmp(line, "HTTP/1.", 7) == 0);
+        FUZZ_CHECK(minor >= 0 && minor <= 9 && status >= 0 && status <= 999);
+    } else {
+        FUZZ_CHECK(minor == -1 && status == -1);
+    }
+    unsigned long long size;
+    if (lr_chunk_size_parse(line, len, &size))
+        FUZZ_CHECK(size < (1ULL << 60));
+    (void)lr_transfer_chunked(line, len);
+    (void)lr_connection_close(line, len);
+    if (len < 300 && memchr(line, '\0', len) == NULL) {
+        char ep[300], host[64], port[8];
+        memcpy(ep, line, len);
+        ep[len] = '\0';
+        if (lr_endpoint_split(ep, host, sizeof(host), port, sizeof(port))) {
+            FUZZ_CHECK(strlen(host) > 0 && strlen(host) < sizeof(host));
+            long p = strtol(port, NULL, 10);
+            FUZZ_CHECK(p >= 1 && p <= 65535);
+        }
+    }
+}
+
 static void check_line(const char *line, size_t len)
 {
     const char *v = NULL;
     size_t vlen = 0;
+    check_framing(line, len);
     enum lr_header h = lr_header_parse(line, len, &v, &vlen);
     if (h == LR_HDR_UNKNOWN)
         return;

@@ -132,7 +132,7 @@ def main():
     for name, pairs in configs.items():
         write("fuzz_config", name, b"\n".join(bytes([i]) + v.encode() for i, v in pairs))
 
-    # fuzz_runtime: a /next answer's header lines, as curl hands them over.
+    # fuzz_runtime: a /next answer's header lines, as lr_http.c reads them.
     write("fuzz_runtime", "next-headers",
           b"HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: 8476a536-e9f4-11e8-9739-2dfe598c3fcd\r\n"
           b"Lambda-Runtime-Deadline-Ms: 1542409706888\r\n"
@@ -142,6 +142,9 @@ def main():
     write("fuzz_runtime", "bad-headers",
           b"lambda-runtime-aws-request-id:  ../x\r\nLambda-Runtime-Deadline-Ms: 99999999999999999999\r\n"
           b"Content-Length: -1\r\n")
+    write("fuzz_runtime", "framing",
+          b"HTTP/1.0 100 Continue\r\nTransfer-Encoding: gzip, chunked\r\nConnection: keep-alive, close\r\n"
+          b"1a2b;ext=1\r\n0\r\nfffffffffffffff\r\n127.0.0.1:9001\n[::1]:9001\nlocalhost\nhost:65536\n")
     write("fuzz_runtime", "utf8", "Ünïcødé \u2028 \"quote\" \\ \x01 \xff".encode("utf-8", "surrogateescape"))
 
 

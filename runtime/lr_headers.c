@@ -1,11 +1,13 @@
 /* lr_headers: recognises the Runtime API's invocation headers and validates the
- * values the runtime must trust (request id, deadline, content length).
+ * values the runtime must trust (request id, deadline, content length), and the
+ * framing of its HTTP answers (status line, chunk sizes, Transfer-Encoding, Connection).
  *
  * aws-lambda-cpp checks the deadline only with assert() and puts the request id
  * in a URL unchecked; here each has a defined answer for bad input. */
 #include "lr_headers.h"
 
 #include <limits.h>
+#include <string.h>
 #include <strings.h>
 
 struct known_header {
@@ -28,6 +30,8 @@ static const struct known_header known[] = {
     KNOWN("Lambda-Runtime-Aws-Tenant-Id", LR_HDR_TENANT_ID),
     KNOWN("Content-Type", LR_HDR_CONTENT_TYPE),
     KNOWN("Content-Length", LR_HDR_CONTENT_LENGTH),
+    KNOWN("Transfer-Encoding", LR_HDR_TRANSFER_ENCODING),
+    KNOWN("Connection", LR_HDR_CONNECTION),
 };
 
 static bool is_blank(char c)
@@ -134,6 +138,113 @@ size_t lr_header_token_copy(char *out, size_t cap, const char *s)
     }
     out[n] = '\0';
     return n;
+}
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+bool lr_status_line_parse(const char *line, size_t len, int *minor, int *status)
+{
+    /* "HTTP/1.x NNN" then the end of the line or a space and the reason. */
+    if (len < 12 || memcmp(line, "HTTP/1.", 7) != 0 || !is_digit(line[7]) || line[8] != ' ' ||
+        !is_digit(line[9]) || !is_digit(line[10]) || !is_digit(line[11]))
+        return false;
+    if (len > 12 && line[12] != ' ' && line[12] != '\r' && line[12] != '\n')
+        return false;
+    *minor = line[7] - '0';
+    *status = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
+    return true;
+}
+
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+bool lr_chunk_size_parse(const char *line, size_t len, unsigned long long *size)
+{
+    unsigned long long v = 0;
+    size_t i = 0;
+
+    for (; i < len && hex_value(line[i]) >= 0; i++) {
+        if (i == 15)
+            return false; /* 16 digits could overflow: no Runtime API answer is that large */
+        v = v * 16 + (unsigned)hex_value(line[i]);
+    }
+    if (i == 0)
+        return false;
+    while (i < len && (line[i] == ' ' || line[i] == '\t'))
+        i++;
+    if (i < len && line[i] != ';' && line[i] != '\r' && line[i] != '\n')
+        return false;
+    *size = v;
+    return true;
+}
+
+bool lr_transfer_chunked(const char *value, size_t len)
+{
+    while (len > 0 && is_blank(value[len - 1]))
+        len--;
+    return len >= 7 && strncasecmp(value + len - 7, "chunked", 7) == 0 &&
+           (len == 7 || value[len - 8] == ',' || value[len - 8] == ' ' || value[len - 8] == '\t');
+}
+
+bool lr_connection_close(const char *value, size_t len)
+{
+    /* A comma-separated list of options. */
+    size_t i = 0;
+    while (i < len) {
+        while (i < len && (value[i] == ',' || is_blank(value[i])))
+            i++;
+        size_t start = i;
+        while (i < len && value[i] != ',' && !is_blank(value[i]))
+            i++;
+        if (i - start == 5 && strncasecmp(value + start, "close", 5) == 0)
+            return true;
+    }
+    return false;
+}
+
+bool lr_endpoint_split(const char *endpoint, char *host, size_t host_cap, char *port,
+                       size_t port_cap)
+{
+    const char *h = endpoint;
+    const char *colon;
+    size_t hlen;
+
+    if (endpoint[0] == '[') {
+        const char *close = strchr(endpoint, ']');
+        if (!close)
+            return false;
+        h = endpoint + 1;
+        hlen = (size_t)(close - h);
+        colon = close[1] == ':' ? close + 1 : NULL;
+        if (!colon && close[1] != '\0')
+            return false;
+    } else {
+        colon = strrchr(endpoint, ':');
+        hlen = colon ? (size_t)(colon - endpoint) : strlen(endpoint);
+        if (colon && memchr(endpoint, ':', hlen))
+            return false; /* a bare IPv6 address needs brackets */
+    }
+    const char *p = colon ? colon + 1 : "80";
+    size_t plen = strlen(p);
+    unsigned long long pv;
+    if (hlen == 0 || hlen >= host_cap || plen >= port_cap || !parse_decimal(p, plen, 65535, &pv) ||
+        pv == 0)
+        return false;
+    memcpy(host, h, hlen);
+    host[hlen] = '\0';
+    memcpy(port, p, plen + 1);
+    return true;
 }
 
 long long lr_remaining_ms(long long deadline_ms, long long now_ms)

@@ -3,7 +3,7 @@
  * GET /next, call the handler, POST /response or /error, with the retry and exit rules
  * of lr_runtime.h. It keeps every buffer (payload, header values, response, error body)
  * across invocations, so a steady loop allocates almost nothing. The requests on the one
- * curl handle are lr_http.c's (where the transfers happen); the answer
+ * connection are lr_http.c's (where the transfers happen); the answer
  * is lr_response.c's; parsing and JSON are lr_headers.c's and lr_json.c's. */
 #include "lr_runtime.h"
 
@@ -11,7 +11,6 @@
 #include "lr_log.h"
 #include "lr_runtime_internal.h"
 
-#include <curl/curl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -66,8 +65,10 @@ struct lr_runtime *lr_runtime_new(const char *endpoint, struct lr_error *err)
         return NULL;
     }
     size_t elen = strlen(endpoint);
+    char host[ENDPOINT_MAX + 1], port[8];
     if (elen > ENDPOINT_MAX || !lr_header_value_safe(endpoint, elen) || strchr(endpoint, '/') ||
-        strchr(endpoint, ' ')) {
+        strchr(endpoint, ' ') ||
+        !lr_endpoint_split(endpoint, host, sizeof(host), port, sizeof(port))) {
         lr_fail(err, LR_EINVAL, "AWS_LAMBDA_RUNTIME_API must be host:port (at most %u bytes)",
                 ENDPOINT_MAX);
         return NULL;
@@ -82,18 +83,9 @@ struct lr_runtime *lr_runtime_new(const char *endpoint, struct lr_error *err)
         rt->values[i] = rt->values[0] + (size_t)i * (LR_HEADER_VALUE_MAX + 1);
         rt->values[i][0] = '\0';
     }
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-        goto out_free_values;
-    rt->curl = curl_easy_init();
-    if (!rt->curl)
-        goto out_global;
-    lr_http_setup(rt, endpoint);
+    lr_http_setup(rt, endpoint); /* the endpoint is checked above */
     return rt;
 
-out_global:
-    curl_global_cleanup();
-out_free_values:
-    free(rt->values[0]);
 out_free_rt:
     free(rt);
 out_nomem:
@@ -107,8 +99,8 @@ void lr_runtime_free(struct lr_runtime *rt)
         return;
     if (getenv(TRACE_ENV) == rt->trace_env + sizeof(TRACE_ENV_PREFIX) - 1)
         unsetenv(TRACE_ENV); /* environ must not point into freed memory */
-    curl_easy_cleanup(rt->curl);
-    curl_global_cleanup();
+    lr_http_close(rt);
+    lr_bytes_free(&rt->in);
     lr_bytes_free(&rt->payload);
     lr_bytes_free(&rt->resp.own);
     lr_bytes_free(&rt->error_body);
@@ -145,13 +137,7 @@ static int next_invocation(struct lr_runtime *rt, struct lr_error *err)
 {
     long status = 0;
 
-    snprintf(rt->target, sizeof(rt->target), API_PREFIX "/invocation/next");
-    curl_easy_setopt(rt->curl, CURLOPT_REQUEST_TARGET, rt->target);
-    curl_easy_setopt(rt->curl, CURLOPT_HTTPGET, 1L);
-    rt->get_header.data = (char *)"Accept:";
-    rt->get_header.next = NULL;
-    curl_easy_setopt(rt->curl, CURLOPT_HTTPHEADER, &rt->get_header);
-    int rc = lr_http_perform(rt, "GET /invocation/next", &status, err);
+    int rc = lr_http_next(rt, &status, err);
     if (rc != 0)
         return rc;
     if (status != 200)

@@ -101,7 +101,8 @@ int lr_response_failure(struct lr_response *out, const char *error_type, const c
  * user is the pointer given to lr_runtime_run. */
 typedef int (*lr_handler_fn)(const struct lr_invocation *inv, struct lr_response *out, void *user);
 
-/* The runtime: one curl handle (one kept-alive connection) for the life of the process. */
+/* The runtime: one kept-alive HTTP/1.1 connection to the Runtime API for the life of the
+ * process (opened by the first request, opened again after a connection error). */
 struct lr_runtime;
 
 /* Creates the runtime for endpoint "host:port" (NULL: $AWS_LAMBDA_RUNTIME_API) and reads
@@ -116,8 +117,9 @@ struct lr_runtime *lr_runtime_new(const char *endpoint, struct lr_error *err);
  *   LR_EAPI  the Runtime API answered 500 (or an unexpected status) to /next or a post;
  *   LR_EIO   the Runtime API could not be reached: a connection error is retried
  *            after 50, 100, 200, 400 and 800 ms (6 attempts, ~1.55 s), then given up;
- *   LR_EPROTO an invocation came without a valid request id, or with headers libcurl
- *            refuses (a line over 100 KiB, over 300 KiB in all): it cannot be answered.
+ *   LR_EPROTO an invocation came without a valid request id, with headers too large (a
+ *            line over 100 KiB, over 300 KiB in all) or an answer that is not HTTP/1.x
+ *            (bad status line, Content-Length or chunk size): it cannot be answered.
  * A 413 (or other 4xx) to a post is logged with the request id and the loop goes on.
  * An invalid deadline header is answered with Runtime.InvalidInvocation, a payload over
  * LR_PAYLOAD_MAX with Runtime.PayloadTooLarge; the handler is not called for either.

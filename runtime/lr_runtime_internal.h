@@ -1,6 +1,7 @@
 /* The runtime's own parts, shared by its three files and by nothing outside runtime/:
  * lr_runtime.c (the invocation loop and its lifecycle), lr_http.c (the Runtime API over
- * one curl handle) and lr_response.c (the handler's answer and the growable buffers).
+ * one kept-alive TCP connection) and lr_response.c (the handler's answer and the growable
+ * buffers).
  * The public surface stays lr_runtime.h. */
 #ifndef LR_RUNTIME_INTERNAL_H
 #define LR_RUNTIME_INTERNAL_H
@@ -8,13 +9,16 @@
 #include "lr_headers.h"
 #include "lr_runtime.h"
 
-#include <curl/curl.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #define ENDPOINT_MAX 256u
 #define DEFAULT_CONTENT_TYPE "application/json"
 #define TARGET_MAX (LR_REQUEST_ID_MAX + 64u)
+#define NET_ERR_MAX 160u
+/* A request head: "POST <target> HTTP/1.1", Host, Content-Type, the error type, the length. */
+#define REQUEST_HEAD_MAX                                                                           \
+    (TARGET_MAX + ENDPOINT_MAX + LR_CONTENT_TYPE_MAX + LR_ERROR_TYPE_MAX + 160u)
 #define TRACE_ENV "_X_AMZN_TRACE_ID"
 #define TRACE_ENV_PREFIX TRACE_ENV "="
 
@@ -38,19 +42,24 @@ struct lr_response {
 };
 
 struct lr_runtime {
-    CURL *curl;
-    /* CURLOPT_URL is set once to base; each request only sets its path as
-     * CURLOPT_REQUEST_TARGET, so curl parses and re-encodes a short URL instead of the
-     * whole one (about 15% of curl's instructions per invocation). */
-    char base[ENDPOINT_MAX + 16]; /* "http://host:port/" */
-    char target[TARGET_MAX];      /* "/2018-06-01/runtime/invocation/<id>/response" */
-    char curl_err[CURL_ERROR_SIZE];
+    /* The connection (lr_http.c): -1 when there is none; the next request opens one. */
+    int fd;
+    char host[ENDPOINT_MAX + 1]; /* from the endpoint, for getaddrinfo */
+    char port[8];
+    char endpoint[ENDPOINT_MAX + 1];      /* the Host header's value */
+    char next_request[ENDPOINT_MAX + 96]; /* "GET .../invocation/next HTTP/1.1", once */
+    size_t next_request_len;
+    char head[REQUEST_HEAD_MAX]; /* a post's request head, rebuilt per post */
+    char target[TARGET_MAX];     /* "/2018-06-01/runtime/invocation/<id>/response" */
+    char net_err[NET_ERR_MAX];   /* why the last attempt failed, for the log */
+    bool got_bytes;              /* the current attempt received something */
+    struct bytes in;             /* received, not yet consumed: in.data[in_pos..in.len) */
+    size_t in_pos;
 
     /* The answer being received. */
     struct bytes payload;
     bool payload_too_large;
     bool discard_body;          /* a post's answer body: read and dropped */
-    bool out_of_memory;         /* a callback could not allocate: the transfer was aborted */
     char *values[LR_HDR_COUNT]; /* one block, LR_HEADER_VALUE_MAX + 1 bytes per header */
     size_t value_len[LR_HDR_COUNT];
     bool value_cut[LR_HDR_COUNT];
@@ -58,12 +67,6 @@ struct lr_runtime {
     struct lr_invocation inv;
     struct lr_response resp;
     struct bytes error_body;
-
-    /* Request headers, built in place (curl only reads the list). */
-    char hdr_content_type[sizeof("Content-Type: ") + LR_CONTENT_TYPE_MAX];
-    char hdr_error_type[sizeof("Lambda-Runtime-Function-Error-Type: ") + LR_ERROR_TYPE_MAX];
-    struct curl_slist hdr_nodes[4];
-    struct curl_slist get_header;
 
     /* "_X_AMZN_TRACE_ID=<id>", handed to putenv and rewritten in place per invocation:
      * setenv would keep every past value (glibc never frees them), a leak per invocation. */
@@ -83,12 +86,18 @@ void lr_bytes_free(struct bytes *b);
 /* Empties the answer for the next invocation, keeping its buffer (lr_response.c). */
 void lr_response_reset(struct lr_response *r);
 
-/* The transport (lr_http.c): the curl options of the one handle, once; one request on it
- * with the connection retries (status: the HTTP status); one POST of body to rt->target. */
-void lr_http_setup(struct lr_runtime *rt, const char *endpoint);
-int lr_http_perform(struct lr_runtime *rt, const char *what, long *status, struct lr_error *err);
+/* The transport (lr_http.c), each request with the connection retries of lr_runtime.h
+ * (status: the HTTP status of the answer):
+ * lr_http_setup   the endpoint (checked by the caller) split into host and port, and the
+ *                 /next request, once; LR_EINVAL when the endpoint is not host:port;
+ * lr_http_next    GET /invocation/next into rt->payload and rt->values;
+ * lr_http_post    POST body to rt->target, the answer's body read and dropped;
+ * lr_http_close   closes the connection (the next request opens a new one). */
+int lr_http_setup(struct lr_runtime *rt, const char *endpoint);
+int lr_http_next(struct lr_runtime *rt, long *status, struct lr_error *err);
 int lr_http_post(struct lr_runtime *rt, const char *what, const char *body, size_t len,
                  const char *content_type, const char *error_type, long *status,
                  struct lr_error *err);
+void lr_http_close(struct lr_runtime *rt);
 
 #endif

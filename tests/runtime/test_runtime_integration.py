@@ -218,8 +218,9 @@ class RuntimeIntegration(unittest.TestCase):
         self.assertNotIn("retrying", err)
 
     def test_header_over_100kb_is_reported_as_too_large_not_out_of_memory(self):
-        # libcurl refuses a response header line over 100 KiB (CURL_MAX_HTTP_HEADER); the
-        # runtime cannot answer that invocation (no request id was read) and must say why.
+        # A response header line over 100 KiB (libcurl's CURL_MAX_HTTP_HEADER, kept when the
+        # runtime stopped using libcurl): the runtime cannot answer that invocation (no
+        # request id was read) and must say why.
         srv = self.serve([{"payload": {"raw": "a"},
                            "headers": {"Lambda-Runtime-Client-Context": "c" * 150000}}])
         code, err = run(ECHO, srv)
@@ -228,7 +229,7 @@ class RuntimeIntegration(unittest.TestCase):
         self.assertIn("header", err)
         self.assertIn("102400 bytes per header line", err)
         self.assertIn("FATAL", err)
-        # Lines under the cap but over libcurl's 300 KiB for all of them: the same report.
+        # Lines under the cap but over 300 KiB for all of them: the same report.
         srv = self.serve([{"payload": {"raw": "a"},
                            "headers": {"X-Big-%d" % i: "c" * 90000 for i in range(4)}}])
         code, err = run(ECHO, srv)
@@ -372,6 +373,140 @@ class RuntimeIntegration(unittest.TestCase):
         code, err = run(HANDLER, srv, {"AWS_LAMBDA_LOG_LEVEL": "ERROR"})
         self.assertNotIn("test handler", err)
         self.assertIn("FATAL", err)
+
+
+def invocation(rid, body, extra=b"", framing=None):
+    """The raw bytes of a /next answer: body framed by Content-Length, or as framing says."""
+    head = (b"HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: " + rid.encode() +
+            b"\r\nLambda-Runtime-Deadline-Ms: 4102444800000\r\n"
+            b"Content-Type: application/json\r\n" + extra)
+    if framing is None:
+        return head + b"Content-Length: %d\r\n\r\n" % len(body) + body
+    return head + framing
+
+
+ACCEPTED = b"HTTP/1.1 202 Accepted\r\nContent-Length: 16\r\n\r\n{\"status\":\"OK\"}\n"
+GONE = b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 2\r\n\r\n{}"
+
+
+class RawApi:
+    """A Runtime API that answers each request, in order, with scripted raw bytes: the
+    HTTP framings the runtime must read whatever the server (connection close, HTTP/1.0,
+    interim answers, chunked with extensions and trailers, a body up to the close) and the
+    malformed answers it must refuse. An answer is bytes (the connection stays open) or
+    ("close", bytes) (sent, then the connection is closed). Past the script: 500."""
+
+    def __init__(self, answers):
+        import socket
+        import threading
+        self.answers = list(answers)
+        self.requests = []  # (connection number, request line, body)
+        self.connections = 0
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.address = "127.0.0.1:%d" % self.sock.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _read_request(self, conn, buf):
+        while b"\r\n\r\n" not in buf:
+            more = conn.recv(65536)
+            if not more:
+                return None, buf
+            buf += more
+        head, rest = buf.split(b"\r\n\r\n", 1)
+        length = 0
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        while len(rest) < length:
+            more = conn.recv(65536)
+            if not more:
+                return None, b""
+            rest += more
+        return (head.split(b"\r\n")[0].decode(), rest[:length]), rest[length:]
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            buf = b""
+            with conn:
+                while True:
+                    req, buf = self._read_request(conn, buf)
+                    if req is None:
+                        break
+                    self.requests.append((self.connections, req[0], req[1]))
+                    answer = self.answers.pop(0) if self.answers else GONE
+                    close = isinstance(answer, tuple)
+                    conn.sendall(answer[1] if close else answer)
+                    if close:
+                        break
+
+    def stop(self):
+        self.sock.close()
+
+
+class RuntimeHttpFraming(unittest.TestCase):
+    """The runtime's own HTTP/1.1 (runtime/lr_http.c) against answers framed every way
+    HTTP allows, and against broken ones."""
+
+    def serve(self, answers):
+        srv = RawApi(answers)
+        self.addCleanup(srv.stop)
+        return srv
+
+    def test_every_framing_is_read_and_a_closed_connection_is_replaced_silently(self):
+        srv = self.serve([
+            # Connection: close, then HTTP/1.0 (closes too): each next request reconnects.
+            ("close", invocation("id-1", b"one", b"Connection: close\r\n")),
+            ("close", ACCEPTED.replace(b"HTTP/1.1", b"HTTP/1.0")),
+            # An interim answer first, then chunked with an extension and a trailer.
+            b"HTTP/1.1 100 Continue\r\n\r\n" + invocation(
+                "id-2", None, framing=b"Transfer-Encoding: chunked\r\n\r\n"
+                b"3;ext=1\r\ntwo\r\n1\r\n!\r\n0\r\nX-Trailer: t\r\n\r\n"),
+            ("close", ACCEPTED),  # closed while idle, with no Connection: close
+            # No Content-Length, no chunked: the body ends with the connection.
+            ("close", invocation("id-3", None, framing=b"\r\nthree up to the close")),
+            ACCEPTED,
+        ])
+        code, err = run(ECHO, srv)
+        self.assertEqual(code, 1)  # the 500 past the script ends it
+        self.assertNotIn("retrying", err)
+        self.assertEqual([(r[1], r[2]) for r in srv.requests if r[1].startswith("POST")], [
+            ("POST %s/invocation/id-1/response HTTP/1.1" % API, b"one"),
+            ("POST %s/invocation/id-2/response HTTP/1.1" % API, b"two!"),
+            ("POST %s/invocation/id-3/response HTTP/1.1" % API, b"three up to the close"),
+        ])
+        self.assertEqual([r[0] for r in srv.requests], [1, 2, 3, 3, 4, 5, 5])
+
+    def test_malformed_answers_end_the_runtime_without_retrying(self):
+        cases = [
+            (b"ICY 200 OK\r\n\r\n", "not HTTP/1.x"),
+            (invocation("id", None, framing=b"Transfer-Encoding: chunked\r\n\r\nzz\r\n"),
+             "invalid chunk size"),
+            (invocation("id", None, framing=b"Transfer-Encoding: chunked\r\n\r\n"
+                        b"2\r\ntoo long\r\n0\r\n\r\n"), "chunk longer than its size"),
+            (invocation("id", b"x", b"Content-Length: 2\r\n"), "invalid Content-Length"),
+            (invocation("id", None, framing=b"Content-Length: -1\r\n\r\n"),
+             "invalid Content-Length"),
+            (invocation("id", None, framing=b"Transfer-Encoding: gzip\r\n\r\n"),
+             "Transfer-Encoding other than chunked"),
+        ]
+        for answer, why in cases:
+            with self.subTest(why=why):
+                srv = self.serve([answer])
+                code, err = run(ECHO, srv)
+                self.assertEqual(code, 1)
+                self.assertIn(why, err)
+                self.assertIn("FATAL", err)
+                self.assertNotIn("retrying", err)
+                self.assertEqual(len(srv.requests), 1)
 
 
 class RuntimeApiServerCli(unittest.TestCase):

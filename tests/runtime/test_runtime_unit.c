@@ -1,4 +1,5 @@
-/* Unit tests for runtime/: header parsing and validation, JSON error escaping (UTF-8,
+/* Unit tests for runtime/: header parsing and validation, HTTP framing (status line,
+ * chunk sizes, Transfer-Encoding, Connection) and the endpoint split, JSON error escaping (UTF-8,
  * control characters, invalid bytes), log record formatting (TEXT/JSON) and filtering,
  * time remaining, and the runtime's argument checks. No network. */
 #include <setjmp.h>
@@ -574,6 +575,110 @@ static void log_level_names(void **state)
     assert_string_equal(lr_log_level_name((enum lr_log_level)99), "INFO");
 }
 
+/* ---- HTTP framing ---- */
+
+static bool status_of(const char *line, int *minor, int *status)
+{
+    return lr_status_line_parse(line, strlen(line), minor, status);
+}
+
+static void status_lines_give_version_and_code(void **state)
+{
+    int minor = -1, status = -1;
+    assert_true(status_of("HTTP/1.1 200 OK\r\n", &minor, &status));
+    assert_int_equal(minor, 1);
+    assert_int_equal(status, 200);
+    assert_true(status_of("HTTP/1.0 500 Internal Server Error\r\n", &minor, &status));
+    assert_int_equal(minor, 0);
+    assert_int_equal(status, 500);
+    assert_true(status_of("HTTP/1.1 202\r\n", &minor, &status)); /* the reason is optional */
+    assert_int_equal(status, 202);
+    assert_true(status_of("HTTP/1.1 100 Continue\n", &minor, &status));
+    assert_int_equal(status, 100);
+    minor = status = -1;
+    assert_false(status_of("HTTP/2 200\r\n", &minor, &status));
+    assert_false(status_of("HTTP/1.1 20\r\n", &minor, &status));
+    assert_false(status_of("HTTP/1.1 2000\r\n", &minor, &status));
+    assert_false(status_of("HTTP/1.1 20x OK\r\n", &minor, &status));
+    assert_false(status_of("HTTP/1.x 200 OK\r\n", &minor, &status));
+    assert_false(status_of("ICY 200 OK\r\n", &minor, &status));
+    assert_false(status_of("", &minor, &status));
+    assert_int_equal(minor, -1); /* untouched on failure */
+    assert_int_equal(status, -1);
+}
+
+static void chunk_sizes_are_bounded_hex(void **state)
+{
+    unsigned long long n = 99;
+    assert_true(lr_chunk_size_parse("1a2B\r\n", 6, &n));
+    assert_int_equal(n, 0x1a2b);
+    assert_true(lr_chunk_size_parse("0\r\n", 3, &n));
+    assert_int_equal(n, 0);
+    assert_true(lr_chunk_size_parse("10;name=value\r\n", 15, &n));
+    assert_int_equal(n, 16);
+    assert_true(lr_chunk_size_parse("ff \r\n", 5, &n));
+    assert_int_equal(n, 255);
+    assert_true(lr_chunk_size_parse("fffffffffffffff\r\n", 17, &n)); /* 15 digits */
+    assert_int_equal(n, 0xfffffffffffffffULL);
+    n = 7;
+    assert_false(lr_chunk_size_parse("1000000000000000\r\n", 18, &n)); /* 16: could overflow */
+    assert_false(lr_chunk_size_parse("\r\n", 2, &n));
+    assert_false(lr_chunk_size_parse("-1\r\n", 4, &n));
+    assert_false(lr_chunk_size_parse("0x10\r\n", 6, &n));
+    assert_false(lr_chunk_size_parse("12 34\r\n", 7, &n));
+    assert_int_equal(n, 7);
+}
+
+static void framing_headers_are_read_as_lists(void **state)
+{
+#define CHUNKED(s) lr_transfer_chunked(s, strlen(s))
+#define CLOSE(s) lr_connection_close(s, strlen(s))
+    assert_true(CHUNKED("chunked"));
+    assert_true(CHUNKED("Chunked\r\n"));
+    assert_true(CHUNKED("gzip, chunked"));
+    assert_false(CHUNKED("chunked, gzip")); /* chunked must be the last coding */
+    assert_false(CHUNKED("xchunked"));
+    assert_false(CHUNKED("gzip"));
+    assert_false(CHUNKED(""));
+    assert_true(CLOSE("close"));
+    assert_true(CLOSE("Keep-Alive, CLOSE"));
+    assert_false(CLOSE("keep-alive"));
+    assert_false(CLOSE("closed"));
+    assert_false(CLOSE(""));
+    parse("Transfer-Encoding: chunked\r\n", LR_HDR_TRANSFER_ENCODING, "chunked");
+    parse("connection: close\r\n", LR_HDR_CONNECTION, "close");
+#undef CHUNKED
+#undef CLOSE
+}
+
+static void endpoints_split_into_host_and_port(void **state)
+{
+    char host[64], port[8];
+    assert_true(lr_endpoint_split("127.0.0.1:9001", host, sizeof(host), port, sizeof(port)));
+    assert_string_equal(host, "127.0.0.1");
+    assert_string_equal(port, "9001");
+    assert_true(lr_endpoint_split("localhost", host, sizeof(host), port, sizeof(port)));
+    assert_string_equal(host, "localhost");
+    assert_string_equal(port, "80");
+    assert_true(lr_endpoint_split("[::1]:9001", host, sizeof(host), port, sizeof(port)));
+    assert_string_equal(host, "::1");
+    assert_string_equal(port, "9001");
+    assert_true(lr_endpoint_split("[fe80::1]", host, sizeof(host), port, sizeof(port)));
+    assert_string_equal(host, "fe80::1");
+    assert_string_equal(port, "80");
+    assert_false(lr_endpoint_split("::1:9001", host, sizeof(host), port, sizeof(port)));
+    assert_false(lr_endpoint_split("[::1:9001", host, sizeof(host), port, sizeof(port)));
+    assert_false(lr_endpoint_split("[::1]x", host, sizeof(host), port, sizeof(port)));
+    assert_false(lr_endpoint_split(":9001", host, sizeof(host), port, sizeof(port)));
+    assert_false(lr_endpoint_split("host:", host, sizeof(host), port, sizeof(port)));
+    assert_false(lr_endpoint_split("host:0", host, sizeof(host), port, sizeof(port)));
+    assert_false(lr_endpoint_split("host:65536", host, sizeof(host), port, sizeof(port)));
+    assert_false(lr_endpoint_split("host:80a", host, sizeof(host), port, sizeof(port)));
+    assert_false(
+        lr_endpoint_split("a-host-name-longer-than-the-buffer-that-should-hold-it.example:1", host,
+                          16, port, sizeof(port)));
+}
+
 /* ---- runtime arguments ---- */
 
 static void runtime_needs_an_endpoint(void **state)
@@ -586,6 +691,9 @@ static void runtime_needs_an_endpoint(void **state)
     assert_null(lr_runtime_new("http://127.0.0.1:9001/x", &err));
     assert_int_equal(err.code, LR_EINVAL);
     assert_null(lr_runtime_new("127.0.0.1:9001\r\nX: y", &err));
+    assert_null(lr_runtime_new("127.0.0.1:notaport", &err));
+    assert_int_equal(err.code, LR_EINVAL);
+    assert_null(lr_runtime_new("::1:9001", &err));
     struct lr_runtime *rt = lr_runtime_new("127.0.0.1:9", &err);
     assert_non_null(rt);
     assert_int_equal(lr_runtime_run(rt, NULL, NULL, &err), LR_EINVAL);
@@ -625,6 +733,10 @@ int main(void)
         cmocka_unit_test(log_c1_controls_and_line_separators_are_flattened),
         cmocka_unit_test(fatal_signal_record_is_one_line_with_the_request_id),
         cmocka_unit_test(log_level_names),
+        cmocka_unit_test(status_lines_give_version_and_code),
+        cmocka_unit_test(chunk_sizes_are_bounded_hex),
+        cmocka_unit_test(framing_headers_are_read_as_lists),
+        cmocka_unit_test(endpoints_split_into_host_and_port),
         cmocka_unit_test(runtime_needs_an_endpoint),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
