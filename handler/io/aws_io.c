@@ -3,7 +3,9 @@
  * The only part of the function that calls AWS (through the operations of
  * handler/aws/). Reads are strict (a failed read stops the check: deciding on a
  * guess could write the wrong thing); actions are independent, so each runs and
- * reports its own result, with the AWS error code and message kept verbatim. */
+ * reports its own result, with the AWS error code and message kept verbatim.
+ * The reads go out together, then the writes (Enable first when planned): three round
+ * trips for a drift check, not one per call (docs/internals.md, "The drift check"). */
 #include "handler/io/aws_io.h"
 
 #include "handler/notify/notify_wire.h"
@@ -14,6 +16,7 @@
 #include "handler/notify/parked.h"
 #include "handler/aws/sts.h"
 #include "handler/core/clock.h"
+#include "handler/core/parallel.h"
 #include "runtime/lr_log.h"
 
 #include <stdio.h>
@@ -23,19 +26,68 @@
 #define API_GET_REGISTRY_SCANNING "ecr:GetRegistryScanningConfiguration"
 #define API_GET_CONFIGURATION "inspector2:GetConfiguration"
 
+/* Which client a call goes through: one lane per AWS endpoint the drift check talks to, so
+ * that calls sent together never share a client and each lane's connection stays warm. */
+enum lane {
+    LANE_INSPECTOR2 = 0, /* s->aws: BatchGetAccountStatus, Enable (and everything else) */
+    LANE_ECR,            /* siblings[0]: GetRegistryScanningConfiguration, Put... */
+    LANE_CONFIGURATION,  /* siblings[1]: Inspector2 GetConfiguration, UpdateConfiguration */
+    LANES
+};
+
 void sw_aws_io_init(struct sw_aws_io *s, struct sw_aws_client *aws, const struct sw_config *cfg)
 {
     memset(s, 0, sizeof(*s));
     s->aws = aws;
     s->cfg = cfg;
+    for (size_t i = 0; i < SW_AWS_IO_SIBLINGS; i++) {
+        struct sw_error err = {0};
+        s->siblings[i] = sw_aws_client_new_sibling(aws, &err);
+        if (!s->siblings[i]) {
+            /* not fatal: the calls then go one after the other through aws */
+            lr_log(LR_LOG_WARN, "the drift check's calls will not go out together: %s", err.msg);
+            break;
+        }
+    }
 }
 
-void sw_aws_io_clear(struct sw_aws_io *s)
+/* Frees what the last read kept. */
+static void forget_read(struct sw_aws_io *s)
 {
     sw_account_status_list_clear(&s->status);
     sw_ecr_scanning_configuration_clear(&s->registry);
     memset(&s->inspector, 0, sizeof(s->inspector));
 }
+
+void sw_aws_io_clear(struct sw_aws_io *s)
+{
+    forget_read(s);
+    for (size_t i = 0; i < SW_AWS_IO_SIBLINGS; i++) {
+        sw_aws_client_free(s->siblings[i]);
+        s->siblings[i] = NULL;
+    }
+}
+
+/* The client of lane, and how many calls may go out together (1 without the siblings). */
+static struct sw_aws_client *lane_client(const struct sw_aws_io *s, enum lane lane)
+{
+    if (lane == LANE_INSPECTOR2 || !s->siblings[SW_AWS_IO_SIBLINGS - 1])
+        return s->aws;
+    return s->siblings[lane - 1];
+}
+
+static size_t lanes_open(const struct sw_aws_io *s)
+{
+    return s->siblings[SW_AWS_IO_SIBLINGS - 1] ? LANES : 1;
+}
+
+/* One call of a round sent together: what it returned, kept until the round is joined and
+ * its results are recorded in order. */
+struct call {
+    int rc;
+    struct sw_aws_error aerr;
+    struct sw_error err;
+};
 
 struct sw_function_io sw_aws_io_io(struct sw_aws_io *s)
 {
@@ -110,41 +162,64 @@ static void view_registry(struct sw_aws_io *s, struct sw_actual_state *out)
         reg->rule_count < SW_ECR_RULES_READ_MAX ? reg->rule_count : SW_ECR_RULES_READ_MAX;
 }
 
+/* The reads, in the order a failure is reported in. */
+enum read_index { READ_STATUS = 0, READ_REGISTRY, READ_CONFIGURATION, READS };
+
+struct read_round {
+    struct sw_aws_io *s;
+    struct call calls[READS];
+};
+
+static void read_one(void *ctx, size_t i)
+{
+    struct read_round *r = ctx;
+    struct sw_aws_io *s = r->s;
+    struct call *c = &r->calls[i];
+    const char *ids[] = {s->account};
+    sw_aws_error_clear(&c->aerr);
+    switch ((enum read_index)i) {
+    case READ_STATUS:
+        c->rc = sw_inspector2_batch_get_account_status(lane_client(s, LANE_INSPECTOR2), ids, 1,
+                                                       &s->status, &c->aerr, &c->err);
+        break;
+    case READ_REGISTRY:
+        c->rc = sw_ecr_get_registry_scanning_configuration(lane_client(s, LANE_ECR), &s->registry,
+                                                           &c->aerr, &c->err);
+        break;
+    default:
+        c->rc = sw_inspector2_get_configuration(lane_client(s, LANE_CONFIGURATION), &s->inspector,
+                                                &c->aerr, &c->err);
+        break;
+    }
+}
+
 int sw_aws_io_read(void *ctx, const char *account, bool read_rescan, struct sw_actual_state *out,
                    struct sw_action_result *failure)
 {
+    static const char *const apis[READS] = {API_BATCH_GET_ACCOUNT_STATUS, API_GET_REGISTRY_SCANNING,
+                                            API_GET_CONFIGURATION};
     struct sw_aws_io *s = ctx;
-    struct sw_aws_error aerr;
-    struct sw_error err = {0};
-    int rc;
+    struct read_round r = {.s = s};
 
-    sw_aws_io_clear(s);
+    forget_read(s);
     memset(out, 0, sizeof(*out));
     snprintf(s->account, sizeof(s->account), "%s", account);
-    const char *ids[] = {s->account};
 
-    rc = sw_inspector2_batch_get_account_status(s->aws, ids, 1, &s->status, &aerr, &err);
-    if (rc != SW_OK) {
-        record_failure(&s->failures[0], failure, API_BATCH_GET_ACCOUNT_STATUS, rc, &aerr, &err);
-        return rc;
+    size_t n = read_rescan ? READS : READ_CONFIGURATION;
+    sw_parallel_run(n, lanes_open(s), read_one, &r);
+    for (size_t i = 0; i < n; i++) {
+        if (r.calls[i].rc != SW_OK) {
+            record_failure(&s->failures[0], failure, apis[i], r.calls[i].rc, &r.calls[i].aerr,
+                           &r.calls[i].err);
+            return r.calls[i].rc;
+        }
     }
+
     const struct sw_account_status *st = sw_account_status_find(&s->status, s->account);
     /* Absent (moto, never-enabled accounts) counts as DISABLED: drift.c treats NULL so. */
     out->inspector_ecr_status = st != NULL && st->ecr.status[0] != '\0' ? st->ecr.status : NULL;
-
-    rc = sw_ecr_get_registry_scanning_configuration(s->aws, &s->registry, &aerr, &err);
-    if (rc != SW_OK) {
-        record_failure(&s->failures[0], failure, API_GET_REGISTRY_SCANNING, rc, &aerr, &err);
-        return rc;
-    }
     view_registry(s, out);
-
     if (read_rescan) {
-        rc = sw_inspector2_get_configuration(s->aws, &s->inspector, &aerr, &err);
-        if (rc != SW_OK) {
-            record_failure(&s->failures[0], failure, API_GET_CONFIGURATION, rc, &aerr, &err);
-            return rc;
-        }
         out->rescan_duration =
             s->inspector.rescan_duration[0] != '\0' ? s->inspector.rescan_duration : NULL;
     }
@@ -156,7 +231,8 @@ static int do_enable(struct sw_aws_io *s, struct sw_aws_error *aerr, struct sw_e
     const char *ids[] = {s->account};
     const char *types[] = {"ECR"};
     struct sw_enable_result res = {0};
-    int rc = sw_inspector2_enable(s->aws, ids, 1, types, 1, &res, aerr, err);
+    int rc =
+        sw_inspector2_enable(lane_client(s, LANE_INSPECTOR2), ids, 1, types, 1, &res, aerr, err);
     if (rc == SW_OK) {
         for (size_t i = 0; i < res.failed_count; i++) {
             if (strcmp(res.failed[i].account_id, s->account) == 0) {
@@ -196,43 +272,73 @@ static int do_put_registry(struct sw_aws_io *s, const struct sw_drift_plan *plan
     struct sw_ecr_scanning_configuration cfg = {0};
     int rc = sw_aws_io_registry_configuration(&plan->target, &cfg, err);
     if (rc == SW_OK)
-        rc = sw_ecr_put_registry_scanning_configuration(s->aws, &cfg, NULL, aerr, err);
+        rc = sw_ecr_put_registry_scanning_configuration(lane_client(s, LANE_ECR), &cfg, NULL, aerr,
+                                                        err);
     sw_ecr_scanning_configuration_clear(&cfg);
     return rc;
 }
 
+struct write_round {
+    struct sw_aws_io *s;
+    const struct sw_drift_plan *plan;
+    size_t index[SW_DRIFT_ACTIONS_MAX]; /* task -> the plan's action */
+    struct call calls[SW_DRIFT_ACTIONS_MAX];
+};
+
+static void write_one(void *ctx, size_t task)
+{
+    struct write_round *r = ctx;
+    struct sw_aws_io *s = r->s;
+    const struct sw_drift_plan *plan = r->plan;
+    const struct sw_drift_action *a = &plan->actions[r->index[task]];
+    struct call *c = &r->calls[r->index[task]];
+    sw_aws_error_clear(&c->aerr);
+    switch (a->api) {
+    case SW_DRIFT_API_INSPECTOR2_ENABLE:
+        c->rc = do_enable(s, &c->aerr, &c->err);
+        break;
+    case SW_DRIFT_API_ECR_PUT_REGISTRY_SCANNING:
+        c->rc = do_put_registry(s, plan, &c->aerr, &c->err);
+        break;
+    case SW_DRIFT_API_INSPECTOR2_UPDATE_CONFIGURATION:
+        c->rc = sw_inspector2_update_configuration(
+            lane_client(s, LANE_CONFIGURATION),
+            plan->target.rescan_duration ? plan->target.rescan_duration : "", &c->aerr, &c->err);
+        break;
+    default:
+        c->rc = sw_error_set(&c->err, SW_EINTERNAL, "unknown action %d", (int)a->api);
+        break;
+    }
+}
+
+/* Enable goes first, alone: enabling Inspector can rewrite the registry configuration
+ * (which the Put then settles) and switches on the Inspector that UpdateConfiguration
+ * configures. The other actions touch one endpoint each and go out together after it
+ * (docs/internals.md, "The drift check"). */
 void sw_aws_io_perform(void *ctx, const struct sw_drift_plan *plan,
                        struct sw_action_result *results)
 {
     struct sw_aws_io *s = ctx;
-    for (size_t i = 0; i < plan->action_count && i < SW_DRIFT_ACTIONS_MAX; i++) {
+    struct write_round r = {.s = s, .plan = plan};
+    size_t count =
+        plan->action_count < SW_DRIFT_ACTIONS_MAX ? plan->action_count : SW_DRIFT_ACTIONS_MAX;
+    for (int first = 1; first >= 0; first--) { /* Enable, then the rest together */
+        size_t n = 0;
+        for (size_t i = 0; i < count; i++) {
+            if ((plan->actions[i].api == SW_DRIFT_API_INSPECTOR2_ENABLE) == (first == 1))
+                r.index[n++] = i;
+        }
+        sw_parallel_run(n, lanes_open(s), write_one, &r);
+    }
+    for (size_t i = 0; i < count; i++) {
         const struct sw_drift_action *a = &plan->actions[i];
         const char *api = sw_drift_api_name(a->api);
-        struct sw_aws_error aerr;
-        struct sw_error err = {0};
-        int rc;
-        sw_aws_error_clear(&aerr);
-        switch (a->api) {
-        case SW_DRIFT_API_INSPECTOR2_ENABLE:
-            rc = do_enable(s, &aerr, &err);
-            break;
-        case SW_DRIFT_API_ECR_PUT_REGISTRY_SCANNING:
-            rc = do_put_registry(s, plan, &aerr, &err);
-            break;
-        case SW_DRIFT_API_INSPECTOR2_UPDATE_CONFIGURATION:
-            rc = sw_inspector2_update_configuration(
-                s->aws, plan->target.rescan_duration ? plan->target.rescan_duration : "", &aerr,
-                &err);
-            break;
-        default:
-            rc = sw_error_set(&err, SW_EINTERNAL, "unknown action %d", (int)a->api);
-            break;
-        }
-        if (rc == SW_OK) {
+        if (r.calls[i].rc == SW_OK) {
             results[i] = (struct sw_action_result){.api = api, .ok = true};
             lr_log(LR_LOG_INFO, "%s: done", a->summary);
         } else {
-            record_failure(&s->failures[i], &results[i], api, rc, &aerr, &err);
+            record_failure(&s->failures[i], &results[i], api, r.calls[i].rc, &r.calls[i].aerr,
+                           &r.calls[i].err);
         }
     }
 }

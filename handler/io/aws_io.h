@@ -2,8 +2,10 @@
  *
  * Reads the actual state (Inspector2 BatchGetAccountStatus, ECR
  * GetRegistryScanningConfiguration, Inspector2 GetConfiguration when the rescan
- * duration is managed) into struct sw_actual_state, performs a plan's actions in
- * order, and publishes notifications to SNS. It decides nothing: drift.c does.
+ * duration is managed) into struct sw_actual_state, performs a plan's actions (Enable
+ * first, then the others), and publishes notifications to SNS. The reads go out together,
+ * and so do the writes after Enable, each through its own client (the function's and two
+ * siblings of it). It decides nothing: drift.c does.
  * Its callbacks are the struct sw_function_io of the real function. */
 #ifndef SW_AWS_IO_H
 #define SW_AWS_IO_H
@@ -21,9 +23,15 @@ struct sw_aws_io_failure {
     char message[SW_AWS_ERROR_MESSAGE_MAX]; /* AWS error message verbatim, or what went wrong */
 };
 
+#define SW_AWS_IO_SIBLINGS 2 /* clients beside aws: one per call sent together (ECR, config) */
+
 /* Everything a read or a perform leaves behind; owned by main, reused per invocation. */
 struct sw_aws_io {
     struct sw_aws_client *aws; /* borrowed */
+    /* Siblings of aws (owned), made at init and kept for the process's life, so that their
+     * connections stay warm across invocations; NULL when they could not be made (the calls
+     * then go one after the other through aws). */
+    struct sw_aws_client *siblings[SW_AWS_IO_SIBLINGS];
     /* Borrowed client for sns:Publish, or NULL for aws (REGIONS: other regions' checks
      * publish through the function's own client, where the topic is reachable). */
     struct sw_aws_client *publish_aws;
@@ -40,10 +48,12 @@ struct sw_aws_io {
     struct sw_aws_io_failure failures[SW_DRIFT_ACTIONS_MAX];
 };
 
-/* Sets up s over a client and a configuration (both borrowed, must outlive s). */
+/* Sets up s over a client and a configuration (both borrowed, must outlive s), with the
+ * siblings of aws its calls sent together go through (not made: logged, and the calls go
+ * one after the other). */
 void sw_aws_io_init(struct sw_aws_io *s, struct sw_aws_client *aws, const struct sw_config *cfg);
 
-/* Frees what the last read kept. s can be used again. */
+/* Frees what the last read kept and the siblings; call it before freeing aws. */
 void sw_aws_io_clear(struct sw_aws_io *s);
 
 /* The I/O callbacks over s, for sw_function_init. */
