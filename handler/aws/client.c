@@ -7,6 +7,7 @@
 
 #include "handler/aws/credentials.h"
 #include "handler/aws/endpoints.h"
+#include "handler/aws/rate_gate.h"
 #include "handler/aws/redact.h"
 #include "handler/aws/retry.h"
 #include "handler/aws/sigv4.h"
@@ -132,6 +133,11 @@ void sw_aws_client_free(struct sw_aws_client *c)
     sw_creds_provider_free(c->creds);
     sw_http_free(c->http);
     free(c);
+}
+
+void sw_aws_client_set_rate_gate(struct sw_aws_client *c, struct sw_rate_gate *gate)
+{
+    c->opt.rate_gate = gate;
 }
 
 void sw_aws_client_set_deadline(struct sw_aws_client *c, int64_t deadline_ms)
@@ -288,7 +294,7 @@ static struct sw_retry_decision decide(struct sw_aws_client *c, const struct sw_
                                        const struct sw_http_response *resp, int rc, int n,
                                        struct sw_aws_error *ae,
                                        const struct sw_sigv4_credentials *used, char *what,
-                                       size_t what_cap)
+                                       size_t what_cap, bool *throttled)
 {
     struct sw_retry_failure f = {.transport_rc = rc};
     long hint = -1;
@@ -309,6 +315,7 @@ static struct sw_retry_decision decide(struct sw_aws_client *c, const struct sw_
         .now_ms = sw_clock_now_ms(),
         .deadline_ms = wire_deadline(c->deadline_ms),
     };
+    *throttled = in.cls == SW_RETRY_CLASS_THROTTLING;
     if (rc != 0)
         snprintf(what, what_cap, "%s", sw_strerror(rc));
     else if (strncmp(ae->code, "HTTP ", 5) == 0)
@@ -372,6 +379,14 @@ static int call_attempts(struct sw_aws_client *c, const struct sw_aws_request *r
 
     for (int n = 1;; n++) {
         bool fatal = false;
+        bool throttled = false;
+        /* The region's ceiling and shared backoff (rate_gate.h), before every attempt. */
+        if (c->opt.rate_gate && sw_rate_gate_wait(c->opt.rate_gate, (unsigned)req->service,
+                                                  c->deadline_ms > 0 ? c->deadline_ms : 0) < 0)
+            return sw_error_set(err, SW_ETIMEOUT,
+                                "%s: not sent: the region's request rate (MAX_AWS_REQUESTS_PER_"
+                                "SECOND) leaves no slot before the invocation deadline",
+                                req->operation);
         c->last.attempts = n;
         sw_aws_error_clear(ae); /* describes the last attempt only */
         int rc = attempt(c, req, ep, resp, &fatal, &used, trace, err);
@@ -388,7 +403,10 @@ static int call_attempts(struct sw_aws_client *c, const struct sw_aws_request *r
             return 0;
         }
         char what[SW_AWS_ERROR_CODE_MAX + 32];
-        struct sw_retry_decision d = decide(c, req, resp, rc, n, ae, &used, what, sizeof(what));
+        struct sw_retry_decision d =
+            decide(c, req, resp, rc, n, ae, &used, what, sizeof(what), &throttled);
+        if (throttled && c->opt.rate_gate) /* the others of the service wait with this one */
+            sw_rate_gate_throttled(c->opt.rate_gate, (unsigned)req->service, d.delay_ms);
         if (d.verdict != SW_RETRY_AGAIN)
             return give_up(req, rc, n, &d, ae, &used, what, err);
         c->quota.tokens -= d.cost;
