@@ -237,6 +237,22 @@ size_t sw_org_next_first_region(size_t cut, size_t checked, size_t count)
     return checked > 0 ? (cut + 1) % count : cut % count;
 }
 
+size_t sw_org_next_first(const struct sw_org_report *r, size_t first, size_t count)
+{
+    if (count == 0)
+        return 0;
+    size_t n = r->region_count < count ? r->region_count : count;
+    for (size_t k = 0; k < n; k++) { /* a starved region first */
+        if (r->regions[k].cut && r->regions[k].checked == 0)
+            return (first + k) % count;
+    }
+    for (size_t k = 0; k < n; k++) {
+        if (r->regions[k].cut)
+            return sw_org_next_first_region((first + k) % count, r->regions[k].checked, count);
+    }
+    return first % count;
+}
+
 static int cmp_ids(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);

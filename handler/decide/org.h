@@ -162,6 +162,14 @@ void sw_org_report_totals(const struct sw_org_report *r, struct sw_org_totals *t
  * having checked `checked` members: the one after it, or itself when it got no time. */
 size_t sw_org_next_first_region(size_t cut, size_t checked, size_t count);
 
+/* The region the next run starts with, after a run whose report lists the regions in the
+ * order they were started: entry k is region (first + k) % count. Regions run together
+ * (ORG_REGION_CONCURRENCY), so several may be cut: the first one that got no time at all
+ * (cut with nothing checked: the deadline came before it started or while it listed) goes
+ * first, and the ones after it follow it; else the one after the first region cut (as
+ * sw_org_next_first_region). first (mod count) when nothing was cut. */
+size_t sw_org_next_first(const struct sw_org_report *r, size_t first, size_t count);
+
 /* Sorts account ids (strcmp order) and drops duplicates; returns the new count. */
 size_t sw_org_sort_ids(char **ids, size_t n);
 

@@ -7,17 +7,20 @@
 #include "handler/io/org_aws_io.h"
 
 #include "handler/core/clock.h"
+#include "handler/core/parallel.h"
 #include "handler/aws/http.h"
 #include "handler/aws/inspector2.h"
 #include "handler/aws/retry.h"
 #include "runtime/lr_log.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* One region's clock for the deadline (docs/organization.md, "Deadline"): the slowest call of
- * each kind so far, and the reserve they give for the notification. */
+ * each kind so far in the region, for the time its next batch needs; and the slowest call of
+ * the whole run (every region's, shared), for the reserve kept for the notification. */
 struct run_clock {
     struct sw_aws_client *client;
     long long deadline_ms; /* the AWS calls' deadline, 0 = none */
@@ -25,11 +28,13 @@ struct run_clock {
     long long slowest_call_ms;
     long long slowest_status_ms;
     long long slowest_enable_ms;
+    atomic_llong *run_slowest_ms; /* shared by the regions of the run */
 };
 
 static long long clock_reserve(const struct run_clock *k)
 {
-    return sw_org_reserve_ms(k->slowest_call_ms, &k->bounds);
+    long long run = atomic_load(k->run_slowest_ms);
+    return sw_org_reserve_ms(run > k->slowest_call_ms ? run : k->slowest_call_ms, &k->bounds);
 }
 
 /* True when work expected to take need_ms still fits before the reserve; then the client's
@@ -50,6 +55,9 @@ static long long clock_took(struct run_clock *k, long long t0, long long *slowes
     long long took = sw_clock_now_ms() - t0;
     if (took > k->slowest_call_ms)
         k->slowest_call_ms = took;
+    long long run = atomic_load(k->run_slowest_ms);
+    while (took > run && !atomic_compare_exchange_weak(k->run_slowest_ms, &run, took)) {
+    }
     if (slowest_of_kind != NULL && took > *slowest_of_kind)
         *slowest_of_kind = took;
     return took;
@@ -66,15 +74,22 @@ int sw_org_aws_io_init(struct sw_org_aws_io *s, const struct sw_config *cfg,
 {
     memset(s, 0, sizeof(*s));
     s->cfg = cfg;
+    s->home = home;
     const char *home_region = sw_aws_client_region(home);
     size_t n = cfg->region_count > 0 ? cfg->region_count : 1;
     for (size_t i = 0; i < n && i < SW_CFG_REGIONS_MAX; i++) {
         const char *r = cfg->region_count > 0 ? cfg->regions[i] : home_region;
         snprintf(s->regions[i], sizeof(s->regions[i]), "%s", r);
+        if (sw_rate_gate_init(&s->gates[i], cfg->max_aws_requests_per_second) != 0) {
+            sw_org_aws_io_clear(s);
+            return sw_error_set(err, SW_ENOMEM, "REGIONS: no rate gate for %s", r);
+        }
+        s->gate_count++;
         if (strcmp(r, home_region) == 0) {
             s->clients[i] = home;
+            sw_aws_client_set_rate_gate(home, &s->gates[i]);
         } else {
-            struct sw_aws_client_options opt = {.region = s->regions[i]};
+            struct sw_aws_client_options opt = {.region = s->regions[i], .rate_gate = &s->gates[i]};
             s->clients[i] = sw_aws_client_new(&opt, err);
             if (s->clients[i] == NULL) {
                 sw_error_wrap(err, "REGIONS: client for %s", r);
@@ -116,6 +131,10 @@ void sw_org_aws_io_clear(struct sw_org_aws_io *s)
         if (s->owned[i])
             sw_aws_client_free(s->clients[i]);
     }
+    if (s->home != NULL)
+        sw_aws_client_set_rate_gate(s->home, NULL); /* its gate goes with s */
+    for (size_t i = 0; i < s->gate_count && i < SW_CFG_REGIONS_MAX; i++)
+        sw_rate_gate_destroy(&s->gates[i]);
     keep_members(s, NULL, 0);
     memset(s, 0, sizeof(*s));
 }
@@ -385,15 +404,13 @@ static void enable_pending(struct run_clock *k, struct sw_org_region_report *rr,
     }
 }
 
-/* The member list of region ri: the one this invocation's membership lookup read, or a
- * fresh listing. *reuse says which (the caller does not own a reused list). */
-static int region_members(struct sw_org_aws_io *s, size_t ri, const char *admin,
-                          long long deadline_ms, struct run_clock *k,
-                          struct sw_org_region_report *rr, char ***ids, size_t *n, bool *reuse)
+/* The member list of region ri: the one this invocation's membership lookup read (reuse), or
+ * a fresh listing. The caller does not own a reused list. */
+static int region_members(struct sw_org_aws_io *s, size_t ri, bool reuse, const char *admin,
+                          struct run_clock *k, struct sw_org_region_report *rr, char ***ids,
+                          size_t *n)
 {
-    *reuse = ri == s->member_region && deadline_ms != 0 && s->members_deadline_ms == deadline_ms;
-    s->members_deadline_ms = 0;
-    if (*reuse) {
+    if (reuse && ri == s->member_region) {
         *ids = s->members;
         *n = s->member_count;
         return SW_OK;
@@ -435,12 +452,15 @@ static size_t check_members(struct run_clock *k, bool execute, struct sw_org_reg
     return done;
 }
 
+/* One region's check: touches only rr, region ri's client, offset and rate gate, and (the
+ * membership region's task alone) the kept member list; so regions run together. */
 static int check_region(struct sw_org_aws_io *s, size_t ri, const char *admin, bool execute,
-                        long long deadline_ms, struct run_clock *k, struct sw_org_region_report *rr)
+                        bool reuse, long long deadline_ms, struct run_clock *k,
+                        struct sw_org_region_report *rr)
 {
     char **ids = NULL;
     size_t n = 0;
-    bool reuse = false;
+    reuse = reuse && ri == s->member_region;
     snprintf(rr->region, sizeof(rr->region), "%s", s->regions[ri]);
     k->client = s->clients[ri];
     sw_aws_client_set_deadline(k->client, deadline_ms);
@@ -451,7 +471,7 @@ static int check_region(struct sw_org_aws_io *s, size_t ri, const char *admin, b
         return SW_OK;
     }
     check_auto_enable(k, execute, rr);
-    int rc = region_members(s, ri, admin, deadline_ms, k, rr, &ids, &n, &reuse);
+    int rc = region_members(s, ri, reuse, admin, k, rr, &ids, &n);
     if (rc != SW_OK)
         return rc == SW_ENOMEM ? rc : SW_OK;
     rr->listed = true;
@@ -527,6 +547,32 @@ int sw_org_aws_io_member(void *ctx, const char *admin_account, const char *accou
     return SW_OK;
 }
 
+/* The regions of one run, shared read-only by their tasks but for each task's own slots. */
+struct check_run {
+    struct sw_org_aws_io *s;
+    const char *admin;
+    bool execute;
+    bool reuse; /* the membership lookup of this invocation listed the members already */
+    long long deadline_ms;
+    size_t first;
+    struct sw_org_report *out;
+    int rc[SW_CFG_REGIONS_MAX];
+    atomic_llong slowest_ms; /* the slowest call of the run, every region's */
+};
+
+static void check_task(void *ctx, size_t k)
+{
+    struct check_run *run = ctx;
+    struct sw_org_aws_io *s = run->s;
+    size_t i = (run->first + k) % s->region_count;
+    struct run_clock clock = {
+        .deadline_ms = run->deadline_ms, .bounds = s->bounds, .run_slowest_ms = &run->slowest_ms};
+    run->rc[k] = check_region(s, i, run->admin, run->execute, run->reuse, run->deadline_ms, &clock,
+                              &run->out->regions[k]);
+    /* The reserve is the notification's: its publish may use the whole deadline. */
+    sw_aws_client_set_deadline(s->clients[i], run->deadline_ms);
+}
+
 int sw_org_aws_io_check(void *ctx, const char *admin_account, bool execute, long long deadline_ms,
                         struct sw_org_report *out)
 {
@@ -534,23 +580,27 @@ int sw_org_aws_io_check(void *ctx, const char *admin_account, bool execute, long
     sw_org_report_clear(out);
     out->execute = execute;
     snprintf(out->admin_account, sizeof(out->admin_account), "%s", admin_account);
+    /* Regions rotate too (docs/organization.md, "Rotation"): they start in order from
+     * first_region, ORG_REGION_CONCURRENCY at a time; after a cut run the regions that got no
+     * time go first next time, so a large region cannot starve the others. */
+    struct check_run run = {
+        .s = s,
+        .admin = admin_account,
+        .execute = execute,
+        .reuse = deadline_ms != 0 && s->members_deadline_ms == deadline_ms,
+        .deadline_ms = deadline_ms,
+        .first = s->region_count ? s->first_region % s->region_count : 0,
+        .out = out,
+    };
+    atomic_init(&run.slowest_ms, 0);
+    s->members_deadline_ms = 0;
+    out->region_count = s->region_count;
+    (void)sw_parallel_run(s->region_count, s->cfg->org_region_concurrency, check_task, &run);
     int rc = SW_OK;
-    /* Regions rotate too: after a run cut by the deadline, the next one starts with the
-     * region after the one that was cut (with that one when it got no time at all), so a
-     * large region cannot starve the others; it continues from its own offset later. */
-    size_t first = s->region_count ? s->first_region % s->region_count : 0;
-    bool cut = false;
-    struct run_clock clock = {.deadline_ms = deadline_ms, .bounds = s->bounds};
-    for (size_t k = 0; k < s->region_count && rc == SW_OK; k++) {
-        size_t i = (first + k) % s->region_count;
-        struct sw_org_region_report *rr = &out->regions[out->region_count++];
-        rc = check_region(s, i, admin_account, execute, deadline_ms, &clock, rr);
-        /* The reserve is the notification's: its publish may use the whole deadline. */
-        sw_aws_client_set_deadline(s->clients[i], deadline_ms);
-        if (rr->cut && !cut) {
-            cut = true;
-            s->first_region = sw_org_next_first_region(i, rr->checked, s->region_count);
-        }
+    for (size_t k = 0; k < s->region_count; k++) {
+        if (run.rc[k] != SW_OK)
+            rc = run.rc[k];
     }
+    s->first_region = sw_org_next_first(out, run.first, s->region_count);
     return rc;
 }

@@ -251,6 +251,48 @@ static void regions_rotate_after_a_cut(void **state)
     assert_int_equal(sw_org_next_first_region(0, 5, 0), 0);
 }
 
+/* Regions run 8 at a time (ORG_REGION_CONCURRENCY) and the deadline lets only the first wave
+ * progress: the regions it starved go first next time, so all 17 are reached within
+ * ceil(17 / 8) = 3 runs, and again in every 3 runs after that. */
+static void concurrent_regions_starved_by_the_deadline_go_first(void **state)
+{
+    (void)state;
+    enum { R = 17, C = 8 };
+    size_t first = 5, last_reached[R];
+    for (size_t i = 0; i < R; i++)
+        last_reached[i] = 0;
+    for (size_t run = 1; run <= 12; run++) {
+        struct sw_org_report r;
+        memset(&r, 0, sizeof(r));
+        r.region_count = R;
+        for (size_t k = 0; k < R; k++) {
+            r.regions[k].cut = true; /* every region has more members than a run checks */
+            r.regions[k].checked = k < C ? 100 : 0;
+            if (k < C)
+                last_reached[(first + k) % R] = run;
+        }
+        first = sw_org_next_first(&r, first, R);
+        if (run >= 3) {
+            for (size_t i = 0; i < R; i++)
+                assert_true(run - last_reached[i] < 3);
+        }
+    }
+    /* a run with nothing cut keeps the order; one cut only after progress moves past it */
+    struct sw_org_report r;
+    memset(&r, 0, sizeof(r));
+    r.region_count = 3;
+    assert_int_equal(sw_org_next_first(&r, 4, 3), 1);
+    r.regions[1].cut = true;
+    r.regions[1].checked = 300;
+    assert_int_equal(sw_org_next_first(&r, 2, 3), 1); /* entry 1 is region 0: next is 1 */
+    r.regions[2].cut = true;                          /* region 1, no time at all: it goes first */
+    assert_int_equal(sw_org_next_first(&r, 2, 3), 1);
+    r.regions[2].checked = 1;
+    r.regions[0].cut = true; /* region 2 cut while listing */
+    assert_int_equal(sw_org_next_first(&r, 2, 3), 2);
+    assert_int_equal(sw_org_next_first(&r, 0, 0), 0);
+}
+
 static void members_and_drift(void **state)
 {
     (void)state;
@@ -520,6 +562,7 @@ int main(void)
         cmocka_unit_test(every_member_is_reached_within_the_bound),
         cmocka_unit_test(a_cut_run_says_so_in_every_format),
         cmocka_unit_test(regions_rotate_after_a_cut),
+        cmocka_unit_test(concurrent_regions_starved_by_the_deadline_go_first),
         cmocka_unit_test(members_and_drift),
         cmocka_unit_test(ids_sorted_and_deduplicated),
         cmocka_unit_test(event_triggers),
