@@ -2,7 +2,9 @@
  * get credentials, sign with a fresh X-Amz-Date, send, and on failure ask
  * sw_retry whether and how long to wait. Waiting uses an injectable sleep and
  * random source (tests run fast and deterministic) and never runs past the
- * invocation deadline. Operation files build bodies; this knows no operation. */
+ * invocation deadline. Operation files build bodies; this knows no operation.
+ * Sibling clients (sw_aws_client_new_sibling) send from other threads over their own
+ * connections; what they share with their parent is in struct shared, behind its locks. */
 #include "handler/aws/client.h"
 
 #include "handler/aws/credentials.h"
@@ -17,6 +19,8 @@
 
 #include <errno.h>
 #include <openssl/crypto.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <openssl/rand.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,17 +31,29 @@
 
 #define USER_AGENT "scanwarden/" SW_VERSION /* SW_VERSION: CMake project(VERSION) */
 
+/* What a client shares with its siblings (docs/internals.md, "What concurrent tasks may
+ * share"): owned by the first client, borrowed by the siblings made from it. */
+struct shared {
+    pthread_mutex_t creds_lock; /* one sw_creds_get at a time: a refresh happens once */
+    struct sw_creds_provider *creds;
+    pthread_mutex_t quota_lock; /* the decision to retry and its cost are one step */
+    struct sw_retry_quota quota;
+    _Atomic int64_t deadline_ms; /* written between invocations, read by every call */
+};
+
 struct sw_aws_client {
     char region[SW_ENDPOINT_MAX_REGION + 1];
     int max_attempts;
-    struct sw_http *http;
-    struct sw_creds_provider *creds;
-    struct sw_retry_quota quota;
-    int64_t deadline_ms;
+    struct sw_http *http;  /* this client's own connections */
+    struct shared *shared; /* &own, or the parent's */
+    struct shared own;     /* unused in a sibling */
     struct sw_endpoint endpoints[SW_AWS_SERVICE_SECURITYHUB + 1];
     struct sw_aws_client_options opt;
     struct sw_aws_call_info last;
-    struct sw_sigv4_credentials last_creds; /* borrowed from creds, for sw_aws_client_scrub */
+    /* The credentials of this client's last call, copied from the provider under its lock
+     * (another client may replace the provider's at any time); wiped when replaced or freed. */
+    struct sw_creds_slot signing;
+    struct sw_sigv4_credentials last_creds; /* points into signing, for scrubbing */
 };
 
 static const char *const service_names[] = {
@@ -113,12 +129,23 @@ struct sw_aws_client *sw_aws_client_new(const struct sw_aws_client_options *opt,
     if (!c->http)
         goto out_free;
     struct sw_creds_options copt = {.env = c->opt.creds_env};
-    c->creds = sw_creds_provider_new(&copt, err);
-    if (!c->creds)
+    c->own.creds = sw_creds_provider_new(&copt, err);
+    if (!c->own.creds)
         goto out_free_http;
-    sw_retry_quota_init(&c->quota);
+    if (pthread_mutex_init(&c->own.creds_lock, NULL) != 0)
+        goto out_free_creds;
+    if (pthread_mutex_init(&c->own.quota_lock, NULL) != 0)
+        goto out_destroy_creds_lock;
+    sw_retry_quota_init(&c->own.quota);
+    atomic_init(&c->own.deadline_ms, SW_AWS_NO_DEADLINE);
+    c->shared = &c->own;
     return c;
 
+out_destroy_creds_lock:
+    pthread_mutex_destroy(&c->own.creds_lock);
+out_free_creds:
+    sw_error_set(err, SW_EINTERNAL, "cannot create the AWS client's locks");
+    sw_creds_provider_free(c->own.creds);
 out_free_http:
     sw_http_free(c->http);
 out_free:
@@ -126,11 +153,41 @@ out_free:
     return NULL;
 }
 
+struct sw_aws_client *sw_aws_client_new_sibling(struct sw_aws_client *parent, struct sw_error *err)
+{
+    struct sw_aws_client *c = calloc(1, sizeof(*c));
+    if (!c) {
+        sw_error_set(err, SW_ENOMEM, "out of memory creating an AWS client");
+        return NULL;
+    }
+    memcpy(c->region, parent->region, sizeof(c->region));
+    c->max_attempts = parent->max_attempts;
+    memcpy(c->endpoints, parent->endpoints, sizeof(c->endpoints));
+    c->opt = parent->opt;
+    c->shared = parent->shared; /* a sibling's sibling shares the first client's too */
+    struct sw_http_options hopt = {
+        .connect_timeout_ms = c->opt.connect_timeout_ms,
+        .request_timeout_ms = c->opt.request_timeout_ms,
+        .no_connection_reuse = c->opt.no_connection_reuse,
+    };
+    c->http = sw_http_new(&hopt, err);
+    if (!c->http) {
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
 void sw_aws_client_free(struct sw_aws_client *c)
 {
     if (!c)
         return;
-    sw_creds_provider_free(c->creds);
+    if (c->shared == &c->own) {
+        sw_creds_provider_free(c->own.creds);
+        pthread_mutex_destroy(&c->own.creds_lock);
+        pthread_mutex_destroy(&c->own.quota_lock);
+    }
+    sw_creds_slot_wipe(&c->signing);
     sw_http_free(c->http);
     free(c);
 }
@@ -142,7 +199,49 @@ void sw_aws_client_set_rate_gate(struct sw_aws_client *c, struct sw_rate_gate *g
 
 void sw_aws_client_set_deadline(struct sw_aws_client *c, int64_t deadline_ms)
 {
-    c->deadline_ms = deadline_ms;
+    atomic_store(&c->shared->deadline_ms, deadline_ms);
+}
+
+static int64_t deadline_of(const struct sw_aws_client *c)
+{
+    return atomic_load(&c->shared->deadline_ms);
+}
+
+int sw_aws_client_retry_tokens(struct sw_aws_client *c)
+{
+    pthread_mutex_lock(&c->shared->quota_lock);
+    int tokens = c->shared->quota.tokens;
+    pthread_mutex_unlock(&c->shared->quota_lock);
+    return tokens;
+}
+
+/* The provider's current credentials, copied into c->signing under the lock: out points
+ * there and stays valid until c's next call, whatever other clients do meanwhile. */
+static int get_credentials(struct sw_aws_client *c, struct sw_sigv4_credentials *out,
+                           struct sw_error *err)
+{
+    struct sw_sigv4_credentials b;
+    struct shared *sh = c->shared;
+    memset(out, 0, sizeof(*out));
+    pthread_mutex_lock(&sh->creds_lock);
+    int rc = sw_creds_get(sh->creds, time(NULL), &b, err);
+    if (rc == 0) {
+        sw_creds_slot_wipe(&c->signing);
+        /* the provider's buffers have the slot's sizes: nothing is cut */
+        (void)sw_creds_copy_secret(c->signing.access_key_id, sizeof(c->signing.access_key_id),
+                                   b.access_key_id);
+        (void)sw_creds_copy_secret(c->signing.secret, sizeof(c->signing.secret),
+                                   b.secret_access_key);
+        if (b.session_token)
+            (void)sw_creds_copy_secret(c->signing.token, sizeof(c->signing.token), b.session_token);
+    }
+    pthread_mutex_unlock(&sh->creds_lock);
+    if (rc == 0) {
+        out->access_key_id = c->signing.access_key_id;
+        out->secret_access_key = c->signing.secret;
+        out->session_token = b.session_token ? c->signing.token : NULL;
+    }
+    return rc;
 }
 
 /* The deadline as sw_http and sw_retry read it, where 0 is "none": a spent budget (a deadline
@@ -215,8 +314,8 @@ static int attempt(struct sw_aws_client *c, const struct sw_aws_request *req,
         (size_t)snprintf(url, sizeof(url), "%s%s", ep->url_base, req->path) >= sizeof(url))
         return sw_error_set(err, SW_EINVAL, "%s: endpoint URL too long", req->operation);
     time_t now = c->opt.signing_time ? c->opt.signing_time(c->opt.hook_ctx) : time(NULL);
-    /* borrowed from the provider, which wipes them; nothing to clean here */
-    rc = sw_creds_get(c->creds, time(NULL), &creds, err);
+    /* this client's copy, wiped when replaced or freed; nothing to clean here */
+    rc = get_credentials(c, &creds, err);
     if (rc) {
         sw_error_wrap(err, "%s: not sent", req->operation);
         return rc;
@@ -265,7 +364,7 @@ static int attempt(struct sw_aws_client *c, const struct sw_aws_request *req,
         .header_count = nh,
         .body = req->body,
         .body_len = req->body_len,
-        .deadline_ms = wire_deadline(c->deadline_ms),
+        .deadline_ms = wire_deadline(deadline_of(c)),
     };
     *fatal = false;
     rc = sw_http_send(c->http, &hreq, resp, err);
@@ -289,7 +388,8 @@ static void log_attempt(const struct sw_aws_request *req, int n,
 }
 
 /* Whether and when to retry attempt n, which failed with rc (transport) or an AWS error
- * answer (rc 0; parsed into ae). what gets a short description of the failure. */
+ * answer (rc 0; parsed into ae); a retry's cost is taken from the shared quota in the same
+ * step. what gets a short description of the failure. */
 static struct sw_retry_decision decide(struct sw_aws_client *c, const struct sw_aws_request *req,
                                        const struct sw_http_response *resp, int rc, int n,
                                        struct sw_aws_error *ae,
@@ -309,11 +409,10 @@ static struct sw_retry_decision decide(struct sw_aws_client *c, const struct sw_
         .cls = sw_retry_classify(&f),
         .attempt = n,
         .max_attempts = c->max_attempts,
-        .quota_tokens = c->quota.tokens,
         .hint_ms = hint,
         .random = c->opt.random(c->opt.hook_ctx),
         .now_ms = sw_clock_now_ms(),
-        .deadline_ms = wire_deadline(c->deadline_ms),
+        .deadline_ms = wire_deadline(deadline_of(c)),
     };
     *throttled = in.cls == SW_RETRY_CLASS_THROTTLING;
     if (rc != 0)
@@ -322,7 +421,13 @@ static struct sw_retry_decision decide(struct sw_aws_client *c, const struct sw_
         snprintf(what, what_cap, "%s", ae->code);
     else
         snprintf(what, what_cap, "%s, HTTP %ld", ae->code, resp->status);
-    return sw_retry_decide(&in);
+    pthread_mutex_lock(&c->shared->quota_lock);
+    in.quota_tokens = c->shared->quota.tokens;
+    struct sw_retry_decision d = sw_retry_decide(&in);
+    if (d.verdict == SW_RETRY_AGAIN)
+        c->shared->quota.tokens -= d.cost;
+    pthread_mutex_unlock(&c->shared->quota_lock);
+    return d;
 }
 
 /* The final error of a call that stops after attempt n: what happened, how often, and why
@@ -371,7 +476,8 @@ static int call_attempts(struct sw_aws_client *c, const struct sw_aws_request *r
         req->path[0] != '/' || !req->content_type || !req->operation)
         return sw_error_set(err, SW_EINVAL, "sw_aws_call: incomplete request");
     const struct sw_endpoint *ep = &c->endpoints[req->service];
-    if (c->deadline_ms != SW_AWS_NO_DEADLINE && c->deadline_ms <= sw_clock_now_ms())
+    int64_t deadline = deadline_of(c);
+    if (deadline != SW_AWS_NO_DEADLINE && deadline <= sw_clock_now_ms())
         return sw_error_set(err, SW_ETIMEOUT,
                             "%s: not sent: the invocation deadline has passed (no time was left "
                             "for AWS calls)",
@@ -399,7 +505,9 @@ static int call_attempts(struct sw_aws_client *c, const struct sw_aws_request *r
             return rc;
         }
         if (rc == 0 && resp->status >= 200 && resp->status < 300) {
-            sw_retry_quota_on_success(&c->quota, last_cost);
+            pthread_mutex_lock(&c->shared->quota_lock);
+            sw_retry_quota_on_success(&c->shared->quota, last_cost);
+            pthread_mutex_unlock(&c->shared->quota_lock);
             return 0;
         }
         char what[SW_AWS_ERROR_CODE_MAX + 32];
@@ -409,7 +517,6 @@ static int call_attempts(struct sw_aws_client *c, const struct sw_aws_request *r
             sw_rate_gate_throttled(c->opt.rate_gate, (unsigned)req->service, d.delay_ms);
         if (d.verdict != SW_RETRY_AGAIN)
             return give_up(req, rc, n, &d, ae, &used, what, err);
-        c->quota.tokens -= d.cost;
         last_cost = d.cost;
         if ((size_t)n - 1 < sizeof(c->last.waits_ms) / sizeof(c->last.waits_ms[0]))
             c->last.waits_ms[n - 1] = d.delay_ms;

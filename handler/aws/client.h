@@ -5,7 +5,13 @@
  * handles and the retry quota. sw_aws_call() serializes nothing itself: the
  * operation files (inspector2.c, ecr.c, sns.c, sts.c, sqs.c) build the body; this signs it
  * (a fresh X-Amz-Date per attempt), sends it, and retries by sw_retry's rules
- * without ever sleeping past the invocation deadline. */
+ * without ever sleeping past the invocation deadline.
+ *
+ * One client sends one call at a time. Calls that go out together (sw_parallel_run) use
+ * one client each: the first one and siblings made from it, which have their own HTTP
+ * connections and last-call info and share the first one's credentials provider, retry
+ * quota, options, endpoints and deadline (docs/internals.md, "What concurrent tasks may
+ * share"). */
 #ifndef SW_AWS_CLIENT_H
 #define SW_AWS_CLIENT_H
 
@@ -59,6 +65,17 @@ struct sw_rate_gate;
  * first call, not here. */
 struct sw_aws_client *sw_aws_client_new(const struct sw_aws_client_options *opt,
                                         struct sw_error *err);
+
+/* Creates a sibling of parent for calls sent at the same time as parent's (from another
+ * thread): same region, options and endpoints; its own HTTP connections (kept alive like
+ * parent's) and its own sw_aws_client_last_call / redactor; parent's credentials provider
+ * (one refresh, under a lock, serves them all), retry quota (thread-safe), deadline and
+ * trace header (each call reads the invocation's, as parent's do). A sibling of a sibling
+ * shares the same first client's. parent must outlive its siblings. Returns NULL with err
+ * set (SW_ENOMEM, or the HTTP layer's error). */
+struct sw_aws_client *sw_aws_client_new_sibling(struct sw_aws_client *parent, struct sw_error *err);
+
+/* Frees c (NULL-safe): a sibling frees its connections only, never what it shares. */
 void sw_aws_client_free(struct sw_aws_client *c);
 
 /* Attaches gate (borrowed; NULL: none) to c: every later attempt waits for its slot there and
@@ -69,7 +86,8 @@ void sw_aws_client_set_rate_gate(struct sw_aws_client *c, struct sw_rate_gate *g
 #define SW_AWS_DEADLINE_EXPIRED INT64_C(1) /* an instant long past: the budget is spent */
 
 /* Sets the deadline (Unix epoch ms) for every request until the next call: set it from the
- * invocation's deadline at the start of each invocation. SW_AWS_NO_DEADLINE (0) is the only
+ * invocation's deadline at the start of each invocation, and not while calls are under way.
+ * It is shared: setting it on a client sets it for its siblings. SW_AWS_NO_DEADLINE (0) is the only
  * "none"; any other value is a deadline, and one at or before now (negative included) makes
  * every call return SW_ETIMEOUT without sending anything. */
 void sw_aws_client_set_deadline(struct sw_aws_client *c, int64_t deadline_ms);
@@ -78,6 +96,9 @@ const char *sw_aws_client_region(const struct sw_aws_client *c);
 
 /* Attempts per call, the first included (AWS_MAX_ATTEMPTS or the default). */
 int sw_aws_client_max_attempts(const struct sw_aws_client *c);
+
+/* Tokens left in the retry quota c shares with its siblings (tests, logs). */
+int sw_aws_client_retry_tokens(struct sw_aws_client *c);
 
 /* One AWS API request, borrowed for the duration of the call. */
 struct sw_aws_request {

@@ -21,6 +21,10 @@ R is an object: {"status":429, "headers":{"x-amzn-ErrorType":"..."}, "body":"...
     "truncate"  announce Content-Length len(body)+100, send body, close
     "close"     answer normally (no "Connection: close"), then close the connection, as a
                 server does with an idle keep-alive connection while Lambda is frozen
+    "together"  hold the answer until "count" requests answered with "together" are in
+                flight at once (so they were sent together), at most "delay" seconds
+                (default 5); requests that never meet get 504 "fault_server: sent one
+                after the other" instead
 A request arriving with no scripted answer gets 599 "fault_server: nothing scripted".
 Keep-alive is honoured so connection reuse can be observed: each recorded request
 carries "conn", the number of the TCP connection it arrived on.
@@ -52,6 +56,8 @@ class State:
         self.requests = []
         self.default = None
         self.connections = 0
+        self.met = threading.Condition(self.lock)
+        self.together = 0  # requests holding a "together" answer
 
 
 STATE = State()
@@ -92,6 +98,9 @@ class Handler(BaseHTTPRequestHandler):
             return
         if action == "slow":
             time.sleep(min(float(r.get("delay", 5)), MAX_DELAY_S))
+        if action == "together" and not meet(int(r.get("count", 2)),
+                                            min(float(r.get("delay", 5)), MAX_DELAY_S)):
+            r = {"status": 504, "body": "fault_server: sent one after the other"}
         if "body_size" in r:
             data = b"x" * min(int(r["body_size"]), 64 * 1024 * 1024)
         else:
@@ -122,6 +131,14 @@ class Handler(BaseHTTPRequestHandler):
     do_POST = _serve_quietly
     do_GET = _serve_quietly
     do_PUT = _serve_quietly
+
+
+def meet(count, timeout):
+    """Waits until count "together" requests are in flight; False when they never are."""
+    with STATE.met:
+        STATE.together += 1
+        STATE.met.notify_all()
+        return STATE.met.wait_for(lambda: STATE.together >= count, timeout)
 
 
 class Server(ThreadingHTTPServer):
@@ -176,6 +193,7 @@ def handle_command(cmd):
     if what == "reset":
         with STATE.lock:
             STATE.responses, STATE.requests = [], []
+            STATE.together = 0
         return {"ok": True}
     if what == "requests":
         with STATE.lock:
