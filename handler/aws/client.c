@@ -488,7 +488,7 @@ static int call_attempts(struct sw_aws_client *c, const struct sw_aws_request *r
         bool throttled = false;
         /* The region's ceiling and shared backoff (rate_gate.h), before every attempt. */
         if (c->opt.rate_gate && sw_rate_gate_wait(c->opt.rate_gate, (unsigned)req->service,
-                                                  c->deadline_ms > 0 ? c->deadline_ms : 0) < 0)
+                                                  deadline > 0 ? deadline : 0) < 0)
             return sw_error_set(err, SW_ETIMEOUT,
                                 "%s: not sent: the region's request rate (MAX_AWS_REQUESTS_PER_"
                                 "SECOND) leaves no slot before the invocation deadline",
