@@ -13,6 +13,7 @@
 #include "handler/aws/retry.h"
 #include "runtime/lr_log.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,6 +129,7 @@ static void keep_members(struct sw_org_aws_io *s, char **ids, size_t n)
 void sw_org_aws_io_clear(struct sw_org_aws_io *s)
 {
     for (size_t i = 0; i < s->region_count && i < SW_CFG_REGIONS_MAX; i++) {
+        sw_aws_client_free(s->siblings[i]); /* before the client they share */
         if (s->owned[i])
             sw_aws_client_free(s->clients[i]);
     }
@@ -171,11 +173,16 @@ static void free_ids(char **ids, size_t n)
     free(ids);
 }
 
+struct stream;
+static void stream_offer(struct stream *st, char *const *ids, size_t n);
+
 /* Every associated member but the admin, sorted, into *ids_out (owned by the caller). With a
  * clock (k), a page that does not fit before the reserve stops the listing: SW_ETIMEOUT with
- * rr->cut set (the region was not reached). */
+ * rr->cut set (the region was not reached). With a stream (st), each page's members are
+ * offered to its reader as they come, and the list is left unsorted (the caller sorts it
+ * once the reader has stopped). */
 static int list_members(struct sw_aws_client *c, const char *admin, struct sw_org_region_report *rr,
-                        struct run_clock *k, char ***ids_out, size_t *n_out)
+                        struct run_clock *k, struct stream *st, char ***ids_out, size_t *n_out)
 {
     char **ids = NULL;
     size_t n = 0, cap = 0;
@@ -191,6 +198,7 @@ static int list_members(struct sw_aws_client *c, const char *admin, struct sw_or
             break;
         }
         long long t0 = sw_clock_now_ms();
+        size_t before = n;
         rr->calls++;
         rc = sw_inspector2_list_members(c, true, token, &l, &aerr, &err);
         if (k != NULL)
@@ -228,6 +236,8 @@ static int list_members(struct sw_aws_client *c, const char *admin, struct sw_or
         }
         snprintf(token, sizeof(token), "%s", l.next_token);
         sw_member_list_clear(&l);
+        if (st != NULL && rc == SW_OK)
+            stream_offer(st, ids + before, n - before);
         if (rc != SW_OK || token[0] == '\0')
             break;
     }
@@ -240,11 +250,13 @@ static int list_members(struct sw_aws_client *c, const char *admin, struct sw_or
         region_failed(rr, "inspector2:ListMembers", rc, &(struct sw_aws_error){0}, &err);
     }
     if (rc != SW_OK) {
+        if (st != NULL) /* members read while paging count against those listed */
+            rr->member_count = n;
         free_ids(ids, n);
         return rc;
     }
     *ids_out = ids;
-    *n_out = sw_org_sort_ids(ids, n);
+    *n_out = st != NULL ? n : sw_org_sort_ids(ids, n);
     return SW_OK;
 }
 
@@ -415,15 +427,19 @@ static int region_members(struct sw_org_aws_io *s, size_t ri, bool reuse, const 
         *n = s->member_count;
         return SW_OK;
     }
-    return list_members(k->client, admin, rr, k, ids, n);
+    return list_members(k->client, admin, rr, k, NULL, ids, n);
 }
 
-/* Reads the members' statuses in batches from the rotating start, while a batch (and the
- * Enable it may need) fits before the reserve; returns how many were checked. */
+/* Reads the members' statuses in batches from the rotating start, passing over those read
+ * while the list was paged (skip, may be NULL), while a batch (and the Enable it may need)
+ * fits before the reserve; pending: drifted members read already and not yet enabled.
+ * Returns how far the walk got (every member before it was checked in this run). */
 static size_t check_members(struct run_clock *k, bool execute, struct sw_org_region_report *rr,
-                            char **ids, size_t n, int *rc)
+                            char **ids, size_t n, const bool *skip, size_t pending, int *rc)
 {
-    size_t done = 0, pending = 0, from = 0;
+    size_t done = 0, from = 0;
+    while (skip != NULL && done < n && skip[(rr->start + done) % n])
+        done++; /* read while paging, from the start on: passed */
     while (done < n && *rc == SW_OK) {
         long long need = clock_expect(k, k->slowest_status_ms);
         if (execute) /* the Enable this batch fills, and the flush of the rest */
@@ -433,23 +449,227 @@ static size_t check_members(struct run_clock *k, bool execute, struct sw_org_reg
             lr_log(LR_LOG_WARN,
                    "organization check in %s: stopping before the deadline, %zu of %zu "
                    "members checked; the next run continues",
-                   rr->region, done, n);
+                   rr->region, rr->checked, n);
             break;
         }
         size_t idx[SW_ORG_BATCH_MAX];
         const char *batch[SW_ORG_BATCH_MAX];
-        size_t count = sw_org_next_batch(n, rr->start, done, SW_ORG_BATCH_MAX, idx);
+        size_t walked = done;
+        size_t count =
+            sw_org_next_batch_skipping(n, rr->start, &walked, SW_ORG_BATCH_MAX, skip, idx);
+        if (count == 0) { /* the rest was read while paging */
+            done = walked;
+            break;
+        }
         for (size_t j = 0; j < count; j++)
             batch[j] = ids[idx[j]];
         *rc = check_batch(k, rr, batch, count, &pending);
         if (*rc == SW_OK)
-            done += count;
+            done = walked;
         if (execute && *rc != SW_ENOMEM)
             enable_pending(k, rr, &from, &pending, false);
     }
     if (execute && *rc != SW_ENOMEM) /* what the status reads gathered: the last batch */
         enable_pending(k, rr, &from, &pending, true);
     return done;
+}
+
+/* Status reads while the member list is paged (docs/organization.md, "Concurrency"): the
+ * listing offers each page's members (copies, not exempt); the reader, on the region's
+ * sibling client (its own connection), reads the status of every full batch of 100 and
+ * enables the full batches of drifted members until the listing ends. The reader records into
+ * its own report and clock, merged into the region's after both have returned. */
+struct stream {
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    char **queue; /* offered members (owned); [0, read) were read */
+    size_t queued, cap, head, read;
+    bool listing_done;
+    bool broken;     /* an offer ran out of memory: the reader stops, the rest is read after */
+    const char *key; /* the run's start key: only members at or after it are read here */
+    /* the listing's side */
+    const struct sw_config *cfg;
+    struct sw_aws_client *client;
+    const char *admin;
+    struct run_clock *k;
+    struct sw_org_region_report *rr;
+    char **ids;
+    size_t n;
+    int list_rc;
+    /* the reader's side */
+    bool execute;
+    struct run_clock clock;
+    struct sw_org_region_report rrr;
+    size_t pending;
+    int read_rc;
+};
+
+static void stream_offer(struct stream *st, char *const *ids, size_t n)
+{
+    (void)pthread_mutex_lock(&st->lock);
+    for (size_t i = 0; i < n && !st->broken; i++) {
+        if (strcmp(ids[i], st->key) < 0 || sw_cfg_exempt(st->cfg, ids[i]))
+            continue; /* before the start: read after the listing, in the rotating order */
+        if (st->queued == st->cap) {
+            size_t ncap = st->cap ? st->cap * 2 : 256;
+            char **p = realloc(st->queue, ncap * sizeof(*p));
+            if (p == NULL) {
+                st->broken = true;
+                break;
+            }
+            st->queue = p;
+            st->cap = ncap;
+        }
+        if ((st->queue[st->queued] = strdup(ids[i])) == NULL) {
+            st->broken = true;
+            break;
+        }
+        st->queued++;
+    }
+    (void)pthread_cond_signal(&st->changed);
+    (void)pthread_mutex_unlock(&st->lock);
+}
+
+static int list_members(struct sw_aws_client *c, const char *admin, struct sw_org_region_report *rr,
+                        struct run_clock *k, struct stream *st, char ***ids_out, size_t *n_out);
+
+static void stream_reader(struct stream *st)
+{
+    size_t from = 0;
+    for (;;) {
+        const char *batch[SW_ORG_BATCH_MAX];
+        (void)pthread_mutex_lock(&st->lock);
+        while (!st->listing_done && !st->broken && st->queued - st->head < SW_ORG_BATCH_MAX)
+            (void)pthread_cond_wait(&st->changed, &st->lock);
+        bool full = !st->broken && !st->listing_done && st->queued - st->head >= SW_ORG_BATCH_MAX;
+        for (size_t j = 0; full && j < SW_ORG_BATCH_MAX; j++)
+            batch[j] = st->queue[st->head + j]; /* the queue may move, the strings do not */
+        (void)pthread_mutex_unlock(&st->lock);
+        if (!full) /* the listing ended: the rest is read in the rotating order */
+            return;
+        long long need = clock_expect(&st->clock, st->clock.slowest_status_ms);
+        if (st->execute)
+            need += clock_expect(&st->clock, st->clock.slowest_enable_ms);
+        if (!clock_fits(&st->clock, need))
+            return; /* the region's own walk decides about the cut */
+        st->read_rc = check_batch(&st->clock, &st->rrr, batch, SW_ORG_BATCH_MAX, &st->pending);
+        if (st->read_rc != SW_OK)
+            return;
+        (void)pthread_mutex_lock(&st->lock);
+        st->head += SW_ORG_BATCH_MAX;
+        st->read = st->head;
+        (void)pthread_mutex_unlock(&st->lock);
+        if (st->execute)
+            enable_pending(&st->clock, &st->rrr, &from, &st->pending, false);
+    }
+}
+
+static void stream_task(void *ctx, size_t index)
+{
+    struct stream *st = ctx;
+    if (index == 1) {
+        stream_reader(st);
+        return;
+    }
+    st->list_rc = list_members(st->client, st->admin, st->rr, st->k, st, &st->ids, &st->n);
+    (void)pthread_mutex_lock(&st->lock);
+    st->listing_done = true;
+    (void)pthread_cond_signal(&st->changed);
+    (void)pthread_mutex_unlock(&st->lock);
+}
+
+static int compare_ids(const void *a, const void *b);
+
+/* Folds the reader's report and clock into the region's; returns SW_ENOMEM or 0. */
+static int stream_merge(struct stream *st, struct run_clock *k, struct sw_org_region_report *rr)
+{
+    int rc = SW_OK;
+    rr->calls += st->rrr.calls;
+    rr->enable_calls += st->rrr.enable_calls;
+    rr->checked += st->rrr.checked;
+    for (size_t i = 0; i < st->rrr.drifted_count && rc == SW_OK; i++) {
+        struct sw_org_account *a = sw_org_report_add(rr, st->rrr.drifted[i].account_id, "");
+        if (a == NULL)
+            rc = SW_ENOMEM;
+        else
+            *a = st->rrr.drifted[i];
+    }
+    if (st->rrr.failed_api[0] != '\0' && rr->failed_api[0] == '\0') {
+        memcpy(rr->failed_api, st->rrr.failed_api, sizeof(rr->failed_api));
+        memcpy(rr->failed_code, st->rrr.failed_code, sizeof(rr->failed_code));
+        memcpy(rr->failed_message, st->rrr.failed_message, sizeof(rr->failed_message));
+    }
+    free(st->rrr.drifted);
+    st->rrr.drifted = NULL;
+    if (st->clock.slowest_call_ms > k->slowest_call_ms)
+        k->slowest_call_ms = st->clock.slowest_call_ms;
+    if (st->clock.slowest_status_ms > k->slowest_status_ms)
+        k->slowest_status_ms = st->clock.slowest_status_ms;
+    if (st->clock.slowest_enable_ms > k->slowest_enable_ms)
+        k->slowest_enable_ms = st->clock.slowest_enable_ms;
+    qsort(st->queue, st->read, sizeof(*st->queue), compare_ids); /* for the skip lookup */
+    return rc;
+}
+
+static void stream_clear(struct stream *st)
+{
+    for (size_t i = 0; i < st->queued; i++)
+        free(st->queue[i]);
+    free(st->queue);
+    free(st->rrr.drifted);
+    (void)pthread_cond_destroy(&st->changed);
+    (void)pthread_mutex_destroy(&st->lock);
+}
+
+/* The region's members, listed with status reads overlapping the paging on the region's
+ * sibling (when it has one): *st is set up here, cleared by the caller (stream_clear). */
+static int list_streaming(struct sw_org_aws_io *s, size_t ri, const char *admin, bool execute,
+                          const char *key, struct run_clock *k, struct sw_org_region_report *rr,
+                          struct stream *st, char ***ids, size_t *n)
+{
+    memset(st, 0, sizeof(*st));
+    (void)pthread_mutex_init(&st->lock, NULL);
+    (void)pthread_cond_init(&st->changed, NULL);
+    st->cfg = s->cfg;
+    st->client = k->client;
+    st->admin = admin;
+    st->k = k;
+    st->rr = rr;
+    st->execute = execute;
+    st->key = key;
+    st->clock = (struct run_clock){.client = s->siblings[ri],
+                                   .deadline_ms = k->deadline_ms,
+                                   .bounds = k->bounds,
+                                   .run_slowest_ms = k->run_slowest_ms};
+    snprintf(st->rrr.region, sizeof(st->rrr.region), "%s", rr->region);
+    (void)sw_parallel_run(2, 2, stream_task, st);
+    int rc = st->list_rc;
+    int mrc = stream_merge(st, k, rr);
+    if (mrc == SW_OK && st->read_rc == SW_ENOMEM)
+        mrc = SW_ENOMEM;
+    if (rc == SW_OK && mrc != SW_OK) {
+        free_ids(st->ids, st->n);
+        rc = mrc;
+    }
+    if (rc != SW_OK)
+        return rc;
+    *ids = st->ids;
+    *n = sw_org_sort_ids(st->ids, st->n);
+    return SW_OK;
+}
+
+/* Region ri's second client (made on first use, kept): NULL when it cannot be made, and the
+ * region is then read on one connection. */
+static struct sw_aws_client *region_sibling(struct sw_org_aws_io *s, size_t ri)
+{
+    if (s->siblings[ri] == NULL) {
+        struct sw_error err = {0};
+        s->siblings[ri] = sw_aws_client_new_sibling(s->clients[ri], &err);
+        if (s->siblings[ri] == NULL)
+            lr_log(LR_LOG_WARN, "organization check in %s: one connection only: %s", s->regions[ri],
+                   err.msg);
+    }
+    return s->siblings[ri];
 }
 
 /* One region's check: touches only rr, region ri's client, offset and rate gate, and (the
@@ -471,14 +691,32 @@ static int check_region(struct sw_org_aws_io *s, size_t ri, const char *admin, b
         return SW_OK;
     }
     check_auto_enable(k, execute, rr);
-    int rc = region_members(s, ri, reuse, admin, k, rr, &ids, &n);
-    if (rc != SW_OK)
+    char key[SW_ORG_ID_MAX]; /* where this run starts */
+    if (s->have_offset[ri])
+        memcpy(key, s->offset[ri], sizeof(key));
+    else
+        sw_org_start_key(sw_clock_now_ms(), key);
+    struct stream st;
+    bool streamed =
+        !reuse && !(s->have_offset[ri] && s->last_cut[ri]) && region_sibling(s, ri) != NULL;
+    int rc = streamed ? list_streaming(s, ri, admin, execute, key, k, rr, &st, &ids, &n)
+                      : region_members(s, ri, reuse, admin, k, rr, &ids, &n);
+    if (rc != SW_OK) {
+        if (streamed && rc != SW_ENOMEM && execute) { /* enable what was read and found off */
+            size_t from = 0;
+            enable_pending(k, rr, &from, &st.pending, true);
+        }
+        if (streamed)
+            stream_clear(&st);
         return rc == SW_ENOMEM ? rc : SW_OK;
+    }
     rr->listed = true;
     rr->member_count = n;
     char **todo = NULL; /* the members not exempt (borrowed from ids) */
+    bool *skip = NULL;  /* read while the list was paged */
     size_t m = 0;
-    if (n > 0 && (todo = malloc(n * sizeof(*todo))) == NULL)
+    if (n > 0 && ((todo = malloc(n * sizeof(*todo))) == NULL ||
+                  (streamed && (skip = calloc(n, sizeof(*skip))) == NULL)))
         rc = SW_ENOMEM;
     if (rc == SW_OK && s->cfg->exempt_account_count > 0 &&
         (rr->exempt = calloc(s->cfg->exempt_account_count, sizeof(*rr->exempt))) == NULL)
@@ -487,15 +725,31 @@ static int check_region(struct sw_org_aws_io *s, size_t ri, const char *admin, b
         if (sw_cfg_exempt(s->cfg, ids[i])) {
             if (rr->exempt_count < s->cfg->exempt_account_count) /* a repeated id once */
                 snprintf(rr->exempt[rr->exempt_count++], SW_ORG_ID_MAX, "%s", ids[i]);
-        } else
-            todo[m++] = ids[i];
+            continue;
+        }
+        if (skip != NULL)
+            skip[m] = bsearch(&ids[i], st.queue, st.read, sizeof(*st.queue), compare_ids) != NULL;
+        todo[m++] = ids[i];
     }
-    rr->start = sw_org_start(m, s->have_offset[ri], s->offset[ri], sw_clock_now_ms());
-    size_t done = rc == SW_OK ? check_members(k, execute, rr, todo, m, &rc) : 0;
-    free(todo);
+    rr->start = sw_org_start_index(todo, m, key);
+    size_t done = 0;
+    if (rc == SW_OK && streamed && st.read_rc != SW_OK) { /* a status read failed: stop */
+        size_t from = 0;
+        if (execute)
+            enable_pending(k, rr, &from, &st.pending, true);
+    } else if (rc == SW_OK) {
+        done = check_members(k, execute, rr, todo, m, skip, streamed ? st.pending : 0, &rc);
+    }
+    free(skip);
+    if (streamed)
+        stream_clear(&st);
     rr->next_start = m ? (rr->start + done) % m : 0;
-    s->have_offset[ri] = true;
-    s->offset[ri] = rr->next_start;
+    if (m > 0 && rc == SW_OK) {
+        s->have_offset[ri] = true;
+        snprintf(s->offset[ri], sizeof(s->offset[ri]), "%s", todo[rr->next_start]);
+    }
+    s->last_cut[ri] = rr->cut;
+    free(todo);
     lr_log(LR_LOG_INFO,
            "organization check in %s: %zu members, %zu checked from #%zu, %zu drifted, %zu AWS "
            "calls (%zu Enable), reserve %lld ms%s",
@@ -536,7 +790,7 @@ int sw_org_aws_io_member(void *ctx, const char *admin_account, const char *accou
     char **ids = NULL;
     size_t n = 0;
     sw_aws_client_set_deadline(c, deadline_ms);
-    int rc = list_members(c, admin_account, &rr, NULL, &ids, &n);
+    int rc = list_members(c, admin_account, &rr, NULL, NULL, &ids, &n);
     if (rc != SW_OK)
         return sw_error_set(err, rc == SW_ENOMEM ? rc : SW_EAWS, "%s failed in %s: %s: %s",
                             rr.failed_api[0] ? rr.failed_api : "inspector2:ListMembers", rr.region,

@@ -24,15 +24,23 @@ struct sw_org_aws_io {
     char regions[SW_CFG_REGIONS_MAX][SW_CFG_REGION_MAX + 1];
     struct sw_aws_client *clients[SW_CFG_REGIONS_MAX];
     bool owned[SW_CFG_REGIONS_MAX]; /* created here (else the function's own client) */
+    /* Each region's second connection (a sibling of its client, made on first use): the
+     * status reads that overlap the member paging (docs/organization.md, "Concurrency"). */
+    struct sw_aws_client *siblings[SW_CFG_REGIONS_MAX];
     /* Each region's requests-per-second ceiling and shared backoff (MAX_AWS_REQUESTS_PER_SECOND),
      * attached to its client (the function's own too, detached again by the clear). */
     struct sw_rate_gate gates[SW_CFG_REGIONS_MAX];
     size_t gate_count;
     struct sw_aws_client *home; /* borrowed */
+    /* Where the next run starts, per region: the account id of the member the last run in
+     * this process stopped at (have_offset), and whether that run was cut: then the next one
+     * reads in the rotating order only, without the reads that overlap the paging (which
+     * follow the pages' order), so that every run progresses from the offset. */
     bool have_offset[SW_CFG_REGIONS_MAX];
-    size_t offset[SW_CFG_REGIONS_MAX]; /* where the next run starts, per region */
-    size_t first_region;               /* the region the next run starts with */
-    struct sw_org_call_bounds bounds;  /* the client's retries, for the reserve */
+    char offset[SW_CFG_REGIONS_MAX][SW_ORG_ID_MAX];
+    bool last_cut[SW_CFG_REGIONS_MAX];
+    size_t first_region;              /* the region the next run starts with */
+    struct sw_org_call_bounds bounds; /* the client's retries, for the reserve */
     /* The member list of the membership region (the home client's, else the first), sorted:
      * from the last check or lookup (owned). members_deadline_ms: the invocation deadline of
      * a lookup's listing (0: none), so the same invocation neither lists twice nor again. */

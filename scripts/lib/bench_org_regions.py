@@ -16,6 +16,7 @@ Usage: bench_org_regions.py BOOTSTRAP[,BOOTSTRAP...] COUNTS REGIONS LATENCY_MS [
 
 import json
 import os
+import random
 import subprocess
 import sys
 import time
@@ -103,7 +104,8 @@ def main():
         "build", "members", "regions", "wall s", "calls", "cpu s", "rss MiB", "together",
         "complete"))
     for n in counts:
-        members = ["%012d" % (200000000000 + i * 7919) for i in range(n)]
+        # account ids spread over the id space, as real ones are (the rotation starts at an id)
+        members = ["%012d" % a for a in random.Random(n).sample(range(10**11, 10**12), n)]
         for r in region_counts:
             regions = REGIONS[:r]
             org = FakeOrg(members, regions, account=ACCOUNT).start()

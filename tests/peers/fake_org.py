@@ -195,7 +195,7 @@ class _OrgHandler(_Handler):
     def do_POST(self):
         region = _region(self.headers)
         start = self.aws.enter(region)
-        op = "?"
+        op, answer = "?", None
         try:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
@@ -203,19 +203,22 @@ class _OrgHandler(_Handler):
             if self.aws.latency_s > 0:
                 time.sleep(self.aws.latency_s)
             if self.aws.take_throttle(op, region):
-                self.reply(*_error(429, "ThrottlingException", "Rate exceeded"))
-                return
-            ids = json.loads(body or b"{}").get("accountIds") if op in INSPECTOR2_PATHS.values() \
-                else None
-            if op in ORG_PATHS.values() or (ids and ids != [self.aws.account]):
-                self.reply(*self.aws.org_answer(op, region, body))
-                return
-            status, headers, data = self.aws.answer(op, body)
-            self.reply(status, headers, data)
+                answer = _error(429, "ThrottlingException", "Rate exceeded")
+            else:
+                ids = json.loads(body or b"{}").get("accountIds") \
+                    if op in INSPECTOR2_PATHS.values() else None
+                if op in ORG_PATHS.values() or (ids and ids != [self.aws.account]):
+                    answer = self.aws.org_answer(op, region, body)
+                else:
+                    answer = self.aws.answer(op, body)
+        finally:
+            # out of flight before the answer leaves: the caller's next request cannot
+            # arrive while this one still counts
+            self.aws.leave(op, region, start)
+        try:
+            self.reply(*answer)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
-        finally:
-            self.aws.leave(op, region, start)
 
     def reply(self, status, headers, data):
         self.send_response(status)
