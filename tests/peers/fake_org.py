@@ -18,6 +18,10 @@ What benchmarks and tests read from it:
   - calls: [(operation, region, start, end)] of every request, in arrival order;
   - in_flight_max: the most requests in flight at once; regions_in_flight_max: the most
     regions with a request in flight at once (regions really checked together);
+    region_in_flight_max: {region: the most requests in flight there at once};
+    read_while_paging: {region: BatchGetAccountStatus requests that arrived while a
+    ListMembers of the region was in flight};
+  - published: the SNS Publish forms (FakeAws);
   - throttle(op, region, times): the next `times` calls of op there answer 429
     ThrottlingException.
 
@@ -76,6 +80,9 @@ class FakeOrg(FakeAws):
         self.in_flight = {}   # region -> requests in flight
         self.in_flight_max = 0
         self.regions_in_flight_max = 0
+        self.region_in_flight_max = {}  # region -> the most requests in flight there at once
+        self.listing = {}     # region -> ListMembers requests in flight
+        self.read_while_paging = {}  # region -> status reads that arrived during a ListMembers
         self.throttles = {}   # (op, region) -> times left
 
     def start(self):
@@ -109,6 +116,9 @@ class FakeOrg(FakeAws):
             self.org_calls = []
             self.in_flight_max = 0
             self.regions_in_flight_max = 0
+            self.region_in_flight_max = {}
+            self.read_while_paging = {}
+            self.published = []
 
     def calls_of(self, op=None, region=None):
         with self.lock:
@@ -117,17 +127,25 @@ class FakeOrg(FakeAws):
 
     # -- called by the handler --------------------------------------------------------------
 
-    def enter(self, region):
+    def enter(self, region, op):
         with self.lock:
+            if op == "inspector2:ListMembers":
+                self.listing[region] = self.listing.get(region, 0) + 1
+            elif op == "inspector2:BatchGetAccountStatus" and self.listing.get(region, 0) > 0:
+                self.read_while_paging[region] = self.read_while_paging.get(region, 0) + 1
             self.in_flight[region] = self.in_flight.get(region, 0) + 1
             total = sum(self.in_flight.values())
             busy = sum(1 for n in self.in_flight.values() if n > 0)
             self.in_flight_max = max(self.in_flight_max, total)
             self.regions_in_flight_max = max(self.regions_in_flight_max, busy)
+            self.region_in_flight_max[region] = max(self.region_in_flight_max.get(region, 0),
+                                                    self.in_flight[region])
             return time.time()
 
     def leave(self, op, region, start):
         with self.lock:
+            if op == "inspector2:ListMembers":
+                self.listing[region] -= 1
             self.in_flight[region] -= 1
             self.org_calls.append((op, region, start, time.time()))
 
@@ -194,12 +212,12 @@ class _OrgHandler(_Handler):
 
     def do_POST(self):
         region = _region(self.headers)
-        start = self.aws.enter(region)
-        op, answer = "?", None
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        op = self.operation(body)
+        start = self.aws.enter(region, op)
+        answer = None
         try:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            op = self.operation(body)
             if self.aws.latency_s > 0:
                 time.sleep(self.aws.latency_s)
             if self.aws.take_throttle(op, region):
