@@ -187,8 +187,9 @@ size_t sw_org_next_first_region(size_t cut, size_t checked, size_t count);
  * order they were started: entry k is region (first + k) % count. Regions run together
  * (ORG_REGION_CONCURRENCY), so several may be cut: the first one that got no time at all
  * (cut with nothing checked, or before its listing ended: the deadline came before it
- * started or while it listed) goes first, and the ones after it follow it; else the one after the first region cut (as
- * sw_org_next_first_region). first (mod count) when nothing was cut. */
+ * started or while it listed) goes first, and the ones after it follow it; else the one
+ * after the first region cut (as sw_org_next_first_region). first (mod count) when nothing
+ * was cut. */
 size_t sw_org_next_first(const struct sw_org_report *r, size_t first, size_t count);
 
 /* Sorts account ids (strcmp order) and drops duplicates; returns the new count. */

@@ -587,7 +587,14 @@ static int stream_merge(struct stream *st, struct run_clock *k, struct sw_org_re
     rr->calls += st->rrr.calls;
     rr->enable_calls += st->rrr.enable_calls;
     rr->checked += st->rrr.checked;
-    for (size_t i = 0; i < st->rrr.drifted_count && rc == SW_OK; i++) {
+    if (rr->drifted_count == 0) { /* the listing finds none: take the reader's, no copy */
+        free(rr->drifted);
+        rr->drifted = st->rrr.drifted;
+        rr->drifted_count = st->rrr.drifted_count;
+        rr->drifted_cap = st->rrr.drifted_cap;
+        st->rrr.drifted = NULL;
+    }
+    for (size_t i = 0; st->rrr.drifted != NULL && i < st->rrr.drifted_count && rc == SW_OK; i++) {
         struct sw_org_account *a = sw_org_report_add(rr, st->rrr.drifted[i].account_id, "");
         if (a == NULL)
             rc = SW_ENOMEM;
@@ -750,6 +757,13 @@ static int check_region(struct sw_org_aws_io *s, size_t ri, const char *admin, b
     }
     s->last_cut[ri] = rr->cut;
     free(todo);
+    if (rr->drifted_cap > rr->drifted_count && rr->drifted_count > 0) { /* kept till the end */
+        struct sw_org_account *p = realloc(rr->drifted, rr->drifted_count * sizeof(*p));
+        if (p != NULL) {
+            rr->drifted = p;
+            rr->drifted_cap = rr->drifted_count;
+        }
+    }
     lr_log(LR_LOG_INFO,
            "organization check in %s: %zu members, %zu checked from #%zu, %zu drifted, %zu AWS "
            "calls (%zu Enable), reserve %lld ms%s",
