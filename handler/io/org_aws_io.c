@@ -100,6 +100,12 @@ int sw_org_aws_io_init(struct sw_org_aws_io *s, const struct sw_config *cfg,
             s->owned[i] = true;
         }
         s->region_count++;
+        /* The second connection of the region (docs/organization.md, "Concurrency"), made
+         * here on the main thread as every client is; without it the region has one. */
+        struct sw_error serr = {0};
+        s->siblings[i] = sw_aws_client_new_sibling(s->clients[i], &serr);
+        if (s->siblings[i] == NULL)
+            lr_log(LR_LOG_WARN, "organization check in %s: one connection only: %s", r, serr.msg);
     }
     s->bounds = (struct sw_org_call_bounds){
         .max_attempts = sw_aws_client_max_attempts(home),
@@ -665,17 +671,10 @@ static int list_streaming(struct sw_org_aws_io *s, size_t ri, const char *admin,
     return SW_OK;
 }
 
-/* Region ri's second client (made on first use, kept): NULL when it cannot be made, and the
- * region is then read on one connection. */
-static struct sw_aws_client *region_sibling(struct sw_org_aws_io *s, size_t ri)
+/* Region ri's second client (made at init): NULL when it could not be made, and the region
+ * is then read on one connection. */
+static struct sw_aws_client *region_sibling(const struct sw_org_aws_io *s, size_t ri)
 {
-    if (s->siblings[ri] == NULL) {
-        struct sw_error err = {0};
-        s->siblings[ri] = sw_aws_client_new_sibling(s->clients[ri], &err);
-        if (s->siblings[ri] == NULL)
-            lr_log(LR_LOG_WARN, "organization check in %s: one connection only: %s", s->regions[ri],
-                   err.msg);
-    }
     return s->siblings[ri];
 }
 

@@ -24,8 +24,8 @@ struct sw_org_aws_io {
     char regions[SW_CFG_REGIONS_MAX][SW_CFG_REGION_MAX + 1];
     struct sw_aws_client *clients[SW_CFG_REGIONS_MAX];
     bool owned[SW_CFG_REGIONS_MAX]; /* created here (else the function's own client) */
-    /* Each region's second connection (a sibling of its client, made on first use): the
-     * status reads that overlap the member paging (docs/organization.md, "Concurrency"). */
+    /* Each region's second connection (a sibling of its client, made at init; NULL: none):
+     * the status reads that overlap the member paging (docs/organization.md, "Concurrency"). */
     struct sw_aws_client *siblings[SW_CFG_REGIONS_MAX];
     /* Each region's requests-per-second ceiling and shared backoff (MAX_AWS_REQUESTS_PER_SECOND),
      * attached to its client (the function's own too, detached again by the clear). */
