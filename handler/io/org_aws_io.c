@@ -620,7 +620,8 @@ static int stream_merge(struct stream *st, struct run_clock *k, struct sw_org_re
         k->slowest_status_ms = st->clock.slowest_status_ms;
     if (st->clock.slowest_enable_ms > k->slowest_enable_ms)
         k->slowest_enable_ms = st->clock.slowest_enable_ms;
-    qsort(st->queue, st->read, sizeof(*st->queue), compare_ids); /* for the skip lookup */
+    if (st->read > 0) /* sorted for the skip lookup */
+        qsort(st->queue, st->read, sizeof(*st->queue), compare_ids);
     return rc;
 }
 
@@ -734,7 +735,8 @@ static int check_region(struct sw_org_aws_io *s, size_t ri, const char *admin, b
             continue;
         }
         if (skip != NULL)
-            skip[m] = bsearch(&ids[i], st.queue, st.read, sizeof(*st.queue), compare_ids) != NULL;
+            skip[m] = st.read > 0 &&
+                      bsearch(&ids[i], st.queue, st.read, sizeof(*st.queue), compare_ids) != NULL;
         todo[m++] = ids[i];
     }
     rr->start = sw_org_start_index(todo, m, key);

@@ -687,12 +687,12 @@ class OrganizationConcurrency(unittest.TestCase):
     moto tests' business above), which records what was in flight at once: no timing
     assertion but the ceiling's own."""
 
-    # 150 of the members are the highest account ids, so that the hour's start key
-    # (docs/organization.md, "Rotation") has at least 100 members at or after it, whatever
-    # the hour (but for the last 150 of 10^12 keys): the reads that overlap the paging
-    # happen in every hour.
-    MEMBERS = sorted({"%012d" % (999999999999 - i) for i in range(150)} |
-                     {"%012d" % a for a in random.Random(16).sample(range(10**11, 10**12), 250)})
+    # 300 of the members are the highest account ids, so that the hour's start key
+    # (docs/organization.md, "Rotation") has at least 300 members at or after it, whatever
+    # the hour (but for the last 300 of 10^12 keys): the reads that overlap the paging
+    # happen in every hour, two batches of 100 while the last 4 of the 8 pages are read.
+    MEMBERS = sorted({"%012d" % (999999999999 - i) for i in range(300)} |
+                     {"%012d" % a for a in random.Random(16).sample(range(10**11, 10**12), 100)})
 
     @classmethod
     def setUpClass(cls):

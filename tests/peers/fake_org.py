@@ -19,8 +19,8 @@ What benchmarks and tests read from it:
   - in_flight_max: the most requests in flight at once; regions_in_flight_max: the most
     regions with a request in flight at once (regions really checked together);
     region_in_flight_max: {region: the most requests in flight there at once};
-    read_while_paging: {region: BatchGetAccountStatus requests that arrived while a
-    ListMembers of the region was in flight};
+    read_while_paging: {region: how often a BatchGetAccountStatus and a ListMembers of the
+    region were in flight at once (counted when the second of them arrives)};
   - published: the SNS Publish forms (FakeAws);
   - throttle(op, region, times): the next `times` calls of op there answer 429
     ThrottlingException.
@@ -82,7 +82,8 @@ class FakeOrg(FakeAws):
         self.regions_in_flight_max = 0
         self.region_in_flight_max = {}  # region -> the most requests in flight there at once
         self.listing = {}     # region -> ListMembers requests in flight
-        self.read_while_paging = {}  # region -> status reads that arrived during a ListMembers
+        self.reading = {}     # region -> BatchGetAccountStatus requests in flight
+        self.read_while_paging = {}  # region -> times a status read and a page were in flight
         self.throttles = {}   # (op, region) -> times left
 
     def start(self):
@@ -129,9 +130,16 @@ class FakeOrg(FakeAws):
 
     def enter(self, region, op):
         with self.lock:
+            listing, reading = self.listing.get(region, 0), self.reading.get(region, 0)
             if op == "inspector2:ListMembers":
-                self.listing[region] = self.listing.get(region, 0) + 1
-            elif op == "inspector2:BatchGetAccountStatus" and self.listing.get(region, 0) > 0:
+                self.listing[region] = listing + 1
+                overlap = reading > 0
+            elif op == "inspector2:BatchGetAccountStatus":
+                self.reading[region] = reading + 1
+                overlap = listing > 0
+            else:
+                overlap = False
+            if overlap:
                 self.read_while_paging[region] = self.read_while_paging.get(region, 0) + 1
             self.in_flight[region] = self.in_flight.get(region, 0) + 1
             total = sum(self.in_flight.values())
@@ -146,6 +154,8 @@ class FakeOrg(FakeAws):
         with self.lock:
             if op == "inspector2:ListMembers":
                 self.listing[region] -= 1
+            elif op == "inspector2:BatchGetAccountStatus":
+                self.reading[region] -= 1
             self.in_flight[region] -= 1
             self.org_calls.append((op, region, start, time.time()))
 
