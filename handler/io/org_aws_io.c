@@ -181,6 +181,7 @@ static void free_ids(char **ids, size_t n)
 
 struct stream;
 static void stream_offer(struct stream *st, char *const *ids, size_t n);
+static bool stream_enables(const struct stream *st);
 
 /* Every associated member but the admin, sorted, into *ids_out (owned by the caller). With a
  * clock (k), a page that does not fit before the reserve stops the listing: SW_ETIMEOUT with
@@ -198,7 +199,11 @@ static int list_members(struct sw_aws_client *c, const char *admin, struct sw_or
         struct sw_member_list l = {0};
         struct sw_aws_error aerr;
         struct sw_error err = {0};
-        if (k != NULL && !clock_fits(k, k->slowest_call_ms)) {
+        /* With a reader, room is kept for the Enable of what it found (its flush). */
+        long long need = k != NULL ? k->slowest_call_ms : 0;
+        if (k != NULL && st != NULL && stream_enables(st))
+            need += clock_expect(k, k->slowest_enable_ms);
+        if (k != NULL && !clock_fits(k, need)) {
             rr->cut = true;
             rc = SW_ETIMEOUT;
             break;
@@ -539,6 +544,11 @@ static void stream_offer(struct stream *st, char *const *ids, size_t n)
 static int list_members(struct sw_aws_client *c, const char *admin, struct sw_org_region_report *rr,
                         struct run_clock *k, struct stream *st, char ***ids_out, size_t *n_out);
 
+static bool stream_enables(const struct stream *st)
+{
+    return st->execute; /* set before the tasks start, read-only after */
+}
+
 static void stream_reader(struct stream *st)
 {
     size_t from = 0;
@@ -554,8 +564,8 @@ static void stream_reader(struct stream *st)
         if (!full) /* the listing ended: the rest is read in the rotating order */
             return;
         long long need = clock_expect(&st->clock, st->clock.slowest_status_ms);
-        if (st->execute)
-            need += clock_expect(&st->clock, st->clock.slowest_enable_ms);
+        if (st->execute) /* as check_members: the Enable this batch fills, and the flush */
+            need += clock_expect(&st->clock, st->clock.slowest_enable_ms) * (st->pending ? 2 : 1);
         if (!clock_fits(&st->clock, need))
             return; /* the region's own walk decides about the cut */
         st->read_rc = check_batch(&st->clock, &st->rrr, batch, SW_ORG_BATCH_MAX, &st->pending);

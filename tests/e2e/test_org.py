@@ -613,6 +613,8 @@ class OrganizationAtLatency(unittest.TestCase):
             self.assertTrue(inv.body is not None, inv)
             self.assert_reported(doc, enables, ok)
             run_doc = doc["organization"]["run"]
+            self.assertIsNotNone(org, "deadline %d: %s\n%s" % (deadline, inv.raw[:600],
+                                                               run.log[-3000:]))
             self.assertEqual(run_doc, org["run"])  # the result says the same
             if not run_doc["cut"]:
                 self.assertEqual(ok, off)
