@@ -6,6 +6,7 @@
 #   function              the pipeline per event, memory over 100,000 events, whole invocations
 #   wire                  building what SNS delivers for one notification
 #   org [COUNTS [REPEAT [LATENCY_MS]]] one organization check for several member counts
+#   org-regions [COUNTS [REGIONS [LATENCY_MS [BASE [SKIP]]]]]  the organization check at scale (bench-org.sh)
 #   runtime               the runtime library: start-up, CPU per invocation, peak RSS
 #   artifact              the packaged artifact, as deployed, beside the other builds
 #   sigv4                 SigV4 signing, by stage

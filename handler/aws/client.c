@@ -9,6 +9,7 @@
 
 #include "handler/aws/credentials.h"
 #include "handler/aws/endpoints.h"
+#include "handler/aws/rate_gate.h"
 #include "handler/aws/redact.h"
 #include "handler/aws/retry.h"
 #include "handler/aws/sigv4.h"
@@ -189,6 +190,11 @@ void sw_aws_client_free(struct sw_aws_client *c)
     sw_creds_slot_wipe(&c->signing);
     sw_http_free(c->http);
     free(c);
+}
+
+void sw_aws_client_set_rate_gate(struct sw_aws_client *c, struct sw_rate_gate *gate)
+{
+    c->opt.rate_gate = gate;
 }
 
 void sw_aws_client_set_deadline(struct sw_aws_client *c, int64_t deadline_ms)
@@ -388,7 +394,7 @@ static struct sw_retry_decision decide(struct sw_aws_client *c, const struct sw_
                                        const struct sw_http_response *resp, int rc, int n,
                                        struct sw_aws_error *ae,
                                        const struct sw_sigv4_credentials *used, char *what,
-                                       size_t what_cap)
+                                       size_t what_cap, bool *throttled)
 {
     struct sw_retry_failure f = {.transport_rc = rc};
     long hint = -1;
@@ -408,6 +414,7 @@ static struct sw_retry_decision decide(struct sw_aws_client *c, const struct sw_
         .now_ms = sw_clock_now_ms(),
         .deadline_ms = wire_deadline(deadline_of(c)),
     };
+    *throttled = in.cls == SW_RETRY_CLASS_THROTTLING;
     if (rc != 0)
         snprintf(what, what_cap, "%s", sw_strerror(rc));
     else if (strncmp(ae->code, "HTTP ", 5) == 0)
@@ -478,6 +485,14 @@ static int call_attempts(struct sw_aws_client *c, const struct sw_aws_request *r
 
     for (int n = 1;; n++) {
         bool fatal = false;
+        bool throttled = false;
+        /* The region's ceiling and shared backoff (rate_gate.h), before every attempt. */
+        if (c->opt.rate_gate && sw_rate_gate_wait(c->opt.rate_gate, (unsigned)req->service,
+                                                  deadline > 0 ? deadline : 0) < 0)
+            return sw_error_set(err, SW_ETIMEOUT,
+                                "%s: not sent: the region's request rate (MAX_AWS_REQUESTS_PER_"
+                                "SECOND) leaves no slot before the invocation deadline",
+                                req->operation);
         c->last.attempts = n;
         sw_aws_error_clear(ae); /* describes the last attempt only */
         int rc = attempt(c, req, ep, resp, &fatal, &used, trace, err);
@@ -496,7 +511,10 @@ static int call_attempts(struct sw_aws_client *c, const struct sw_aws_request *r
             return 0;
         }
         char what[SW_AWS_ERROR_CODE_MAX + 32];
-        struct sw_retry_decision d = decide(c, req, resp, rc, n, ae, &used, what, sizeof(what));
+        struct sw_retry_decision d =
+            decide(c, req, resp, rc, n, ae, &used, what, sizeof(what), &throttled);
+        if (throttled && c->opt.rate_gate) /* the others of the service wait with this one */
+            sw_rate_gate_throttled(c->opt.rate_gate, (unsigned)req->service, d.delay_ms);
         if (d.verdict != SW_RETRY_AGAIN)
             return give_up(req, rc, n, &d, ae, &used, what, err);
         last_cost = d.cost;

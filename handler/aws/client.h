@@ -46,6 +46,9 @@ struct sw_aws_client_options {
     long request_timeout_ms;        /* per attempt, 0: SW_HTTP_REQUEST_TIMEOUT_MS_DEFAULT */
     bool no_connection_reuse;       /* benchmarks only */
     const struct sw_env *creds_env; /* credentials' environment; NULL: the process's */
+    /* The region's requests-per-second ceiling and shared backoff (rate_gate.h), borrowed,
+     * shared with the other clients of the region; NULL: none. */
+    struct sw_rate_gate *rate_gate;
     /* Test hooks. NULL: nanosleep / OpenSSL RAND_bytes. */
     void (*sleep_ms)(void *ctx, long ms);
     double (*random)(void *ctx);       /* uniform in [0, 1) */
@@ -54,6 +57,7 @@ struct sw_aws_client_options {
 };
 
 struct sw_aws_client;
+struct sw_rate_gate;
 
 /* Creates the client: region, endpoints (AWS_ENDPOINT_URL[_<SERVICE>], AWS_USE_FIPS_ENDPOINT),
  * credentials provider (environment, then container), HTTP handles, retry quota. Returns NULL
@@ -73,6 +77,10 @@ struct sw_aws_client *sw_aws_client_new_sibling(struct sw_aws_client *parent, st
 
 /* Frees c (NULL-safe): a sibling frees its connections only, never what it shares. */
 void sw_aws_client_free(struct sw_aws_client *c);
+
+/* Attaches gate (borrowed; NULL: none) to c: every later attempt waits for its slot there and
+ * a throttled one pauses the gate's lane of its service (rate_gate.h). Not while c is in a call. */
+void sw_aws_client_set_rate_gate(struct sw_aws_client *c, struct sw_rate_gate *gate);
 
 #define SW_AWS_NO_DEADLINE INT64_C(0)      /* the operator's command line: calls are unbounded */
 #define SW_AWS_DEADLINE_EXPIRED INT64_C(1) /* an instant long past: the budget is spent */

@@ -144,6 +144,26 @@ size_t sw_org_start(size_t n, bool have_offset, size_t offset, long long now_ms)
     return (size_t)((hour * HOUR_STRIDE) % n);
 }
 
+void sw_org_start_key(long long now_ms, char key[SW_ORG_ID_MAX])
+{
+    unsigned long long hour = now_ms > 0 ? (unsigned long long)(now_ms / HOUR_MS) : 0;
+    unsigned long long k = (hour % 1000000000000ULL) * 618033988749ULL % 1000000000000ULL;
+    snprintf(key, SW_ORG_ID_MAX, "%012llu", k);
+}
+
+size_t sw_org_start_index(char *const *sorted, size_t n, const char *key)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(sorted[mid], key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n ? lo : 0;
+}
+
 size_t sw_org_next_batch(size_t n, size_t start, size_t done, size_t max, size_t *idx)
 {
     if (done >= n || n == 0)
@@ -153,6 +173,23 @@ size_t sw_org_next_batch(size_t n, size_t start, size_t done, size_t max, size_t
     size_t count = n - done < max ? n - done : max;
     for (size_t k = 0; k < count; k++)
         idx[k] = (start % n + done + k) % n;
+    return count;
+}
+
+size_t sw_org_next_batch_skipping(size_t n, size_t start, size_t *walked, size_t max,
+                                  const bool *skip, size_t *idx)
+{
+    if (max > SW_ORG_BATCH_MAX)
+        max = SW_ORG_BATCH_MAX;
+    size_t count = 0;
+    while (*walked < n && count < max) {
+        size_t pos = (start % n + *walked) % n;
+        (*walked)++;
+        if (skip == NULL || !skip[pos])
+            idx[count++] = pos;
+    }
+    while (*walked < n && skip != NULL && skip[(start % n + *walked) % n])
+        (*walked)++; /* skipped ones right after the batch count as passed */
     return count;
 }
 
@@ -220,7 +257,7 @@ void sw_org_report_totals(const struct sw_org_report *r, struct sw_org_totals *t
         t->not_reached += sw_org_region_not_reached(rr);
         if (rr->cut) {
             t->cut = true;
-            if (rr->listed && rr->checked > 0)
+            if (rr->checked > 0) /* listed, or read while a cut listing went on */
                 t->regions_cut++;
             else
                 t->regions_unreached++;
@@ -235,6 +272,22 @@ size_t sw_org_next_first_region(size_t cut, size_t checked, size_t count)
     if (count == 0)
         return 0;
     return checked > 0 ? (cut + 1) % count : cut % count;
+}
+
+size_t sw_org_next_first(const struct sw_org_report *r, size_t first, size_t count)
+{
+    if (count == 0)
+        return 0;
+    size_t n = r->region_count < count ? r->region_count : count;
+    for (size_t k = 0; k < n; k++) { /* a starved region first */
+        if (r->regions[k].cut && (r->regions[k].checked == 0 || !r->regions[k].listed))
+            return (first + k) % count;
+    }
+    for (size_t k = 0; k < n; k++) {
+        if (r->regions[k].cut)
+            return sw_org_next_first_region((first + k) % count, r->regions[k].checked, count);
+    }
+    return first % count;
 }
 
 static int cmp_ids(const void *a, const void *b)

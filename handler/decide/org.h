@@ -41,7 +41,8 @@ struct sw_org_account {
 /* What one region's run found and did. */
 struct sw_org_region_report {
     char region[SW_CFG_REGION_MAX + 1];
-    size_t member_count; /* associated members listed (the admin itself excluded) */
+    size_t member_count; /* associated members listed (the admin itself excluded); when the
+                            listing was cut after some were read, those listed so far */
     size_t checked;      /* members whose status was read this run */
     size_t start;        /* where in the sorted member list this run began */
     size_t next_start;   /* where the next run begins */
@@ -103,9 +104,29 @@ bool sw_org_ecr_drifted(const char *status);
  * move across the list over the day. 0 when n is 0. */
 size_t sw_org_start(size_t n, bool have_offset, size_t offset, long long now_ms);
 
+/* The rotation as an account id (docs/organization.md, "Rotation"): a run begins at the first
+ * member whose id is at or after its start key, in id order, wrapping around. A warm process
+ * keeps the key of the member where the last run stopped; a cold start derives one from the
+ * hour of now_ms (hour * 618033988749 mod 10^12: consecutive hours land far apart, so cold
+ * starts move across the id space over the day). Writes 12 digits and a NUL into key. */
+void sw_org_start_key(long long now_ms, char key[SW_ORG_ID_MAX]);
+
+/* The index in sorted ids (n of them) where a run with start key begins: the first id at or
+ * after key, 0 when every id is before it (the rotation wraps) or n is 0. */
+size_t sw_org_start_index(char *const *sorted, size_t n, const char *key);
+
 /* The next batch: indices (start + done + k) % n for k < min(max, n - done), written into
  * idx (room for max). Returns how many; 0 when done >= n. max is capped at SW_ORG_BATCH_MAX. */
 size_t sw_org_next_batch(size_t n, size_t start, size_t done, size_t max, size_t *idx);
+
+/* The next batch when some members were checked already (skip[i] true: member i was read
+ * while the list was still being paged, docs/organization.md "Concurrency"): walks the
+ * positions (start + *walked + k) % n, passing over the skipped ones and taking up to max
+ * (capped at SW_ORG_BATCH_MAX) others into idx; *walked moves past every position passed
+ * or taken, and reaches n when nothing is left. skip NULL: none (sw_org_next_batch).
+ * Returns how many were taken; 0 when the walk is over. */
+size_t sw_org_next_batch_skipping(size_t n, size_t start, size_t *walked, size_t max,
+                                  const bool *skip, size_t *idx);
 
 /* The AWS client's bounds on one call (handler/aws/: its retries and timeouts), for the
  * reserve: what the publish may take at most, besides its own latency. */
@@ -146,8 +167,8 @@ size_t sw_org_runs_to_reach_all(size_t n, size_t per_run);
 struct sw_org_totals {
     size_t regions;           /* regions in the report */
     size_t regions_complete;  /* every member checked, no failed call */
-    size_t regions_cut;       /* stopped before the deadline after some members */
-    size_t regions_unreached; /* no time at all before the deadline (members not listed) */
+    size_t regions_cut;       /* stopped before the deadline after some members were checked */
+    size_t regions_unreached; /* no time before the deadline to check any member */
     size_t members;           /* members listed */
     size_t checked;
     size_t drifted;
@@ -161,6 +182,15 @@ void sw_org_report_totals(const struct sw_org_report *r, struct sw_org_totals *t
 /* The region the next run starts with, after region `cut` (of count) was cut by the deadline
  * having checked `checked` members: the one after it, or itself when it got no time. */
 size_t sw_org_next_first_region(size_t cut, size_t checked, size_t count);
+
+/* The region the next run starts with, after a run whose report lists the regions in the
+ * order they were started: entry k is region (first + k) % count. Regions run together
+ * (ORG_REGION_CONCURRENCY), so several may be cut: the first one that got no time at all
+ * (cut with nothing checked, or before its listing ended: the deadline came before it
+ * started or while it listed) goes first, and the ones after it follow it; else the one
+ * after the first region cut (as sw_org_next_first_region). first (mod count) when nothing
+ * was cut. */
+size_t sw_org_next_first(const struct sw_org_report *r, size_t first, size_t count);
 
 /* Sorts account ids (strcmp order) and drops duplicates; returns the new count. */
 size_t sw_org_sort_ids(char **ids, size_t n);

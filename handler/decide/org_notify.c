@@ -18,7 +18,7 @@ static int append_region(struct sw_buf *b, const struct sw_org_report *r,
     size_t restored = sw_org_region_restored(rr);
     int rc = sw_buf_appendf(b, "\nRegion %s: %zu member(s), %zu checked this run", rr->region,
                             rr->member_count, rr->checked);
-    if (rc == 0 && rr->cut && !rr->listed)
+    if (rc == 0 && rr->cut && rr->checked == 0)
         rc = sw_buf_appendf(b, " (not reached: no time left before the deadline; the next run "
                                "starts with this region)");
     else if (rc == 0 && rr->cut)

@@ -7,17 +7,21 @@
 #include "handler/io/org_aws_io.h"
 
 #include "handler/core/clock.h"
+#include "handler/core/parallel.h"
 #include "handler/aws/http.h"
 #include "handler/aws/inspector2.h"
 #include "handler/aws/retry.h"
 #include "runtime/lr_log.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* One region's clock for the deadline (docs/organization.md, "Deadline"): the slowest call of
- * each kind so far, and the reserve they give for the notification. */
+ * each kind so far in the region, for the time its next batch needs; and the slowest call of
+ * the whole run (every region's, shared), for the reserve kept for the notification. */
 struct run_clock {
     struct sw_aws_client *client;
     long long deadline_ms; /* the AWS calls' deadline, 0 = none */
@@ -25,11 +29,13 @@ struct run_clock {
     long long slowest_call_ms;
     long long slowest_status_ms;
     long long slowest_enable_ms;
+    atomic_llong *run_slowest_ms; /* shared by the regions of the run */
 };
 
 static long long clock_reserve(const struct run_clock *k)
 {
-    return sw_org_reserve_ms(k->slowest_call_ms, &k->bounds);
+    long long run = atomic_load(k->run_slowest_ms);
+    return sw_org_reserve_ms(run > k->slowest_call_ms ? run : k->slowest_call_ms, &k->bounds);
 }
 
 /* True when work expected to take need_ms still fits before the reserve; then the client's
@@ -50,6 +56,9 @@ static long long clock_took(struct run_clock *k, long long t0, long long *slowes
     long long took = sw_clock_now_ms() - t0;
     if (took > k->slowest_call_ms)
         k->slowest_call_ms = took;
+    long long run = atomic_load(k->run_slowest_ms);
+    while (took > run && !atomic_compare_exchange_weak(k->run_slowest_ms, &run, took)) {
+    }
     if (slowest_of_kind != NULL && took > *slowest_of_kind)
         *slowest_of_kind = took;
     return took;
@@ -66,15 +75,22 @@ int sw_org_aws_io_init(struct sw_org_aws_io *s, const struct sw_config *cfg,
 {
     memset(s, 0, sizeof(*s));
     s->cfg = cfg;
+    s->home = home;
     const char *home_region = sw_aws_client_region(home);
     size_t n = cfg->region_count > 0 ? cfg->region_count : 1;
     for (size_t i = 0; i < n && i < SW_CFG_REGIONS_MAX; i++) {
         const char *r = cfg->region_count > 0 ? cfg->regions[i] : home_region;
         snprintf(s->regions[i], sizeof(s->regions[i]), "%s", r);
+        if (sw_rate_gate_init(&s->gates[i], cfg->max_aws_requests_per_second) != 0) {
+            sw_org_aws_io_clear(s);
+            return sw_error_set(err, SW_ENOMEM, "REGIONS: no rate gate for %s", r);
+        }
+        s->gate_count++;
         if (strcmp(r, home_region) == 0) {
             s->clients[i] = home;
+            sw_aws_client_set_rate_gate(home, &s->gates[i]);
         } else {
-            struct sw_aws_client_options opt = {.region = s->regions[i]};
+            struct sw_aws_client_options opt = {.region = s->regions[i], .rate_gate = &s->gates[i]};
             s->clients[i] = sw_aws_client_new(&opt, err);
             if (s->clients[i] == NULL) {
                 sw_error_wrap(err, "REGIONS: client for %s", r);
@@ -84,6 +100,12 @@ int sw_org_aws_io_init(struct sw_org_aws_io *s, const struct sw_config *cfg,
             s->owned[i] = true;
         }
         s->region_count++;
+        /* The second connection of the region (docs/organization.md, "Concurrency"), made
+         * here on the main thread as every client is; without it the region has one. */
+        struct sw_error serr = {0};
+        s->siblings[i] = sw_aws_client_new_sibling(s->clients[i], &serr);
+        if (s->siblings[i] == NULL)
+            lr_log(LR_LOG_WARN, "organization check in %s: one connection only: %s", r, serr.msg);
     }
     s->bounds = (struct sw_org_call_bounds){
         .max_attempts = sw_aws_client_max_attempts(home),
@@ -113,9 +135,14 @@ static void keep_members(struct sw_org_aws_io *s, char **ids, size_t n)
 void sw_org_aws_io_clear(struct sw_org_aws_io *s)
 {
     for (size_t i = 0; i < s->region_count && i < SW_CFG_REGIONS_MAX; i++) {
+        sw_aws_client_free(s->siblings[i]); /* before the client they share */
         if (s->owned[i])
             sw_aws_client_free(s->clients[i]);
     }
+    if (s->home != NULL)
+        sw_aws_client_set_rate_gate(s->home, NULL); /* its gate goes with s */
+    for (size_t i = 0; i < s->gate_count && i < SW_CFG_REGIONS_MAX; i++)
+        sw_rate_gate_destroy(&s->gates[i]);
     keep_members(s, NULL, 0);
     memset(s, 0, sizeof(*s));
 }
@@ -152,11 +179,17 @@ static void free_ids(char **ids, size_t n)
     free(ids);
 }
 
+struct stream;
+static void stream_offer(struct stream *st, char *const *ids, size_t n);
+static bool stream_enables(const struct stream *st);
+
 /* Every associated member but the admin, sorted, into *ids_out (owned by the caller). With a
  * clock (k), a page that does not fit before the reserve stops the listing: SW_ETIMEOUT with
- * rr->cut set (the region was not reached). */
+ * rr->cut set (the region was not reached). With a stream (st), each page's members are
+ * offered to its reader as they come, and the list is left unsorted (the caller sorts it
+ * once the reader has stopped). */
 static int list_members(struct sw_aws_client *c, const char *admin, struct sw_org_region_report *rr,
-                        struct run_clock *k, char ***ids_out, size_t *n_out)
+                        struct run_clock *k, struct stream *st, char ***ids_out, size_t *n_out)
 {
     char **ids = NULL;
     size_t n = 0, cap = 0;
@@ -166,12 +199,17 @@ static int list_members(struct sw_aws_client *c, const char *admin, struct sw_or
         struct sw_member_list l = {0};
         struct sw_aws_error aerr;
         struct sw_error err = {0};
-        if (k != NULL && !clock_fits(k, k->slowest_call_ms)) {
+        /* With a reader, room is kept for the Enable of what it found (its flush). */
+        long long need = k != NULL ? k->slowest_call_ms : 0;
+        if (k != NULL && st != NULL && stream_enables(st))
+            need += clock_expect(k, k->slowest_enable_ms);
+        if (k != NULL && !clock_fits(k, need)) {
             rr->cut = true;
             rc = SW_ETIMEOUT;
             break;
         }
         long long t0 = sw_clock_now_ms();
+        size_t before = n;
         rr->calls++;
         rc = sw_inspector2_list_members(c, true, token, &l, &aerr, &err);
         if (k != NULL)
@@ -209,6 +247,8 @@ static int list_members(struct sw_aws_client *c, const char *admin, struct sw_or
         }
         snprintf(token, sizeof(token), "%s", l.next_token);
         sw_member_list_clear(&l);
+        if (st != NULL && rc == SW_OK)
+            stream_offer(st, ids + before, n - before);
         if (rc != SW_OK || token[0] == '\0')
             break;
     }
@@ -221,11 +261,13 @@ static int list_members(struct sw_aws_client *c, const char *admin, struct sw_or
         region_failed(rr, "inspector2:ListMembers", rc, &(struct sw_aws_error){0}, &err);
     }
     if (rc != SW_OK) {
+        if (st != NULL) /* members read while paging count against those listed */
+            rr->member_count = n;
         free_ids(ids, n);
         return rc;
     }
     *ids_out = ids;
-    *n_out = sw_org_sort_ids(ids, n);
+    *n_out = st != NULL ? n : sw_org_sort_ids(ids, n);
     return SW_OK;
 }
 
@@ -385,28 +427,30 @@ static void enable_pending(struct run_clock *k, struct sw_org_region_report *rr,
     }
 }
 
-/* The member list of region ri: the one this invocation's membership lookup read, or a
- * fresh listing. *reuse says which (the caller does not own a reused list). */
-static int region_members(struct sw_org_aws_io *s, size_t ri, const char *admin,
-                          long long deadline_ms, struct run_clock *k,
-                          struct sw_org_region_report *rr, char ***ids, size_t *n, bool *reuse)
+/* The member list of region ri: the one this invocation's membership lookup read (reuse), or
+ * a fresh listing. The caller does not own a reused list. */
+static int region_members(struct sw_org_aws_io *s, size_t ri, bool reuse, const char *admin,
+                          struct run_clock *k, struct sw_org_region_report *rr, char ***ids,
+                          size_t *n)
 {
-    *reuse = ri == s->member_region && deadline_ms != 0 && s->members_deadline_ms == deadline_ms;
-    s->members_deadline_ms = 0;
-    if (*reuse) {
+    if (reuse && ri == s->member_region) {
         *ids = s->members;
         *n = s->member_count;
         return SW_OK;
     }
-    return list_members(k->client, admin, rr, k, ids, n);
+    return list_members(k->client, admin, rr, k, NULL, ids, n);
 }
 
-/* Reads the members' statuses in batches from the rotating start, while a batch (and the
- * Enable it may need) fits before the reserve; returns how many were checked. */
+/* Reads the members' statuses in batches from the rotating start, passing over those read
+ * while the list was paged (skip, may be NULL), while a batch (and the Enable it may need)
+ * fits before the reserve; pending: drifted members read already and not yet enabled.
+ * Returns how far the walk got (every member before it was checked in this run). */
 static size_t check_members(struct run_clock *k, bool execute, struct sw_org_region_report *rr,
-                            char **ids, size_t n, int *rc)
+                            char **ids, size_t n, const bool *skip, size_t pending, int *rc)
 {
-    size_t done = 0, pending = 0, from = 0;
+    size_t done = 0, from = 0;
+    while (skip != NULL && done < n && skip[(rr->start + done) % n])
+        done++; /* read while paging, from the start on: passed */
     while (done < n && *rc == SW_OK) {
         long long need = clock_expect(k, k->slowest_status_ms);
         if (execute) /* the Enable this batch fills, and the flush of the rest */
@@ -416,17 +460,23 @@ static size_t check_members(struct run_clock *k, bool execute, struct sw_org_reg
             lr_log(LR_LOG_WARN,
                    "organization check in %s: stopping before the deadline, %zu of %zu "
                    "members checked; the next run continues",
-                   rr->region, done, n);
+                   rr->region, rr->checked, n);
             break;
         }
         size_t idx[SW_ORG_BATCH_MAX];
         const char *batch[SW_ORG_BATCH_MAX];
-        size_t count = sw_org_next_batch(n, rr->start, done, SW_ORG_BATCH_MAX, idx);
+        size_t walked = done;
+        size_t count =
+            sw_org_next_batch_skipping(n, rr->start, &walked, SW_ORG_BATCH_MAX, skip, idx);
+        if (count == 0) { /* the rest was read while paging */
+            done = walked;
+            break;
+        }
         for (size_t j = 0; j < count; j++)
             batch[j] = ids[idx[j]];
         *rc = check_batch(k, rr, batch, count, &pending);
         if (*rc == SW_OK)
-            done += count;
+            done = walked;
         if (execute && *rc != SW_ENOMEM)
             enable_pending(k, rr, &from, &pending, false);
     }
@@ -435,12 +485,219 @@ static size_t check_members(struct run_clock *k, bool execute, struct sw_org_reg
     return done;
 }
 
+/* Status reads while the member list is paged (docs/organization.md, "Concurrency"): the
+ * listing offers each page's members (copies, not exempt); the reader, on the region's
+ * sibling client (its own connection), reads the status of every full batch of 100 and
+ * enables the full batches of drifted members until the listing ends. The reader records into
+ * its own report and clock, merged into the region's after both have returned. */
+struct stream {
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    char **queue; /* offered members (owned); [0, read) were read */
+    size_t queued, cap, head, read;
+    bool listing_done;
+    bool broken;     /* an offer ran out of memory: the reader stops, the rest is read after */
+    const char *key; /* the run's start key: only members at or after it are read here */
+    /* the listing's side */
+    const struct sw_config *cfg;
+    struct sw_aws_client *client;
+    const char *admin;
+    struct run_clock *k;
+    struct sw_org_region_report *rr;
+    char **ids;
+    size_t n;
+    int list_rc;
+    /* the reader's side */
+    bool execute;
+    struct run_clock clock;
+    struct sw_org_region_report rrr;
+    size_t pending;
+    int read_rc;
+};
+
+static void stream_offer(struct stream *st, char *const *ids, size_t n)
+{
+    (void)pthread_mutex_lock(&st->lock);
+    for (size_t i = 0; i < n && !st->broken; i++) {
+        if (strcmp(ids[i], st->key) < 0 || sw_cfg_exempt(st->cfg, ids[i]))
+            continue; /* before the start: read after the listing, in the rotating order */
+        if (st->queued == st->cap) {
+            size_t ncap = st->cap ? st->cap * 2 : 256;
+            char **p = realloc(st->queue, ncap * sizeof(*p));
+            if (p == NULL) {
+                st->broken = true;
+                break;
+            }
+            st->queue = p;
+            st->cap = ncap;
+        }
+        if ((st->queue[st->queued] = strdup(ids[i])) == NULL) {
+            st->broken = true;
+            break;
+        }
+        st->queued++;
+    }
+    (void)pthread_cond_signal(&st->changed);
+    (void)pthread_mutex_unlock(&st->lock);
+}
+
+static int list_members(struct sw_aws_client *c, const char *admin, struct sw_org_region_report *rr,
+                        struct run_clock *k, struct stream *st, char ***ids_out, size_t *n_out);
+
+static bool stream_enables(const struct stream *st)
+{
+    return st->execute; /* set before the tasks start, read-only after */
+}
+
+static void stream_reader(struct stream *st)
+{
+    size_t from = 0;
+    for (;;) {
+        const char *batch[SW_ORG_BATCH_MAX];
+        (void)pthread_mutex_lock(&st->lock);
+        while (!st->listing_done && !st->broken && st->queued - st->head < SW_ORG_BATCH_MAX)
+            (void)pthread_cond_wait(&st->changed, &st->lock);
+        bool full = !st->broken && !st->listing_done && st->queued - st->head >= SW_ORG_BATCH_MAX;
+        for (size_t j = 0; full && j < SW_ORG_BATCH_MAX; j++)
+            batch[j] = st->queue[st->head + j]; /* the queue may move, the strings do not */
+        (void)pthread_mutex_unlock(&st->lock);
+        if (!full) /* the listing ended: the rest is read in the rotating order */
+            return;
+        long long need = clock_expect(&st->clock, st->clock.slowest_status_ms);
+        if (st->execute) /* as check_members: the Enable this batch fills, and the flush */
+            need += clock_expect(&st->clock, st->clock.slowest_enable_ms) * (st->pending ? 2 : 1);
+        if (!clock_fits(&st->clock, need))
+            return; /* the region's own walk decides about the cut */
+        st->read_rc = check_batch(&st->clock, &st->rrr, batch, SW_ORG_BATCH_MAX, &st->pending);
+        if (st->read_rc != SW_OK)
+            return;
+        (void)pthread_mutex_lock(&st->lock);
+        st->head += SW_ORG_BATCH_MAX;
+        st->read = st->head;
+        (void)pthread_mutex_unlock(&st->lock);
+        if (st->execute)
+            enable_pending(&st->clock, &st->rrr, &from, &st->pending, false);
+    }
+}
+
+static void stream_task(void *ctx, size_t index)
+{
+    struct stream *st = ctx;
+    if (index == 1) {
+        stream_reader(st);
+        return;
+    }
+    st->list_rc = list_members(st->client, st->admin, st->rr, st->k, st, &st->ids, &st->n);
+    (void)pthread_mutex_lock(&st->lock);
+    st->listing_done = true;
+    (void)pthread_cond_signal(&st->changed);
+    (void)pthread_mutex_unlock(&st->lock);
+}
+
+static int compare_ids(const void *a, const void *b);
+
+/* Folds the reader's report and clock into the region's; returns SW_ENOMEM or 0. */
+static int stream_merge(struct stream *st, struct run_clock *k, struct sw_org_region_report *rr)
+{
+    int rc = SW_OK;
+    rr->calls += st->rrr.calls;
+    rr->enable_calls += st->rrr.enable_calls;
+    rr->checked += st->rrr.checked;
+    if (rr->drifted_count == 0) { /* the listing finds none: take the reader's, no copy */
+        free(rr->drifted);
+        rr->drifted = st->rrr.drifted;
+        rr->drifted_count = st->rrr.drifted_count;
+        rr->drifted_cap = st->rrr.drifted_cap;
+        st->rrr.drifted = NULL;
+    }
+    for (size_t i = 0; st->rrr.drifted != NULL && i < st->rrr.drifted_count && rc == SW_OK; i++) {
+        struct sw_org_account *a = sw_org_report_add(rr, st->rrr.drifted[i].account_id, "");
+        if (a == NULL)
+            rc = SW_ENOMEM;
+        else
+            *a = st->rrr.drifted[i];
+    }
+    if (st->rrr.failed_api[0] != '\0' && rr->failed_api[0] == '\0') {
+        memcpy(rr->failed_api, st->rrr.failed_api, sizeof(rr->failed_api));
+        memcpy(rr->failed_code, st->rrr.failed_code, sizeof(rr->failed_code));
+        memcpy(rr->failed_message, st->rrr.failed_message, sizeof(rr->failed_message));
+    }
+    free(st->rrr.drifted);
+    st->rrr.drifted = NULL;
+    if (st->clock.slowest_call_ms > k->slowest_call_ms)
+        k->slowest_call_ms = st->clock.slowest_call_ms;
+    if (st->clock.slowest_status_ms > k->slowest_status_ms)
+        k->slowest_status_ms = st->clock.slowest_status_ms;
+    if (st->clock.slowest_enable_ms > k->slowest_enable_ms)
+        k->slowest_enable_ms = st->clock.slowest_enable_ms;
+    if (st->read > 0) /* sorted for the skip lookup */
+        qsort(st->queue, st->read, sizeof(*st->queue), compare_ids);
+    return rc;
+}
+
+static void stream_clear(struct stream *st)
+{
+    for (size_t i = 0; i < st->queued; i++)
+        free(st->queue[i]);
+    free(st->queue);
+    free(st->rrr.drifted);
+    (void)pthread_cond_destroy(&st->changed);
+    (void)pthread_mutex_destroy(&st->lock);
+}
+
+/* The region's members, listed with status reads overlapping the paging on the region's
+ * sibling (when it has one): *st is set up here, cleared by the caller (stream_clear). */
+static int list_streaming(struct sw_org_aws_io *s, size_t ri, const char *admin, bool execute,
+                          const char *key, struct run_clock *k, struct sw_org_region_report *rr,
+                          struct stream *st, char ***ids, size_t *n)
+{
+    memset(st, 0, sizeof(*st));
+    (void)pthread_mutex_init(&st->lock, NULL);
+    (void)pthread_cond_init(&st->changed, NULL);
+    st->cfg = s->cfg;
+    st->client = k->client;
+    st->admin = admin;
+    st->k = k;
+    st->rr = rr;
+    st->execute = execute;
+    st->key = key;
+    st->clock = (struct run_clock){.client = s->siblings[ri],
+                                   .deadline_ms = k->deadline_ms,
+                                   .bounds = k->bounds,
+                                   .run_slowest_ms = k->run_slowest_ms};
+    snprintf(st->rrr.region, sizeof(st->rrr.region), "%s", rr->region);
+    (void)sw_parallel_run(2, 2, stream_task, st);
+    int rc = st->list_rc;
+    int mrc = stream_merge(st, k, rr);
+    if (mrc == SW_OK && st->read_rc == SW_ENOMEM)
+        mrc = SW_ENOMEM;
+    if (rc == SW_OK && mrc != SW_OK) {
+        free_ids(st->ids, st->n);
+        rc = mrc;
+    }
+    if (rc != SW_OK)
+        return rc;
+    *ids = st->ids;
+    *n = sw_org_sort_ids(st->ids, st->n);
+    return SW_OK;
+}
+
+/* Region ri's second client (made at init): NULL when it could not be made, and the region
+ * is then read on one connection. */
+static struct sw_aws_client *region_sibling(const struct sw_org_aws_io *s, size_t ri)
+{
+    return s->siblings[ri];
+}
+
+/* One region's check: touches only rr, region ri's client, offset and rate gate, and (the
+ * membership region's task alone) the kept member list; so regions run together. */
 static int check_region(struct sw_org_aws_io *s, size_t ri, const char *admin, bool execute,
-                        long long deadline_ms, struct run_clock *k, struct sw_org_region_report *rr)
+                        bool reuse, long long deadline_ms, struct run_clock *k,
+                        struct sw_org_region_report *rr)
 {
     char **ids = NULL;
     size_t n = 0;
-    bool reuse = false;
+    reuse = reuse && ri == s->member_region;
     snprintf(rr->region, sizeof(rr->region), "%s", s->regions[ri]);
     k->client = s->clients[ri];
     sw_aws_client_set_deadline(k->client, deadline_ms);
@@ -451,14 +708,32 @@ static int check_region(struct sw_org_aws_io *s, size_t ri, const char *admin, b
         return SW_OK;
     }
     check_auto_enable(k, execute, rr);
-    int rc = region_members(s, ri, admin, deadline_ms, k, rr, &ids, &n, &reuse);
-    if (rc != SW_OK)
+    char key[SW_ORG_ID_MAX]; /* where this run starts */
+    if (s->have_offset[ri])
+        memcpy(key, s->offset[ri], sizeof(key));
+    else
+        sw_org_start_key(sw_clock_now_ms(), key);
+    struct stream st;
+    bool streamed =
+        !reuse && !(s->have_offset[ri] && s->last_cut[ri]) && region_sibling(s, ri) != NULL;
+    int rc = streamed ? list_streaming(s, ri, admin, execute, key, k, rr, &st, &ids, &n)
+                      : region_members(s, ri, reuse, admin, k, rr, &ids, &n);
+    if (rc != SW_OK) {
+        if (streamed && rc != SW_ENOMEM && execute) { /* enable what was read and found off */
+            size_t from = 0;
+            enable_pending(k, rr, &from, &st.pending, true);
+        }
+        if (streamed)
+            stream_clear(&st);
         return rc == SW_ENOMEM ? rc : SW_OK;
+    }
     rr->listed = true;
     rr->member_count = n;
     char **todo = NULL; /* the members not exempt (borrowed from ids) */
+    bool *skip = NULL;  /* read while the list was paged */
     size_t m = 0;
-    if (n > 0 && (todo = malloc(n * sizeof(*todo))) == NULL)
+    if (n > 0 && ((todo = malloc(n * sizeof(*todo))) == NULL ||
+                  (streamed && (skip = calloc(n, sizeof(*skip))) == NULL)))
         rc = SW_ENOMEM;
     if (rc == SW_OK && s->cfg->exempt_account_count > 0 &&
         (rr->exempt = calloc(s->cfg->exempt_account_count, sizeof(*rr->exempt))) == NULL)
@@ -467,15 +742,39 @@ static int check_region(struct sw_org_aws_io *s, size_t ri, const char *admin, b
         if (sw_cfg_exempt(s->cfg, ids[i])) {
             if (rr->exempt_count < s->cfg->exempt_account_count) /* a repeated id once */
                 snprintf(rr->exempt[rr->exempt_count++], SW_ORG_ID_MAX, "%s", ids[i]);
-        } else
-            todo[m++] = ids[i];
+            continue;
+        }
+        if (skip != NULL)
+            skip[m] = st.read > 0 &&
+                      bsearch(&ids[i], st.queue, st.read, sizeof(*st.queue), compare_ids) != NULL;
+        todo[m++] = ids[i];
     }
-    rr->start = sw_org_start(m, s->have_offset[ri], s->offset[ri], sw_clock_now_ms());
-    size_t done = rc == SW_OK ? check_members(k, execute, rr, todo, m, &rc) : 0;
-    free(todo);
+    rr->start = sw_org_start_index(todo, m, key);
+    size_t done = 0;
+    if (rc == SW_OK && streamed && st.read_rc != SW_OK) { /* a status read failed: stop */
+        size_t from = 0;
+        if (execute)
+            enable_pending(k, rr, &from, &st.pending, true);
+    } else if (rc == SW_OK) {
+        done = check_members(k, execute, rr, todo, m, skip, streamed ? st.pending : 0, &rc);
+    }
+    free(skip);
+    if (streamed)
+        stream_clear(&st);
     rr->next_start = m ? (rr->start + done) % m : 0;
-    s->have_offset[ri] = true;
-    s->offset[ri] = rr->next_start;
+    if (m > 0 && rc == SW_OK) {
+        s->have_offset[ri] = true;
+        snprintf(s->offset[ri], sizeof(s->offset[ri]), "%s", todo[rr->next_start]);
+    }
+    s->last_cut[ri] = rr->cut;
+    free(todo);
+    if (rr->drifted_cap > rr->drifted_count && rr->drifted_count > 0) { /* kept till the end */
+        struct sw_org_account *p = realloc(rr->drifted, rr->drifted_count * sizeof(*p));
+        if (p != NULL) {
+            rr->drifted = p;
+            rr->drifted_cap = rr->drifted_count;
+        }
+    }
     lr_log(LR_LOG_INFO,
            "organization check in %s: %zu members, %zu checked from #%zu, %zu drifted, %zu AWS "
            "calls (%zu Enable), reserve %lld ms%s",
@@ -516,7 +815,7 @@ int sw_org_aws_io_member(void *ctx, const char *admin_account, const char *accou
     char **ids = NULL;
     size_t n = 0;
     sw_aws_client_set_deadline(c, deadline_ms);
-    int rc = list_members(c, admin_account, &rr, NULL, &ids, &n);
+    int rc = list_members(c, admin_account, &rr, NULL, NULL, &ids, &n);
     if (rc != SW_OK)
         return sw_error_set(err, rc == SW_ENOMEM ? rc : SW_EAWS, "%s failed in %s: %s: %s",
                             rr.failed_api[0] ? rr.failed_api : "inspector2:ListMembers", rr.region,
@@ -527,6 +826,32 @@ int sw_org_aws_io_member(void *ctx, const char *admin_account, const char *accou
     return SW_OK;
 }
 
+/* The regions of one run, shared read-only by their tasks but for each task's own slots. */
+struct check_run {
+    struct sw_org_aws_io *s;
+    const char *admin;
+    bool execute;
+    bool reuse; /* the membership lookup of this invocation listed the members already */
+    long long deadline_ms;
+    size_t first;
+    struct sw_org_report *out;
+    int rc[SW_CFG_REGIONS_MAX];
+    atomic_llong slowest_ms; /* the slowest call of the run, every region's */
+};
+
+static void check_task(void *ctx, size_t k)
+{
+    struct check_run *run = ctx;
+    struct sw_org_aws_io *s = run->s;
+    size_t i = (run->first + k) % s->region_count;
+    struct run_clock clock = {
+        .deadline_ms = run->deadline_ms, .bounds = s->bounds, .run_slowest_ms = &run->slowest_ms};
+    run->rc[k] = check_region(s, i, run->admin, run->execute, run->reuse, run->deadline_ms, &clock,
+                              &run->out->regions[k]);
+    /* The reserve is the notification's: its publish may use the whole deadline. */
+    sw_aws_client_set_deadline(s->clients[i], run->deadline_ms);
+}
+
 int sw_org_aws_io_check(void *ctx, const char *admin_account, bool execute, long long deadline_ms,
                         struct sw_org_report *out)
 {
@@ -534,23 +859,27 @@ int sw_org_aws_io_check(void *ctx, const char *admin_account, bool execute, long
     sw_org_report_clear(out);
     out->execute = execute;
     snprintf(out->admin_account, sizeof(out->admin_account), "%s", admin_account);
+    /* Regions rotate too (docs/organization.md, "Rotation"): they start in order from
+     * first_region, ORG_REGION_CONCURRENCY at a time; after a cut run the regions that got no
+     * time go first next time, so a large region cannot starve the others. */
+    struct check_run run = {
+        .s = s,
+        .admin = admin_account,
+        .execute = execute,
+        .reuse = deadline_ms != 0 && s->members_deadline_ms == deadline_ms,
+        .deadline_ms = deadline_ms,
+        .first = s->region_count ? s->first_region % s->region_count : 0,
+        .out = out,
+    };
+    atomic_init(&run.slowest_ms, 0);
+    s->members_deadline_ms = 0;
+    out->region_count = s->region_count;
+    (void)sw_parallel_run(s->region_count, s->cfg->org_region_concurrency, check_task, &run);
     int rc = SW_OK;
-    /* Regions rotate too: after a run cut by the deadline, the next one starts with the
-     * region after the one that was cut (with that one when it got no time at all), so a
-     * large region cannot starve the others; it continues from its own offset later. */
-    size_t first = s->region_count ? s->first_region % s->region_count : 0;
-    bool cut = false;
-    struct run_clock clock = {.deadline_ms = deadline_ms, .bounds = s->bounds};
-    for (size_t k = 0; k < s->region_count && rc == SW_OK; k++) {
-        size_t i = (first + k) % s->region_count;
-        struct sw_org_region_report *rr = &out->regions[out->region_count++];
-        rc = check_region(s, i, admin_account, execute, deadline_ms, &clock, rr);
-        /* The reserve is the notification's: its publish may use the whole deadline. */
-        sw_aws_client_set_deadline(s->clients[i], deadline_ms);
-        if (rr->cut && !cut) {
-            cut = true;
-            s->first_region = sw_org_next_first_region(i, rr->checked, s->region_count);
-        }
+    for (size_t k = 0; k < s->region_count; k++) {
+        if (run.rc[k] != SW_OK)
+            rc = run.rc[k];
     }
+    s->first_region = sw_org_next_first(out, run.first, s->region_count);
     return rc;
 }

@@ -539,8 +539,9 @@ static int load_queue_url(struct sw_config *cfg, sw_cfg_lookup_fn lookup, void *
     return 0;
 }
 
-static int load_cap(const char *name, unsigned *out, sw_cfg_lookup_fn lookup, void *ctx,
-                    struct sw_error *err)
+/* An integer variable in [lo, hi]; unset keeps *out. */
+static int load_uint(const char *name, unsigned *out, unsigned lo, unsigned hi,
+                     sw_cfg_lookup_fn lookup, void *ctx, struct sw_error *err)
 {
     size_t len;
     const char *v = get_value(lookup, ctx, name, &len);
@@ -550,14 +551,19 @@ static int load_cap(const char *name, unsigned *out, sw_cfg_lookup_fn lookup, vo
     bool ok = all_digits(v, len) && len <= 9;
     for (size_t i = 0; ok && i < len; i++)
         n = n * 10 + (uint64_t)(v[i] - '0');
-    if (!ok || n < 1 || n > SW_CFG_MAX_NOTIFICATIONS_LIMIT) {
+    if (!ok || n < lo || n > hi) {
         char allowed[64];
-        snprintf(allowed, sizeof(allowed), "the integers from 1 to %d",
-                 SW_CFG_MAX_NOTIFICATIONS_LIMIT);
+        snprintf(allowed, sizeof(allowed), "the integers from %u to %u", lo, hi);
         return bad_value(err, name, v, len, allowed);
     }
     *out = (unsigned)n;
     return 0;
+}
+
+static int load_cap(const char *name, unsigned *out, sw_cfg_lookup_fn lookup, void *ctx,
+                    struct sw_error *err)
+{
+    return load_uint(name, out, 1, SW_CFG_MAX_NOTIFICATIONS_LIMIT, lookup, ctx, err);
 }
 
 int sw_cfg_load(struct sw_config *cfg, sw_cfg_lookup_fn lookup, void *ctx, struct sw_error *err)
@@ -575,6 +581,8 @@ int sw_cfg_load(struct sw_config *cfg, sw_cfg_lookup_fn lookup, void *ctx, struc
     cfg->epss_alert = SW_CFG_DEFAULT_EPSS_ALERT;
     cfg->max_notifications_per_invocation = SW_CFG_DEFAULT_MAX_NOTIFICATIONS;
     cfg->max_notifications_per_minute = SW_CFG_DEFAULT_MAX_NOTIFICATIONS_PER_MINUTE;
+    cfg->org_region_concurrency = SW_CFG_DEFAULT_ORG_REGION_CONCURRENCY;
+    cfg->max_aws_requests_per_second = SW_CFG_DEFAULT_MAX_AWS_REQUESTS_PER_SECOND;
 
     if ((rc = load_topic_arn(cfg, lookup, ctx, err)) != 0)
         return rc;
@@ -643,8 +651,14 @@ int sw_cfg_load(struct sw_config *cfg, sw_cfg_lookup_fn lookup, void *ctx, struc
     if ((rc = load_cap("MAX_NOTIFICATIONS_PER_INVOCATION", &cfg->max_notifications_per_invocation,
                        lookup, ctx, err)) != 0)
         return rc;
-    return load_cap("MAX_NOTIFICATIONS_PER_MINUTE", &cfg->max_notifications_per_minute, lookup, ctx,
-                    err);
+    if ((rc = load_cap("MAX_NOTIFICATIONS_PER_MINUTE", &cfg->max_notifications_per_minute, lookup,
+                       ctx, err)) != 0)
+        return rc;
+    if ((rc = load_uint("ORG_REGION_CONCURRENCY", &cfg->org_region_concurrency, 1,
+                        SW_CFG_REGIONS_MAX, lookup, ctx, err)) != 0)
+        return rc;
+    return load_uint("MAX_AWS_REQUESTS_PER_SECOND", &cfg->max_aws_requests_per_second, 1,
+                     SW_CFG_MAX_AWS_REQUESTS_PER_SECOND_LIMIT, lookup, ctx, err);
 }
 
 static const char *env_lookup(void *ctx, const char *name)

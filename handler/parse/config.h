@@ -42,12 +42,15 @@ enum sw_chat_format { SW_CHAT_FORMAT_NONE = 0, SW_CHAT_FORMAT_CHATBOT };
 #define SW_CFG_MAX_NOTIFICATIONS_LIMIT 10000           /* ceiling of both MAX_NOTIFICATIONS_PER_* */
 #define SW_CFG_QUEUE_URL_MAX 511                       /* DEAD_LETTER_QUEUE_URL bytes */
 #define SW_CFG_EXEMPT_MAX 1000                         /* EXEMPT_ACCOUNTS entries */
+#define SW_CFG_MAX_AWS_REQUESTS_PER_SECOND_LIMIT 1000  /* = SW_RATE_MAX_PER_SECOND_LIMIT */
 
 /* Defaults (docs/contract.md §3, §8). */
 #define SW_CFG_DEFAULT_MIN_SEVERITY SW_SEVERITY_HIGH
 #define SW_CFG_DEFAULT_EPSS_ALERT 0.1
 #define SW_CFG_DEFAULT_MAX_NOTIFICATIONS 20
 #define SW_CFG_DEFAULT_MAX_NOTIFICATIONS_PER_MINUTE 60
+#define SW_CFG_DEFAULT_ORG_REGION_CONCURRENCY 8
+#define SW_CFG_DEFAULT_MAX_AWS_REQUESTS_PER_SECOND 40
 
 struct sw_config {
     char sns_topic_arn[SW_CFG_ARN_MAX + 1];
@@ -88,6 +91,12 @@ struct sw_config {
      * listed as exempt (12-digit ids, duplicates dropped). */
     char exempt_accounts[SW_CFG_EXEMPT_MAX][13];
     size_t exempt_account_count;
+    /* ORG_REGION_CONCURRENCY (organization scope): regions checked at the same time, each on
+     * its own connections (docs/organization.md, "Concurrency"). 1..SW_CFG_REGIONS_MAX, 8. */
+    unsigned org_region_concurrency;
+    /* MAX_AWS_REQUESTS_PER_SECOND (organization scope): attempts per second per service and
+     * region, never exceeded (handler/aws/rate_gate.h). 1..1000, default 40. */
+    unsigned max_aws_requests_per_second;
 };
 
 /* True when account is one of cfg's EXEMPT_ACCOUNTS. */

@@ -25,6 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import REGION, World, run_function  # noqa: E402
 from inspector2_org_front import Inspector2OrgFront  # noqa: E402  (tests/peers)
+from fake_org import FakeOrg  # noqa: E402  (tests/peers)
 
 MEMBERS = 250
 OTHER_REGION = "eu-west-1"
@@ -612,6 +613,8 @@ class OrganizationAtLatency(unittest.TestCase):
             self.assertTrue(inv.body is not None, inv)
             self.assert_reported(doc, enables, ok)
             run_doc = doc["organization"]["run"]
+            self.assertIsNotNone(org, "deadline %d: %s\n%s" % (deadline, inv.raw[:600],
+                                                               run.log[-3000:]))
             self.assertEqual(run_doc, org["run"])  # the result says the same
             if not run_doc["cut"]:
                 self.assertEqual(ok, off)
@@ -639,6 +642,141 @@ class OrganizationAtLatency(unittest.TestCase):
         print("cut at deadline %d ms (uncut run %.0f ms): %r, Enable sizes %r"
               % (cut_with_progress[0], wall_ms, cut_with_progress[1], cut_with_progress[2]),
               file=sys.stderr)
+
+
+SCALE_REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2", "sa-east-1"]
+SCALE_ACCOUNT = "123456789012"
+
+
+class FakeOrgWorld:
+    """What harness.run_function needs (function_env, function_arn), over fake_org."""
+
+    def __init__(self, org):
+        self.org = org
+
+    def function_arn(self):
+        return "arn:aws:lambda:%s:%s:function:%s" % (REGION, SCALE_ACCOUNT,
+                                                      harness.FUNCTION_NAME)
+
+    def function_env(self, **overrides):
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "AWS_REGION": REGION,
+            "AWS_ACCESS_KEY_ID": "ASIAFAKEACCESSKEY123",
+            "AWS_SECRET_ACCESS_KEY": "fakeSecretKey/+zZ9EXAMPLEKEYabcdefghij0123",
+            "AWS_SESSION_TOKEN": "IQoJb3JpZ2luX2VjEFAKESESSIONTOKEN",
+            "AWS_ENDPOINT_URL": self.org.endpoint_url,
+            "AWS_LAMBDA_FUNCTION_NAME": harness.FUNCTION_NAME,
+            "AWS_LAMBDA_LOG_FORMAT": "TEXT",
+            "AWS_LAMBDA_LOG_LEVEL": "INFO",
+            "SNS_TOPIC_ARN": "arn:aws:sns:%s:%s:scanwarden-alerts" % (REGION, SCALE_ACCOUNT),
+            "SCOPE": "organization",
+            "REGIONS": ",".join(SCALE_REGIONS),
+        }
+        env.update({k: v for k, v in overrides.items() if v is not None})
+        return env
+
+    def scheduled_event(self):
+        return {"version": "0", "id": "e2e-scale", "detail-type": "Scheduled Event",
+                "source": "aws.events", "account": SCALE_ACCOUNT,
+                "time": "2026-01-01T00:00:00Z", "region": REGION, "resources": [],
+                "detail": {}}
+
+
+class OrganizationConcurrency(unittest.TestCase):
+    """Regions checked together and the request ceiling (docs/organization.md, "Concurrency"),
+    against tests/peers/fake_org.py (Inspector2's organization limits; signatures are the
+    moto tests' business above), which records what was in flight at once: no timing
+    assertion but the ceiling's own."""
+
+    # 300 of the members are the highest account ids, so that the hour's start key
+    # (docs/organization.md, "Rotation") has at least 300 members at or after it, whatever
+    # the hour (but for the last 300 of 10^12 keys): the reads that overlap the paging
+    # happen in every hour, two batches of 100 while the last 4 of the 8 pages are read.
+    MEMBERS = sorted({"%012d" % (999999999999 - i) for i in range(300)} |
+                     {"%012d" % a for a in random.Random(16).sample(range(10**11, 10**12), 100)})
+
+    @classmethod
+    def setUpClass(cls):
+        harness.require_bootstrap()
+        cls.org = FakeOrg(cls.MEMBERS, SCALE_REGIONS, account=SCALE_ACCOUNT).start()
+        cls.world = FakeOrgWorld(cls.org)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.org.stop()
+
+    def setUp(self):
+        self.org.heal()
+        self.org.reset_counts()
+        self.org.latency_s = 0.0
+
+    def run_once(self, **env):
+        run = run_function(self.world, [self.world.scheduled_event()],
+                           self.world.function_env(**env))
+        (inv,) = run.invocations
+        self.assertTrue(inv.ok, inv)
+        return inv, run
+
+    def test_regions_run_together_and_reads_overlap_the_paging_with_one_notification(self):
+        off = {r: self.MEMBERS[i::5] for i, r in enumerate(SCALE_REGIONS)}
+        for region, ids in off.items():
+            self.org.drift(region, ids)
+        self.org.latency_s = 0.05  # a distant AWS: requests in flight long enough to overlap
+        inv, run = self.run_once()
+        # Every region was checked, together: the peer saw requests of all four in flight
+        # at once, and in each region more than one (status reads during the paging).
+        regions = inv.body["organization"]["regions"]
+        self.assertEqual(sorted(r["region"] for r in regions), sorted(SCALE_REGIONS))
+        for r in regions:
+            self.assertTrue(r["complete"], r)
+            self.assertEqual((r["members"], r["checked"]), (len(self.MEMBERS), len(self.MEMBERS)))
+            self.assertEqual(r["restored"], len(off[r["region"]]))
+        self.assertEqual(self.org.regions_in_flight_max, len(SCALE_REGIONS))
+        for region in SCALE_REGIONS:  # status reads went out while the members were paged
+            self.assertGreaterEqual(self.org.read_while_paging.get(region, 0), 1, region)
+        # Nothing is left off anywhere.
+        for region in SCALE_REGIONS:
+            self.assertEqual([a for a, st in self.org.ecr[region].items() if st != "ENABLED"],
+                             [])
+        # One notification for the run, over every region.
+        (note,) = self.org.published
+        self.assertIn("ECR scanning restored in %d member(s)" % sum(map(len, off.values())),
+                      note["Subject"])
+
+    def test_one_region_at_a_time_when_told(self):
+        self.org.latency_s = 0.02
+        inv, run = self.run_once(ORG_REGION_CONCURRENCY="1")
+        self.assertEqual(len(inv.body["organization"]["regions"]), len(SCALE_REGIONS))
+        self.assertEqual(self.org.regions_in_flight_max, 1)
+
+    def test_the_request_ceiling_holds_per_service_and_region(self):
+        # No latency: unbounded, the function would send hundreds of requests a second.
+        inv, run = self.run_once(MAX_AWS_REQUESTS_PER_SECOND="10",
+                                 REGIONS=",".join(SCALE_REGIONS[:2]))
+        self.assertTrue(all(r["complete"] for r in inv.body["organization"]["regions"]))
+        lanes = {}
+        for op, region, start, _end in self.org.calls_of():
+            lanes.setdefault((op.split(":")[0], region), []).append(start)
+        self.assertGreaterEqual(len(lanes[("inspector2", REGION)]), 12)
+        for lane, starts in lanes.items():
+            starts.sort()
+            # At most 10 in any second. The gate spaces the attempts' starts 100 ms apart;
+            # the peer sees them a little later, by up to a connection set-up: 50 ms of
+            # slack for that jitter.
+            for i, t in enumerate(starts):
+                inside = [u for u in starts[i:] if u < t + 0.95]
+                self.assertLessEqual(len(inside), 10, (lane, starts))
+
+    def test_invalid_settings_are_configuration_errors_naming_the_variable(self):
+        for name, value in (("ORG_REGION_CONCURRENCY", "0"), ("ORG_REGION_CONCURRENCY", "33"),
+                            ("MAX_AWS_REQUESTS_PER_SECOND", "0"),
+                            ("MAX_AWS_REQUESTS_PER_SECOND", "fast")):
+            run = run_function(self.world, [self.world.scheduled_event()],
+                               self.world.function_env(**{name: value}))
+            self.assertIsNotNone(run.init_error, (name, value))
+            self.assertIn(name, run.init_error.raw, (name, value))
+            self.assertEqual(self.org.calls_of(), [])
 
 
 if __name__ == "__main__":

@@ -367,6 +367,28 @@ static void later_variables(void **state)
     assert_string_equal(err.msg, "MAX_NOTIFICATIONS_PER_MINUTE: \"0\" is not one of the "
                                  "integers from 1 to 10000");
 
+    /* The organization check's concurrency and the AWS request ceiling. */
+    assert_int_equal(load_one(&cfg, "ORG_REGION_CONCURRENCY", "", &err), 0);
+    assert_int_equal(cfg.org_region_concurrency, 8);
+    assert_int_equal(cfg.max_aws_requests_per_second, 40);
+    assert_int_equal(load_one(&cfg, "ORG_REGION_CONCURRENCY", "1", &err), 0);
+    assert_int_equal(cfg.org_region_concurrency, 1);
+    assert_int_equal(load_one(&cfg, "ORG_REGION_CONCURRENCY", "32", &err), 0);
+    assert_int_equal(cfg.org_region_concurrency, 32);
+    static const char *const bad_conc[] = {"0", "33", "-1", "eight", "1.5"};
+    for (size_t i = 0; i < 5; i++)
+        assert_int_equal(load_one(&cfg, "ORG_REGION_CONCURRENCY", bad_conc[i], &err), SW_ECONFIG);
+    load_one(&cfg, "ORG_REGION_CONCURRENCY", "33", &err);
+    assert_string_equal(err.msg, "ORG_REGION_CONCURRENCY: \"33\" is not one of the integers "
+                                 "from 1 to 32");
+    assert_int_equal(load_one(&cfg, "MAX_AWS_REQUESTS_PER_SECOND", "5", &err), 0);
+    assert_int_equal(cfg.max_aws_requests_per_second, 5);
+    assert_int_equal(load_one(&cfg, "MAX_AWS_REQUESTS_PER_SECOND", "1000", &err), 0);
+    assert_int_equal(load_one(&cfg, "MAX_AWS_REQUESTS_PER_SECOND", "0", &err), SW_ECONFIG);
+    assert_string_equal(err.msg, "MAX_AWS_REQUESTS_PER_SECOND: \"0\" is not one of the integers "
+                                 "from 1 to 1000");
+    assert_int_equal(load_one(&cfg, "MAX_AWS_REQUESTS_PER_SECOND", "1001", &err), SW_ECONFIG);
+
     assert_int_equal(
         load_one(&cfg, "REGIONS", "us-east-1, EU-WEST-1,us-gov-west-1,us-east-1", &err), 0);
     assert_int_equal(cfg.region_count, 3);

@@ -241,6 +241,100 @@ static void every_member_is_reached_within_the_bound(void **state)
     assert_int_equal(runs, sw_org_runs_to_reach_all(n, per_run));
 }
 
+/* Members read while the list was paged are passed over; the walk covers every member once
+ * from the rotating start, and where it stops is where the next run starts. */
+static void batches_pass_over_members_read_while_paging(void **state)
+{
+    (void)state;
+    enum { N = 250 };
+    bool skip[N] = {false};
+    for (size_t i = 0; i < N; i += 3)
+        skip[i] = true; /* 84 read while paging */
+    size_t idx[SW_ORG_BATCH_MAX], walked = 0, taken = 0, batches = 0;
+    unsigned seen[N] = {0};
+    size_t k;
+    while ((k = sw_org_next_batch_skipping(N, 240, &walked, SW_ORG_BATCH_MAX, skip, idx)) > 0) {
+        for (size_t j = 0; j < k; j++) {
+            assert_false(skip[idx[j]]);
+            seen[idx[j]]++;
+        }
+        if (batches == 0)
+            assert_int_equal(idx[0], 241); /* 240 was read while paging */
+        taken += k;
+        batches++;
+    }
+    assert_int_equal(walked, N);
+    assert_int_equal(taken, N - 84);
+    assert_int_equal(batches, 2);
+    for (size_t i = 0; i < N; i++)
+        assert_int_equal(seen[i] + skip[i], 1);
+    /* a cut after the first batch: the next run starts where the walk stopped, and every
+     * member between the start and there was read (while paging or in the batch) */
+    walked = 0;
+    k = sw_org_next_batch_skipping(N, 240, &walked, SW_ORG_BATCH_MAX, skip, idx);
+    assert_int_equal(k, 100);
+    unsigned in_batch[N] = {0};
+    for (size_t j = 0; j < k; j++)
+        in_batch[idx[j]] = 1;
+    size_t covered = 0;
+    for (size_t w = 0; w < walked; w++) {
+        size_t pos = (240 + w) % N;
+        assert_true(skip[pos] || in_batch[pos]);
+        covered += in_batch[pos];
+    }
+    assert_int_equal(covered, 100);
+    assert_false(skip[(240 + walked) % N]); /* a skipped one right after was passed too */
+    /* without skips it is sw_org_next_batch */
+    size_t idx2[SW_ORG_BATCH_MAX];
+    walked = 0;
+    assert_int_equal(sw_org_next_batch_skipping(N, 240, &walked, 7, NULL, idx), 7);
+    assert_int_equal(sw_org_next_batch(N, 240, 0, 7, idx2), 7);
+    assert_memory_equal(idx, idx2, 7 * sizeof(idx[0]));
+    assert_int_equal(walked, 7);
+    walked = 0;
+    assert_int_equal(sw_org_next_batch_skipping(0, 0, &walked, 7, NULL, idx), 0);
+}
+
+/* The rotation's start as an account id: the first member at or after it, wrapping; a cold
+ * start's key moves far across the id space from one hour to the next. */
+static void the_start_is_the_first_member_at_or_after_the_key(void **state)
+{
+    (void)state;
+    char a[] = "100000000000", b[] = "300000000000", c[] = "500000000000";
+    char *ids[] = {a, b, c};
+    assert_int_equal(sw_org_start_index(ids, 3, "000000000000"), 0);
+    assert_int_equal(sw_org_start_index(ids, 3, "100000000000"), 0);
+    assert_int_equal(sw_org_start_index(ids, 3, "100000000001"), 1);
+    assert_int_equal(sw_org_start_index(ids, 3, "300000000000"), 1); /* a member that stays */
+    assert_int_equal(sw_org_start_index(ids, 3, "400000000000"), 2); /* one that left */
+    assert_int_equal(sw_org_start_index(ids, 3, "900000000000"), 0); /* wraps */
+    assert_int_equal(sw_org_start_index(ids, 0, "1"), 0);
+    char k1[SW_ORG_ID_MAX], k2[SW_ORG_ID_MAX], k1again[SW_ORG_ID_MAX];
+    const long long hour = 3600000LL, t = 1764150000000LL;
+    sw_org_start_key(t, k1);
+    sw_org_start_key(t + 60000, k1again); /* the same hour: the same key */
+    sw_org_start_key(t + hour, k2);
+    assert_int_equal(strlen(k1), 12);
+    assert_string_equal(k1, k1again);
+    double d = atof(k1) - atof(k2);
+    assert_true(d > 1e11 || d < -1e11); /* an hour later: more than a tenth of the space away */
+    /* over a day the 24 keys leave no gap wider than a fifth of the space */
+    double keys[24];
+    for (int h = 0; h < 24; h++) {
+        char k[SW_ORG_ID_MAX];
+        sw_org_start_key(t + h * hour, k);
+        keys[h] = atof(k);
+    }
+    for (int i = 0; i < 24; i++) {
+        double next = 2e12;
+        for (int j = 0; j < 24; j++)
+            if (keys[j] > keys[i] && keys[j] < next)
+                next = keys[j];
+        if (next < 2e12)
+            assert_true(next - keys[i] < 2e11);
+    }
+}
+
 static void regions_rotate_after_a_cut(void **state)
 {
     (void)state;
@@ -249,6 +343,52 @@ static void regions_rotate_after_a_cut(void **state)
     assert_int_equal(sw_org_next_first_region(1, 0, 3), 1); /* no time at all: itself first */
     assert_int_equal(sw_org_next_first_region(0, 5, 1), 0);
     assert_int_equal(sw_org_next_first_region(0, 5, 0), 0);
+}
+
+/* Regions run 8 at a time (ORG_REGION_CONCURRENCY) and the deadline lets only the first wave
+ * progress: the regions it starved go first next time, so all 17 are reached within
+ * ceil(17 / 8) = 3 runs, and again in every 3 runs after that. */
+static void concurrent_regions_starved_by_the_deadline_go_first(void **state)
+{
+    (void)state;
+    enum { R = 17, C = 8 };
+    size_t first = 5, last_reached[R];
+    for (size_t i = 0; i < R; i++)
+        last_reached[i] = 0;
+    for (size_t run = 1; run <= 12; run++) {
+        struct sw_org_report r;
+        memset(&r, 0, sizeof(r));
+        r.region_count = R;
+        for (size_t k = 0; k < R; k++) {
+            r.regions[k].cut = true; /* every region has more members than a run checks */
+            r.regions[k].checked = k < C ? 100 : 0;
+            r.regions[k].listed = k < C;
+            if (k < C)
+                last_reached[(first + k) % R] = run;
+        }
+        first = sw_org_next_first(&r, first, R);
+        if (run >= 3) {
+            for (size_t i = 0; i < R; i++)
+                assert_true(run - last_reached[i] < 3);
+        }
+    }
+    /* a run with nothing cut keeps the order; one cut only after progress moves past it */
+    struct sw_org_report r;
+    memset(&r, 0, sizeof(r));
+    r.region_count = 3;
+    assert_int_equal(sw_org_next_first(&r, 4, 3), 1);
+    r.regions[1].cut = true;
+    r.regions[1].checked = 300;
+    r.regions[1].listed = true;
+    assert_int_equal(sw_org_next_first(&r, 2, 3), 1); /* entry 1 is region 0: next is 1 */
+    r.regions[2].cut = true;                          /* region 1, no time at all: it goes first */
+    assert_int_equal(sw_org_next_first(&r, 2, 3), 1);
+    r.regions[2].checked = 1;
+    r.regions[2].listed = true;
+    r.regions[0].cut = true; /* region 2 cut while listing, after reads that overlapped it */
+    r.regions[0].checked = 100;
+    assert_int_equal(sw_org_next_first(&r, 2, 3), 2);
+    assert_int_equal(sw_org_next_first(&r, 0, 0), 0);
 }
 
 static void members_and_drift(void **state)
@@ -520,6 +660,9 @@ int main(void)
         cmocka_unit_test(every_member_is_reached_within_the_bound),
         cmocka_unit_test(a_cut_run_says_so_in_every_format),
         cmocka_unit_test(regions_rotate_after_a_cut),
+        cmocka_unit_test(batches_pass_over_members_read_while_paging),
+        cmocka_unit_test(the_start_is_the_first_member_at_or_after_the_key),
+        cmocka_unit_test(concurrent_regions_starved_by_the_deadline_go_first),
         cmocka_unit_test(members_and_drift),
         cmocka_unit_test(ids_sorted_and_deduplicated),
         cmocka_unit_test(event_triggers),
