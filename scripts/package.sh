@@ -49,6 +49,8 @@ case $SOURCE_DATE_EPOCH in
 '' | *[!0-9]*) echo "package: SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH is not a number of seconds" >&2 && exit 1 ;;
 esac
 [ "$SOURCE_DATE_EPOCH" -ge 315532800 ] || SOURCE_DATE_EPOCH=315532800
+# zip's MS-DOS times count in steps of two seconds (Info-ZIP rounds odd ones up).
+SOURCE_DATE_EPOCH=$((SOURCE_DATE_EPOCH - SOURCE_DATE_EPOCH % 2))
 mkdir -p "$(dirname "$out")"
 out=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")
 
