@@ -12,8 +12,8 @@
 #
 # Builds: the default build (Debian's shared libcurl) and the lean static one
 # (scripts/build-deps.sh into SW_DEPS_PREFIX, default .deps/prefix; cached).
-# Env: RUNS (30), N (20000), REPEAT (3), CALLGRIND (1), BENCH_LEAN (1), SW_DEPS_PREFIX,
-# BENCH_EXTRA (more name:binary pairs).
+# Env: RUNS (30), N (20000), REPEAT (3), CALLGRIND (1), BENCH_LEAN (1), SW_DEPS_PREFIX
+# (SW_DEPS_NO_BUILD=1: use it as it is), BENCH_EXTRA (more name:binary pairs).
 root=$(pwd)
 
 RUNS=${RUNS:-30}
@@ -37,8 +37,16 @@ binaries=("floor:$out/floor_client" "echo-default:$out/default/examples/echo")
 
 prefix=${SW_DEPS_PREFIX:-$root/.deps/prefix}
 if [ "${BENCH_LEAN:-1}" = 1 ]; then
-    say "lean static dependencies (scripts/build-deps.sh $prefix; cached after the first run)"
-    bash scripts/build-deps.sh "$prefix"
+    if [ "${SW_DEPS_NO_BUILD:-0}" = 1 ]; then
+        # A prefix shared read-only (as scripts/build-artifact.sh honours it).
+        [ -f "$prefix/.sw-deps-stamp" ] || {
+            echo "bench: SW_DEPS_NO_BUILD=1 and no lean prefix in $prefix" >&2
+            exit 1
+        }
+    else
+        say "lean static dependencies (scripts/build-deps.sh $prefix; cached after the first run)"
+        bash scripts/build-deps.sh "$prefix"
+    fi
     say "building examples/echo (lean: static libcurl + OpenSSL from $prefix)"
     build_echo "$out/lean" -DSW_DEPS_PREFIX="$prefix"
     binaries+=("echo-lean:$out/lean/examples/echo")
