@@ -458,29 +458,95 @@ def test_package(args, work):
     print("package: %d bytes zipped (%.2f MiB), deterministic, %s" % (size, size / 1048576, expected))
 
 
+# ---------------------------------------------------------------- copies
+def copy_source(dest):
+    """The tracked files of the source tree (as they are now) into dest; Skip outside git."""
+    ls = run(["git", "-C", SOURCE, "ls-files", "-z"])
+    if ls.returncode != 0:
+        raise Skip("the source is not a git checkout (the test copies its tracked files): %s"
+                   % ls.stderr.strip())
+    for n in ls.stdout.split("\0"):
+        if n and os.path.isfile(os.path.join(SOURCE, n)):
+            os.makedirs(os.path.dirname(os.path.join(dest, n)), exist_ok=True)
+            shutil.copy2(os.path.join(SOURCE, n), os.path.join(dest, n))
+    return dest
+
+
+def deps_env(**extra):
+    """The environment of a build on the existing prefixes of both architectures."""
+    env = dict(os.environ, SW_DEPS_PREFIX=PREFIX, SW_DEPS_NO_BUILD="1", **extra)
+    other = emulated.other_arch()
+    env["SW_DEPS_PREFIX_" + other.upper()] = emulated.prefix_for(other)
+    for k in ("SW_ARCH", "SW_ARTIFACT_TARGET", "SW_ARTIFACT_BUILD_DIR", "CC", "SW_SAM_BUILD"):
+        env.pop(k, None)
+    env.update(extra)
+    return env
+
+
+# ---------------------------------------------------------------- sam
+def test_sam(args, work):
+    """`sam build` hands the Makefile no architecture: the build finds the template's
+    Architecture (sam build's --parameter-overrides, else samconfig.toml, else the
+    template's Default), builds for it, and fails when SW_ARCH disagrees. A stand-in
+    `sam` runs what SAM runs (make build-ScanwardenFunction ARTIFACTS_DIR=...) as its
+    child, as SAM does."""
+    require_prefix()
+    emulated.require(emulated.other_arch())
+    src = copy_source(os.path.join(work, "src"))
+    sam = os.path.join(work, "bin", "sam")
+    os.makedirs(os.path.dirname(sam))
+    out = os.path.join(work, "artifacts")
+    with open(sam, "w") as f:
+        f.write('#!/bin/sh\n# a stand-in for `sam build`: what it runs for a makefile build\n'
+                'make -s -C "%s" build-ScanwardenFunction ARTIFACTS_DIR="%s"\n' % (src, out))
+    os.chmod(sam, 0o755)
+
+    def sam_build(*argv, **env):
+        shutil.rmtree(out, ignore_errors=True)
+        r = run([sam, "build"] + list(argv), env=deps_env(**env))
+        return r, r.stdout + r.stderr
+
+    def built():
+        return elf_machine(os.path.join(out, "bootstrap"))
+
+    arm, x86 = "AArch64", "Advanced Micro Devices X86-64"
+    r, log = sam_build("--parameter-overrides", "Architecture=arm64 MinSeverity=HIGH")
+    check(r.returncode == 0, "sam build --parameter-overrides Architecture=arm64 failed:\n%s" % log[-3000:])
+    check(built() == arm and "from the sam build command line" in log,
+          "--parameter-overrides Architecture=arm64 built %s:\n%s" % (built(), log[-2000:]))
+
+    r, log = sam_build("--parameter-overrides", "ParameterKey=Architecture,ParameterValue=arm64",
+                       SW_ARCH="x86_64")
+    check(r.returncode != 0 and "SW_ARCH=x86_64, but the function's Architecture is arm64" in log,
+          "SW_ARCH=x86_64 against Architecture=arm64 did not fail clearly:\n%s" % log[-2000:])
+    check(not os.path.exists(os.path.join(out, "bootstrap")), "a bootstrap was left after the mismatch")
+
+    r, log = sam_build()
+    check(r.returncode == 0 and built() == x86 and "template.yaml (the Architecture parameter's Default)" in log,
+          "sam build with no override built %s:\n%s" % (built(), log[-2000:]))
+
+    with open(os.path.join(src, "samconfig.toml"), "a") as f:
+        f.write('\n[default.global.parameters]\nparameter_overrides = [\n    \'Architecture="arm64"\',\n]\n')
+    r, log = sam_build()
+    check(r.returncode == 0 and built() == arm and "samconfig.toml" in log,
+          "samconfig.toml's Architecture=arm64 built %s:\n%s" % (built(), log[-2000:]))
+    print("sam build: --parameter-overrides, samconfig.toml and the Default each choose the "
+          "architecture; SW_ARCH against the parameter fails the build")
+
+
 # ---------------------------------------------------------------- release
 def test_release(args, work):
     """`make release` in two copies of the committed files at different paths gives the same
     zips (both architectures) and SHA256SUMS, byte for byte."""
     require_prefix()
     emulated.require(emulated.other_arch())
-    ls = run(["git", "-C", SOURCE, "ls-files", "-z"])
-    if ls.returncode != 0:
-        raise Skip("the source is not a git checkout (the release copies its tracked files): %s"
-                   % ls.stderr.strip())
     epoch = run(["git", "-C", SOURCE, "log", "-1", "--format=%ct"]).stdout.strip()
-    check(epoch.isdigit(), "no commit time from git log")
-    env = dict(os.environ, SW_DEPS_PREFIX=PREFIX, SW_DEPS_NO_BUILD="1", SOURCE_DATE_EPOCH=epoch)
-    env["SW_DEPS_PREFIX_" + emulated.other_arch().upper()] = emulated.prefix_for(emulated.other_arch())
-    for k in ("SW_ARCH", "SW_ARTIFACT_TARGET", "SW_ARTIFACT_BUILD_DIR", "CC"):
-        env.pop(k, None)
-    names = [n for n in ls.stdout.split("\0") if n and os.path.isfile(os.path.join(SOURCE, n))]
+    if not epoch.isdigit():
+        raise Skip("the source is not a git checkout: no commit time for SOURCE_DATE_EPOCH")
+    env = deps_env(SOURCE_DATE_EPOCH=epoch)
     results = []
     for copy in (os.path.join(work, "a", "src"), os.path.join(work, "second-copy", "deeper", "src")):
-        for n in names:
-            dest = os.path.join(copy, n)
-            os.makedirs(os.path.dirname(dest), exist_ok=True)
-            shutil.copy2(os.path.join(SOURCE, n), dest)
+        copy_source(copy)
         start = time.monotonic()
         r = run(["make", "-s", "-C", copy, "release"], env=env)
         check(r.returncode == 0, "make release in %s failed:\n%s%s" % (copy, r.stdout[-3000:], r.stderr[-3000:]))
@@ -517,8 +583,30 @@ def test_release(args, work):
         machine = elf_machine(os.path.join(work, arch, "bootstrap"))
         check(machine == {"x86_64": "Advanced Micro Devices X86-64", "arm64": "AArch64"}[arch],
               "%s holds a bootstrap for %s" % (name, machine))
+    # docs/building.md's command for a prebuilt zip: a copy of the template that differs
+    # in the function's CodeUri only, naming the zip.
+    prebuilt_template(work, zips[0])
     print("release: %s identical from two source paths; SHA256SUMS:\n%s"
           % (", ".join("%s (%d bytes)" % (n, len(a[n])) for n in zips), a["SHA256SUMS"].decode()))
+
+
+def prebuilt_template(work, zip_name):
+    """Runs docs/building.md's `sed ... template.yaml >template-prebuilt.yaml` (its zip name
+    replaced by zip_name) and checks the copy: one line changed, CodeUri the zip."""
+    with open(os.path.join(SOURCE, "docs", "building.md"), encoding="utf-8") as f:
+        m = re.search(r"^(sed 's\|\^      CodeUri: .*\|      CodeUri: )scanwarden-[^|]*(\|' template\.yaml "
+                      r">template-prebuilt\.yaml)$", f.read(), re.M)
+    check(m, "docs/building.md has no `sed ... template.yaml >template-prebuilt.yaml` line")
+    shutil.copy(os.path.join(SOURCE, "template.yaml"), os.path.join(work, "template.yaml"))
+    r = run(["sh", "-c", m.group(1) + zip_name + m.group(2)], cwd=work)
+    check(r.returncode == 0, "the documented sed failed: %s" % r.stderr)
+    with open(os.path.join(work, "template.yaml"), encoding="utf-8") as f:
+        before = f.read().splitlines()
+    with open(os.path.join(work, "template-prebuilt.yaml"), encoding="utf-8") as f:
+        after = f.read().splitlines()
+    changed = [(a, b) for a, b in zip(before, after) if a != b]
+    check(len(before) == len(after) and changed == [("      CodeUri: .", "      CodeUri: " + zip_name)],
+          "the documented sed changed %s" % changed)
 
 
 def main():
@@ -528,14 +616,14 @@ def main():
     ap.add_argument("--arch", choices=("x86_64", "arm64"), default=emulated.HOST,
                     help="the artifact's architecture (another than this machine's: cross-built, "
                          "run under qemu-user)")
-    ap.add_argument("test", choices=("glibc", "chroot", "package", "release"))
+    ap.add_argument("test", choices=("glibc", "chroot", "package", "release", "sam"))
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="sw-deploy-")
     try:
         if args.arch != emulated.HOST:
             emulated.require(args.arch)
         {"glibc": test_glibc, "chroot": test_chroot, "package": test_package,
-         "release": test_release}[args.test](args, work)
+         "release": test_release, "sam": test_sam}[args.test](args, work)
     except Skip as e:
         print("SKIPPED: %s" % e)
         return SKIP
