@@ -160,6 +160,10 @@ TIMING_BOUND = {
     "test_org.Organization.test_a_region_listed_too_late_does_not_take_the_notifications_time":
         "a 5 s deadline sized so that the first region takes about 1 s natively; under emulation "
         "that region alone takes longer, so the cut lands elsewhere (it runs natively in e2e_test_org)",
+    "test_faults.AwsFaults.test_slow_aws_answers_end_the_invocation_before_its_deadline":
+        "its deadline grows with SW_E2E_TIMEOUT_FACTOR but the peer's 20 s delay and the 19 s "
+        "bound do not (skipped under valgrind for the same reason; it runs natively in "
+        "e2e_test_faults)",
 }
 
 
