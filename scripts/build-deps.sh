@@ -62,20 +62,14 @@ die() {
 
 # The target: Lambda's architecture names (x86_64, arm64), the GNU triplet, and
 # whether it is a cross build (another machine than this one).
-sw_arch_name() {
-    case $1 in
-    x86_64 | amd64) echo x86_64 ;;
-    arm64 | aarch64) echo arm64 ;;
-    *) return 1 ;;
-    esac
-}
-host_arch=$(sw_arch_name "$(uname -m)") || host_arch=$(uname -m)
+# shellcheck source=lib/arch.sh
+. "$root/scripts/lib/arch.sh"
+host_arch=$(sw_host_arch)
 target_arch=$(sw_arch_name "${SW_ARCH:-$host_arch}") ||
     die "SW_ARCH=${SW_ARCH:-}: not an architecture Lambda runs (x86_64 or arm64)"
-case $target_arch in
-x86_64) triplet=x86_64-linux-gnu ssl_target=linux-x86_64 cross_pkg=gcc-x86-64-linux-gnu ;;
-arm64) triplet=aarch64-linux-gnu ssl_target=linux-aarch64 cross_pkg=gcc-aarch64-linux-gnu ;;
-esac
+triplet=$(sw_arch_triplet "$target_arch")
+cross_pkg=$(sw_arch_cross_package "$target_arch")
+ssl_target=linux-$(echo "$triplet" | cut -d- -f1)
 cross=0
 [ "$target_arch" = "$host_arch" ] || cross=1
 if [ "$cross" = 1 ]; then
