@@ -20,7 +20,12 @@
 #   SW_DEPS_WORK   where the private apt state lives and sources are unpacked
 #                  and built (default: .deps/work)
 #   SW_DEPS_JOBS   parallel make jobs (default: nproc)
-#   CC             the C compiler (default: cc)
+#   SW_ARCH        the architecture to build for: x86_64 or arm64 (aliases amd64,
+#                  aarch64; default: this machine's). Another than this machine's
+#                  is a cross build (Debian only): the cross compiler
+#                  (gcc-aarch64-linux-gnu or gcc-x86-64-linux-gnu), and OpenSSL's
+#                  Debian source package built for that architecture
+#   CC             the C compiler (default: cc; in a cross build TRIPLET-gcc)
 #   SW_APT_SOURCES a file of deb-src entries (one-line .list or deb822 .sources)
 #                  to use instead of those derived from /etc/apt
 #   SW_DEPS_APT_MAX_AGE  minutes before the private package lists are refreshed
@@ -47,7 +52,6 @@ work=${SW_DEPS_WORK:-$root/.deps/work}
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
 jobs=${SW_DEPS_JOBS:-$(nproc)}
-cc=${CC:-cc}
 start=$(date +%s)
 
 say() { echo "build-deps: $*" >&2; }
@@ -55,6 +59,26 @@ die() {
     say "error: $*"
     exit 1
 }
+
+# The target: Lambda's architecture names (x86_64, arm64), the GNU triplet, and
+# whether it is a cross build (another machine than this one).
+# shellcheck source=lib/arch.sh
+. "$root/scripts/lib/arch.sh"
+host_arch=$(sw_host_arch)
+target_arch=$(sw_arch_name "${SW_ARCH:-$host_arch}") ||
+    die "SW_ARCH=${SW_ARCH:-}: not an architecture Lambda runs (x86_64 or arm64)"
+triplet=$(sw_arch_triplet "$target_arch")
+cross_pkg=$(sw_arch_cross_package "$target_arch")
+ssl_target=linux-$(echo "$triplet" | cut -d- -f1)
+cross=0
+[ "$target_arch" = "$host_arch" ] || cross=1
+if [ "$cross" = 1 ]; then
+    cc=${CC:-$triplet-gcc}
+    ar=${AR:-$triplet-ar}
+else
+    cc=${CC:-cc}
+    ar=${AR:-ar}
+fi
 
 # The libcurl we want: HTTP/1.1 and HTTPS through OpenSSL, keep-alive,
 # TCP_NODELAY, the threaded resolver (glibc getaddrinfo, linked dynamically),
@@ -346,13 +370,23 @@ apt)
     # dpkg-dev unpacks the source packages (dpkg-source); libssl-dev has the
     # static OpenSSL libraries.
     apt_need_packages build-essential pkg-config dpkg-dev libssl-dev
+    # A cross build: the cross compiler, and OpenSSL from its source package
+    # (libssl-dev's static libraries are for this machine only).
+    [ "$cross" = 1 ] && apt_need_packages "$cross_pkg" perl
     apt_private_setup
     apt_private_update
     curl_ver=$(apt_source_version curl)
     cjson_ver=$(apt_source_version cjson)
-    ssl_ver=$(dpkg-query -W -f='${Version}' libssl-dev)
+    if [ "$cross" = 1 ]; then
+        ssl_ver=$(apt_source_version openssl)
+    else
+        ssl_ver=$(dpkg-query -W -f='${Version}' libssl-dev)
+    fi
     ;;
 dnf)
+    [ "$cross" = 0 ] || die "SW_ARCH=$target_arch on a $host_arch Amazon Linux machine: cross builds \
+are Debian-only. Build on a $target_arch machine or image (\`sam build --use-container\` with \
+Architecture=$target_arch runs the $target_arch build image), or on Debian (docs/building.md)"
     dnf_need_packages gcc make cmake binutils findutils perl pkgconf-pkg-config tar gzip xz cpio \
         rpm dnf-plugins-core util-linux \
         perl-IPC-Cmd perl-FindBin perl-File-Compare perl-File-Copy perl-Time-Piece
@@ -364,6 +398,8 @@ cJSON's source (cJSON.c, cJSON.h) into DIR/cjson, curl's into DIR/curl, OpenSSL'
 DIR/openssl, and rerun with SW_DEPS_SOURCES=DIR"
     ;;
 sources)
+    [ "$cross" = 0 ] || [ -d "$SW_DEPS_SOURCES/openssl" ] ||
+        die "SW_ARCH=$target_arch is a cross build: SW_DEPS_SOURCES=$SW_DEPS_SOURCES needs an openssl/ source tree"
     for d in curl cjson; do
         [ -d "$SW_DEPS_SOURCES/$d" ] || die "SW_DEPS_SOURCES=$SW_DEPS_SOURCES has no $d/ source tree"
     done
@@ -395,6 +431,9 @@ if [ "$fetch_only" = 1 ]; then
         mkdir -p "$work/src"
         apt_fetch curl "$curl_ver" || die "apt-get source curl failed for every version apt knows"
         apt_fetch cjson "$cjson_ver" || die "apt-get source cjson failed for every version apt knows"
+        if [ "$cross" = 1 ]; then
+            apt_fetch openssl "$ssl_ver" || die "apt-get source openssl failed for every version apt knows"
+        fi
         ;;
     dnf)
         mkdir -p "$work/src"
@@ -406,7 +445,9 @@ if [ "$fetch_only" = 1 ]; then
     exit 0
 fi
 
+# A native build keeps uname's name (x86_64, aarch64) in the key, as before.
 arch=$(uname -m)
+[ "$cross" = 1 ] && arch="$(echo "$triplet" | cut -d- -f1) cross=$cc"
 key="curl=$curl_ver cjson=$cjson_ver openssl=$ssl_ver arch=$arch script=$script_hash"
 stamp=$prefix/.sw-deps-stamp
 
@@ -433,6 +474,12 @@ apt)
     mkdir -p "$work/src"
     apt_fetch curl "$curl_ver" || die "apt-get source curl failed for every version apt knows"
     apt_fetch cjson "$cjson_ver" || die "apt-get source cjson failed for every version apt knows"
+    if [ "$cross" = 1 ]; then
+        apt_fetch openssl "$ssl_ver" || die "apt-get source openssl failed for every version apt knows"
+        ssl_unpacked=$(find "$work/src" -maxdepth 1 -type d -name 'openssl-*' | head -n1)
+        [ -n "$ssl_unpacked" ] || die "no OpenSSL source tree in $work/src"
+        mv "$ssl_unpacked" "$work/src/openssl"
+    fi
     curl_src=$(find "$work/src" -maxdepth 1 -type d -name 'curl-*' | head -n1)
     cjson_src=$(find "$work/src" -maxdepth 1 -type d -name 'cjson-*' | head -n1)
     ;;
@@ -470,22 +517,42 @@ else
         dnf_fetch_source openssl
     fi
     [ -f "$ssl_src/Configure" ] || die "no OpenSSL source in $ssl_src"
-    # Built out of tree; OPENSSLDIR is Amazon Linux's (/etc/pki/tls), though
-    # libcurl never loads openssl.cnf (--disable-openssl-auto-load-config).
+    # Built in a copy of the source tree with relative paths, and installed
+    # under a fixed prefix then copied: the file names OpenSSL compiles into
+    # its error strings and the directories it records (__FILE__, MODULESDIR)
+    # do not depend on where this runs, so the bootstrap built on it is the
+    # same bytes wherever the prefix lives (scripts/release.sh). OPENSSLDIR is
+    # Amazon Linux's (/etc/pki/tls), though libcurl never loads openssl.cnf
+    # (--disable-openssl-auto-load-config). A cross build names the target
+    # and the cross tools.
     ssl_build=$work/build/openssl
-    rm -rf "$ssl_build"
-    mkdir -p "$ssl_build"
+    rm -rf "$ssl_build" "$work/build/openssl-stage"
+    mkdir -p "$work/build"
+    cp -a "$ssl_src" "$ssl_build"
+    ssl_env=()
+    ssl_cfg=()
+    if [ "$cross" = 1 ]; then
+        ssl_env=(CC="$cc" AR="$ar" RANLIB="${RANLIB:-$triplet-ranlib}")
+        ssl_cfg=("$ssl_target")
+    fi
     # shellcheck disable=SC2086
-    (cd "$ssl_build" && "$ssl_src/Configure" --prefix="$prefix" --libdir=lib --openssldir=/etc/pki/tls \
+    (cd "$ssl_build" && env "${ssl_env[@]}" ./Configure "${ssl_cfg[@]}" --prefix=/opt/scanwarden-deps \
+        --libdir=lib --openssldir=/etc/pki/tls \
         no-shared no-tests no-engine no-dso no-module no-legacy no-comp no-ssl3 no-ui-console \
         no-afalgeng no-capieng no-dtls $DEPS_CFLAGS >configure.out 2>&1 &&
-        make -j"$jobs" build_libs >make.out 2>&1 && make install_dev >install.out 2>&1) ||
-        die "OpenSSL build failed (logs in $ssl_build)"
+        make -j"$jobs" build_libs >make.out 2>&1 &&
+        make install_dev DESTDIR="$work/build/openssl-stage" >install.out 2>&1) ||
+        die "OpenSSL build failed (logs in $ssl_build: configure.out, make.out, install.out)"
+    cp -a "$work/build/openssl-stage/opt/scanwarden-deps/include/." "$prefix/include/"
+    cp -a "$work/build/openssl-stage/opt/scanwarden-deps/lib/libssl.a" \
+        "$work/build/openssl-stage/opt/scanwarden-deps/lib/libcrypto.a" "$prefix/lib/"
     rm -f "$prefix"/lib/pkgconfig/{openssl,libssl,libcrypto}.pc
     ssl_incdir=$prefix/include
     # shellcheck disable=SC2016 # a pkg-config variable, expanded by pkg-config
     ssl_pc_incdir='${prefix}/include'
-    ssl_modver=${ssl_ver#source-}
+    # The version built (apt_fetch may have fallen back to an older one).
+    ssl_modver=$(sed -n 's/^\(MAJOR\|MINOR\|PATCH\)=//p' "$ssl_build/VERSION.dat" | paste -sd.)
+    [ -n "$ssl_modver" ] || ssl_modver=${ssl_ver#source-}
 fi
 
 cat >"$prefix/lib/pkgconfig/libcrypto.pc" <<EOF
@@ -527,8 +594,9 @@ cjson_build=$work/build/cjson
 rm -rf "$cjson_build"
 mkdir -p "$cjson_build" "$prefix/include/cjson"
 # shellcheck disable=SC2086
-"$cc" $DEPS_CFLAGS -std=c89 -c "$cjson_src/cJSON.c" -o "$cjson_build/cJSON.o"
-ar rcs "$prefix/lib/libcjson.a" "$cjson_build/cJSON.o"
+"$cc" $DEPS_CFLAGS -ffile-prefix-map="$cjson_src"=cjson -std=c89 -c "$cjson_src/cJSON.c" \
+    -o "$cjson_build/cJSON.o"
+"$ar" rcsD "$prefix/lib/libcjson.a" "$cjson_build/cJSON.o"
 cp "$cjson_src/cJSON.h" "$prefix/include/cjson/cJSON.h"
 cjson_modver=$(sed -n 's/^#define CJSON_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\).*/\2/p' \
     "$cjson_src/cJSON.h" | paste -sd.)
@@ -551,10 +619,12 @@ rm -rf "$curl_build"
 mkdir -p "$curl_build"
 (
     cd "$curl_build"
+    curl_host=()
+    [ "$cross" = 1 ] && curl_host=(--host="$triplet")
     PKG_CONFIG_LIBDIR=$prefix/lib/pkgconfig PKG_CONFIG_PATH='' \
-        CC=$cc CFLAGS=$DEPS_CFLAGS CPPFLAGS="-I$ssl_incdir" LDFLAGS="-L$prefix/lib" \
-        LIBS="-ldl -pthread" \
-        "$curl_src/configure" --prefix="$prefix" --libdir="$prefix/lib" \
+        CC=$cc AR=$ar CFLAGS="$DEPS_CFLAGS -ffile-prefix-map=$curl_src=curl -ffile-prefix-map=$curl_build=curl" \
+        CPPFLAGS="-I$ssl_incdir" LDFLAGS="-L$prefix/lib" LIBS="-ldl -pthread" \
+        "$curl_src/configure" "${curl_host[@]}" --prefix="$prefix" --libdir="$prefix/lib" \
         --with-openssl="$prefix" "${CURL_CONFIGURE_FLAGS[@]}" >configure.out 2>&1 ||
         {
             tail -n 30 configure.out >&2

@@ -3,7 +3,8 @@
 # file reads, links or cites a folder beside the clone, and the contract is cited as
 # docs/contract.md), every tracked C file formatted as .clang-format says, and
 # cppcheck (warnings, portability, performance) clean on the runtime, the handler
-# and the examples. Fast (seconds); no build needed.
+# and the examples, and shellcheck (warnings) clean on every shell script. Fast
+# (seconds); no build needed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,7 +17,7 @@ if git grep -n -e '\.\./shared' -e 'SPEC[ ]§' -e 'SPEC\.md' -- .; then
 fi
 # shellcheck source=lib/deps.sh
 . scripts/lib/deps.sh
-sw_install_deps clang-format cppcheck
+sw_install_deps clang-format cppcheck shellcheck
 
 mapfile -t files < <(git ls-files '*.c' '*.h')
 echo "==> clang-format (${#files[@]} files)"
@@ -24,4 +25,7 @@ clang-format --dry-run -Werror "${files[@]}"
 echo "==> cppcheck (runtime/ handler/ examples/)"
 cppcheck --quiet --enable=warning,performance,portability --std=c11 --inline-suppr \
     --error-exitcode=1 -I . -I runtime runtime handler examples
+mapfile -t scripts < <(git ls-files '*.sh' .ci/run)
+echo "==> shellcheck (${#scripts[@]} scripts, warnings and errors)"
+shellcheck -x -P SCRIPTDIR -S warning "${scripts[@]}"
 echo "lint: clean"

@@ -31,6 +31,38 @@ sw_install_deps() {
     fi
 }
 
+# The other architecture's build and test tools (scripts/test.sh, .ci/run): its cross
+# compiler and glibc, and the user-mode emulator that runs its binaries (tests/deploy,
+# docs/building.md). Prints the Debian packages for this machine (none on others).
+sw_emulation_packages() {
+    case $(uname -m) in
+    x86_64) echo gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu qemu-user-static ;;
+    aarch64) echo gcc-x86-64-linux-gnu libc6-dev-amd64-cross binutils-x86-64-linux-gnu qemu-user-static ;;
+    esac
+}
+
+# sw_install_optional WHAT PACKAGE...: like sw_install_deps, but what they are for is
+# optional: when they cannot be installed (not root, offline), say what is then left
+# out and go on (status 1, nothing printed to stdout).
+sw_install_optional() {
+    local what=$1 missing
+    shift
+    missing=$(sw_missing_packages "$@")
+    [ -z "$missing" ] && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "==> installing (for $what): $missing" >&2
+        export DEBIAN_FRONTEND=noninteractive
+        # shellcheck disable=SC2086
+        if apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing >/dev/null; then
+            return 0
+        fi
+        echo "==> could not install $missing: $what will be skipped (saying so)" >&2
+        return 1
+    fi
+    echo "==> $what needs: $missing (sudo apt-get install $missing); skipped until then" >&2
+    return 1
+}
+
 # The Python test peers (tests/requirements.txt: moto_server with Flask, boto3,
 # the aws CLI, cfn-lint, the SAM translator, jsonschema). They come from the
 # python3 first on PATH: scripts/test.sh puts the clone's .venv/bin there when it

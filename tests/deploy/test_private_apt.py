@@ -73,6 +73,10 @@ def deps_env(work, **extra):
     env = dict(os.environ, SW_DEPS_WORK=work, SW_DEPS_PREFIX=PREFIX)
     env.pop("SW_APT_SOURCES", None)
     env.pop("SW_DEPS_SOURCES", None)
+    # The build must run build-deps.sh (its apt use is what is checked); on the cached
+    # prefix it only reads the lists and finds the prefix up to date.
+    env.pop("SW_DEPS_NO_BUILD", None)
+    env.pop("SW_ARCH", None)
     env.update(extra)
     return env
 

@@ -55,7 +55,7 @@ if [ "${BENCH_LEAN:-1}" = 1 ]; then
         say "lean static dependencies (scripts/build-deps.sh $prefix; cached after the first run)"
         bash scripts/build-deps.sh "$prefix"
     fi
-    say "building examples/echo (lean: static libcurl + OpenSSL from $prefix)"
+    say "building examples/echo (lean: on the static prefix $prefix; the runtime needs only libc)"
     build_echo "$out/lean" -DSW_DEPS_PREFIX="$prefix"
     binaries+=("echo-lean:$out/lean/examples/echo")
 else
