@@ -123,7 +123,9 @@ struct sw_aws_client *sw_aws_client_new(const struct sw_aws_client_options *opt,
         .connect_timeout_ms = c->opt.connect_timeout_ms,
         .request_timeout_ms = c->opt.request_timeout_ms,
         .no_connection_reuse = c->opt.no_connection_reuse,
+        .ca_store = c->opt.ca_store,
     };
+    c->opt.ca_store = NULL; /* borrowed for sw_http_new only */
     c->http = sw_http_new(&hopt, err);
     if (!c->http)
         goto out_free;
@@ -168,6 +170,7 @@ struct sw_aws_client *sw_aws_client_new_sibling(struct sw_aws_client *parent, st
         .connect_timeout_ms = c->opt.connect_timeout_ms,
         .request_timeout_ms = c->opt.request_timeout_ms,
         .no_connection_reuse = c->opt.no_connection_reuse,
+        .ca_store = sw_http_ca_store(parent->http),
     };
     c->http = sw_http_new(&hopt, err);
     if (!c->http) {
@@ -189,6 +192,11 @@ void sw_aws_client_free(struct sw_aws_client *c)
     sw_creds_slot_wipe(&c->signing);
     sw_http_free(c->http);
     free(c);
+}
+
+struct sw_ca_store *sw_aws_client_ca_store(const struct sw_aws_client *c)
+{
+    return sw_http_ca_store(c->http);
 }
 
 void sw_aws_client_set_deadline(struct sw_aws_client *c, int64_t deadline_ms)
