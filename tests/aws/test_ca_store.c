@@ -1,9 +1,9 @@
 /* The CA bundle decoded once and shared (handler/aws/ca_store.c), against two local TLS
  * peers (tests/peers/fault_server.py --tls, each with its own self-signed certificate, so
  * each is its own CA): a client, its sibling and another region's client verify peers at
- * two origins with one load of the bundle; a peer whose CA is not in the bundle is refused
- * on every one of their handles; a bundle that cannot be decoded fails the handshake with
- * an error naming the file, every time, while plain HTTP is unaffected. */
+ * two origins with one load of the bundle (also when siblings handshake at once); a peer whose CA
+ * is not in the bundle is refused on every one of their handles; a bundle that cannot be decoded
+ * fails the handshake with an error naming the file, every time, while plain HTTP is unaffected. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +14,7 @@
 #include "handler/aws/ca_store_internal.h"
 #include "handler/aws/client.h"
 #include "handler/aws/http.h"
+#include "handler/core/parallel.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -241,6 +242,46 @@ static void a_peer_whose_ca_is_not_in_the_bundle_is_refused_on_every_handle(void
     free_three(&t);
 }
 
+#define TOGETHER 6
+
+struct together {
+    struct sw_aws_client *clients[TOGETHER];
+    int rc_a[TOGETHER], rc_b[TOGETHER];
+};
+
+static void first_calls(void *ctx, size_t i)
+{
+    struct together *t = ctx;
+    struct sw_error err = {0};
+    t->rc_a[i] = call(t->clients[i], SW_AWS_SERVICE_INSPECTOR2, &err);
+    t->rc_b[i] = call(t->clients[i], SW_AWS_SERVICE_STS, &err);
+}
+
+static void siblings_handshaking_at_once_decode_the_bundle_once(void **state)
+{
+    (void)state;
+    struct sw_error err = {0};
+    for (int with_b = 1; with_b >= 0; with_b--) { /* B's CA in the bundle, then not */
+        struct together t = {0};
+        setenv("AWS_CA_BUNDLE", with_b ? bundle_ab : bundle_a, 1);
+        t.clients[0] = sw_aws_client_new(NULL, &err);
+        unsetenv("AWS_CA_BUNDLE");
+        assert_non_null(t.clients[0]);
+        for (size_t i = 1; i < TOGETHER; i++) {
+            t.clients[i] = sw_aws_client_new_sibling(t.clients[0], &err);
+            assert_non_null(t.clients[i]);
+        }
+        assert_int_equal(sw_parallel_run(TOGETHER, TOGETHER, first_calls, &t), TOGETHER);
+        for (size_t i = 0; i < TOGETHER; i++) {
+            assert_int_equal(t.rc_a[i], 0);
+            assert_int_equal(t.rc_b[i], with_b ? 0 : SW_EIO);
+        }
+        assert_int_equal(sw_ca_store_loads(sw_aws_client_ca_store(t.clients[0])), 1);
+        for (size_t i = TOGETHER; i-- > 0;)
+            sw_aws_client_free(t.clients[i]);
+    }
+}
+
 static int get(struct sw_http *h, const char *url, struct sw_error *err)
 {
     struct sw_http_response resp;
@@ -302,6 +343,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(clients_verify_two_origins_with_one_load),
         cmocka_unit_test(a_peer_whose_ca_is_not_in_the_bundle_is_refused_on_every_handle),
+        cmocka_unit_test(siblings_handshaking_at_once_decode_the_bundle_once),
         cmocka_unit_test(every_new_connection_is_verified_with_the_shared_store),
         cmocka_unit_test(a_bundle_that_cannot_be_decoded_fails_each_handshake_naming_it),
     };
