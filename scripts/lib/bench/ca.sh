@@ -9,14 +9,17 @@
 #   per-handle  libcurl decodes the bundle for every handle (CURLOPT_CAINFO), as before;
 #   shared      one sw_ca_store for all of them.
 # Figures: median CPU of the requests and of the whole process, peak RSS, and (CALLGRIND=1,
-# with valgrind) the instruction count of the whole process.
+# with valgrind) the instruction count of the whole process, for client counts up to
+# CALLGRIND_CLIENTS (callgrind of 8 clients decoding 24 bundles takes a minute by itself).
 #
-# scripts/bench.sh ca. Env: RUNS (15), CLIENTS ("1 3 8"), CALLGRIND (1), SW_DEPS_PREFIX.
+# scripts/bench.sh ca. Env: RUNS (15), CLIENTS ("1 3 8"), CALLGRIND (1), CALLGRIND_CLIENTS (3),
+# SW_DEPS_PREFIX.
 sw_check_python_peers
 
 RUNS=${RUNS:-15}
 CLIENTS=${CLIENTS:-1 3 8}
 CALLGRIND=${CALLGRIND:-1}
+CALLGRIND_CLIENTS=${CALLGRIND_CLIENTS:-3}
 out=build-bench/ca
 prefix=${SW_DEPS_PREFIX:-.deps/prefix}
 say() { printf '==> %s\n' "$*" >&2; }
@@ -31,10 +34,11 @@ fi
 sw_build "$out" bench_ca -- "${args[@]}"
 bench=$out/bench/bench_ca
 
-python3 - "$bench" "$out" "$RUNS" "$CLIENTS" "$CALLGRIND" <<'PY'
+python3 - "$bench" "$out" "$RUNS" "$CLIENTS" "$CALLGRIND" "$CALLGRIND_CLIENTS" <<'PY'
 import json, os, re, shutil, statistics, subprocess, sys
 bench, out, runs, clients, callgrind = sys.argv[1], sys.argv[2], int(sys.argv[3]), \
     [int(c) for c in sys.argv[4].split()], sys.argv[5] == "1"
+cg_clients = int(sys.argv[6])
 peers, urls = [], []
 bundle = os.path.join(out, "ca.pem")
 try:
@@ -84,7 +88,7 @@ try:
             for mode in rows:
                 rows[mode].append(one(mode, n))
         for mode, rs in rows.items():
-            ir = instructions(mode, n) if have_cg else None
+            ir = instructions(mode, n) if have_cg and n <= cg_clients else None
             med = lambda k: statistics.median(float(r[k]) for r in rs)
             print("%-10s %7d %10d %6d %10.1f ms %9.1f ms %13d %14s" % (
                 mode, n, int(rs[0]["handshakes"]), int(rs[0]["store_loads"]),
