@@ -84,7 +84,9 @@ static int choose_ca_store(struct sw_http *h, struct sw_error *err)
                             sizeof(h->ca_bundle) - 1);
     snprintf(h->ca_bundle, sizeof(h->ca_bundle), "%s", ca);
     h->ca_store = sw_ca_store_new(h->ca_bundle, err);
-    return h->ca_store ? 0 : err->code;
+    if (!h->ca_store)
+        return err ? err->code : SW_ENOMEM;
+    return 0;
 }
 
 static const char *env_either(const char *upper, const char *lower)
@@ -388,7 +390,7 @@ static int map_curl_error(CURLcode cc, const struct transfer *t, const char *err
                           struct sw_error *err)
 {
     const char *detail = errbuf[0] ? errbuf : curl_easy_strerror(cc);
-    if (t->ca_failed) /* t->ca_err (err) names the bundle and the reason */
+    if (t->ca_failed) /* ca_err names the bundle and OpenSSL's reason */
         return sw_error_set(err, SW_EIO, "%s %s: %s", req->method, req->url, t->ca_err.msg);
     switch (cc) {
     case CURLE_WRITE_ERROR:
