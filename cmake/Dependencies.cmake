@@ -26,7 +26,7 @@ endfunction()
 # library the prefix holds is linked by the full path of its .a, so nothing
 # of the three is loaded at run time (glibc stays dynamic).
 set(SW_DEPS_PREFIX "" CACHE PATH "Prefix holding static lean libcurl/OpenSSL/cJSON (scripts/build-deps.sh)")
-set(SW_DEPS_MODULES libcurl libcrypto libcjson)
+set(SW_DEPS_MODULES libcurl libssl libcrypto libcjson)
 if(SW_DEPS_PREFIX)
   get_filename_component(SW_DEPS_PREFIX "${SW_DEPS_PREFIX}" ABSOLUTE)
   if(NOT EXISTS "${SW_DEPS_PREFIX}/lib/pkgconfig/libcurl.pc")
@@ -86,6 +86,7 @@ function(sw_static_pkg var module)
 endfunction()
 
 sw_require_pkg(SW_CURL libcurl libcurl4-openssl-dev libcurl-devel)
+sw_require_pkg(SW_SSL libssl libssl-dev openssl-devel)
 sw_require_pkg(SW_CRYPTO libcrypto libssl-dev openssl-devel)
 sw_require_pkg(SW_CJSON libcjson libcjson-dev cjson-devel)
 if(SW_BUILD_TESTS)

@@ -13,6 +13,7 @@
 #   aws                   the AWS client: sign + serialize, round trips to moto and over TLS
 #   soak [N [SAMPLE [WARMUP]]]  N invocations: memory and descriptors stay flat
 #   restore [LATENCY_MS [REPEAT [BASE]]]  time-to-restore of the drift check at an API latency
+#   ca                    the CA bundle decoded per handle vs once: CPU, instructions, peak RSS
 #
 # Each benchmark is scripts/lib/bench/NAME.sh (its header says what it measures, its
 # arguments and environment); this script installs the missing Debian packages
@@ -21,7 +22,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 usage() {
-    sed -n '2,14p' scripts/bench.sh | sed 's/^# \{0,1\}//'
+    sed -n '2,15p' scripts/bench.sh | sed 's/^# \{0,1\}//'
 }
 name=${1:-}
 case $name in

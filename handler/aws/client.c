@@ -124,7 +124,9 @@ struct sw_aws_client *sw_aws_client_new(const struct sw_aws_client_options *opt,
         .connect_timeout_ms = c->opt.connect_timeout_ms,
         .request_timeout_ms = c->opt.request_timeout_ms,
         .no_connection_reuse = c->opt.no_connection_reuse,
+        .ca_store = c->opt.ca_store,
     };
+    c->opt.ca_store = NULL; /* borrowed for sw_http_new only */
     c->http = sw_http_new(&hopt, err);
     if (!c->http)
         goto out_free;
@@ -169,6 +171,7 @@ struct sw_aws_client *sw_aws_client_new_sibling(struct sw_aws_client *parent, st
         .connect_timeout_ms = c->opt.connect_timeout_ms,
         .request_timeout_ms = c->opt.request_timeout_ms,
         .no_connection_reuse = c->opt.no_connection_reuse,
+        .ca_store = sw_http_ca_store(parent->http),
     };
     c->http = sw_http_new(&hopt, err);
     if (!c->http) {
@@ -195,6 +198,11 @@ void sw_aws_client_free(struct sw_aws_client *c)
 void sw_aws_client_set_rate_gate(struct sw_aws_client *c, struct sw_rate_gate *gate)
 {
     c->opt.rate_gate = gate;
+}
+
+struct sw_ca_store *sw_aws_client_ca_store(const struct sw_aws_client *c)
+{
+    return sw_http_ca_store(c->http);
 }
 
 void sw_aws_client_set_deadline(struct sw_aws_client *c, int64_t deadline_ms)

@@ -49,6 +49,10 @@ struct sw_aws_client_options {
     /* The region's requests-per-second ceiling and shared backoff (rate_gate.h), borrowed,
      * shared with the other clients of the region; NULL: none. */
     struct sw_rate_gate *rate_gate;
+    /* The CA bundle, decoded once and shared: another client's sw_aws_client_ca_store (a
+     * reference is taken). NULL: this client picks the bundle (AWS_CA_BUNDLE, ...) and
+     * decodes it on its first TLS handshake. */
+    struct sw_ca_store *ca_store;
     /* Test hooks. NULL: nanosleep / OpenSSL RAND_bytes. */
     void (*sleep_ms)(void *ctx, long ms);
     double (*random)(void *ctx);       /* uniform in [0, 1) */
@@ -67,7 +71,7 @@ struct sw_aws_client *sw_aws_client_new(const struct sw_aws_client_options *opt,
                                         struct sw_error *err);
 
 /* Creates a sibling of parent for calls sent at the same time as parent's (from another
- * thread): same region, options and endpoints; its own HTTP connections (kept alive like
+ * thread): same region, options, endpoints and CA store; its own HTTP connections (kept alive like
  * parent's) and its own sw_aws_client_last_call / redactor; parent's credentials provider
  * (one refresh, under a lock, serves them all), retry quota (thread-safe), deadline and
  * trace header (each call reads the invocation's, as parent's do). A sibling of a sibling
@@ -96,6 +100,10 @@ const char *sw_aws_client_region(const struct sw_aws_client *c);
 
 /* Attempts per call, the first included (AWS_MAX_ATTEMPTS or the default). */
 int sw_aws_client_max_attempts(const struct sw_aws_client *c);
+
+/* The client's CA store, for sw_aws_client_options.ca_store of a client made for another
+ * region: then all of them decode the CA bundle once. NULL when libcurl's default is used. */
+struct sw_ca_store *sw_aws_client_ca_store(const struct sw_aws_client *c);
 
 /* Tokens left in the retry quota c shares with its siblings (tests, logs). */
 int sw_aws_client_retry_tokens(struct sw_aws_client *c);

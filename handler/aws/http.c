@@ -5,6 +5,7 @@
  * headers and a bounded body. It never logs header values (Authorization and
  * X-Amz-Security-Token pass through here) nor bodies. */
 #include "handler/aws/http.h"
+#include "handler/aws/ca_store.h"
 #include "handler/core/clock.h"
 
 #include "lr_log.h"
@@ -28,7 +29,8 @@ struct origin {
 
 struct sw_http {
     struct sw_http_options opt;
-    char ca_bundle[1024]; /* "" when libcurl's default is used */
+    char ca_bundle[1024];         /* "" when libcurl's default is used */
+    struct sw_ca_store *ca_store; /* a reference; NULL when libcurl's default is used */
     char proxy[PROXY_MAX];
     char no_proxy[PROXY_MAX];
     struct origin origins[SW_HTTP_ORIGINS_MAX];
@@ -38,8 +40,11 @@ struct sw_http {
 /* Per-transfer state for the callbacks. */
 struct transfer {
     struct sw_http_response *resp;
+    struct sw_ca_store *ca_store;
     bool body_overflow;
     int body_rc;
+    bool ca_failed; /* the CA bundle could not be loaded: ca_err says why */
+    struct sw_error ca_err;
 };
 
 static bool file_exists(const char *path)
@@ -56,6 +61,32 @@ const char *sw_http_choose_ca_bundle(const char *ssl_cert_file, bool (*exists)(c
     if (exists(SW_HTTP_CA_BUNDLE_DEBIAN))
         return SW_HTTP_CA_BUNDLE_DEBIAN;
     return NULL;
+}
+
+/* Picks the CA bundle from the environment (AWS_CA_BUNDLE, as the SDKs read it, wins over
+ * SSL_CERT_FILE) and makes h's own CA store for it; reads nothing from the file yet. */
+static int choose_ca_store(struct sw_http *h, struct sw_error *err)
+{
+    const char *ca_var = "AWS_CA_BUNDLE";
+    const char *ssl_cert_file = getenv(ca_var);
+    if (!ssl_cert_file || !*ssl_cert_file) {
+        ca_var = "SSL_CERT_FILE";
+        ssl_cert_file = getenv(ca_var);
+    }
+    const char *ca = sw_http_choose_ca_bundle(ssl_cert_file, file_exists);
+    if (!ca)
+        return 0;
+    if (ca == ssl_cert_file && !file_exists(ca))
+        return sw_error_set(err, SW_ECONFIG, "%s: \"%s\" does not exist or is not readable", ca_var,
+                            ca);
+    if (strlen(ca) >= sizeof(h->ca_bundle))
+        return sw_error_set(err, SW_ECONFIG, "%s: path longer than %zu bytes", ca_var,
+                            sizeof(h->ca_bundle) - 1);
+    snprintf(h->ca_bundle, sizeof(h->ca_bundle), "%s", ca);
+    h->ca_store = sw_ca_store_new(h->ca_bundle, err);
+    if (!h->ca_store)
+        return err ? err->code : SW_ENOMEM;
+    return 0;
 }
 
 static const char *env_either(const char *upper, const char *lower)
@@ -80,34 +111,20 @@ struct sw_http *sw_http_new(const struct sw_http_options *opt, struct sw_error *
     if (h->opt.request_timeout_ms <= 0)
         h->opt.request_timeout_ms = SW_HTTP_REQUEST_TIMEOUT_MS_DEFAULT;
 
-    /* AWS_CA_BUNDLE (as the SDKs read it) wins over SSL_CERT_FILE. */
-    const char *ca_var = "AWS_CA_BUNDLE";
-    const char *ssl_cert_file = getenv(ca_var);
-    if (!ssl_cert_file || !*ssl_cert_file) {
-        ca_var = "SSL_CERT_FILE";
-        ssl_cert_file = getenv(ca_var);
-    }
-    const char *ca = sw_http_choose_ca_bundle(ssl_cert_file, file_exists);
-    if (ca && ca == ssl_cert_file && !file_exists(ca)) {
-        sw_error_set(err, SW_ECONFIG, "%s: \"%s\" does not exist or is not readable", ca_var, ca);
+    if (h->opt.ca_store) {
+        h->ca_store = sw_ca_store_ref(h->opt.ca_store);
+        h->opt.ca_store = NULL; /* never read again: the reference is h->ca_store */
+        snprintf(h->ca_bundle, sizeof(h->ca_bundle), "%s", sw_ca_store_path(h->ca_store));
+    } else if (choose_ca_store(h, err)) {
         free(h);
         return NULL;
     }
-    if (ca && strlen(ca) >= sizeof(h->ca_bundle)) {
-        sw_error_set(err, SW_ECONFIG, "%s: path longer than %zu bytes", ca_var,
-                     sizeof(h->ca_bundle) - 1);
-        free(h);
-        return NULL;
-    }
-    if (ca)
-        snprintf(h->ca_bundle, sizeof(h->ca_bundle), "%s", ca);
 
     const char *proxy = env_either("HTTPS_PROXY", "https_proxy");
     const char *no_proxy = env_either("NO_PROXY", "no_proxy");
     if ((proxy && strlen(proxy) >= PROXY_MAX) || (no_proxy && strlen(no_proxy) >= PROXY_MAX)) {
         sw_error_set(err, SW_ECONFIG, "HTTPS_PROXY/NO_PROXY: longer than %d bytes", PROXY_MAX - 1);
-        free(h);
-        return NULL;
+        goto out_free;
     }
     if (proxy)
         snprintf(h->proxy, sizeof(h->proxy), "%s", proxy);
@@ -116,10 +133,14 @@ struct sw_http *sw_http_new(const struct sw_http_options *opt, struct sw_error *
 
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         sw_error_set(err, SW_EINTERNAL, "curl_global_init failed");
-        free(h);
-        return NULL;
+        goto out_free;
     }
     return h;
+
+out_free:
+    sw_ca_store_unref(h->ca_store);
+    free(h);
+    return NULL;
 }
 
 void sw_http_free(struct sw_http *h)
@@ -130,6 +151,7 @@ void sw_http_free(struct sw_http *h)
         if (h->origins[i].easy)
             curl_easy_cleanup(h->origins[i].easy);
     }
+    sw_ca_store_unref(h->ca_store); /* after the handles: their TLS contexts point into it */
     free(h);
     curl_global_cleanup();
 }
@@ -137,6 +159,11 @@ void sw_http_free(struct sw_http *h)
 const char *sw_http_ca_bundle(const struct sw_http *h)
 {
     return h->ca_bundle[0] ? h->ca_bundle : NULL;
+}
+
+struct sw_ca_store *sw_http_ca_store(const struct sw_http *h)
+{
+    return h->ca_store;
 }
 
 const char *sw_http_proxy(const struct sw_http *h)
@@ -363,6 +390,8 @@ static int map_curl_error(CURLcode cc, const struct transfer *t, const char *err
                           struct sw_error *err)
 {
     const char *detail = errbuf[0] ? errbuf : curl_easy_strerror(cc);
+    if (t->ca_failed) /* ca_err names the bundle and OpenSSL's reason */
+        return sw_error_set(err, SW_EIO, "%s %s: %s", req->method, req->url, t->ca_err.msg);
     switch (cc) {
     case CURLE_WRITE_ERROR:
         if (t->body_overflow)
@@ -417,8 +446,39 @@ static int check_request(const struct sw_http *h, const struct sw_http_request *
     return 0;
 }
 
+/* CURLOPT_SSL_CTX_FUNCTION, called for each new TLS connection before its handshake: the
+ * connection verifies its peer against the shared CA store, decoded on the first call. */
+static CURLcode on_ssl_ctx(CURL *easy, void *ssl_ctx, void *userdata)
+{
+    (void)easy;
+    struct transfer *t = userdata;
+    if (sw_ca_store_install(t->ca_store, ssl_ctx, &t->ca_err)) {
+        t->ca_failed = true;
+        return CURLE_SSL_CACERT_BADFILE;
+    }
+    return CURLE_OK;
+}
+
+/* Where a transfer's TLS peer is verified from: the shared CA store, with libcurl's own
+ * CA file and directory unset so that it decodes nothing itself (curl_easy_reset brings
+ * back its built-in defaults, so this runs for every transfer); or, for benchmarks, the
+ * bundle handed to libcurl for every handle as before the shared store. */
+static void set_ca(CURL *easy, const struct sw_http *h, struct transfer *t)
+{
+    if (!h->ca_store)
+        return; /* no bundle found: libcurl's built-in default */
+    if (h->opt.ca_per_handle) {
+        curl_easy_setopt(easy, CURLOPT_CAINFO, h->ca_bundle);
+        return;
+    }
+    curl_easy_setopt(easy, CURLOPT_CAINFO, NULL);
+    curl_easy_setopt(easy, CURLOPT_CAPATH, NULL);
+    curl_easy_setopt(easy, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
+    curl_easy_setopt(easy, CURLOPT_SSL_CTX_DATA, t);
+}
+
 /* Connection, TLS and proxy options of one transfer. */
-static void set_connection(CURL *easy, const struct sw_http *h, long timeout_ms)
+static void set_connection(CURL *easy, const struct sw_http *h, long timeout_ms, struct transfer *t)
 {
     long connect_ms =
         h->opt.connect_timeout_ms < timeout_ms ? h->opt.connect_timeout_ms : timeout_ms;
@@ -435,8 +495,7 @@ static void set_connection(CURL *easy, const struct sw_http *h, long timeout_ms)
     curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, timeout_ms);
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (h->ca_bundle[0])
-        curl_easy_setopt(easy, CURLOPT_CAINFO, h->ca_bundle);
+    set_ca(easy, h, t);
     curl_easy_setopt(easy, CURLOPT_PROXY, h->proxy); /* "" = no proxy, not even from env */
     if (h->proxy[0] && h->no_proxy[0])
         curl_easy_setopt(easy, CURLOPT_NOPROXY, h->no_proxy);
@@ -476,7 +535,7 @@ int sw_http_send(struct sw_http *h, const struct sw_http_request *req,
     char origin[ORIGIN_MAX];
     char errbuf[CURL_ERROR_SIZE];
     struct curl_slist *headers = NULL;
-    struct transfer t = {.resp = resp};
+    struct transfer t = {.resp = resp, .ca_store = h->ca_store};
     long timeout_ms = 0;
     bool by_deadline = false;
 
@@ -496,7 +555,7 @@ int sw_http_send(struct sw_http *h, const struct sw_http_request *req,
     errbuf[0] = '\0';
     curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(easy, CURLOPT_URL, req->url);
-    set_connection(easy, h, timeout_ms);
+    set_connection(easy, h, timeout_ms, &t);
     set_request(easy, req, headers, &t);
 
     CURLcode cc = curl_easy_perform(easy);

@@ -8,6 +8,7 @@
 #ifndef SW_HTTP_H
 #define SW_HTTP_H
 
+#include "handler/aws/ca_store.h"
 #include "handler/core/buf.h"
 #include "handler/core/error.h"
 
@@ -36,6 +37,12 @@ struct sw_http_options {
     long connect_timeout_ms;  /* 0: SW_HTTP_CONNECT_TIMEOUT_MS_DEFAULT */
     long request_timeout_ms;  /* whole request, 0: SW_HTTP_REQUEST_TIMEOUT_MS_DEFAULT */
     bool no_connection_reuse; /* benchmarks only: a new connection for every request */
+    /* The CA bundle to verify against, shared (a reference is taken): another handle set's
+     * sw_http_ca_store. NULL: this handle set picks the bundle and makes its own. */
+    struct sw_ca_store *ca_store;
+    /* benchmarks only: let libcurl decode the CA bundle for every handle itself
+     * (CURLOPT_CAINFO), as before the shared store */
+    bool ca_per_handle;
 };
 
 struct sw_http_header {
@@ -68,16 +75,21 @@ struct sw_http_response {
 
 struct sw_http;
 
-/* Creates the handle set: picks the CA bundle (SSL_CERT_FILE, else the first existing of
- * SW_HTTP_CA_BUNDLE_AMAZON_LINUX, SW_HTTP_CA_BUNDLE_DEBIAN, else libcurl's default), and the
+/* Creates the handle set: picks the CA bundle unless opt->ca_store is given (AWS_CA_BUNDLE,
+ * else SSL_CERT_FILE, else the first existing of SW_HTTP_CA_BUNDLE_AMAZON_LINUX,
+ * SW_HTTP_CA_BUNDLE_DEBIAN, else libcurl's default), and the
  * proxy (HTTPS_PROXY/https_proxy with NO_PROXY/no_proxy when set; otherwise no proxy at all,
  * whatever other *_proxy variables say). Fails with SW_ECONFIG when SSL_CERT_FILE names a
- * file that does not exist. Calls curl_global_init once. */
+ * file that does not exist. Reads no CA file: a bundle that exists but cannot be decoded fails
+ * the first TLS handshake instead (SW_EIO naming the file). Calls curl_global_init once. */
 struct sw_http *sw_http_new(const struct sw_http_options *opt, struct sw_error *err);
 void sw_http_free(struct sw_http *h);
 
 /* The CA bundle in use, or NULL for libcurl's built-in default. */
 const char *sw_http_ca_bundle(const struct sw_http *h);
+/* The shared CA store (decoded on the first TLS handshake of any handle set sharing it),
+ * to pass as another handle set's sw_http_options.ca_store; NULL with libcurl's default. */
+struct sw_ca_store *sw_http_ca_store(const struct sw_http *h);
 /* The proxy in use, or NULL. */
 const char *sw_http_proxy(const struct sw_http *h);
 

@@ -90,7 +90,10 @@ int sw_org_aws_io_init(struct sw_org_aws_io *s, const struct sw_config *cfg,
             s->clients[i] = home;
             sw_aws_client_set_rate_gate(home, &s->gates[i]);
         } else {
-            struct sw_aws_client_options opt = {.region = s->regions[i], .rate_gate = &s->gates[i]};
+            /* The CA bundle decoded once for every region (aws/ca_store.c). */
+            struct sw_aws_client_options opt = {.region = s->regions[i],
+                                                .rate_gate = &s->gates[i],
+                                                .ca_store = sw_aws_client_ca_store(home)};
             s->clients[i] = sw_aws_client_new(&opt, err);
             if (s->clients[i] == NULL) {
                 sw_error_wrap(err, "REGIONS: client for %s", r);
