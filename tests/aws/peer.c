@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -143,4 +144,33 @@ void test_peer_stop(struct test_peer *p)
     free(p->buf);
     memset(p, 0, sizeof(*p));
     p->pid = -1;
+}
+
+bool test_peer_script(struct test_peer *p, const char *responses)
+{
+    static const char head[] = "{\"cmd\":\"script\",\"responses\":";
+    size_t len = strlen(head) + strlen(responses) + 2;
+    char *cmd = malloc(len);
+    if (cmd == NULL)
+        return false;
+    snprintf(cmd, len, "%s%s}", head, responses);
+    cJSON *ok = test_peer_command(p, cmd, 5000);
+    free(cmd);
+    cJSON_Delete(ok);
+    return ok != NULL;
+}
+
+cJSON *test_peer_requests(struct test_peer *p)
+{
+    return test_peer_command(p, "{\"cmd\":\"requests\"}", 5000);
+}
+
+const char *test_peer_header(const cJSON *req, const char *name)
+{
+    const cJSON *h = cJSON_GetObjectItemCaseSensitive(req, "headers");
+    for (const cJSON *it = h ? h->child : NULL; it; it = it->next) {
+        if (it->string && strcasecmp(it->string, name) == 0)
+            return cJSON_IsString(it) ? it->valuestring : NULL;
+    }
+    return NULL;
 }

@@ -7,6 +7,7 @@
 #define SW_TEST_PEER_H
 
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <sys/types.h>
 
 struct test_peer {
@@ -25,6 +26,16 @@ cJSON *test_peer_start(struct test_peer *p, const char *script, const char *cons
 
 /* Sends one command (a JSON text without newline) and returns the parsed answer, or NULL. */
 cJSON *test_peer_command(struct test_peer *p, const char *json, int timeout_ms);
+
+/* fault_server.py: scripts the next answers (responses: a JSON array text of response
+ * objects); false when the peer did not acknowledge within 5 s. */
+bool test_peer_script(struct test_peer *p, const char *responses);
+
+/* fault_server.py: the requests received since the last call (caller cJSON_Delete), or NULL. */
+cJSON *test_peer_requests(struct test_peer *p);
+
+/* The value of header name (any case) in one recorded request, or NULL. */
+const char *test_peer_header(const cJSON *req, const char *name);
 
 /* Asks the peer to stop, closes the pipes and reaps it (SIGKILL after 5 s). */
 void test_peer_stop(struct test_peer *p);

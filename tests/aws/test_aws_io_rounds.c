@@ -76,10 +76,8 @@ static void command(const char *json)
 
 static void script(const char *responses)
 {
-    char cmd[16384];
     command("{\"cmd\":\"reset\"}");
-    snprintf(cmd, sizeof(cmd), "{\"cmd\":\"script\",\"responses\":%s}", responses);
-    command(cmd);
+    assert_true(test_peer_script(&server, responses));
 }
 
 /* The recorded requests' operations ("/enable", or the ECR target's operation) and arrival

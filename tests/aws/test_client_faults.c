@@ -112,29 +112,15 @@ static struct sw_aws_client *new_client(struct hooks *h, long request_timeout_ms
 /* Scripts answers: a JSON array text of response objects. */
 static void script(const char *responses)
 {
-    char cmd[16384];
-    snprintf(cmd, sizeof(cmd), "{\"cmd\":\"script\",\"responses\":%s}", responses);
-    cJSON *ok = test_peer_command(&server, cmd, 5000);
-    assert_non_null(ok);
-    cJSON_Delete(ok);
+    assert_true(test_peer_script(&server, responses));
 }
 
 /* The requests received since the last call (caller cJSON_Delete). */
 static cJSON *requests(void)
 {
-    cJSON *r = test_peer_command(&server, "{\"cmd\":\"requests\"}", 5000);
+    cJSON *r = test_peer_requests(&server);
     assert_non_null(r);
     return r;
-}
-
-static const char *req_header(const cJSON *req, const char *name)
-{
-    const cJSON *h = cJSON_GetObjectItemCaseSensitive(req, "headers");
-    for (const cJSON *it = h ? h->child : NULL; it; it = it->next) {
-        if (strcasecmp(it->string, name) == 0)
-            return it->valuestring;
-    }
-    return NULL;
 }
 
 #define STATUS_OK_BODY                                                                             \
@@ -166,13 +152,14 @@ static void throttled_then_ok_retries_once_resigned(void **state)
     const cJSON *a = cJSON_GetArrayItem(list, 0), *b = cJSON_GetArrayItem(list, 1);
     assert_string_equal(cJSON_GetObjectItemCaseSensitive(a, "path")->valuestring,
                         "/status/batch/get");
-    assert_string_equal(req_header(a, "X-Amz-Security-Token"), TOKEN);
-    assert_string_equal(req_header(a, "Content-Type"), "application/json");
-    assert_string_not_equal(req_header(a, "X-Amz-Date"), req_header(b, "X-Amz-Date"));
-    assert_string_not_equal(req_header(a, "Authorization"), req_header(b, "Authorization"));
-    assert_non_null(strstr(req_header(a, "Authorization"),
+    assert_string_equal(test_peer_header(a, "X-Amz-Security-Token"), TOKEN);
+    assert_string_equal(test_peer_header(a, "Content-Type"), "application/json");
+    assert_string_not_equal(test_peer_header(a, "X-Amz-Date"), test_peer_header(b, "X-Amz-Date"));
+    assert_string_not_equal(test_peer_header(a, "Authorization"),
+                            test_peer_header(b, "Authorization"));
+    assert_non_null(strstr(test_peer_header(a, "Authorization"),
                            "Credential=AKIDEXAMPLE/20150830/eu-west-1/inspector2/aws4_request"));
-    assert_null(req_header(a, "Expect"));
+    assert_null(test_peer_header(a, "Expect"));
     cJSON_Delete(r);
     sw_account_status_list_clear(&out);
     sw_aws_client_free(c);
@@ -204,9 +191,9 @@ static void throttling_exhausts_three_attempts_with_growing_waits(void **state)
     assert_non_null(strstr(err.msg, "gave up after 3 attempts"));
     cJSON *r = requests();
     const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r, "requests"), 0);
-    assert_string_equal(req_header(first, "X-Amz-Target"),
+    assert_string_equal(test_peer_header(first, "X-Amz-Target"),
                         "AmazonEC2ContainerRegistry_V20150921.GetRegistryScanningConfiguration");
-    assert_string_equal(req_header(first, "Content-Type"), "application/x-amz-json-1.1");
+    assert_string_equal(test_peer_header(first, "Content-Type"), "application/x-amz-json-1.1");
     assert_string_equal(cJSON_GetObjectItemCaseSensitive(first, "body")->valuestring, "{}");
     cJSON_Delete(r);
     sw_aws_client_free(c);
@@ -566,7 +553,7 @@ static void a_16_kib_session_token_is_sent_whole(void **state)
     cJSON *r = requests();
     const cJSON *req = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r, "requests"), 0);
     assert_non_null(req);
-    const char *sent = req_header(req, "X-Amz-Security-Token");
+    const char *sent = test_peer_header(req, "X-Amz-Security-Token");
     assert_non_null(sent);
     assert_int_equal(strlen(sent), SW_SIGV4_MAX_SESSION_TOKEN);
     assert_string_equal(sent, big);
@@ -768,8 +755,9 @@ static void trace_header_on_every_attempt_and_one_subsegment_per_call(void **sta
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(r, "requests");
     assert_int_equal(cJSON_GetArraySize(list), 3);
     for (const cJSON *q = list->child; q; q = q->next) {
-        assert_string_equal(req_header(q, "X-Amzn-Trace-Id"), TRACE_SAMPLED);
-        assert_null(strstr(req_header(q, "Authorization"), "x-amzn-trace-id")); /* not signed */
+        assert_string_equal(test_peer_header(q, "X-Amzn-Trace-Id"), TRACE_SAMPLED);
+        assert_null(
+            strstr(test_peer_header(q, "Authorization"), "x-amzn-trace-id")); /* not signed */
     }
     cJSON_Delete(r);
 
@@ -823,8 +811,9 @@ static void not_sampled_or_no_header_sends_no_subsegment(void **state)
     sw_account_status_list_clear(&out);
     cJSON *r = requests();
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(r, "requests");
-    assert_string_equal(req_header(cJSON_GetArrayItem(list, 0), "X-Amzn-Trace-Id"), unsampled);
-    assert_null(req_header(cJSON_GetArrayItem(list, 1), "X-Amzn-Trace-Id"));
+    assert_string_equal(test_peer_header(cJSON_GetArrayItem(list, 0), "X-Amzn-Trace-Id"),
+                        unsampled);
+    assert_null(test_peer_header(cJSON_GetArrayItem(list, 1), "X-Amzn-Trace-Id"));
     cJSON_Delete(r);
     assert_null(next_subsegment(daemon, 200));
     unsetenv("AWS_XRAY_DAEMON_ADDRESS");

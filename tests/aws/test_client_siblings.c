@@ -114,28 +114,14 @@ static struct sw_aws_client *new_sibling(struct sw_aws_client *parent)
 
 static void script(const char *responses)
 {
-    char cmd[16384];
-    snprintf(cmd, sizeof(cmd), "{\"cmd\":\"script\",\"responses\":%s}", responses);
-    cJSON *ok = test_peer_command(&server, cmd, 5000);
-    assert_non_null(ok);
-    cJSON_Delete(ok);
+    assert_true(test_peer_script(&server, responses));
 }
 
 static cJSON *requests(void)
 {
-    cJSON *r = test_peer_command(&server, "{\"cmd\":\"requests\"}", 5000);
+    cJSON *r = test_peer_requests(&server);
     assert_non_null(r);
     return r;
-}
-
-static const char *req_header(const cJSON *req, const char *name)
-{
-    const cJSON *h = cJSON_GetObjectItemCaseSensitive(req, "headers");
-    for (const cJSON *it = h ? h->child : NULL; it; it = it->next) {
-        if (strcasecmp(it->string, name) == 0)
-            return it->valuestring;
-    }
-    return NULL;
 }
 
 /* One BatchGetAccountStatus per client, all sent together by sw_parallel_run. */
@@ -173,7 +159,7 @@ static void connections(const cJSON *reqs, int *conn, size_t n)
     for (size_t i = 0; i < n; i++) {
         const cJSON *req = cJSON_GetArrayItem(list, (int)i);
         conn[i] = (int)cJSON_GetObjectItemCaseSensitive(req, "conn")->valuedouble;
-        assert_string_equal(req_header(req, "X-Amzn-Trace-Id"), TRACE);
+        assert_string_equal(test_peer_header(req, "X-Amzn-Trace-Id"), TRACE);
     }
 }
 
@@ -232,11 +218,11 @@ static void one_credentials_fetch_serves_parent_and_siblings(void **state)
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(reqs, "requests");
     assert_int_equal(cJSON_GetArraySize(list), 3);
     for (int i = 0; i < 3; i++) {
-        const char *auth = req_header(cJSON_GetArrayItem(list, i), "Authorization");
+        const char *auth = test_peer_header(cJSON_GetArrayItem(list, i), "Authorization");
         assert_non_null(auth);
         /* the server numbers the credentials of each fetch: all three signed with the first */
         assert_non_null(strstr(auth, "Credential=ASIAOK000001/"));
-        assert_string_equal(req_header(cJSON_GetArrayItem(list, i), "X-Amz-Security-Token"),
+        assert_string_equal(test_peer_header(cJSON_GetArrayItem(list, i), "X-Amz-Security-Token"),
                             "token-1");
     }
     cJSON_Delete(reqs);

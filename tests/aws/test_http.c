@@ -58,9 +58,7 @@ static int stop(void **state)
 
 static void script(struct test_peer *p, const char *responses)
 {
-    char cmd[4096];
-    snprintf(cmd, sizeof(cmd), "{\"cmd\":\"script\",\"responses\":%s}", responses);
-    cJSON_Delete(test_peer_command(p, cmd, 5000));
+    assert_true(test_peer_script(p, responses));
 }
 
 static int send_post(struct sw_http *h, const char *url, int64_t deadline_ms,
