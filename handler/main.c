@@ -135,12 +135,14 @@ static int init_failed(struct lr_runtime *rt, const char *type, const struct sw_
 static int wire(struct app *app, struct sw_error *err)
 {
     struct sw_function_region regions[SW_CFG_REGIONS_MAX];
-    sw_aws_io_init(&app->state, app->aws, &app->cfg);
     if (app->cfg.scope == SW_SCOPE_ORGANIZATION || app->cfg.region_count > 0) {
         int rc = sw_org_aws_io_init(&app->org, &app->cfg, app->aws, err);
         if (rc != SW_OK)
             return rc;
     }
+    /* After the organization side attached the region's rate gate to app->aws: the drift
+     * check's siblings take it with them (aws/rate_gate.c). */
+    sw_aws_io_init(&app->state, app->aws, &app->cfg);
     struct sw_function_wiring w = {.io = sw_aws_io_io(&app->state), .regions = regions};
     if (app->cfg.scope == SW_SCOPE_ORGANIZATION) {
         w.org = (struct sw_function_org_io){
