@@ -174,3 +174,16 @@ const char *test_peer_header(const cJSON *req, const char *name)
     }
     return NULL;
 }
+
+int test_peer_start_fault_server(struct test_peer *p, char *endpoint, size_t cap)
+{
+    cJSON *ready = test_peer_start(p, "fault_server.py", NULL, 10000);
+    if (!ready)
+        return -1;
+    const cJSON *port = cJSON_GetObjectItemCaseSensitive(ready, "port");
+    int rc = cJSON_IsNumber(port) ? 0 : -1;
+    if (rc == 0)
+        snprintf(endpoint, cap, "http://127.0.0.1:%d", (int)port->valuedouble);
+    cJSON_Delete(ready);
+    return rc;
+}

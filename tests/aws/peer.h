@@ -27,6 +27,10 @@ cJSON *test_peer_start(struct test_peer *p, const char *script, const char *cons
 /* Sends one command (a JSON text without newline) and returns the parsed answer, or NULL. */
 cJSON *test_peer_command(struct test_peer *p, const char *json, int timeout_ms);
 
+/* Starts fault_server.py (plain HTTP on 127.0.0.1, port 0) and writes its endpoint,
+ * "http://127.0.0.1:PORT", to endpoint; 0, or -1 when it did not start within 10 s. */
+int test_peer_start_fault_server(struct test_peer *p, char *endpoint, size_t cap);
+
 /* fault_server.py: scripts the next answers (responses: a JSON array text of response
  * objects); false when the peer did not acknowledge within 5 s. */
 bool test_peer_script(struct test_peer *p, const char *responses);

@@ -41,12 +41,8 @@ static int start(void **state)
     char endpoint[64];
     struct sw_error err = {0};
     signal(SIGPIPE, SIG_IGN);
-    cJSON *ready = test_peer_start(&server, "fault_server.py", NULL, 10000);
-    if (!ready)
+    if (test_peer_start_fault_server(&server, endpoint, sizeof(endpoint)) != 0)
         return -1;
-    const cJSON *port = cJSON_GetObjectItemCaseSensitive(ready, "port");
-    snprintf(endpoint, sizeof(endpoint), "http://127.0.0.1:%d", (int)port->valuedouble);
-    cJSON_Delete(ready);
     setenv("AWS_REGION", "eu-west-1", 1);
     setenv("AWS_ENDPOINT_URL", endpoint, 1);
     setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", 1);

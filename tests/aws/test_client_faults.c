@@ -66,12 +66,8 @@ static time_t ticking_clock(void *ctx)
 static int start_server(void **state)
 {
     signal(SIGPIPE, SIG_IGN);
-    cJSON *ready = test_peer_start(&server, "fault_server.py", NULL, 10000);
-    if (!ready)
+    if (test_peer_start_fault_server(&server, endpoint, sizeof(endpoint)) != 0)
         return -1;
-    const cJSON *port = cJSON_GetObjectItemCaseSensitive(ready, "port");
-    snprintf(endpoint, sizeof(endpoint), "http://127.0.0.1:%d", (int)port->valuedouble);
-    cJSON_Delete(ready);
     setenv("AWS_REGION", "eu-west-1", 1);
     setenv("AWS_ENDPOINT_URL", endpoint, 1);
     setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", 1);

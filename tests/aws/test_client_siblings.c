@@ -43,12 +43,8 @@ static int start_peers(void **state)
     (void)state;
     char endpoint[64], script[1024];
     signal(SIGPIPE, SIG_IGN);
-    cJSON *ready = test_peer_start(&server, "fault_server.py", NULL, 10000);
-    if (!ready)
+    if (test_peer_start_fault_server(&server, endpoint, sizeof(endpoint)) != 0)
         return -1;
-    const cJSON *port = cJSON_GetObjectItemCaseSensitive(ready, "port");
-    snprintf(endpoint, sizeof(endpoint), "http://127.0.0.1:%d", (int)port->valuedouble);
-    cJSON_Delete(ready);
     snprintf(script, sizeof(script), "%s/tests/aws/creds_server.py", SW_SOURCE_DIR);
     char *argv[] = {(char *)test_proc_python(), script, NULL};
     creds_pid = test_proc_start_server(argv, &creds_port, 10000);
