@@ -69,7 +69,6 @@ From Python
 import argparse
 import base64
 import json
-import os
 import signal
 import socket
 import sys
