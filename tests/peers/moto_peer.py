@@ -103,6 +103,7 @@ class MotoPeer:
         self.region = region
         self.account_id = ACCOUNT_ID
         self.proc = None
+        self._drainer = None
         self.port = None
         self.endpoint_url = None
         self.admin = None
@@ -138,7 +139,9 @@ class MotoPeer:
                 if m:
                     self.port = int(m.group(1))
         # keep draining moto's request log so its pipe never fills up, counting requests
-        threading.Thread(target=self._drain, args=(self.proc.stdout, buf), daemon=True).start()
+        self._drainer = threading.Thread(target=self._drain, args=(self.proc.stdout, buf),
+                                         daemon=True)
+        self._drainer.start()
         self.endpoint_url = "http://127.0.0.1:%d" % self.port
         iam = self._client("iam", {"AccessKeyId": "bootstrap", "SecretAccessKey": "bootstrap"})
         iam.create_user(UserName="admin")
@@ -180,6 +183,11 @@ class MotoPeer:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        # moto has exited, so its log ends: the drain thread returns and the pipe is closed.
+        if self._drainer is not None:
+            self._drainer.join(timeout=5)
+            self._drainer = None
+        self.proc.stdout.close()
         self.proc = None
 
     def __enter__(self):
