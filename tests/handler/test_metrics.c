@@ -281,6 +281,20 @@ static void test_config(void **state)
     assert_int_equal(sw_metrics_config_parse(NULL, "AWS/Lambda", &c, &err), SW_ECONFIG);
     assert_int_equal(sw_metrics_config_parse(NULL, "bad name", &c, &err), SW_ECONFIG);
     assert_non_null(strstr(err.msg, "METRICS_NAMESPACE"));
+    /* The boundaries template.yaml's MetricsNamespace pattern is tested with
+     * (tests/template/test_alarms.py). */
+    char ns[SW_METRICS_NAMESPACE_MAX + 2];
+    memset(ns, 'x', sizeof(ns) - 1);
+    ns[SW_METRICS_NAMESPACE_MAX] = '\0';
+    assert_int_equal(sw_metrics_config_parse(NULL, ns, &c, &err), SW_OK);
+    ns[SW_METRICS_NAMESPACE_MAX] = 'x';
+    ns[SW_METRICS_NAMESPACE_MAX + 1] = '\0';
+    assert_int_equal(sw_metrics_config_parse(NULL, ns, &c, &err), SW_ECONFIG);
+    assert_int_equal(sw_metrics_config_parse(NULL, "a.b_c-d/e#f:g", &c, &err), SW_OK);
+    /* Empty counts as unset, as every variable does (the template's parameter must name one). */
+    assert_int_equal(sw_metrics_config_parse(NULL, "", &c, &err), SW_OK);
+    assert_string_equal(c.ns, "Scanwarden");
+    assert_int_equal(sw_metrics_config_parse(NULL, "ns$", &c, &err), SW_ECONFIG);
 }
 
 int main(void)

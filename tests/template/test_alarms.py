@@ -26,6 +26,13 @@ def emitted_metric_names():
     return set(re.findall(r'"([A-Za-z]+)"', body))
 
 
+def function_default_namespace():
+    """SW_METRICS_NAMESPACE_DEFAULT in handler/decide/metrics.h: the namespace without
+    METRICS_NAMESPACE."""
+    with open(os.path.join(SOURCE_DIR, "handler", "decide", "metrics.h"), encoding="utf-8") as f:
+        return re.search(r'#define SW_METRICS_NAMESPACE_DEFAULT "([^"]+)"', f.read()).group(1)
+
+
 def stack(**params):
     return sam_template.Stack(parameters=params)
 
@@ -96,6 +103,46 @@ class Dashboard(unittest.TestCase):
         shown = {m[1] for w in body["widgets"] if w["type"] == "metric"
                  for m in w["properties"]["metrics"]}
         self.assertEqual(shown, names)
+
+
+class Namespace(unittest.TestCase):
+    """The alarms and the dashboard read the namespace the function writes to, whatever
+    MetricsNamespace says (an alarm on an empty namespace would never fire, and the heartbeat
+    would be in ALARM from the start)."""
+
+    OWN = ("HeartbeatAlarm", "RemediationFailedAlarm")
+
+    def namespaces(self, st):
+        env = st.properties("ScanwardenFunction")["Environment"]["Variables"]
+        written = env.get("METRICS_NAMESPACE", function_default_namespace())
+        read = {k: alarms(st)[k]["Properties"]["Namespace"] for k in self.OWN}
+        (dash,) = st.resources("AWS::CloudWatch::Dashboard").values()
+        body = json.loads(dash["Properties"]["DashboardBody"])
+        shown = {w["properties"]["metrics"][0][0] for w in body["widgets"] if w["type"] == "metric"}
+        return env, written, read, shown
+
+    def test_default_deployment_uses_the_functions_default(self):
+        env, written, read, shown = self.namespaces(stack(CreateDashboard="true"))
+        self.assertNotIn("METRICS_NAMESPACE", env)  # the function's own default applies
+        self.assertEqual(written, "Scanwarden")
+        self.assertEqual(read, {k: written for k in self.OWN})
+        self.assertEqual(shown, {written})
+
+    def test_another_namespace_reaches_the_function_the_alarms_and_the_dashboard(self):
+        env, written, read, shown = self.namespaces(
+            stack(MetricsNamespace="Security/Scanwarden", CreateDashboard="true"))
+        self.assertEqual(env["METRICS_NAMESPACE"], "Security/Scanwarden")
+        self.assertEqual(read, {k: "Security/Scanwarden" for k in self.OWN})
+        self.assertEqual(shown, {"Security/Scanwarden"})
+
+    def test_parameter_takes_what_the_function_takes(self):
+        # The same boundaries as test_metrics.c's test_config (handler/decide/metrics.c).
+        rx = re.compile(sam_template.load_sam_template()["Parameters"]["MetricsNamespace"]
+                        ["AllowedPattern"])
+        for v in ("Scanwarden", "Team/Scan", "a.b_c-d/e#f:g", "x" * 255):
+            self.assertTrue(rx.fullmatch(v), v)
+        for v in ("", "AWS/Lambda", "bad name", "x" * 256, "ns$", "ns\n"):
+            self.assertFalse(rx.fullmatch(v), v)
 
 
 if __name__ == "__main__":
