@@ -1,7 +1,8 @@
 /* sw_cli: the operator command line of build/bootstrap.
  *
- * The same configuration, AWS client and pipeline as under Lambda, with the I/O swapped
- * where the operator asked for it: --dry-run publishes into a list that is printed and
+ * The same configuration, AWS client, pipeline and I/O (io/wiring.c: every region of REGIONS,
+ * the members in organization scope) as under Lambda, with the I/O swapped where the
+ * operator asked for it: --dry-run publishes into a list that is printed and
  * never performs a write (the mode is forced to dry-run, so the plan has nothing to
  * execute); --check stops after reading and deciding. Results go to stdout, logs to stderr,
  * and the exit status says what happened (SW_CLI_EXIT_*). */
@@ -17,6 +18,7 @@
 #include "handler/io/aws_io.h"
 #include "handler/io/dlq_replay.h"
 #include "handler/io/org_aws_io.h"
+#include "handler/io/wiring.h"
 #include "runtime/lr_log.h"
 
 #include <cjson/cJSON.h>
@@ -301,6 +303,13 @@ out:
     return rc;
 }
 
+/* The I/O of --dry-run over d: the reads of d->state, no write, publishing into d->notes. */
+static struct sw_function_io dry_io(struct dry *d)
+{
+    return (struct sw_function_io){
+        d, dry_read, dry_perform, dry_publish, dry_workloads, dry_own_account, NULL, NULL};
+}
+
 /* ---- --event ---- */
 
 static cJSON *outcome_json(const struct sw_outcome *o)
@@ -415,27 +424,14 @@ static void row(const char *part, const struct sw_drift_item *it, const char *ac
 /* SCOPE=organization: the members of every region of REGIONS, read only (no Enable, no
  * auto-enable update, nothing published), as a table per region. Returns SW_CLI_EXIT_OK,
  * _DRIFT, _AWS (a region could not be read) or _FAILED. */
-static int run_org_check(struct sw_aws_client *aws, const struct sw_config *cfg,
-                         const char *account)
+static int run_org_check(struct sw_org_aws_io *org, const char *account)
 {
-    struct sw_error err = {0};
-    struct sw_org_aws_io *org = calloc(1, sizeof(*org));
     struct sw_org_report *rep = calloc(1, sizeof(*rep));
     int status = SW_CLI_EXIT_OK;
-    if (!org || !rep) {
+    if (!rep || sw_org_aws_io_check(org, account, false, 0, rep) != SW_OK) {
         fprintf(stderr, "bootstrap: out of memory\n");
         status = SW_CLI_EXIT_FAILED;
         goto out;
-    }
-    if (sw_org_aws_io_init(org, cfg, aws, &err) != SW_OK) {
-        fprintf(stderr, "bootstrap: --check (organization): %s\n", err.msg);
-        status = err.code == SW_ECONFIG ? SW_CLI_EXIT_USAGE : SW_CLI_EXIT_FAILED;
-        goto out;
-    }
-    if (sw_org_aws_io_check(org, account, false, 0, rep) != SW_OK) {
-        fprintf(stderr, "bootstrap: out of memory\n");
-        status = SW_CLI_EXIT_FAILED;
-        goto out_org;
     }
     printf("organization check for delegated administrator %s (read-only)\n", account);
     printf("%-16s %-8s %-8s %-8s %-12s %s\n", "REGION", "MEMBERS", "CHECKED", "DRIFTED",
@@ -463,17 +459,14 @@ static int run_org_check(struct sw_aws_client *aws, const struct sw_config *cfg,
                    r->drifted[k].before);
     }
     status = failed ? SW_CLI_EXIT_AWS : drift ? SW_CLI_EXIT_DRIFT : SW_CLI_EXIT_OK;
-out_org:
-    sw_org_aws_io_clear(org);
 out:
     if (rep)
         sw_org_report_clear(rep);
     free(rep);
-    free(org);
     return status;
 }
 
-static int run_check(struct sw_function *fn, struct sw_aws_client *aws, const struct sw_config *cfg)
+static int run_check(struct sw_function *fn, struct sw_io_wiring *io, const struct sw_config *cfg)
 {
     struct sw_actual_state actual = {0};
     struct sw_drift_plan plan = {0};
@@ -519,7 +512,7 @@ static int run_check(struct sw_function *fn, struct sw_aws_client *aws, const st
     int status = plan.item_count ? SW_CLI_EXIT_DRIFT : SW_CLI_EXIT_OK;
     sw_drift_plan_clear(&plan);
     if (cfg->scope == SW_SCOPE_ORGANIZATION) {
-        int org = run_org_check(aws, cfg, account);
+        int org = run_org_check(&io->org, account);
         if (org != SW_CLI_EXIT_OK && (org != SW_CLI_EXIT_DRIFT || status == SW_CLI_EXIT_OK))
             status = org; /* a failure wins over drift, drift over no drift */
     }
@@ -581,9 +574,11 @@ int sw_cli_main(int argc, char **argv)
     struct sw_error err = {0};
     struct sw_config *cfg = NULL;
     struct sw_aws_client *aws = NULL;
-    struct sw_aws_io state;
+    struct sw_io_wiring *io = NULL;
     struct sw_function fn;
     struct dry dry = {0};
+    struct dry region_dry[SW_CFG_REGIONS_MAX];
+    struct sw_function_region dry_regions[SW_CFG_REGIONS_MAX];
     lr_log_init_from_env(); /* as the function logs: AWS_LAMBDA_LOG_FORMAT, _LEVEL */
     int status = parse_args(argc, argv, &a);
     if (status != SW_CLI_EXIT_OK)
@@ -616,16 +611,33 @@ int sw_cli_main(int argc, char **argv)
         status = err.code == SW_ECONFIG ? SW_CLI_EXIT_USAGE : SW_CLI_EXIT_FAILED;
         goto out_cfg;
     }
-    sw_aws_io_init(&state, aws, cfg);
-    struct sw_function_wiring w = {.io = sw_aws_io_io(&state)};
+    io = calloc(1, sizeof(*io));
+    if (!io) {
+        fprintf(stderr, "bootstrap: out of memory\n");
+        status = SW_CLI_EXIT_FAILED;
+        goto out_client;
+    }
+    if (sw_io_wiring_init(io, cfg, aws, &err) != SW_OK) {
+        fprintf(stderr, "bootstrap: invalid configuration: %s\n", err.msg);
+        status = err.code == SW_ECONFIG ? SW_CLI_EXIT_USAGE : SW_CLI_EXIT_FAILED;
+        goto out_state;
+    }
+    struct sw_function_wiring w = io->function;
     if (a.dry_run) {
-        dry = (struct dry){&state, cfg, cJSON_CreateArray()};
+        /* Every region's I/O reads for real and writes and publishes nothing (the members'
+         * check writes nothing in dry-run mode, and publishes through the function's I/O). */
+        dry = (struct dry){&io->home, cfg, cJSON_CreateArray()};
         if (!dry.notes) {
             status = SW_CLI_EXIT_FAILED;
             goto out_state;
         }
-        w.io = (struct sw_function_io){&dry,          dry_read,        dry_perform, dry_publish,
-                                       dry_workloads, dry_own_account, NULL,        NULL};
+        w.io = dry_io(&dry);
+        for (size_t k = 0; k < w.region_count; k++) {
+            region_dry[k] = (struct dry){&io->region_states[k], cfg, dry.notes};
+            dry_regions[k] = io->regions[k];
+            dry_regions[k].io = dry_io(&region_dry[k]);
+        }
+        w.regions = dry_regions;
     }
     if (sw_function_init(&fn, cfg, sw_aws_client_region(aws), &w, &err) != SW_OK) {
         fprintf(stderr, "bootstrap: invalid configuration: %s\n", err.msg);
@@ -635,13 +647,16 @@ int sw_cli_main(int argc, char **argv)
     if (a.replay_dlq)
         status = run_replay(aws, cfg);
     else if (a.check)
-        status = run_check(&fn, aws, cfg);
+        status = run_check(&fn, io, cfg);
     else
         status = run_event(&fn, &dry, &a);
     fflush(stdout);
 out_state:
     cJSON_Delete(dry.notes);
-    sw_aws_io_clear(&state);
+    if (io)
+        sw_io_wiring_clear(io);
+    free(io);
+out_client:
     sw_aws_client_free(aws);
 out_cfg:
     free(cfg);

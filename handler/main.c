@@ -9,8 +9,7 @@
 #include "handler/cli.h"
 #include "handler/parse/config.h"
 #include "handler/function.h"
-#include "handler/io/org_aws_io.h"
-#include "handler/io/aws_io.h"
+#include "handler/io/wiring.h"
 #include "handler/core/clock.h"
 #include "handler/decide/metrics.h"
 #include "runtime/lr_log.h"
@@ -32,9 +31,7 @@
 struct app {
     struct sw_config cfg;
     struct sw_aws_client *aws;
-    struct sw_aws_io state;
-    struct sw_org_aws_io org; /* REGIONS' clients; SCOPE=organization: rotation too */
-    struct sw_aws_io region_states[SW_CFG_REGIONS_MAX]; /* account check in REGIONS' others */
+    struct sw_io_wiring io; /* the I/O of every region checked, the members' check */
     struct sw_function fn;
     struct sw_outcome outcome; /* reused: its buffer is the response body */
     struct sw_metrics_config metrics;
@@ -99,10 +96,7 @@ static int handle(const struct lr_invocation *inv, struct lr_response *out, void
 {
     struct app *app = user;
     long long deadline_ms = aws_deadline(inv->deadline_ms, sw_clock_now_ms());
-    sw_aws_client_set_deadline(app->aws, deadline_ms);
-    for (size_t i = 0; i < app->org.region_count; i++) {
-        sw_aws_client_set_deadline(app->org.clients[i], deadline_ms);
-    }
+    sw_io_wiring_set_deadline(&app->io, deadline_ms);
     struct sw_function_call call = {inv->payload, inv->payload_len, inv->function_arn,
                                     sw_clock_now_ms(), deadline_ms};
     sw_function_handle(&app->fn, &call, &app->outcome);
@@ -128,37 +122,16 @@ static int init_failed(struct lr_runtime *rt, const char *type, const struct sw_
     return EXIT_FAILURE;
 }
 
-/* Sets up the function over all its I/O: the AWS adapter of its own region, REGIONS'
- * others (each its own client, publishing through the home one) and, in organization
- * scope, the members' check. Returns 0 or a negative SW_E* with err set (an invalid
- * configuration); what it set up is released by main's exit path either way. */
+/* Sets up the function over all its I/O (io/wiring.c): its own region, REGIONS' others and,
+ * in organization scope, the members' check. Returns 0 or a negative SW_E* with err set (an
+ * invalid configuration); what it set up is released by main's exit path either way. */
 static int wire(struct app *app, struct sw_error *err)
 {
-    struct sw_function_region regions[SW_CFG_REGIONS_MAX];
-    if (app->cfg.scope == SW_SCOPE_ORGANIZATION || app->cfg.region_count > 0) {
-        int rc = sw_org_aws_io_init(&app->org, &app->cfg, app->aws, err);
-        if (rc != SW_OK)
-            return rc;
-    }
-    /* After the organization side attached the region's rate gate to app->aws: the drift
-     * check's siblings take it with them (aws/rate_gate.c). */
-    sw_aws_io_init(&app->state, app->aws, &app->cfg);
-    struct sw_function_wiring w = {.io = sw_aws_io_io(&app->state), .regions = regions};
-    if (app->cfg.scope == SW_SCOPE_ORGANIZATION) {
-        w.org = (struct sw_function_org_io){
-            .ctx = &app->org, .check = sw_org_aws_io_check, .member = sw_org_aws_io_member};
-    }
-    for (size_t i = 0; i < app->org.region_count; i++) {
-        if (!app->org.owned[i]) {
-            continue; /* the function's own region: the home check */
-        }
-        struct sw_function_region *x = &regions[w.region_count++];
-        sw_aws_io_init(&app->region_states[i], app->org.clients[i], &app->cfg);
-        app->region_states[i].publish_aws = app->aws;
-        x->io = sw_aws_io_io(&app->region_states[i]);
-        memcpy(x->region, app->org.regions[i], sizeof(x->region));
-    }
-    return sw_function_init(&app->fn, &app->cfg, sw_aws_client_region(app->aws), &w, err);
+    int rc = sw_io_wiring_init(&app->io, &app->cfg, app->aws, err);
+    if (rc != SW_OK)
+        return rc;
+    return sw_function_init(&app->fn, &app->cfg, sw_aws_client_region(app->aws), &app->io.function,
+                            err);
 }
 
 int main(int argc, char **argv)
@@ -210,13 +183,7 @@ int main(int argc, char **argv)
     status = EXIT_FAILURE; /* the loop only returns when the function must end */
 
 out_state:
-    for (size_t i = 0; i < app->org.region_count; i++) {
-        if (app->org.owned[i]) {
-            sw_aws_io_clear(&app->region_states[i]);
-        }
-    }
-    sw_org_aws_io_clear(&app->org);
-    sw_aws_io_clear(&app->state);
+    sw_io_wiring_clear(&app->io);
     sw_aws_client_free(app->aws);
 out_app:
     sw_buf_clear(&app->emf);

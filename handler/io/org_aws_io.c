@@ -809,7 +809,7 @@ int sw_org_aws_io_member(void *ctx, const char *admin_account, const char *accou
     struct sw_org_aws_io *s = ctx;
     *is_member = kept_member(s, account);
     if (*is_member || s->region_count == 0 ||
-        (deadline_ms != 0 && s->members_deadline_ms == deadline_ms))
+        (s->members_looked_up && s->members_deadline_ms == deadline_ms))
         return SW_OK; /* listed in this invocation already: the answer stands */
     struct sw_org_region_report rr;
     memset(&rr, 0, sizeof(rr));
@@ -824,6 +824,7 @@ int sw_org_aws_io_member(void *ctx, const char *admin_account, const char *accou
                             rr.failed_api[0] ? rr.failed_api : "inspector2:ListMembers", rr.region,
                             rr.failed_code, rr.failed_message);
     keep_members(s, ids, n);
+    s->members_looked_up = true;
     s->members_deadline_ms = deadline_ms;
     *is_member = kept_member(s, account);
     return SW_OK;
@@ -869,12 +870,13 @@ int sw_org_aws_io_check(void *ctx, const char *admin_account, bool execute, long
         .s = s,
         .admin = admin_account,
         .execute = execute,
-        .reuse = deadline_ms != 0 && s->members_deadline_ms == deadline_ms,
+        .reuse = s->members_looked_up && s->members_deadline_ms == deadline_ms,
         .deadline_ms = deadline_ms,
         .first = s->region_count ? s->first_region % s->region_count : 0,
         .out = out,
     };
     atomic_init(&run.slowest_ms, 0);
+    s->members_looked_up = false;
     s->members_deadline_ms = 0;
     out->region_count = s->region_count;
     (void)sw_parallel_run(s->region_count, s->cfg->org_region_concurrency, check_task, &run);

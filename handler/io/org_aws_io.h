@@ -42,11 +42,14 @@ struct sw_org_aws_io {
     size_t first_region;              /* the region the next run starts with */
     struct sw_org_call_bounds bounds; /* the client's retries, for the reserve */
     /* The member list of the membership region (the home client's, else the first), sorted:
-     * from the last check or lookup (owned). members_deadline_ms: the invocation deadline of
-     * a lookup's listing (0: none), so the same invocation neither lists twice nor again. */
+     * from the last check or lookup (owned). A lookup's listing (members_looked_up) is kept
+     * with its invocation's deadline (members_deadline_ms), which tells the invocation apart
+     * (0, no deadline, is the command line: one event per process), so the same invocation
+     * neither lists twice for its lookups nor again for its check. */
     size_t member_region;
     char **members;
     size_t member_count;
+    bool members_looked_up;
     long long members_deadline_ms;
 };
 

@@ -371,6 +371,56 @@ class Organization(unittest.TestCase):
         self.assertEqual(self.ecr_off(REGION), off_home)  # nothing written
         self.assertEqual(self.world.notifications(), [])
 
+    def cli_event(self, ev, *args):
+        """bootstrap --event with the function's environment, as an operator runs it."""
+        import subprocess
+        import tempfile
+        env = {k: v for k, v in self.env().items() if k != "AWS_LAMBDA_RUNTIME_API"}
+        with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
+            json.dump(ev, f)
+            f.flush()
+            r = subprocess.run([harness.BOOTSTRAP, "--event", f.name, *args], env=env,
+                               capture_output=True, text=True, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        return json.loads(r.stdout)
+
+    def test_cli_event_runs_the_members_check_as_lambda_does(self):
+        """bootstrap --event in organization scope runs the same pipeline as Lambda
+        (docs/operations.md, "The command line"): a scheduled event checks the members,
+        --dry-run reads them, writes nothing and prints the one organization notification;
+        without it the members are restored and the notification is published."""
+        off = self.drift(seed=11)
+        out = self.cli_event(self.world.scheduled_event(), "--dry-run")
+        run = out["result"]["organization"]["run"]
+        self.assertEqual((run["checked"], run["drifted"], run["restored"]),
+                         (MEMBERS, len(off), 0))
+        self.assertEqual(self.front.calls_of("Enable"), [])
+        self.assertEqual(self.ecr_off(), off)  # nothing written
+        (note,) = out["notifications"]
+        self.assertIn("ECR scanning off in %d member(s)" % len(off), note["subject"])
+        self.assertEqual(self.world.notifications(), [])  # printed, not published
+
+        result = self.cli_event(self.world.scheduled_event())
+        self.assertEqual(result["organization"]["run"]["restored"], len(off))
+        self.assertEqual(self.ecr_off(), [])
+        self.assertEqual(len(self.world.notifications(expect=1)), 1)
+
+    def test_cli_event_for_a_member_lists_the_members_once(self):
+        """An event naming a member, from the command line (no deadline): the membership
+        lookup's listing serves the members' check too, as under Lambda."""
+        off = self.drift(seed=12)
+        ev = self.world.scheduled_event()
+        ev["account"] = self.members[0]
+        self.front.reset()
+        result = self.cli_event(ev)
+        self.assertTrue(result["handled"], result)
+        self.assertEqual(result["organization"]["run"]["restored"], len(off))
+        self.assertEqual(len(self.front.calls_of("ListMembers")), 5)  # 250 members, 50 a page
+        ev["account"] = self.gone
+        result = self.cli_event(ev)
+        self.assertFalse(result["handled"], result)
+        self.assertIn("member", result["reason"])
+
     def test_regions_admin_and_members_drifted_everywhere_give_one_notification(self):
         admin = self.world.account
         off_home = self.drift(REGION, seed=9)
