@@ -404,6 +404,16 @@ static void assume_role_answer_is_read_whole_or_refused(void **state)
     assert_int_equal(sw_sts_parse_assume_role(no_token, strlen(no_token), &s, &err), SW_EPARSE);
     assert_false(s.set);
     assert_string_equal(s.secret, ""); /* wiped */
+    /* An empty SessionToken is none: the temporary key would be sent without its token. */
+    const char *empty_token = "<AssumeRoleResponse><AssumeRoleResult><Credentials>"
+                              "<AccessKeyId>A</AccessKeyId><SecretAccessKey>B</SecretAccessKey>"
+                              "<SessionToken></SessionToken>"
+                              "<Expiration>2999-01-01T00:00:00Z</Expiration></Credentials>"
+                              "</AssumeRoleResult></AssumeRoleResponse>";
+    assert_int_equal(sw_sts_parse_assume_role(empty_token, strlen(empty_token), &s, &err),
+                     SW_EPARSE);
+    assert_false(s.set);
+    assert_string_equal(s.secret, "");
 }
 
 static void write_script(struct home *h, const char *name, const char *body)
