@@ -65,17 +65,6 @@ static bool has_planted_run(const char *s)
     return false;
 }
 
-/* A value's array: NUL-terminated within it, and no control character (tab_ok: a tab). */
-static void check_value(const char *v, size_t cap, bool tab_ok)
-{
-    size_t n = strnlen(v, cap);
-    FUZZ_CHECK(n < cap);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)v[i];
-        FUZZ_CHECK((c >= 0x20 && c != 0x7f) || (tab_ok && c == '\t'));
-    }
-}
-
 /* An error: non-empty, NUL-terminated, one line without control characters, naming what,
  * and without a run of the planted secret. A message that quotes the profile name (the
  * operator's AWS_PROFILE, which may be UTF-8 or hold the secret's text) is checked for the
@@ -109,12 +98,12 @@ static int blank_separated_runs(const char *command)
 static void check_profile(const struct sw_profile *pr)
 {
     const struct sw_creds_slot *s = &pr->keys;
-    check_value(s->access_key_id, sizeof(s->access_key_id), false);
-    check_value(s->secret, sizeof(s->secret), false);
-    check_value(s->token, sizeof(s->token), false);
-    check_value(pr->credential_process, sizeof(pr->credential_process), true);
-    check_value(pr->role_arn, sizeof(pr->role_arn), false);
-    check_value(pr->source_profile, sizeof(pr->source_profile), false);
+    fuzz_check_value(s->access_key_id, sizeof(s->access_key_id), false);
+    fuzz_check_value(s->secret, sizeof(s->secret), false);
+    fuzz_check_value(s->token, sizeof(s->token), false);
+    fuzz_check_value(pr->credential_process, sizeof(pr->credential_process), true);
+    fuzz_check_value(pr->role_arn, sizeof(pr->role_arn), false);
+    fuzz_check_value(pr->source_profile, sizeof(pr->source_profile), false);
     /* A key not given stays empty; the slot is only ever set by sw_profile_credentials. */
     FUZZ_CHECK(pr->has_key_id || !s->access_key_id[0]);
     FUZZ_CHECK(pr->has_secret || !s->secret[0]);
@@ -212,7 +201,7 @@ static void fuzz_profile(const char *d, size_t n)
             FUZZ_CHECK(out.set && out.expiration == 0);
             FUZZ_CHECK(strcmp(out.access_key_id, pr.keys.access_key_id) == 0);
             FUZZ_CHECK(strcmp(out.secret, pr.keys.secret) == 0);
-            check_value(out.token, sizeof(out.token), false);
+            fuzz_check_value(out.token, sizeof(out.token), false);
         } else {
             FUZZ_CHECK(!out.set);
             check_error(&e2, name, name);
@@ -240,9 +229,9 @@ static void fuzz_process_json(const char *d, size_t n)
     FUZZ_CHECK(rc == 0 || rc == SW_ECREDS);
     if (rc == 0) {
         FUZZ_CHECK(s.set && s.access_key_id[0] && s.secret[0]);
-        check_value(s.access_key_id, sizeof(s.access_key_id), false);
-        check_value(s.secret, sizeof(s.secret), false);
-        check_value(s.token, sizeof(s.token), false);
+        fuzz_check_value(s.access_key_id, sizeof(s.access_key_id), false);
+        fuzz_check_value(s.secret, sizeof(s.secret), false);
+        fuzz_check_value(s.token, sizeof(s.token), false);
     } else {
         FUZZ_CHECK(memcmp(&s, &zero, sizeof(s)) == 0);
         check_error(&err, "credential_process", NULL);
