@@ -4,11 +4,14 @@
  * awsQuery; the status, headers and body come from the input), the Inspector2, ECR and SNS
  * answer parsers, the STS GetCallerIdentity and SQS ReceiveMessage answers (the operator
  * command line's account, the dead-letter replay), Security Hub's BatchUpdateFindings answer,
+ * the STS AssumeRole answer (a role_arn profile's temporary credentials),
  * the XML reader, the JSON object reader and
  * the credentials' time parser.
  * Each must return a defined result, stay within its struct, and keep an error code safe
  * to log (printable ASCII); an error's text, once redacted, keeps no run of a credential.
- * fuzz/corpus/fuzz_aws_response/ holds recorded answers with their selector byte. */
+ * fuzz/corpus/fuzz_aws_response/ holds recorded answers with their selector byte: a new parser
+ * goes last, before P_COUNT, so the bytes below P_COUNT keep their parser (fuzz/make_corpus.py
+ * reads the selector values from this enum). */
 #include "fuzz_check.h"
 #include "handler/aws/aws_error.h"
 #include "handler/aws/credentials.h"
@@ -44,6 +47,7 @@ enum parser {
     P_STS_CALLER_IDENTITY,
     P_SQS_RECEIVE,
     P_SECURITYHUB_BATCH_UPDATE,
+    P_STS_ASSUME_ROLE,
     P_COUNT
 };
 
@@ -262,6 +266,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         } else {
             FUZZ_CHECK(r.processed == 0 && r.unprocessed == 0);
         }
+        break;
+    }
+    case P_STS_ASSUME_ROLE: {
+        static struct sw_creds_slot s; /* large (the session token): kept off the stack */
+        static const struct sw_creds_slot zero;
+        memset(&s, 0, sizeof(s));
+        snprintf(s.secret, sizeof(s.secret), "stale-secret");
+        s.set = true; /* what an earlier answer left: a refused one must not keep it */
+        rc = sw_sts_parse_assume_role(d, n, &s, &err);
+        FUZZ_CHECK(rc == 0 || rc == SW_EPARSE);
+        if (rc == 0) { /* complete, one printable line each (they go into headers), expiring */
+            FUZZ_CHECK(s.set && s.expiration > 0);
+            FUZZ_CHECK(s.access_key_id[0] && s.secret[0] && s.token[0]);
+            fuzz_check_value(s.access_key_id, sizeof(s.access_key_id), false);
+            fuzz_check_value(s.secret, sizeof(s.secret), false);
+            fuzz_check_value(s.token, sizeof(s.token), false);
+        } else {
+            FUZZ_CHECK(memcmp(&s, &zero, sizeof(s)) == 0);
+        }
+        sw_creds_slot_wipe(&s);
         break;
     }
     case P_COUNT:

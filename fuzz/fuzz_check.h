@@ -43,6 +43,19 @@ static inline bool fuzz_no_controls(const char *s, size_t len)
     return true;
 }
 
+/* A value in its array of cap bytes: NUL-terminated within it and without a control character
+ * (below space, or DEL; a tab passes when tab_ok), as credentials and what reaches a header or
+ * a message must be. Bytes from 0x80 (UTF-8) pass. */
+static inline void fuzz_check_value(const char *v, size_t cap, bool tab_ok)
+{
+    size_t n = strnlen(v, cap);
+    FUZZ_CHECK(n < cap);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)v[i];
+        FUZZ_CHECK((c >= 0x20 && c != 0x7f) || (tab_ok && c == '\t'));
+    }
+}
+
 /* docs/contract.md §4 on a finished notification: ASCII subject of at most 99 characters without
  * line breaks, a non-empty valid printable UTF-8 message within 256 KiB, ASCII attributes. */
 static inline void fuzz_check_notification(const struct sw_notification *n)

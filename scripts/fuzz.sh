@@ -9,7 +9,7 @@
 # non-zero when any target found a crash, a leak or a timeout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-all=(fuzz_events fuzz_function fuzz_aws fuzz_aws_response fuzz_sigv4 fuzz_config fuzz_runtime)
+all=(fuzz_events fuzz_function fuzz_aws fuzz_aws_response fuzz_sigv4 fuzz_config fuzz_runtime fuzz_profile)
 if [[ "${1:-}" =~ ^fuzz_ ]]; then
     targets=("$1")
     seconds=${2:-60}

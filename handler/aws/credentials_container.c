@@ -55,7 +55,7 @@ bool sw_creds_copy_secret(char *dst, size_t cap, const char *src)
 int sw_creds_parse_time(const char *s, time_t *out)
 {
     int64_t ms = s ? sw_time_parse_rfc3339(s, strlen(s)) : SW_TIME_NONE;
-    if (ms == SW_TIME_NONE)
+    if (ms == SW_TIME_NONE || ms < 1000) /* 0 is "does not expire", not an expiration */
         return SW_EPARSE;
     *out = (time_t)(ms / 1000);
     return 0;

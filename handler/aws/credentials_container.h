@@ -62,7 +62,8 @@ bool sw_creds_has_ctl(const char *s);
 bool sw_creds_copy_secret(char *dst, size_t cap, const char *src);
 
 /* Parses an RFC 3339 UTC time ("2016-02-25T06:03:31Z", fractional seconds and a +hh:mm
- * offset accepted) into *out. Returns 0 or SW_EPARSE. */
+ * offset accepted) into *out, an expiration: a time at or before the epoch (1970-01-01T00:00:00Z)
+ * is refused, since an expiration of 0 means "does not expire". Returns 0 or SW_EPARSE. */
 int sw_creds_parse_time(const char *s, time_t *out);
 
 /* Fetches credentials from url into out: o->attempts attempts, o->retry_delay_ms apart,

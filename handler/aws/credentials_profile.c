@@ -60,15 +60,15 @@ static bool header_name(const char *in, size_t len, bool config_file, char *name
     return true;
 }
 
-static bool put_value(char *dst, size_t cap, const char *v, size_t n, bool *flag)
+/* True when v[0..n) has a control character (below space, or DEL); a tab passes when tab_ok. */
+static bool value_has_ctl(const char *v, size_t n, bool tab_ok)
 {
-    if (n >= cap)
-        return false;
-    memcpy(dst, v, n);
-    dst[n] = '\0';
-    if (flag)
-        *flag = true;
-    return true;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)v[i];
+        if ((c < 0x20 && !(tab_ok && c == '\t')) || c == 0x7f)
+            return true;
+    }
+    return false;
 }
 
 int sw_profile_parse(const char *text, size_t len, bool config_file, const char *name,
@@ -131,31 +131,47 @@ int sw_profile_parse(const char *text, size_t len, bool config_file, const char 
         const char *k = trim((char *)t, &kn);
         size_t vn = tn - (size_t)(eq - t) - 1;
         const char *v = trim((char *)eq + 1, &vn);
-        bool ok = true;
+        /* The keys scanwarden reads: where the value goes, and whether the credentials file
+         * already gave it. Unknown keys (region, output, sso_*, ...) are ignored. */
         struct sw_creds_slot *s = &pr->keys;
-        if (kn == 17 && strncmp(k, "aws_access_key_id", kn) == 0) {
-            if (!had_id)
-                ok = put_value(s->access_key_id, sizeof(s->access_key_id), v, vn, &pr->has_key_id);
-        } else if (kn == 21 && strncmp(k, "aws_secret_access_key", kn) == 0) {
-            if (!had_secret)
-                ok = put_value(s->secret, sizeof(s->secret), v, vn, &pr->has_secret);
-        } else if (kn == 17 && strncmp(k, "aws_session_token", kn) == 0) {
-            if (!had_token)
-                ok = put_value(s->token, sizeof(s->token), v, vn, &pr->has_token);
-        } else if (kn == 18 && strncmp(k, "credential_process", kn) == 0) {
-            if (!had_process)
-                ok = put_value(pr->credential_process, sizeof(pr->credential_process), v, vn, NULL);
-        } else if (kn == 8 && strncmp(k, "role_arn", kn) == 0) {
-            if (!had_role)
-                ok = put_value(pr->role_arn, sizeof(pr->role_arn), v, vn, NULL);
-        } else if (kn == 14 && strncmp(k, "source_profile", kn) == 0) {
-            if (!had_source)
-                ok = put_value(pr->source_profile, sizeof(pr->source_profile), v, vn, NULL);
-        } /* unknown keys (region, output, sso_*, ...) are ignored */
+        const struct {
+            const char *key;
+            char *dst;
+            size_t cap;
+            bool *flag, had, tab_ok;
+        } keys[] = {
+            {"aws_access_key_id", s->access_key_id, sizeof(s->access_key_id), &pr->has_key_id,
+             had_id, false},
+            {"aws_secret_access_key", s->secret, sizeof(s->secret), &pr->has_secret, had_secret,
+             false},
+            {"aws_session_token", s->token, sizeof(s->token), &pr->has_token, had_token, false},
+            /* a tab separates the words of a command line */
+            {"credential_process", pr->credential_process, sizeof(pr->credential_process), NULL,
+             had_process, true},
+            {"role_arn", pr->role_arn, sizeof(pr->role_arn), NULL, had_role, false},
+            {"source_profile", pr->source_profile, sizeof(pr->source_profile), NULL, had_source,
+             false},
+        };
+        size_t i = 0, nkeys = sizeof(keys) / sizeof(keys[0]);
+        while (i < nkeys && !(strlen(keys[i].key) == kn && strncmp(k, keys[i].key, kn) == 0))
+            i++;
+        const char *bad = NULL;
+        if (i < nkeys && !keys[i].had) {
+            if (vn >= keys[i].cap)
+                bad = "is too long";
+            else if (value_has_ctl(v, vn, keys[i].tab_ok))
+                bad = "has a control character"; /* it could reach a message or a request */
+            else {
+                memcpy(keys[i].dst, v, vn);
+                keys[i].dst[vn] = '\0';
+                if (keys[i].flag)
+                    *keys[i].flag = true;
+            }
+        }
         OPENSSL_cleanse(buf, sizeof(buf));
-        if (!ok)
-            return sw_error_set(err, SW_ECONFIG, "%s line %d: the value of %.*s is too long", what,
-                                line_no, (int)kn, k);
+        if (bad)
+            return sw_error_set(err, SW_ECONFIG, "%s line %d: the value of %s %s", what, line_no,
+                                keys[i].key, bad);
     }
     return 0;
 }
@@ -237,6 +253,8 @@ int sw_profile_load(const struct sw_env *env, struct sw_profile *pr, struct sw_e
     if (strlen(name) > SW_PROFILE_MAX_NAME)
         return sw_error_set(err, SW_ECONFIG, "AWS_PROFILE is longer than %d bytes",
                             SW_PROFILE_MAX_NAME);
+    if (sw_creds_has_ctl(name)) /* the name is quoted in messages */
+        return sw_error_set(err, SW_ECONFIG, "AWS_PROFILE has a control character");
     static const struct {
         const char *var, *base, *what;
         bool config;
@@ -282,9 +300,7 @@ int sw_profile_load(const struct sw_env *env, struct sw_profile *pr, struct sw_e
 
 /* ---- credential_process ---- */
 
-/* Splits command into argv (blanks separate, double quotes group, backslash escapes a quote or
- * backslash inside quotes). buf holds the words. Returns the count, or -1. */
-static int split_command(const char *command, char *buf, size_t cap, char **argv, int max)
+int sw_creds_process_split(const char *command, char *buf, size_t cap, char **argv, int max)
 {
     int argc = 0;
     size_t o = 0;
@@ -310,7 +326,7 @@ static int split_command(const char *command, char *buf, size_t cap, char **argv
                 return -1;
             buf[o++] = *c++;
         }
-        if (quoted)
+        if (quoted || o >= cap) /* o == cap: an empty word ("") after a full buffer */
             return -1;
         buf[o++] = '\0';
     }
@@ -325,9 +341,10 @@ static long now_ms(void)
     return (long)ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-static int parse_process_json(const char *body, size_t len, struct sw_creds_slot *out,
-                              struct sw_error *err)
+int sw_creds_process_parse(const char *body, size_t len, struct sw_creds_slot *out,
+                           struct sw_error *err)
 {
+    sw_creds_slot_wipe(out); /* whatever out held, a failure leaves no credentials in it */
     cJSON *root = cJSON_ParseWithLength(body, len);
     int rc = 0;
     if (!cJSON_IsObject(root)) {
@@ -351,7 +368,6 @@ static int parse_process_json(const char *body, size_t len, struct sw_creds_slot
                           "credential_process: its output lacks AccessKeyId or SecretAccessKey");
         goto done;
     }
-    sw_creds_slot_wipe(out);
     if (!sw_creds_copy_secret(out->access_key_id, sizeof(out->access_key_id), id->valuestring) ||
         !sw_creds_copy_secret(out->secret, sizeof(out->secret), secret->valuestring) ||
         (cJSON_IsString(token) &&
@@ -382,7 +398,7 @@ int sw_creds_process_run(const char *command, long timeout_ms, struct sw_creds_s
     char *argv[SW_PROCESS_MAX_ARGS + 1];
     if (timeout_ms <= 0)
         timeout_ms = SW_PROCESS_TIMEOUT_MS;
-    int argc = split_command(command, words, sizeof(words), argv, SW_PROCESS_MAX_ARGS + 1);
+    int argc = sw_creds_process_split(command, words, sizeof(words), argv, SW_PROCESS_MAX_ARGS + 1);
     if (argc <= 0)
         return sw_error_set(err, SW_ECONFIG,
                             "credential_process: the command is empty, has an unclosed quote or "
@@ -482,7 +498,7 @@ int sw_creds_process_run(const char *command, long timeout_ms, struct sw_creds_s
                           argv[0], WIFEXITED(status) ? "exit status" : "signal",
                           WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
     else
-        rc = parse_process_json(buf, got, out, err);
+        rc = sw_creds_process_parse(buf, got, out, err);
     if (buf) {
         OPENSSL_cleanse(buf, SW_PROCESS_MAX_OUTPUT + 1);
         free(buf);

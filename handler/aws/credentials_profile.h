@@ -50,8 +50,12 @@ void sw_profile_wipe(struct sw_profile *pr);
 
 /* Reads profile name from the text of one file (config_file: "[profile name]" headers)
  * into pr, keeping keys pr already has (read the credentials file first). *found is set when
- * the section exists. Returns 0, or SW_ECONFIG naming the file (what) and the line of a bound
- * exceeded or a malformed header. */
+ * the section exists; a has_* flag is set when its key was given (its value may be empty).
+ * Every value read is NUL-terminated and free of control characters (a tab is allowed only in
+ * credential_process, where it separates words): a value can reach an error message (the
+ * source_profile as AWS_PROFILE, the credential_process program) or a request. Returns 0, or
+ * SW_ECONFIG naming the file (what) and the line of a bound exceeded, a malformed header or a
+ * value with a control character (never the value). */
 int sw_profile_parse(const char *text, size_t len, bool config_file, const char *name,
                      const char *what, struct sw_profile *pr, bool *found, struct sw_error *err);
 
@@ -59,6 +63,19 @@ int sw_profile_parse(const char *text, size_t len, bool config_file, const char 
  * AWS_PROFILE is not set: the chain goes on), or SW_ECONFIG (AWS_PROFILE names a profile no
  * file has, a file over its bounds, an unreadable file). */
 int sw_profile_load(const struct sw_env *env, struct sw_profile *pr, struct sw_error *err);
+
+/* Splits a credential_process command line into argv, without a shell: blanks (space, tab)
+ * separate words, double quotes group, a backslash escapes '"' or '\\' inside quotes. The
+ * words are copied into buf (cap bytes); at most max - 1 words, argv[count] is NULL. Returns
+ * the count, or -1 (an unclosed quote, more words than max - 1, or words longer than buf). */
+int sw_creds_process_split(const char *command, char *buf, size_t cap, char **argv, int max);
+
+/* Reads the JSON document a credential_process printed (Version 1, AccessKeyId,
+ * SecretAccessKey, optional SessionToken and Expiration) into out, which is wiped first.
+ * Returns 0 (out->set, key id and secret non-empty, no control characters), or SW_ECREDS
+ * (out stays wiped; the message never quotes the output). A pure parser. */
+int sw_creds_process_parse(const char *body, size_t len, struct sw_creds_slot *out,
+                           struct sw_error *err);
 
 /* Runs command (credential_process) with a time limit and reads its JSON into out.
  * Returns 0, or SW_ECREDS (did not start, exit status, timed out, output too long or not the

@@ -69,7 +69,7 @@ int sw_sts_parse_assume_role(const char *xml, size_t len, struct sw_creds_slot *
     int e =
         sw_xml_find_text(xml, len, "AssumeRoleResult/Credentials/Expiration", when, sizeof(when));
     if (a != 1 || b != 1 || t != 1 || e != 1 || !out->access_key_id[0] || !out->secret[0] ||
-        sw_creds_has_ctl(out->access_key_id) || sw_creds_has_ctl(out->secret) ||
+        !out->token[0] || sw_creds_has_ctl(out->access_key_id) || sw_creds_has_ctl(out->secret) ||
         sw_creds_has_ctl(out->token) || sw_creds_parse_time(when, &out->expiration) != 0) {
         sw_creds_slot_wipe(out);
         return sw_error_set(err, SW_EPARSE,

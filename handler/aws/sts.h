@@ -33,7 +33,9 @@ struct sw_creds_slot;
 int sw_sts_assume_role(struct sw_aws_client *c, const char *role_arn, const char *session_name,
                        struct sw_creds_slot *out, struct sw_aws_error *aerr, struct sw_error *err);
 
-/* The credentials of an AssumeRole answer into out. 0 or SW_EPARSE. */
+/* The credentials of an AssumeRole answer into out (wiped first): 0 (out->set; key id, secret
+ * and session token non-empty, without control characters; an expiration after 1970), or
+ * SW_EPARSE (out stays wiped). */
 int sw_sts_parse_assume_role(const char *xml, size_t len, struct sw_creds_slot *out,
                              struct sw_error *err);
 

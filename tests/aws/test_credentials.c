@@ -229,15 +229,12 @@ static void test_parse_time(void **state)
     assert_int_equal(t, 1456380211);
     assert_int_equal(sw_creds_parse_time("2016-02-25T05:03:31-01:00", &t), 0);
     assert_int_equal(t, 1456380211);
-    const char *bad[] = {"",
-                         "2016-02-25",
-                         "2016-02-25 06:03:31Z",
-                         "2016-13-25T06:03:31Z",
-                         "2016-02-25T06:03:31",
-                         "2016-02-25T06:03:31ZZ",
-                         "20x6-02-25T06:03:31Z",
-                         "2016-02-25T06:03:31+0200",
-                         "2016-02-25T06:03:31."};
+    const char *bad[] = {"", "2016-02-25", "2016-02-25 06:03:31Z", "2016-13-25T06:03:31Z",
+                         "2016-02-25T06:03:31", "2016-02-25T06:03:31ZZ", "20x6-02-25T06:03:31Z",
+                         "2016-02-25T06:03:31+0200", "2016-02-25T06:03:31.",
+                         /* an expiration of 0 (or before) would read as "does not expire" */
+                         "1970-01-01T00:00:00Z", "1970-01-01T00:00:00.999Z",
+                         "1970-01-01T01:00:00+01:00", "1969-12-31T23:59:59Z"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         if (sw_creds_parse_time(bad[i], &t) != SW_EPARSE)
             fail_msg("\"%s\" should not parse", bad[i]);

@@ -231,6 +231,126 @@ static void bounds_line_file_and_profile_count(void **state)
     sw_profile_wipe(&pr);
 }
 
+/* A value can reach an error message (source_profile becomes AWS_PROFILE, "no such profile";
+ * the credential_process program is named when it fails) or a request: a control character in
+ * it is refused when the file is read, and the message names the key, never the value. */
+static void control_characters_in_a_value_are_refused_without_quoting_it(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *key;
+    } bad[] = {
+        {"[default]\nsource_profile = dev\x1b[2Jowned\nrole_arn = arn\n", "source_profile"},
+        {"[default]\naws_secret_access_key = SECRET\x01VALUE\n", "aws_secret_access_key"},
+        {"[default]\ncredential_process = /bin/cmd\rowned\n", "credential_process"},
+        {"[default]\nrole_arn = arn:aws:iam::123456789012:role/x\x7f\n", "role_arn"},
+        {"[default]\nsource_profile = a\tb\n", "source_profile"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        struct sw_profile pr;
+        struct sw_error err = {0};
+        bool found = false;
+        memset(&pr, 0, sizeof(pr));
+        assert_int_equal(sw_profile_parse(bad[i].text, strlen(bad[i].text), false, "default",
+                                          "the shared credentials file", &pr, &found, &err),
+                         SW_ECONFIG);
+        if (!strstr(err.msg, "the shared credentials file line 2") ||
+            !strstr(err.msg, bad[i].key) || !strstr(err.msg, "control character"))
+            fail_msg("case %zu: %s", i, err.msg);
+        assert_null(strstr(err.msg, "owned"));
+        assert_null(strstr(err.msg, "VALUE"));
+        sw_profile_wipe(&pr);
+    }
+    /* A tab separates the words of a credential_process; in the other sections nothing is read. */
+    const char *ok = "[other]\nsource_profile = x\x1b\n[default]\ncredential_process = a\tb\n";
+    struct sw_profile pr;
+    struct sw_error err = {0};
+    bool found = false;
+    memset(&pr, 0, sizeof(pr));
+    assert_int_equal(sw_profile_parse(ok, strlen(ok), false, "default", "f", &pr, &found, &err), 0);
+    assert_true(found);
+    assert_string_equal(pr.credential_process, "a\tb");
+}
+
+static void a_profile_name_with_a_control_character_is_refused(void **state)
+{
+    struct home *h = *state;
+    write_file(h->dir, ".aws/credentials",
+               "[default]\naws_access_key_id = AKIADEFAULT\naws_secret_access_key = s\n");
+    env_set(&h->t, "AWS_PROFILE", "dev\x1b]0;title\x07");
+    struct sw_profile pr;
+    struct sw_error err = {0};
+    assert_int_equal(sw_profile_load(&h->env, &pr, &err), SW_ECONFIG);
+    assert_non_null(strstr(err.msg, "AWS_PROFILE has a control character"));
+    assert_null(strchr(err.msg, '\x1b'));
+}
+
+/* The words buffer of a credential_process is bounded: an empty word ("") after words that
+ * filled it wrote its NUL one byte past the buffer. */
+static void command_split_stays_within_its_buffers(void **state)
+{
+    (void)state;
+    char buf[4];
+    char *argv[4];
+    assert_int_equal(sw_creds_process_split("abc \"\"", buf, sizeof(buf), argv, 4), -1);
+    assert_int_equal(sw_creds_process_split("ab \"\"", buf, sizeof(buf), argv, 4), 2);
+    assert_string_equal(argv[0], "ab");
+    assert_string_equal(argv[1], "");
+    assert_null(argv[2]);
+    assert_int_equal(sw_creds_process_split("a b c d", buf, sizeof(buf), argv, 4), -1);
+    assert_int_equal(sw_creds_process_split("\"a \\\" b\"", buf, sizeof(buf), argv, 4), -1);
+    char big[8];
+    assert_int_equal(sw_creds_process_split(" \"a \\\" b\"\t", big, sizeof(big), argv, 4), 1);
+    assert_string_equal(argv[0], "a \" b");
+
+    /* Through the public runner: a 2048-byte word and an empty one do not fit its buffer. */
+    char cmd[SW_PROFILE_MAX_VALUE + 8];
+    memset(cmd, 'a', SW_PROFILE_MAX_VALUE);
+    memcpy(cmd + SW_PROFILE_MAX_VALUE, " \"\"", 4);
+    struct sw_creds_slot s;
+    struct sw_error err = {0};
+    memset(&s, 0, sizeof(s));
+    assert_int_equal(sw_creds_process_run(cmd, 5000, &s, &err), SW_ECONFIG);
+    assert_false(s.set);
+}
+
+/* A credential_process answer that is refused leaves no credentials in the slot, whatever it
+ * held, and its message quotes none of the output. */
+static void process_output_refused_leaves_the_slot_empty(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "not json SECRETTEXT",
+        "{\"Version\": 2, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"SECRETTEXT\"}",
+        "{\"Version\": 1, \"AccessKeyId\": \"\", \"SecretAccessKey\": \"SECRETTEXT\"}",
+        "{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"SECRET\\nTEXT\"}",
+        "{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"SECRETTEXT\", "
+        "\"Expiration\": \"SECRETTEXT\"}",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        struct sw_creds_slot s;
+        memset(&s, 0, sizeof(s));
+        snprintf(s.access_key_id, sizeof(s.access_key_id), "AKIASTALE");
+        snprintf(s.secret, sizeof(s.secret), "stalesecret");
+        s.set = true;
+        struct sw_error err = {0};
+        assert_int_equal(sw_creds_process_parse(bad[i], strlen(bad[i]), &s, &err), SW_ECREDS);
+        if (s.set || s.secret[0] || s.access_key_id[0])
+            fail_msg("case %zu: the slot keeps credentials", i);
+        assert_null(strstr(err.msg, "SECRET"));
+    }
+    const char *ok = "{\"Version\": 1, \"AccessKeyId\": \"AKIAPROC\", \"SecretAccessKey\": \"s\", "
+                     "\"Expiration\": \"2999-01-01T00:00:00Z\"}";
+    struct sw_creds_slot s;
+    struct sw_error err = {0};
+    memset(&s, 0, sizeof(s));
+    assert_int_equal(sw_creds_process_parse(ok, strlen(ok), &s, &err), 0);
+    assert_true(s.set);
+    assert_string_equal(s.access_key_id, "AKIAPROC");
+    assert_true(s.expiration > time(NULL));
+    sw_creds_slot_wipe(&s);
+}
+
 static void role_profiles_need_a_source_and_no_chaining(void **state)
 {
     struct home *h = *state;
@@ -284,6 +404,16 @@ static void assume_role_answer_is_read_whole_or_refused(void **state)
     assert_int_equal(sw_sts_parse_assume_role(no_token, strlen(no_token), &s, &err), SW_EPARSE);
     assert_false(s.set);
     assert_string_equal(s.secret, ""); /* wiped */
+    /* An empty SessionToken is none: the temporary key would be sent without its token. */
+    const char *empty_token = "<AssumeRoleResponse><AssumeRoleResult><Credentials>"
+                              "<AccessKeyId>A</AccessKeyId><SecretAccessKey>B</SecretAccessKey>"
+                              "<SessionToken></SessionToken>"
+                              "<Expiration>2999-01-01T00:00:00Z</Expiration></Credentials>"
+                              "</AssumeRoleResult></AssumeRoleResponse>";
+    assert_int_equal(sw_sts_parse_assume_role(empty_token, strlen(empty_token), &s, &err),
+                     SW_EPARSE);
+    assert_false(s.set);
+    assert_string_equal(s.secret, "");
 }
 
 static void write_script(struct home *h, const char *name, const char *body)
@@ -388,6 +518,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(no_files_and_no_profile_falls_through_to_no_credentials,
                                         home_setup, home_teardown),
         cmocka_unit_test(bounds_line_file_and_profile_count),
+        cmocka_unit_test(control_characters_in_a_value_are_refused_without_quoting_it),
+        cmocka_unit_test_setup_teardown(a_profile_name_with_a_control_character_is_refused,
+                                        home_setup, home_teardown),
+        cmocka_unit_test(command_split_stays_within_its_buffers),
+        cmocka_unit_test(process_output_refused_leaves_the_slot_empty),
         cmocka_unit_test_setup_teardown(role_profiles_need_a_source_and_no_chaining, home_setup,
                                         home_teardown),
         cmocka_unit_test(assume_role_answer_is_read_whole_or_refused),
