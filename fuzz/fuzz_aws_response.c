@@ -99,10 +99,8 @@ static void error_parse(enum sw_aws_protocol protocol, const char *d, size_t siz
     size_t before = strlen(line);
     size_t after = sw_redact(line, secrets, 3);
     FUZZ_CHECK(after <= before && strlen(line) == after);
-    for (size_t i = 0; i + SW_REDACT_MIN_RUN <= after; i++)
-        for (size_t k = 0; k < 3; k++)
-            for (size_t j = 0; j + SW_REDACT_MIN_RUN <= strlen(secrets[k]); j++)
-                FUZZ_CHECK(memcmp(line + i, secrets[k] + j, SW_REDACT_MIN_RUN) != 0);
+    for (size_t k = 0; k < 3; k++)
+        FUZZ_CHECK(!fuzz_holds_run_of(line, secrets[k], SW_REDACT_MIN_RUN));
     sw_http_response_clear(&resp);
 }
 

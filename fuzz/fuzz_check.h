@@ -56,6 +56,18 @@ static inline void fuzz_check_value(const char *v, size_t cap, bool tab_ok)
     }
 }
 
+/* True when s holds a run of `run` consecutive characters of secret (what redaction,
+ * handler/aws/redact.c, must leave none of: run is SW_REDACT_MIN_RUN). */
+static inline bool fuzz_holds_run_of(const char *s, const char *secret, size_t run)
+{
+    size_t n = strlen(s), m = strlen(secret);
+    for (size_t i = 0; i + run <= n; i++)
+        for (size_t j = 0; j + run <= m; j++)
+            if (memcmp(s + i, secret + j, run) == 0)
+                return true;
+    return false;
+}
+
 /* docs/contract.md §4 on a finished notification: ASCII subject of at most 99 characters without
  * line breaks, a non-empty valid printable UTF-8 message within 256 KiB, ASCII attributes. */
 static inline void fuzz_check_notification(const struct sw_notification *n)

@@ -57,12 +57,7 @@ static char *expand(const char *s, size_t len, size_t *out_len)
 /* True when s holds a run of SW_REDACT_MIN_RUN characters of PLANTED. */
 static bool has_planted_run(const char *s)
 {
-    size_t n = strlen(s), plant = sizeof(PLANTED) - 1;
-    for (size_t i = 0; i + SW_REDACT_MIN_RUN <= n; i++)
-        for (size_t j = 0; j + SW_REDACT_MIN_RUN <= plant; j++)
-            if (memcmp(s + i, PLANTED + j, SW_REDACT_MIN_RUN) == 0)
-                return true;
-    return false;
+    return fuzz_holds_run_of(s, PLANTED, SW_REDACT_MIN_RUN);
 }
 
 /* An error: non-empty, NUL-terminated, one line without control characters, naming what,
@@ -73,12 +68,10 @@ static void check_error(const struct sw_error *err, const char *what, const char
 {
     size_t n = strnlen(err->msg, sizeof(err->msg));
     FUZZ_CHECK(n > 0 && n < sizeof(err->msg));
-    if (quoted_name) {
-        for (size_t i = 0; i < n; i++)
-            FUZZ_CHECK((unsigned char)err->msg[i] >= 0x20 && err->msg[i] != 0x7f);
-    } else {
+    if (quoted_name)
+        FUZZ_CHECK(!sw_creds_has_ctl(err->msg));
+    else
         FUZZ_CHECK(fuzz_ascii_printable(err->msg, n)); /* only fixed text and key names */
-    }
     FUZZ_CHECK(strstr(err->msg, what) != NULL);
     if (!quoted_name || !has_planted_run(quoted_name))
         FUZZ_CHECK(!has_planted_run(err->msg));
@@ -151,9 +144,8 @@ static void fuzz_profile(const char *d, size_t n)
             return;
         memcpy(name, d, ln);
         name[ln] = '\0';
-        for (size_t i = 0; i < ln; i++)
-            if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
-                return; /* refused by sw_profile_load before any file is read */
+        if (sw_creds_has_ctl(name))
+            return; /* refused by sw_profile_load before any file is read */
         d += ln + (nl ? 1 : 0);
         n -= ln + (nl ? 1 : 0);
     }
